@@ -1,0 +1,758 @@
+//! The clause grammar: what a counted clause (`…88件,占58%`) or a share (`…的占80.6%`) states.
+//!
+//! For every count the grammar looks at the clause around it: the *left* text back to the
+//! previous quantity or hard boundary (`;`, `:`, `。`), and the *right* text up to the next one.
+//! It decides, in order: role breakdown, bill, handling role, key items, session split,
+//! feedback forms, satisfaction, outcome category, topic, total. Totals are chosen last, when
+//! the categories' and topics' sums are known.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Ctx, QUnit, Qty, is_hard_boundary, pct_value, strip_prefixes, strip_suffixes};
+use crate::model::{Category, Extraction, Fact, Finding, Provenance, Role, Severity, Topic, Unit};
+
+/// `(A类)`, `(C类、D类)`, `(“A”类)` at the end of a label, optionally followed by a noun and `共`.
+static CODE_PAREN_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\(["“”']?([A-Z甲乙丙丁])["“”']?类(?:[、,和]["“”']?([A-Z甲乙丙丁])["“”']?类)*\)(?:的)?(?:建议|提案|议案)?(?:共|有|为|计)?$"#).expect("static regex")
+});
+/// `A类(已解决或采纳的)` — code, then its definition in parentheses.
+static CODE_THEN_DEF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"["“”']?([A-Z甲乙丙丁])["“”']?类\(([^()]{2,80})\)(?:的)?(?:建议|提案)?(?:共|有|为)?$"#).expect("static regex")
+});
+/// `…的“A”类建议` / `“…的”A类建议共` — the code after the definition.
+static CODE_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"["“”']?([A-Z甲乙丙丁])["“”']?类(?:、["“”']?([A-Z甲乙丙丁])["“”']?类)*(?:的)?(?:建议|提案|议案|答复函|办理件|件)?(?:共|有|为|计)?$"#).expect("static regex")
+});
+/// `88件(甲类)` / `1064件(A类答复函)` — the code right after the count.
+static CODE_AFTER_COUNT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"^\(["“”']?([A-Z甲乙丙丁])["“”']?类[^()]{0,8}\)"#).expect("static regex"));
+/// `13件主办件已办结,办理类别为"A"类` — a class stated for a subset, without its own count.
+static SUBSET_CLASS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(\d+)件([\p{Han}]{0,4}件)?[^。;\d]{0,16}?(?:办理)?类别?(?:均为|为|是|属于|均属)["“”']?([A-Z甲乙丙丁])["“”']?类"#).expect("static regex")
+});
+/// Percent right after a count: `,占建议总数的58%`, `、占比88.1%`, `,各占比9%`.
+static ATTACHED_PCT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^(?:\([^()]{0,12}\))?[,、 ]?(?:各)?(?:占|佔|占比|比例为|比例达|比重为|为)([^\d%;。,]{0,12}?)(?:的)?[ ]?$"#).expect("static regex")
+});
+
+/// A label picked out of the text: byte range in the normalized text, and a code if printed.
+#[derive(Debug, Clone)]
+struct Label {
+    start: usize,
+    end: usize,
+    code: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+struct TotalCandidate {
+    qi: usize,
+    value: i64,
+    kind: String,
+    strict: bool,
+    government: bool,
+    /// A percentage printed right after the count (`…139件,占全县代表建议的92%`).
+    pct: Option<usize>,
+}
+
+/// Every decision about counted clauses in one document.
+pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
+    let mut totals: Vec<TotalCandidate> = Vec::new();
+    let mut universe_carry: Option<String> = None;
+    let mut last_role: Option<(usize, u32)> = None; // (end byte of the role count, role position)
+    let mut last_category: Option<(usize, i64, usize)> = None; // (sentence start, count, index)
+
+    subset_classes(ctx, ex, used);
+
+    for qi in 0..ctx.qtys.len() {
+        if used[qi] {
+            continue;
+        }
+        let q = &ctx.qtys[qi];
+        if !matches!(q.unit, QUnit::Item | QUnit::ItemTimes | QUnit::Form | QUnit::Other) {
+            continue;
+        }
+        let (ss, _) = ctx.sentence_of(q.start);
+        let paren_open = open_paren_before(ctx.text, ss, q.start);
+        let lb = left_bound(ctx, qi, ss).max(paren_open.map(|p| p + 1).unwrap_or(0));
+        let rb = right_bound(ctx, qi);
+        let left = &ctx.text[lb..q.start];
+        let right = &ctx.text[q.end..rb];
+        let clause_start = last_comma_piece(ctx.text, lb, q.start);
+        let l_clause = &ctx.text[clause_start..q.start];
+        let right_head: String = right.split([',', '、']).next().unwrap_or("").chars().take(24).collect();
+
+        // Role breakdown: counts inside the parentheses right after a role count.
+        if let (Some(p), Some((role_end, role_pos))) = (paren_open, last_role)
+            && p == role_end
+            && q.unit == QUnit::Item
+        {
+            push_role_breakdown(ctx, ex, q, lb, role_pos);
+            used[qi] = true;
+            continue;
+        }
+        if paren_open.is_none() {
+            last_role = None;
+        }
+
+        let noun = item_noun(ctx, left, right);
+        if q.unit == QUnit::Item && noun.as_deref().is_some_and(|n| ctx.rules.bill_nouns.iter().any(|b| b == n)) {
+            push_count_fact(ctx, ex, q, "bills_total", None, lb);
+            used[qi] = true;
+            continue;
+        }
+        if let Some((role_zh, role)) = role_in(ctx, l_clause) {
+            let pos = ex.roles.len() as u32;
+            ex.roles.push(Role {
+                position: pos,
+                role_zh: role_zh.clone(),
+                role: role.clone(),
+                level_zh: None,
+                channel: None,
+                count: q.value as i64,
+                parent: None,
+                evidence: ctx.evidence(clause_start, q.end, if q.unit == QUnit::Other { "role.units" } else { "role.count" }),
+            });
+            if q.unit == QUnit::Other {
+                ex.roles.last_mut().map(|r| r.role_zh = format!("{role_zh}单位"));
+            }
+            last_role = Some((q.end, pos));
+            used[qi] = true;
+            continue;
+        }
+        if q.unit == QUnit::Other {
+            continue;
+        }
+        if q.unit == QUnit::Item && ctx.contains_any(l_clause, &ctx.rules.key_words) {
+            push_count_fact(ctx, ex, q, "key_items", None, clause_start);
+            used[qi] = true;
+            continue;
+        }
+        if q.unit == QUnit::Item && !l_clause.contains('共') {
+            let after = ctx.contains_any(l_clause, &ctx.rules.session_after_words) || ctx.contains_any(&right_head, &ctx.rules.session_after_words);
+            let during = ctx.contains_any(l_clause, &ctx.rules.session_during_words) || ctx.contains_any(&right_head, &ctx.rules.session_during_words);
+            if after || during {
+                let fact = if after { "items_after_session" } else { "items_during_session" };
+                push_count_fact(ctx, ex, q, fact, None, clause_start);
+                used[qi] = true;
+                continue;
+            }
+        }
+        if ctx.contains_any(l_clause, &ctx.rules.feedback_form_words) || (q.unit == QUnit::Form && ctx.contains_any(left, &ctx.rules.feedback_form_words)) {
+            let fact = if q.unit == QUnit::Form { "feedback_forms" } else { "feedback_receipts" };
+            push_count_fact(ctx, ex, q, fact, Some(ctx.original_of(clause_start, q.start)), clause_start);
+            used[qi] = true;
+            continue;
+        }
+        if q.unit == QUnit::Form {
+            continue;
+        }
+
+        let pct = attached_pct(ctx, qi, rb);
+        if let Some(sat) = satisfaction_in(ctx, l_clause).or_else(|| satisfaction_in(ctx, &right_head)) {
+            push_satisfaction(ctx, ex, q, pct, sat, clause_start, used);
+            used[qi] = true;
+            continue;
+        }
+
+        if let Some(label) = outcome_label_left(ctx, lb, q.start).or_else(|| outcome_label_right(ctx, q.end, rb)) {
+            let code = label.code.clone().or_else(|| code_after_count(right));
+            let (universe_zh, carry) = pct.as_ref().map(|(pi, u)| universe_of(ctx, *pi, u)).unwrap_or((None, false));
+            if carry {
+                universe_carry = universe_zh.clone();
+            }
+            let universe_zh = universe_zh.or_else(|| universe_carry.clone());
+            let parent = nested_parent(ctx, left, ss, q.value as i64, last_category);
+            let end = pct.as_ref().map(|(pi, _)| ctx.qtys[*pi].end).unwrap_or(q.end);
+            let idx = ex.categories.len();
+            let (pct_stated, pct_text) = pct.as_ref().map(|(pi, _)| pct_value(&ctx.qtys[*pi])).map(|(v, t)| (Some(v), Some(t))).unwrap_or((None, None));
+            ex.categories.push(Category {
+                position: idx as u32,
+                code,
+                label_zh: ctx.original_of(label.start, label.end),
+                label_norm: ctx.text[label.start..label.end].to_string(),
+                count: Some(q.value as i64),
+                pct_stated,
+                pct_text,
+                universe: if q.unit == QUnit::ItemTimes { "item_answers".into() } else { universe_name(ctx, universe_zh.as_deref()) },
+                universe_zh,
+                universe_count: None,
+                parent,
+                provenance: Provenance::Extracted,
+                evidence: ctx.evidence(label.start.min(q.start), end, if label.start < q.start { "category.label_count" } else { "category.count_label" }),
+                tiers: vec![],
+                horizon_years: None,
+                mapping: None,
+                mapping_rule: None,
+            });
+            if let Some((pi, _)) = &pct {
+                used[*pi] = true;
+            }
+            last_category = Some((ss, q.value as i64, idx));
+            used[qi] = true;
+            continue;
+        }
+
+        if q.unit == QUnit::Item
+            && let Some((ts, te, shared)) = topic_label(ctx, clause_start, q.start, ss)
+        {
+            let end = pct.as_ref().map(|(pi, _)| ctx.qtys[*pi].end).unwrap_or(q.end);
+            let (pct_stated, pct_text) = pct.as_ref().map(|(pi, _)| pct_value(&ctx.qtys[*pi])).map(|(v, t)| (Some(v), Some(t))).unwrap_or((None, None));
+            ex.topics.push(Topic {
+                position: ex.topics.len() as u32,
+                label_zh: ctx.original_of(ts, te),
+                label_norm: ctx.text[ts..te].to_string(),
+                count: Some(q.value as i64),
+                pct_stated,
+                pct_text,
+                shared_count: shared,
+                evidence: ctx.evidence(ts, end, "topic.label_count"),
+                mapped: vec![],
+            });
+            if let Some((pi, _)) = &pct {
+                used[*pi] = true;
+            }
+            used[qi] = true;
+            continue;
+        }
+
+        if q.unit == QUnit::Item
+            && let Some(mut c) = total_candidate(ctx, qi, left, l_clause, &right_head, noun.as_deref(), paren_open.is_some())
+        {
+            c.pct = pct.as_ref().map(|(pi, _)| *pi);
+            totals.push(c);
+        }
+    }
+
+    share_only_statements(ctx, ex, used);
+    choose_total(ctx, ex, &totals, used);
+}
+
+/// Byte offset just after the nearest hard boundary or previous quantity before `qi`.
+fn left_bound(ctx: &Ctx, qi: usize, sentence_start: usize) -> usize {
+    let q = &ctx.qtys[qi];
+    let mut lb = sentence_start;
+    if qi > 0 && ctx.qtys[qi - 1].end > lb && ctx.qtys[qi - 1].end <= q.start {
+        lb = ctx.qtys[qi - 1].end;
+    }
+    if let Some((i, c)) = ctx.text[lb..q.start].char_indices().filter(|(_, c)| is_hard_boundary(*c)).last() {
+        lb = lb + i + c.len_utf8();
+    }
+    lb
+}
+
+/// Byte offset of the next hard boundary or next counted quantity after `qi`.
+fn right_bound(ctx: &Ctx, qi: usize) -> usize {
+    let q = &ctx.qtys[qi];
+    let mut rb = ctx.text[q.end..].char_indices().find(|(_, c)| is_hard_boundary(*c)).map(|(i, _)| q.end + i).unwrap_or(ctx.text.len());
+    if let Some(next) = ctx.qtys[qi + 1..].iter().find(|n| n.unit != QUnit::Percent) {
+        rb = rb.min(next.start);
+    }
+    rb.max(q.end)
+}
+
+/// Start of the last comma-separated piece of `text[lb..end]`.
+fn last_comma_piece(text: &str, lb: usize, end: usize) -> usize {
+    text[lb..end].rfind(',').map(|i| lb + i + 1).unwrap_or(lb)
+}
+
+/// Byte offset of an unclosed `(` between `from` and `to`.
+fn open_paren_before(text: &str, from: usize, to: usize) -> Option<usize> {
+    let mut stack = Vec::new();
+    for (i, c) in text[from..to].char_indices() {
+        match c {
+            '(' => stack.push(from + i),
+            ')' => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    stack.pop()
+}
+
+/// The noun a count counts: right after it (`8609件建议`), else the last one before it.
+fn item_noun(ctx: &Ctx, left: &str, right: &str) -> Option<String> {
+    let all = ctx.rules.item_nouns.iter().chain(&ctx.rules.bill_nouns);
+    for n in all.clone() {
+        if right.starts_with(n.as_str()) {
+            return Some(n.clone());
+        }
+    }
+    all.filter_map(|n| left.rfind(n.as_str()).map(|p| (p + n.len(), n))).max_by_key(|(p, n)| (*p, n.len())).map(|(_, n)| n.clone())
+}
+
+fn role_in(ctx: &Ctx, clause: &str) -> Option<(String, String)> {
+    ctx.rules.roles.iter().filter(|(zh, _)| clause.contains(zh.as_str())).max_by_key(|(zh, _)| clause.rfind(zh.as_str())).map(|(a, b)| (a.clone(), b.clone()))
+}
+
+fn push_role_breakdown(ctx: &Ctx, ex: &mut Extraction, q: &Qty, lb: usize, parent: u32) {
+    let label = &ctx.text[lb..q.start];
+    let label = label.trim_start_matches([',', '、', ' ']);
+    let mut level = ctx.rules.levels.iter().filter(|l| label.starts_with(l.as_str())).max_by_key(|l| l.len()).cloned();
+    if level.is_none() {
+        // A level once stated carries to the following items of the same breakdown.
+        level = ex.roles.iter().rev().take_while(|r| r.parent == Some(parent)).find_map(|r| r.level_zh.clone());
+    }
+    let channel = if label.contains("政协") || label.contains("提案") {
+        Some("cppcc_proposal".to_string())
+    } else if label.contains("人大") || label.contains("建议") {
+        Some("npc_suggestion".to_string())
+    } else {
+        None
+    };
+    let p = &ex.roles[parent as usize];
+    let (role_zh, role) = (p.role_zh.clone(), p.role.clone());
+    ex.roles.push(Role {
+        position: ex.roles.len() as u32,
+        role_zh,
+        role,
+        level_zh: level,
+        channel,
+        count: q.value as i64,
+        parent: Some(parent),
+        evidence: ctx.evidence(lb, q.end, "role.breakdown"),
+    });
+}
+
+fn push_count_fact(ctx: &Ctx, ex: &mut Extraction, q: &Qty, fact: &str, qualifier: Option<String>, from: usize) {
+    if ex.facts.iter().any(|f| f.fact == fact && f.value == q.value) {
+        return;
+    }
+    ex.facts.push(Fact {
+        fact: fact.into(),
+        name_zh: None,
+        value: q.value,
+        value_text: q.text.clone(),
+        unit: Unit::Count,
+        qualifier,
+        bound: "exact".into(),
+        provenance: Provenance::Extracted,
+        evidence: ctx.evidence(from.min(q.start), q.end, &format!("count.{fact}")),
+    });
+}
+
+/// The percentage printed right after count `qi`, within its clause, with the text between.
+fn attached_pct(ctx: &Ctx, qi: usize, rb: usize) -> Option<(usize, String)> {
+    let q = &ctx.qtys[qi];
+    let (pi, p) = ctx.qtys.iter().enumerate().skip(qi + 1).find(|(_, p)| p.unit == QUnit::Percent)?;
+    // The clause may continue past a `,` up to the percent; stop at hard boundaries and counts.
+    if ctx.qtys[qi + 1..pi].iter().any(|n| n.unit != QUnit::Percent) || p.start < rb.min(q.end) {
+        return None;
+    }
+    let between = &ctx.text[q.end..p.num_start];
+    if between.chars().any(is_hard_boundary) {
+        return None;
+    }
+    // `占` may be preceded by a short label remainder (`85件已列入规划正在解决,占37%`).
+    let tail = between.rfind(',').map(|i| &between[i..]).unwrap_or(between);
+    let tail = if ATTACHED_PCT.is_match(tail) { tail } else { between };
+    let caps = ATTACHED_PCT.captures(tail)?;
+    Some((pi, caps.get(1).map(|m| m.as_str().to_string()).unwrap_or_default()))
+}
+
+/// Universe named between 占 and the number (`建议总数的`), and whether `(下同)` carries it on.
+fn universe_of(ctx: &Ctx, pi: usize, phrase: &str) -> (Option<String>, bool) {
+    let p = &ctx.qtys[pi];
+    let carry = ctx.text[p.end..].starts_with("(下同)");
+    let phrase = phrase.trim_end_matches('的').trim();
+    ((!phrase.is_empty()).then(|| phrase.to_string()), carry)
+}
+
+fn universe_name(ctx: &Ctx, zh: Option<&str>) -> String {
+    match zh {
+        None => "all_items".into(),
+        Some(z) => ctx
+            .rules
+            .universe_phrases
+            .iter()
+            .filter(|(k, _)| z.contains(k.as_str()))
+            .max_by_key(|(k, _)| k.len())
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| "stated".into()),
+    }
+}
+
+fn code_after_count(right: &str) -> Option<String> {
+    CODE_AFTER_COUNT.captures(right).and_then(|c| c.get(1)).map(|m| m.as_str().to_string())
+}
+
+/// Which satisfaction figure a label states (longest lexicon word wins).
+fn satisfaction_in(ctx: &Ctx, label: &str) -> Option<String> {
+    ctx.rules.satisfaction.iter().filter(|(w, _)| label.contains(w.as_str())).max_by_key(|(w, _)| w.len()).map(|(_, f)| f.clone())
+}
+
+fn push_satisfaction(ctx: &Ctx, ex: &mut Extraction, q: &Qty, pct: Option<(usize, String)>, canonical: String, from: usize, used: &mut [bool]) {
+    let label = ctx.original_of(from, q.start);
+    ex.facts.push(Fact {
+        fact: canonical.replace("rate_", "count_"),
+        name_zh: Some(label.trim_end_matches(['的', '有']).to_string()),
+        value: q.value,
+        value_text: q.text.clone(),
+        unit: Unit::Count,
+        qualifier: None,
+        bound: "exact".into(),
+        provenance: Provenance::Extracted,
+        evidence: ctx.evidence(from, q.end, "satisfaction.count"),
+    });
+    if let Some((pi, _)) = pct {
+        let p = &ctx.qtys[pi];
+        ex.facts.push(Fact {
+            fact: canonical,
+            name_zh: Some(label.trim_end_matches(['的', '有']).to_string()),
+            value: p.value,
+            value_text: p.text.clone(),
+            unit: Unit::Percent,
+            qualifier: Some(format!("share of items with feedback ({}件 in this group)", q.text)),
+            bound: if p.lower_bound { "lower_bound".into() } else { "exact".into() },
+            provenance: Provenance::Extracted,
+            evidence: ctx.evidence(from, p.end, "satisfaction.count_share"),
+        });
+        used[pi] = true;
+    }
+}
+
+/// Outcome label before the count: the comma pieces back from the count that carry outcome
+/// vocabulary (`…暂时不能解决,留作参考的(C类)6件` keeps both pieces).
+fn outcome_label_left(ctx: &Ctx, lb: usize, qstart: usize) -> Option<Label> {
+    let region = &ctx.text[lb..qstart];
+    let mut start = qstart;
+    let mut pieces: Vec<(usize, usize)> = Vec::new();
+    let mut piece_end = region.len();
+    for (i, c) in region.char_indices().rev() {
+        if c == ',' {
+            pieces.push((i + 1, piece_end));
+            piece_end = i;
+        }
+    }
+    pieces.push((0, piece_end));
+    for (a, b) in pieces {
+        let piece = &region[a..b];
+        let has_outcome = ctx.contains_any(piece, &ctx.rules.outcome_words);
+        let code_only = piece.len() < 16 && CODE_PAREN_END.is_match(piece);
+        if !(has_outcome || code_only && start == qstart) || ctx.contains_any(piece, &ctx.rules.not_outcome_words) {
+            break;
+        }
+        start = lb + a;
+    }
+    if start == qstart {
+        return None;
+    }
+    finish_outcome_label(ctx, start, qstart)
+}
+
+/// Outcome label after the count (`135件已经解决或基本解决,占58.7%`).
+fn outcome_label_right(ctx: &Ctx, qend: usize, rb: usize) -> Option<Label> {
+    let region = &ctx.text[qend..rb];
+    let mut start = qend;
+    let mut code = None;
+    if let Some(c) = CODE_AFTER_COUNT.captures(region) {
+        code = c.get(1).map(|m| m.as_str().to_string());
+        start += c.get(0).map(|m| m.end()).unwrap_or(0);
+    }
+    let rest = &ctx.text[start..rb];
+    let stop = rest.find([',', '、']).unwrap_or(rest.len());
+    let stop = rest[..stop].find("占").unwrap_or(stop);
+    let end = start + stop;
+    let piece = &ctx.text[start..end];
+    if piece.is_empty() || !ctx.contains_any(piece, &ctx.rules.outcome_words) || ctx.contains_any(piece, &ctx.rules.not_outcome_words) {
+        return None;
+    }
+    let mut l = finish_outcome_label(ctx, start, end)?;
+    l.code = l.code.or(code);
+    Some(l)
+}
+
+/// Pull the code out of a label range and trim connectors, quotes and nouns.
+fn finish_outcome_label(ctx: &Ctx, mut start: usize, mut end: usize) -> Option<Label> {
+    let mut code = None;
+    let s = &ctx.text[start..end];
+    if let Some(c) = CODE_THEN_DEF.captures(s) {
+        let def = c.get(2)?;
+        code = Some(codes_of(&c));
+        end = start + def.end();
+        start += def.start();
+    } else if let Some(c) = CODE_PAREN_END.captures(s) {
+        code = Some(codes_of(&c));
+        end = start + c.get(0)?.start();
+    } else if let Some(c) = CODE_SUFFIX.captures(s) {
+        code = Some(codes_of(&c));
+        end = start + c.get(0)?.start();
+    }
+    start = strip_prefixes(ctx.text, start, end, &ctx.rules.label_prefixes);
+    end = strip_suffixes(ctx.text, start, end, &ctx.rules.label_suffixes);
+    let label = ctx.text[start..end].trim_matches(['"', '“', '”', ' ', ',', '、']);
+    if label.chars().count() < 2 {
+        return None;
+    }
+    let lead = ctx.text[start..end].len() - ctx.text[start..end].trim_start_matches(['"', '“', '”', ' ', ',', '、']).len();
+    let start = start + lead;
+    let end = start + label.len();
+    ctx.contains_any(label, &ctx.rules.outcome_words).then_some(Label { start, end, code })
+}
+
+fn codes_of(c: &regex::Captures) -> String {
+    let a = c.get(1).map(|m| m.as_str()).unwrap_or("");
+    match c.get(2) {
+        Some(b) if b.as_str() != a && c.get(0).is_some_and(|m| m.as_str().contains('类')) && c.len() > 2 => format!("{a}/{}", b.as_str()),
+        _ => a.to_string(),
+    }
+}
+
+/// `已解决和正在解决的3096件,其中已解决或基本解决的536件`: the second is inside the first.
+fn nested_parent(_ctx: &Ctx, left: &str, sentence_start: usize, count: i64, last: Option<(usize, i64, usize)>) -> Option<u32> {
+    let (ss, parent_count, idx) = last?;
+    (ss == sentence_start && left.contains("其中") && count <= parent_count).then_some(idx as u32)
+}
+
+/// Topic label: the last comma piece before the count, when it names a field (方面/类/领域), the
+/// sentence announces a breakdown by content, or it is a `…提案` of a subject.
+fn topic_label(ctx: &Ctx, clause_start: usize, qstart: usize, sentence_start: usize) -> Option<(usize, usize, bool)> {
+    let mut start = clause_start;
+    let raw = &ctx.text[start..qstart];
+    // `这1635件提案中,经济科技类` / `立案提案中经济建设方面`: cut after the universe.
+    for marker in ["提案中", "建议中", "议案中"] {
+        if let Some(p) = raw.rfind(marker) {
+            start = start.max(clause_start + p + marker.len());
+        }
+    }
+    start = strip_prefixes(ctx.text, start, qstart, &ctx.rules.label_prefixes);
+    let mut end = qstart;
+    let mut shared = false;
+    if ctx.text[start..end].ends_with('各') {
+        shared = true;
+        end -= '各'.len_utf8();
+    }
+    end = ctx.text[start..end].trim_end_matches(['的', ' ']).len() + start;
+    let label = &ctx.text[start..end];
+    let n = label.chars().count();
+    if !(2..=30).contains(&n) || label.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    if ctx.contains_any(label, &ctx.rules.proposer_types) || ctx.contains_any(label, &ctx.rules.feedback_form_words) {
+        return None;
+    }
+    if ctx.rules.total_verbs.values().flatten().any(|v| v.chars().count() > 1 && label.contains(v.as_str())) {
+        return None;
+    }
+    let sentence_head = &ctx.text[sentence_start..clause_start];
+    let marked = ctx.rules.topic_suffixes.iter().any(|s| label.ends_with(s.as_str()) || label.contains("方面"));
+    let context = ctx.contains_any(sentence_head, &ctx.rules.topic_context);
+    let subject_noun = ctx.rules.item_nouns.iter().any(|n| label.ends_with(n.as_str()) && label.len() > n.len() + 3)
+        && ctx.contains_any(label, &ctx.rules.topic_words);
+    let bare_noun = ctx.rules.item_nouns.iter().chain(&ctx.rules.bill_nouns).any(|n| label.ends_with(n.as_str()) && !subject_noun);
+    if (marked || context || subject_noun) && !bare_noun {
+        Some((start, end, shared))
+    } else {
+        None
+    }
+}
+
+fn total_candidate(
+    ctx: &Ctx,
+    qi: usize,
+    left: &str,
+    l_clause: &str,
+    right_head: &str,
+    noun: Option<&str>,
+    in_paren: bool,
+) -> Option<TotalCandidate> {
+    let q = &ctx.qtys[qi];
+    let value = q.value as i64;
+    let kind_in = |s: &str| {
+        ctx.rules
+            .total_priority
+            .iter()
+            .find(|k| ctx.rules.total_verbs.get(k.as_str()).is_some_and(|vs| vs.iter().any(|v| s.contains(v.as_str()))))
+            .cloned()
+    };
+    let kind = kind_in(l_clause).or_else(|| kind_in(left)).or_else(|| kind_in(right_head));
+    if noun.is_none() && kind.is_none() {
+        return None;
+    }
+    let government = ctx.contains_any(left, &ctx.rules.government_words) || ctx.contains_any(right_head, &ctx.rules.government_words);
+    let strict = noun.is_some() && kind.is_some() && !left.contains("其中") && !in_paren;
+    Some(TotalCandidate { qi, value, kind: kind.unwrap_or_else(|| "mention".into()), strict, government, pct: None })
+}
+
+/// Pick the total: the candidate the categories (or topics) sum to, else the strict candidate of
+/// the highest-priority kind. The others stay as facts of their own kind.
+fn choose_total(ctx: &Ctx, ex: &mut Extraction, cands: &[TotalCandidate], used: &mut [bool]) {
+    let top: Vec<&Category> = ex.categories.iter().filter(|c| c.parent.is_none() && c.universe != "item_answers").collect();
+    let cat_sum: i64 = top.iter().filter_map(|c| c.count).sum();
+    let topic_sum: i64 = ex.topics.iter().filter_map(|t| t.count.map(|n| if t.shared_count { 2 * n } else { n })).sum();
+    let table_total = ex.facts.iter().find(|f| f.fact == "table_total").map(|f| f.value as i64);
+    let by_sum = |sum: i64| (sum > 0).then(|| cands.iter().find(|c| c.value == sum)).flatten();
+    let chosen = (if top.len() >= 2 { by_sum(cat_sum) } else { None })
+        .or_else(|| if ex.topics.len() >= 2 { by_sum(topic_sum) } else { None })
+        .or_else(|| table_total.and_then(by_sum))
+        .or_else(|| {
+            ctx.rules.total_priority.iter().find_map(|k| cands.iter().find(|c| c.strict && &c.kind == k))
+        })
+        .or_else(|| cands.iter().find(|c| c.strict))
+        .or_else(|| cands.iter().find(|c| c.kind != "mention" && !ctx.text[..ctx.qtys[c.qi].start].ends_with("其中")));
+    if let Some(c) = chosen {
+        let q = &ctx.qtys[c.qi];
+        let from = ctx.sentence_of(q.start).0.max(q.start.saturating_sub(60));
+        let from = ctx.text.floor_char_boundary(from);
+        push_count_fact(ctx, ex, q, "total_items", Some(format!("kind: {}", c.kind)), from);
+        used[c.qi] = true;
+    }
+    for c in cands {
+        if chosen.is_some_and(|x| x.value == c.value) && !c.government {
+            used[c.qi] = true;
+            continue;
+        }
+        let q = &ctx.qtys[c.qi];
+        let from = ctx.text.floor_char_boundary(ctx.sentence_of(q.start).0.max(q.start.saturating_sub(60)));
+        if c.government {
+            push_count_fact(ctx, ex, q, "government_items", None, from);
+            if let Some(pi) = c.pct {
+                let p = &ctx.qtys[pi];
+                ex.facts.push(Fact {
+                    fact: "government_share".into(),
+                    name_zh: None,
+                    value: p.value,
+                    value_text: p.text.clone(),
+                    unit: Unit::Percent,
+                    qualifier: None,
+                    bound: "exact".into(),
+                    provenance: Provenance::Extracted,
+                    evidence: ctx.evidence(from, p.end, "share.government"),
+                });
+                used[pi] = true;
+            }
+        } else if c.strict {
+            push_count_fact(ctx, ex, q, &format!("items_{}", c.kind), None, from);
+        }
+        used[c.qi] = true;
+    }
+}
+
+/// `13件主办件已办结,办理类别为"A"类`: a class for a subset, the subset being the universe.
+fn subset_classes(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
+    for c in SUBSET_CLASS.captures_iter(ctx.text) {
+        let (Some(all), Some(n), Some(code)) = (c.get(0), c.get(1), c.get(3)) else { continue };
+        let Some(qi) = ctx.qtys.iter().position(|q| q.num_start == n.start()) else { continue };
+        let universe_zh = c.get(2).map(|m| m.as_str().to_string());
+        let universe = match universe_zh.as_deref() {
+            Some(u) if u.contains("主办") => "lead_items",
+            Some(_) => "stated",
+            None => "all_items",
+        };
+        let code_start = all.end() - code.as_str().len() - '类'.len_utf8();
+        let label_start = ctx.text[..code.start()].char_indices().next_back().filter(|(_, ch)| matches!(ch, '"' | '“')).map(|(i, _)| i).unwrap_or(code.start());
+        let _ = code_start;
+        ex.categories.push(Category {
+            position: ex.categories.len() as u32,
+            code: Some(code.as_str().to_string()),
+            label_zh: format!("{}类", code.as_str()),
+            label_norm: format!("{}类", code.as_str()),
+            count: Some(ctx.qtys[qi].value as i64),
+            pct_stated: None,
+            pct_text: None,
+            universe: universe.into(),
+            universe_zh: universe_zh.clone(),
+            universe_count: Some(ctx.qtys[qi].value as i64),
+            parent: None,
+            provenance: Provenance::Extracted,
+            evidence: ctx.evidence(all.start().min(label_start), all.end(), "category.subset_class"),
+            tiers: vec![],
+            horizon_years: None,
+            mapping: None,
+            mapping_rule: None,
+        });
+        used[qi] = true;
+    }
+}
+
+/// Shares printed without a count: `得到解决或者计划逐步解决的占80.6%`, `表示满意和基本满意的占95.2%`.
+fn share_only_statements(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
+    for (pi, p) in ctx.qtys.iter().enumerate() {
+        if used[pi] || p.unit != QUnit::Percent {
+            continue;
+        }
+        let (ss, _) = ctx.sentence_of(p.start);
+        let lb = left_bound(ctx, pi, ss);
+        let region = &ctx.text[lb..p.num_start];
+        let Some(zhan) = region.rfind("占").or_else(|| region.rfind("佔")) else { continue };
+        let label_end = lb + zhan;
+        let clause_start = last_comma_piece(ctx.text, lb, label_end);
+        let label = &ctx.text[clause_start..label_end];
+        if let Some(sat) = satisfaction_in(ctx, label) {
+            let start = strip_prefixes(ctx.text, clause_start, label_end, &ctx.rules.label_prefixes);
+            ex.facts.push(Fact {
+                fact: sat,
+                name_zh: Some(ctx.original_of(start, label_end).trim_end_matches('的').to_string()),
+                value: p.value,
+                value_text: p.text.clone(),
+                unit: Unit::Percent,
+                qualifier: Some("share stated without a count".into()),
+                bound: if p.lower_bound { "lower_bound".into() } else { "exact".into() },
+                provenance: Provenance::Extracted,
+                evidence: ctx.evidence(start, p.end, "satisfaction.share"),
+            });
+            used[pi] = true;
+        } else if let Some(l) = outcome_label_left(ctx, clause_start, label_end) {
+            ex.categories.push(Category {
+                position: ex.categories.len() as u32,
+                code: l.code.clone(),
+                label_zh: ctx.original_of(l.start, l.end),
+                label_norm: ctx.text[l.start..l.end].to_string(),
+                count: None,
+                pct_stated: Some(p.value),
+                pct_text: Some(p.text.clone()),
+                universe: "all_items".into(),
+                universe_zh: None,
+                universe_count: None,
+                parent: None,
+                provenance: Provenance::Extracted,
+                evidence: ctx.evidence(l.start, p.end, "category.share_only"),
+                tiers: vec![],
+                horizon_years: None,
+                mapping: None,
+                mapping_rule: None,
+            });
+            used[pi] = true;
+        } else if ctx.contains_any(label, &ctx.rules.government_words) {
+            ex.facts.push(Fact {
+                fact: "government_share".into(),
+                name_zh: Some(ctx.original_of(clause_start, label_end)),
+                value: p.value,
+                value_text: p.text.clone(),
+                unit: Unit::Percent,
+                qualifier: None,
+                bound: "exact".into(),
+                provenance: Provenance::Extracted,
+                evidence: ctx.evidence(clause_start, p.end, "share.government"),
+            });
+            used[pi] = true;
+        }
+    }
+}
+
+/// Counts of items and percentages in handling sentences that no rule claimed.
+pub fn report_unparsed(ctx: &Ctx, ex: &mut Extraction, used: &[bool]) {
+    for (qi, q) in ctx.qtys.iter().enumerate() {
+        if used[qi] || !matches!(q.unit, QUnit::Item | QUnit::Percent) {
+            continue;
+        }
+        let (s, e) = ctx.sentence_of(q.start);
+        let sentence = &ctx.text[s..e];
+        if !ctx.contains_any(sentence, &ctx.rules.item_nouns) {
+            continue;
+        }
+        let ev = ctx.evidence(q.start, q.end, "unparsed");
+        let excerpt: String = ev.sentence.chars().take(80).collect();
+        ex.findings.push(
+            Finding::new(
+                &ctx.doc.source_path,
+                Severity::Info,
+                "unparsed_statistic",
+                format!("unparsed statistic {}{} at line {}: {excerpt}", q.text, if q.unit == QUnit::Percent { "%" } else { "件" }, ev.line),
+            )
+            .at(Some(ev.line), None),
+        );
+    }
+}

@@ -1,0 +1,138 @@
+//! Named and numbered items: `路文华等3位代表提出的关于…的建议`, `(73号建议)`,
+//! `第199号《关于…的提案》`, `杞发荣委员、徐彦委员提出的`, with key-item flags and themes.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Ctx, strip_prefixes};
+use crate::model::{Extraction, Item};
+
+static PROPOSED_BY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"((?:[\p{Han}]{1,10}(?:代表|委员)?、)*[\p{Han}]{2,12}?)(?:等(\d+)?(?:位|名)?)?(代表|委员)(?:们)?(?:共同|联名|领衔)?(?:提出|提交|所提|领衔提出)的?")
+        .expect("static regex")
+});
+/// A title right after the proposers: `第199号《关于…》`, `“关于…”`, `关于…的建议`.
+static TITLE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^(?:第(\d+)号)?(?:[《“"]([^》”"]{4,80})[》”"]|(关于[^。;,]{2,60}?的(?:建议|提案|意见)))"#).expect("static regex")
+});
+static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:\(第?(\d{1,4})号(建议|提案|议案)?\)|第(\d{1,4})号(建议|提案|议案)?|(\d{1,4})号(建议|提案|议案))"#).expect("static regex")
+});
+static TITLE_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"[《“"]((?:关于)?[^《》“”"]{4,80}?)[》”"]$"#).expect("static regex"));
+
+pub fn extract_items(ctx: &Ctx, ex: &mut Extraction) {
+    let mut items: Vec<Item> = Vec::new();
+    for c in PROPOSED_BY.captures_iter(ctx.text) {
+        let (Some(all), Some(names)) = (c.get(0), c.get(1)) else { continue };
+        let proposers = split_names(ctx, names.as_str());
+        if proposers.is_empty() {
+            continue;
+        }
+        let count = c.get(2).and_then(|m| m.as_str().parse::<i64>().ok()).or(Some(proposers.len() as i64).filter(|_| c.get(2).is_none() && !all.as_str().contains('等')));
+        let kind = c.get(3).map(|m| if m.as_str() == "委员" { "cppcc_proposal" } else { "npc_suggestion" });
+        let rest = &ctx.text[all.end()..];
+        let title = TITLE_AFTER.captures(rest);
+        let number = title.as_ref().and_then(|t| t.get(1)).and_then(|m| m.as_str().parse().ok());
+        let title_text = title.as_ref().and_then(|t| t.get(2).or(t.get(3))).map(|m| (all.end() + m.start(), all.end() + m.end()));
+        let end = title.as_ref().and_then(|t| t.get(0)).map(|m| all.end() + m.end()).unwrap_or(all.end());
+        let name_start = ctx.text[names.start()..].find(proposers[0].as_str()).map(|p| names.start() + p).unwrap_or(names.start());
+        items.push(Item {
+            position: 0,
+            number,
+            title: title_text.map(|(s, e)| ctx.original_of(s, e)),
+            kind: kind.map(str::to_string),
+            proposers,
+            proposer_count: count,
+            key_item: false,
+            themes: vec![],
+            evidence: ctx.evidence(name_start, end, "item.proposed_by"),
+        });
+    }
+    for c in NUMBERED.captures_iter(ctx.text) {
+        let Some(all) = c.get(0) else { continue };
+        let num = c.get(1).or(c.get(3)).or(c.get(5)).and_then(|m| m.as_str().parse::<i64>().ok());
+        let Some(num) = num else { continue };
+        // Document numbers (`〔2022〕4号`, `17号)文件`) are not items.
+        let before = ctx.text[..all.start()].chars().next_back();
+        if before.is_some_and(|b| matches!(b, '〕' | ']' | '﹞' | '】' | ')')) || ctx.text[all.end()..].starts_with("文") {
+            continue;
+        }
+        let noun = c.get(2).or(c.get(4)).or(c.get(6)).map(|m| m.as_str());
+        let title_before = TITLE_BEFORE.captures(&ctx.text[..all.start()]).and_then(|t| t.get(1)).map(|m| (m.start(), m.end()));
+        let near_item_word = noun.is_some() || title_before.is_some() || ctx.text[all.end()..].starts_with(['《', '“']);
+        if !near_item_word {
+            continue;
+        }
+        if let Some(existing) = items.iter_mut().find(|i| i.number == Some(num)) {
+            existing.kind = existing.kind.clone().or(noun.map(kind_of));
+            continue;
+        }
+        let title_after = ctx.text[all.end()..].strip_prefix('《').and_then(|r| r.find('》').map(|e| (all.end() + '《'.len_utf8(), all.end() + '《'.len_utf8() + e)));
+        let title = title_after.or(title_before);
+        let start = title.map(|(s, _)| s.min(all.start())).unwrap_or(all.start());
+        let end = title.map(|(_, e)| e.max(all.end())).unwrap_or(all.end());
+        if let Some(existing) = items.iter_mut().find(|i| i.number.is_none() && title.is_some_and(|(s, e)| i.title.as_deref() == Some(ctx.original_of(s, e).as_str()))) {
+            existing.number = Some(num);
+            continue;
+        }
+        items.push(Item {
+            position: 0,
+            number: Some(num),
+            title: title.map(|(s, e)| ctx.original_of(s, e)),
+            kind: noun.map(kind_of),
+            proposers: vec![],
+            proposer_count: None,
+            key_item: false,
+            themes: vec![],
+            evidence: ctx.evidence(start, end, "item.numbered"),
+        });
+    }
+    for (i, item) in items.iter_mut().enumerate() {
+        item.position = i as u32;
+        let sentence = &item.evidence.sentence;
+        item.key_item = ctx.contains_any(&fast2s::convert(sentence), &ctx.rules.key_words);
+        let title = item.title.as_deref().map(fast2s::convert).unwrap_or_default();
+        item.themes = ctx.all.themes.iter().filter(|t| t.keywords.iter().any(|k| title.contains(k.as_str()))).map(|t| t.id.clone()).collect();
+    }
+    ex.items = items;
+}
+
+fn kind_of(noun: &str) -> String {
+    match noun {
+        "提案" => "cppcc_proposal".into(),
+        "议案" => "bill".into(),
+        _ => "npc_suggestion".into(),
+    }
+}
+
+/// `李艳、黄俊丽` → [李艳, 黄俊丽]; `围绕郭梅` → [郭梅]; `市人大` → [].
+fn split_names(ctx: &Ctx, raw: &str) -> Vec<String> {
+    raw.split('、')
+        .filter_map(|piece| {
+            let piece = piece.trim_end_matches("代表").trim_end_matches("委员");
+            let start = strip_prefixes(piece, 0, piece.len(), &ctx.rules.name_prefixes);
+            let mut name = &piece[start..];
+            let n = name.chars().count();
+            if n > 3 {
+                // Keep the last 3 characters if they start with a surname, else the last 2.
+                let chars: Vec<(usize, char)> = name.char_indices().collect();
+                let three = chars[n - 3];
+                let two = chars[n - 2];
+                name = if ctx.all.surnames.contains(&three.1) && !ctx.all.surnames.contains(&two.1) {
+                    &name[three.0..]
+                } else if ctx.all.surnames.contains(&two.1) {
+                    &name[two.0..]
+                } else {
+                    &name[three.0..]
+                };
+            }
+            let n = name.chars().count();
+            let ok = (2..=4).contains(&n)
+                && !name.chars().any(|c| ctx.rules.name_stop_chars.contains(c))
+                && name.chars().next().is_some_and(|c| ctx.all.surnames.contains(&c));
+            ok.then(|| name.to_string())
+        })
+        .collect()
+}

@@ -1,0 +1,277 @@
+//! Stage 2, extract: every statistic in a [`Document`] with its provenance.
+//!
+//! One regex pass finds every quantity (`N件`, `N份`, `N%` …); a small grammar then decides what
+//! each counted clause is (total, outcome category, topic, role, satisfaction count, …) from the
+//! words around it, using the vocabularies in `datasets/rules/extract.toml`. Rates, tables and
+//! named items have their own passes. Nothing is specific to a city: a quantity that looks like a
+//! statistic but fits no rule becomes an `unparsed_statistic` finding instead of vanishing.
+
+mod clauses;
+mod items;
+mod rates;
+mod tables;
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::model::{Document, Evidence, Extraction, Span};
+use crate::numbers::parse_arabic;
+use crate::rules::{ExtractRules, Rules};
+
+/// What a quantity counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QUnit {
+    /// 件: items (suggestions, proposals, bills).
+    Item,
+    /// 件次: item-answers (one item answered by several units counts several times).
+    ItemTimes,
+    /// 份: forms.
+    Form,
+    /// 位/名/人: people.
+    Person,
+    /// 家/个/项: units, projects.
+    Other,
+    Percent,
+}
+
+/// A number with its unit, as found in the normalized text (byte offsets).
+#[derive(Debug, Clone)]
+pub struct Qty {
+    pub start: usize,
+    pub end: usize,
+    pub num_start: usize,
+    pub num_end: usize,
+    /// The number as printed (`7.70`, `1,284`).
+    pub text: String,
+    pub value: f64,
+    pub unit: QUnit,
+    /// `超过90%`, `98%以上`.
+    pub lower_bound: bool,
+}
+
+static QTY_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)([ ]?)(万件|件次|件|份|%+|位|名|人|家|个|项)").expect("static regex")
+});
+
+/// Hard clause boundaries: a label never extends across these.
+pub(crate) fn is_hard_boundary(c: char) -> bool {
+    matches!(c, '。' | ';' | ':' | '\n' | '!' | '?' | '！' | '？' | '；' | '：')
+}
+
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '。' | '\n' | '!' | '?' | '！' | '？')
+}
+
+/// Shared state for one document's extraction.
+pub struct Ctx<'a> {
+    pub doc: &'a Document,
+    pub text: &'a str,
+    pub rules: &'a ExtractRules,
+    pub all: &'a Rules,
+    pub qtys: Vec<Qty>,
+    /// Byte ranges of sentences.
+    pub sentences: Vec<(usize, usize)>,
+    orig_char_bytes: Vec<u32>,
+    orig_newlines: Vec<u32>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(doc: &'a Document, rules: &'a Rules) -> Ctx<'a> {
+        let text = doc.text.text.as_str();
+        let qtys = scan_quantities(text);
+        let sentences = split_sentences(text);
+        let mut orig_char_bytes = Vec::with_capacity(doc.original.len() / 2);
+        let mut orig_newlines = Vec::new();
+        for (i, (b, c)) in doc.original.char_indices().enumerate() {
+            orig_char_bytes.push(b as u32);
+            if c == '\n' {
+                orig_newlines.push(i as u32);
+            }
+        }
+        orig_char_bytes.push(doc.original.len() as u32);
+        Ctx { doc, text, rules: &rules.extract, all: rules, qtys, sentences, orig_char_bytes, orig_newlines }
+    }
+
+    /// Byte range of the sentence containing byte `pos`.
+    pub fn sentence_of(&self, pos: usize) -> (usize, usize) {
+        let i = self.sentences.partition_point(|(_, e)| *e <= pos);
+        self.sentences.get(i).copied().unwrap_or((pos, pos))
+    }
+
+    /// Byte range of the paragraph (between line breaks) containing byte `pos`.
+    pub fn paragraph_of(&self, pos: usize) -> (usize, usize) {
+        let pos = pos.min(self.text.len());
+        let s = self.text[..pos].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let e = self.text[pos..].find('\n').map(|i| pos + i).unwrap_or(self.text.len());
+        (s, e)
+    }
+
+    pub fn char_span(&self, start: usize, end: usize) -> Span {
+        let t = &self.doc.text;
+        Span::new(t.char_at_byte(start), t.char_at_byte(end))
+    }
+
+    /// Original text of a normalized byte range, line breaks removed.
+    pub fn original_of(&self, start: usize, end: usize) -> String {
+        let o = self.doc.text.orig_span(self.char_span(start, end));
+        self.original_chars(o)
+    }
+
+    fn original_chars(&self, o: Span) -> String {
+        let b = |i: u32| self.orig_char_bytes.get(i as usize).copied().unwrap_or(self.doc.original.len() as u32) as usize;
+        self.doc.original.get(b(o.start)..b(o.end)).unwrap_or("").chars().filter(|c| *c != '\n' && *c != '\r').collect()
+    }
+
+    /// Provenance for the normalized byte range `[start, end)`.
+    pub fn evidence(&self, start: usize, end: usize, rule: &str) -> Evidence {
+        let span = self.char_span(start, end);
+        let orig = self.doc.text.orig_span(span);
+        let (ss, se) = self.sentence_of(start);
+        let sent_orig = self.doc.text.orig_span(self.char_span(ss, se.max(end)));
+        let line = 1 + self.orig_newlines.partition_point(|n| *n < orig.start) as u32;
+        Evidence { span, orig, sentence: self.original_chars(sent_orig).trim().to_string(), line, rule: rule.to_string() }
+    }
+
+    /// Byte offset of a normalized character index.
+    pub fn text_byte(&self, ch: u32) -> usize {
+        self.doc.text.byte_at_char(ch as usize)
+    }
+
+    pub fn contains_any(&self, s: &str, words: &[String]) -> bool {
+        words.iter().any(|w| s.contains(w.as_str()))
+    }
+}
+
+fn scan_quantities(text: &str) -> Vec<Qty> {
+    QTY_RE
+        .captures_iter(text)
+        .filter_map(|c| {
+            let m = c.get(0)?;
+            let num = c.get(1)?;
+            let unit_s = c.get(3)?.as_str();
+            let unit = match unit_s {
+                "件" | "万件" => QUnit::Item,
+                "件次" => QUnit::ItemTimes,
+                "份" => QUnit::Form,
+                "位" | "名" | "人" => QUnit::Person,
+                "家" | "个" | "项" => QUnit::Other,
+                _ => QUnit::Percent,
+            };
+            // A digit glued to a letter or another number is an id or a date, not a quantity.
+            let before = text[..m.start()].chars().next_back();
+            if before.is_some_and(|b| b.is_ascii_alphanumeric() || b == '.' || b == '-' || b == '/') {
+                return None;
+            }
+            let mut value = parse_arabic(num.as_str())?;
+            if unit_s == "万件" {
+                value *= 1e4;
+            }
+            let lower_bound = unit == QUnit::Percent
+                && (text[..m.start()].ends_with("超过") || text[..m.start()].ends_with("高于") || text[m.end()..].starts_with("以上"));
+            Some(Qty {
+                start: m.start(),
+                end: m.end(),
+                num_start: num.start(),
+                num_end: num.end(),
+                text: num.as_str().to_string(),
+                value,
+                unit,
+                lower_bound,
+            })
+        })
+        .collect()
+}
+
+fn split_sentences(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if is_sentence_end(c) {
+            let end = i + c.len_utf8();
+            if end > start {
+                out.push((start, end));
+            }
+            start = end;
+        }
+    }
+    if start < text.len() {
+        out.push((start, text.len()));
+    }
+    out
+}
+
+/// Extract every statistic from one document.
+pub fn extract(doc: &Document, rules: &Rules) -> Extraction {
+    let ctx = Ctx::new(doc, rules);
+    let mut ex = Extraction::default();
+    let mut used = vec![false; ctx.qtys.len()];
+    rates::extract_rates(&ctx, &mut ex, &mut used);
+    tables::extract_tables(&ctx, &mut ex);
+    clauses::extract_clauses(&ctx, &mut ex, &mut used);
+    items::extract_items(&ctx, &mut ex);
+    clauses::report_unparsed(&ctx, &mut ex, &used);
+    for (i, c) in ex.categories.iter_mut().enumerate() {
+        c.position = i as u32;
+    }
+    for f in &mut ex.findings {
+        f.doc_id = Some(doc.doc_id.clone());
+    }
+    ex
+}
+
+/// Strip any of `prefixes` from the start of `s[range]` repeatedly (longest first); returns the new start.
+pub(crate) fn strip_prefixes(s: &str, mut start: usize, end: usize, prefixes: &[String]) -> usize {
+    loop {
+        let cur = &s[start..end];
+        let trimmed = cur.trim_start_matches([' ', ',', '、', '"', '“', '”', '(', ')']);
+        let mut moved = cur.len() - trimmed.len();
+        if let Some(p) = prefixes.iter().filter(|p| trimmed.starts_with(p.as_str())).max_by_key(|p| p.len()) {
+            moved += p.len();
+        }
+        if moved == 0 || start + moved > end {
+            return start;
+        }
+        start += moved;
+    }
+}
+
+/// Strip any of `suffixes` from the end of `s[range]` repeatedly (longest first); returns the new end.
+pub(crate) fn strip_suffixes(s: &str, start: usize, mut end: usize, suffixes: &[String]) -> usize {
+    loop {
+        let cur = &s[start..end];
+        let trimmed = cur.trim_end_matches([' ', ',', '、', '"', '“', '”']);
+        let mut moved = cur.len() - trimmed.len();
+        if let Some(p) = suffixes.iter().filter(|p| trimmed.ends_with(p.as_str()) && trimmed.len() > p.len()).max_by_key(|p| p.len()) {
+            moved += p.len();
+        }
+        if moved == 0 || moved > end - start {
+            return end;
+        }
+        end -= moved;
+    }
+}
+
+/// Number text as printed, for a value the source gave (`58.70` stays `58.70`).
+pub(crate) fn pct_value(q: &Qty) -> (f64, String) {
+    (q.value, q.text.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantities_are_found_with_units() {
+        let q = scan_quantities("共230件,占58.7%,满意率80.9%%,27.9 %,反馈表176份,1,284件,超过90%,ID11370100004188602D");
+        let got: Vec<(String, QUnit)> = q.iter().map(|q| (q.text.clone(), q.unit)).collect();
+        assert_eq!(got[0], ("230".into(), QUnit::Item));
+        assert_eq!(got[1], ("58.7".into(), QUnit::Percent));
+        assert_eq!(got[2], ("80.9".into(), QUnit::Percent));
+        assert_eq!(got[3], ("27.9".into(), QUnit::Percent));
+        assert_eq!(got[4], ("176".into(), QUnit::Form));
+        assert_eq!(got[5], ("1,284".into(), QUnit::Item));
+        assert!(q[6].lower_bound);
+        assert_eq!(q.len(), 7);
+    }
+}

@@ -1,0 +1,136 @@
+//! Rates: 办结率, 办复率, 面复率, 满意率 … with their verb variants (为, 达到, 均为), lists sharing
+//! one value (`办复率和满意率均为100%`), lower bounds (`超过90%`), and the derived 100% of
+//! "all feedback forms satisfied or basically satisfied".
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Ctx, QUnit};
+use crate::model::{Extraction, Fact, Provenance, Unit};
+
+static RATE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"([\p{Han}、]{1,30}?(?:率|满意度))[ ]?(?:均为|均达到|均达|均是|分别为|分别是|分别达到|保持在|稳定在|都是|都为|都达到|为|达到|达|是|高达|已达)?[ ]?(超过|高于|不低于)?[ ]?(\d+(?:\.\d+)?)[ ]?%+",
+    )
+    .expect("static regex")
+});
+
+/// Longest prefix of a rate name kept as its qualifier, in characters.
+const MAX_PREFIX_CHARS: usize = 8;
+
+pub fn extract_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
+    for cap in RATE_RE.captures_iter(ctx.text) {
+        let (Some(all), Some(names), Some(num)) = (cap.get(0), cap.get(1), cap.get(3)) else { continue };
+        let Some(qi) = ctx.qtys.iter().position(|q| q.num_start == num.start() && q.unit == QUnit::Percent) else { continue };
+        let q = &ctx.qtys[qi];
+        let lower = cap.get(2).is_some() || q.lower_bound;
+        let mut any = false;
+        for (name_start, name_end) in split_names(ctx, names.start(), names.end()) {
+            let name = &ctx.text[name_start..name_end];
+            let Some((suffix, canonical)) = rate_suffix(ctx, name) else { continue };
+            let (s, e) = ctx.paragraph_of(all.start());
+            let paragraph = &ctx.text[s..e];
+            if ctx.rules.generic_rates.iter().any(|g| g == suffix) && !ctx.contains_any(paragraph, &ctx.rules.handling_context) {
+                continue;
+            }
+            let prefix_start = prefix_start(name, name.len() - suffix.len());
+            let prefix = &name[prefix_start..name.len() - suffix.len()];
+            let printed_start = name_start + prefix_start;
+            ex.facts.push(Fact {
+                fact: canonical.to_string(),
+                name_zh: Some(ctx.original_of(printed_start, name_end)),
+                value: q.value,
+                value_text: q.text.clone(),
+                unit: Unit::Percent,
+                qualifier: (!prefix.is_empty()).then(|| prefix.to_string()),
+                bound: if lower { "lower_bound".into() } else { "exact".into() },
+                provenance: Provenance::Extracted,
+                evidence: ctx.evidence(printed_start, all.end(), "rate.name_value"),
+            });
+            any = true;
+        }
+        if any {
+            used[qi] = true;
+        }
+    }
+    derived_all_satisfied(ctx, ex);
+}
+
+/// Split `办复率和满意率` / `见面率、办结率、满意和基本满意率` into names; a compound name such as
+/// `满意率和基本满意率` that the lexicon lists as one rate stays whole.
+fn split_names(ctx: &Ctx, start: usize, end: usize) -> Vec<(usize, usize)> {
+    let s = &ctx.text[start..end];
+    if let Some((suffix, _)) = rate_suffix(ctx, s)
+        && suffix.contains(['和', '及', '与', '、'])
+    {
+        return vec![(start, end)];
+    }
+    let mut out = Vec::new();
+    let mut piece_start = 0;
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    for w in chars.windows(2) {
+        let ((_, a), (j, b)) = (w[0], w[1]);
+        if (a == '率' || a == '度') && matches!(b, '、' | '和' | '及' | '与') {
+            out.push((start + piece_start, start + j));
+            piece_start = j + b.len_utf8();
+        }
+    }
+    out.push((start + piece_start, end));
+    out
+}
+
+/// The longest lexicon suffix that ends `name`, with its canonical fact.
+fn rate_suffix<'r>(ctx: &'r Ctx, name: &str) -> Option<(&'r str, &'r str)> {
+    ctx.rules
+        .rates
+        .iter()
+        .filter(|(suffix, _)| name.ends_with(suffix.as_str()))
+        .max_by_key(|(suffix, _)| suffix.len())
+        .map(|(s, c)| (s.as_str(), c.as_str()))
+}
+
+/// Where the printed name starts: at most [`MAX_PREFIX_CHARS`] before the suffix, after any `的`.
+fn prefix_start(name: &str, suffix_at: usize) -> usize {
+    let before = &name[..suffix_at];
+    let n = before.chars().count();
+    let mut start = if n > MAX_PREFIX_CHARS { before.char_indices().nth(n - MAX_PREFIX_CHARS).map(|(i, _)| i).unwrap_or(0) } else { 0 };
+    if let Some(p) = before[start..].rfind(['、', '和']) {
+        start += p + '和'.len_utf8();
+    }
+    start
+}
+
+/// `反馈意见表176份,全部为"满意"或"基本满意"` → a derived 100% with its denominator.
+fn derived_all_satisfied(ctx: &Ctx, ex: &mut Extraction) {
+    for re in &ctx.rules.all_satisfied_re {
+        for m in re.find_iter(ctx.text) {
+            let (s, e) = ctx.sentence_of(m.start());
+            let basic = m.as_str().contains("基本满意");
+            let canonical = if basic { "rate_satisfied_or_basic" } else { "rate_satisfied" };
+            // Skip when the same sentence already printed this rate.
+            if ex.facts.iter().any(|f| f.fact == canonical && ctx.sentence_of(ctx.text_byte(f.evidence.span.start)).0 == s) {
+                continue;
+            }
+            // The denominator: the nearest count before the phrase in the same sentence.
+            let denom = ctx.qtys.iter().filter(|q| q.start >= s && q.end <= m.start() && matches!(q.unit, QUnit::Form | QUnit::Item)).last();
+            let qualifier = match denom {
+                Some(q) if q.unit == QUnit::Form => format!("derived: all {} returned feedback forms {}", q.text, if basic { "satisfied or basically satisfied" } else { "satisfied" }),
+                Some(q) => format!("derived: all {} items with feedback {}", q.text, if basic { "satisfied or basically satisfied" } else { "satisfied" }),
+                None => format!("derived: all feedback {}", if basic { "satisfied or basically satisfied" } else { "satisfied" }),
+            };
+            let start = denom.map(|q| q.start).unwrap_or(m.start());
+            ex.facts.push(Fact {
+                fact: canonical.into(),
+                name_zh: Some(ctx.original_of(m.start(), m.end())),
+                value: 100.0,
+                value_text: "100".into(),
+                unit: Unit::Percent,
+                qualifier: Some(qualifier),
+                bound: "exact".into(),
+                provenance: Provenance::Derived,
+                evidence: ctx.evidence(start, m.end().min(e), "rate.all_satisfied"),
+            });
+        }
+    }
+}

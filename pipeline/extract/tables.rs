@@ -1,0 +1,171 @@
+//! Plain-text tables (`城建环保|69|41.57`, Markdown pipes) and footnotes that define codes
+//! (`注:"A"类代表所提问题已解决或基本解决;…`).
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::Ctx;
+use crate::model::{Category, Extraction, Fact, Provenance, Topic, Unit};
+use crate::numbers::{parse_arabic, parse_count};
+
+/// `"A"类代表…;` / `A类:…;` / `A类是指…;` in a footnote.
+static FOOTNOTE_DEF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"["“”']?([A-Z甲乙丙丁])["“”']?类(?:代表|是指|指|为|:|即)?([^;。"“”\n]{2,60})"#).expect("static regex")
+});
+static SINGLE_CODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"^["“”']?([A-Z甲乙丙丁])["“”']?(?:类)?$"#).expect("static regex"));
+
+const TOTAL_ROWS: &[&str] = &["合计", "总计", "小计", "总数", "共计"];
+
+struct Row {
+    start: usize,
+    end: usize,
+    label: (usize, usize),
+    count: i64,
+    pct: Option<(f64, String)>,
+}
+
+pub fn extract_tables(ctx: &Ctx, ex: &mut Extraction) {
+    let text = ctx.text;
+    let mut rows: Vec<Row> = Vec::new();
+    let mut header_is_topic = false;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let line_start = offset;
+        offset += line.len();
+        let body = line.trim_end_matches('\n');
+        if !body.contains('|') {
+            continue;
+        }
+        let cells = cells(body, line_start);
+        if cells.len() < 2 {
+            continue;
+        }
+        let (ls, le) = cells[0];
+        let label = &text[ls..le];
+        let Some(count) = parse_count(&text[cells[1].0..cells[1].1]) else {
+            if ctx.contains_any(body, &ctx.rules.topic_context) {
+                header_is_topic = true;
+            }
+            continue;
+        };
+        if label.is_empty() || label.chars().any(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        let pct = cells.get(2).and_then(|(a, b)| {
+            let t = text[*a..*b].trim_end_matches('%');
+            parse_arabic(t).map(|v| (v, t.to_string()))
+        });
+        let row = Row { start: line_start, end: line_start + body.len(), label: (ls, le), count, pct };
+        if TOTAL_ROWS.iter().any(|t| label.starts_with(t)) {
+            ex.facts.push(Fact {
+                fact: "table_total".into(),
+                name_zh: Some(label.to_string()),
+                value: count as f64,
+                value_text: text[cells[1].0..cells[1].1].to_string(),
+                unit: Unit::Count,
+                qualifier: None,
+                bound: "exact".into(),
+                provenance: Provenance::Extracted,
+                evidence: ctx.evidence(row.start, row.end, "table.total_row"),
+            });
+            flush(ctx, ex, &mut rows, header_is_topic);
+            header_is_topic = false;
+            continue;
+        }
+        rows.push(row);
+    }
+    flush(ctx, ex, &mut rows, header_is_topic);
+}
+
+/// Cells of a `|`-separated line as byte ranges (trimmed; empty edge cells dropped).
+fn cells(line: &str, base: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for part in line.split('|') {
+        let lead = part.len() - part.trim_start().len();
+        let t = part.trim();
+        out.push((base + pos + lead, base + pos + lead + t.len()));
+        pos += part.len() + 1;
+    }
+    if out.first().is_some_and(|(a, b)| a == b) {
+        out.remove(0);
+    }
+    if out.last().is_some_and(|(a, b)| a == b) {
+        out.pop();
+    }
+    out
+}
+
+/// Turn the rows of one table into categories (coded or outcome-worded rows) or topics.
+fn flush(ctx: &Ctx, ex: &mut Extraction, rows: &mut Vec<Row>, header_is_topic: bool) {
+    if rows.is_empty() {
+        return;
+    }
+    let text = ctx.text;
+    let last_end = rows.last().map(|r| r.end).unwrap_or(0);
+    let defs = footnote_definitions(ctx, last_end);
+    let coded = rows.iter().all(|r| SINGLE_CODE.is_match(&text[r.label.0..r.label.1]));
+    let worded = rows.iter().any(|r| ctx.contains_any(&text[r.label.0..r.label.1], &ctx.rules.outcome_words));
+    for r in rows.drain(..) {
+        let label = &text[r.label.0..r.label.1];
+        if coded || (worded && !header_is_topic) {
+            let code = SINGLE_CODE.captures(label).and_then(|c| c.get(1)).map(|m| m.as_str().to_string());
+            let def = code.as_ref().and_then(|c| defs.get(c));
+            let (label_zh, label_norm, ev_start) = match def {
+                Some(&(s, e)) => (ctx.original_of(s, e), text[s..e].to_string(), r.start),
+                None => (ctx.original_of(r.label.0, r.label.1), label.to_string(), r.start),
+            };
+            let mut evidence = ctx.evidence(ev_start, r.end, if def.is_some() { "table.coded_row+footnote" } else { "table.row" });
+            if let Some(&(s, e)) = def {
+                evidence.sentence = format!("{} | {}", evidence.sentence, ctx.original_of(s, e));
+            }
+            ex.categories.push(Category {
+                position: ex.categories.len() as u32,
+                code,
+                label_zh,
+                label_norm,
+                count: Some(r.count),
+                pct_stated: r.pct.as_ref().map(|p| p.0),
+                pct_text: r.pct.as_ref().map(|p| p.1.clone()),
+                universe: "all_items".into(),
+                universe_zh: None,
+                universe_count: None,
+                parent: None,
+                provenance: Provenance::Extracted,
+                evidence,
+                tiers: vec![],
+                horizon_years: None,
+                mapping: None,
+                mapping_rule: None,
+            });
+        } else {
+            ex.topics.push(Topic {
+                position: ex.topics.len() as u32,
+                label_zh: ctx.original_of(r.label.0, r.label.1),
+                label_norm: label.to_string(),
+                count: Some(r.count),
+                pct_stated: r.pct.as_ref().map(|p| p.0),
+                pct_text: r.pct.as_ref().map(|p| p.1.clone()),
+                shared_count: false,
+                evidence: ctx.evidence(r.start, r.end, "table.topic_row"),
+                mapped: vec![],
+            });
+        }
+    }
+}
+
+/// Code definitions printed after a table (up to a few lines below it).
+fn footnote_definitions(ctx: &Ctx, after: usize) -> HashMap<String, (usize, usize)> {
+    let text = ctx.text;
+    let window_end = text[after..].char_indices().filter(|(_, c)| *c == '\n').nth(3).map(|(i, _)| after + i).unwrap_or(text.len());
+    let mut defs = HashMap::new();
+    for c in FOOTNOTE_DEF.captures_iter(&text[after..window_end]) {
+        let (Some(code), Some(def)) = (c.get(1), c.get(2)) else { continue };
+        if ctx.contains_any(def.as_str(), &ctx.rules.outcome_words) {
+            defs.entry(code.as_str().to_string()).or_insert((after + def.start(), after + def.end()));
+        }
+    }
+    defs
+}

@@ -1,0 +1,168 @@
+//! Bytes → text: UTF-8 (with or without BOM), UTF-16 (with BOM, or detected), GB18030/GBK.
+
+use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE};
+
+/// Why a file could not be turned into text.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("binary file ({0}), expected a text report (.txt, .html, .md)")]
+    Binary(&'static str),
+    #[error("not valid UTF-8, UTF-16 or GB18030 text (first bad byte at offset {offset})")]
+    Undecodable { offset: usize },
+}
+
+/// Decoded text plus what was learnt on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    pub text: String,
+    pub encoding: &'static str,
+    /// Non-fatal remarks, e.g. a truncated final character that was replaced.
+    pub warnings: Vec<String>,
+}
+
+const MAGIC: &[(&[u8], &str)] = &[
+    (b"\x89PNG", "PNG image"),
+    (b"%PDF", "PDF document; extract its text first"),
+    (b"PK\x03\x04", "ZIP/Office archive"),
+    (b"\xFF\xD8\xFF", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"\xD0\xCF\x11\xE0", "legacy Office document"),
+    (b"\x1F\x8B", "gzip archive"),
+];
+
+pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    if bytes.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    if let Some((_, what)) = MAGIC.iter().find(|(m, _)| bytes.starts_with(m)) {
+        return Err(DecodeError::Binary(what));
+    }
+    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        let mut warnings = Vec::new();
+        if had_errors {
+            warnings.push(format!("{} text with invalid sequences; they were replaced by U+FFFD", enc.name()));
+        }
+        return finish(text.into_owned(), enc.name(), warnings);
+    }
+    if let Some(enc) = sniff_utf16(bytes) {
+        let (text, _) = enc.decode_without_bom_handling(bytes);
+        return finish(text.into_owned(), enc.name(), vec![format!("{} without a byte-order mark (detected)", enc.name())]);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => finish(s.to_string(), "UTF-8", vec![]),
+        Err(e) => {
+            // A character cut off at the very end (truncated download) is recoverable.
+            if e.error_len().is_none() && bytes.len() - e.valid_up_to() < 4 && e.valid_up_to() > 0 {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                return finish(text, "UTF-8", vec!["truncated UTF-8: the last character was cut off and replaced".into()]);
+            }
+            if let Some(text) = GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
+                return finish(text.into_owned(), "GB18030", vec![]);
+            }
+            let valid = e.valid_up_to();
+            // Mostly UTF-8 with a few bad bytes: keep it, but say so.
+            let bad = String::from_utf8_lossy(bytes).matches('\u{FFFD}').count();
+            if bad * 200 < bytes.len() {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                return finish(text, "UTF-8", vec![format!("{bad} invalid UTF-8 sequence(s) replaced by U+FFFD (first at byte {valid})")]);
+            }
+            Err(DecodeError::Undecodable { offset: valid })
+        }
+    }
+}
+
+/// UTF-16 without BOM shows as NUL bytes in every other position for CJK/ASCII text.
+fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
+    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+        return None;
+    }
+    let sample = &bytes[..bytes.len().min(4096)];
+    let pairs = sample.len() / 2;
+    let even_nul = sample.iter().step_by(2).filter(|b| **b == 0).count();
+    let odd_nul = sample.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+    // ASCII-heavy UTF-16LE: zeros at odd positions. CJK has few zeros, so also require valid decoding.
+    let candidate = if odd_nul * 3 > pairs && even_nul * 10 < pairs {
+        Some(UTF_16LE)
+    } else if even_nul * 3 > pairs && odd_nul * 10 < pairs {
+        Some(UTF_16BE)
+    } else {
+        None
+    }?;
+    let (_, had_errors) = candidate.decode_without_bom_handling(bytes);
+    (!had_errors).then_some(candidate)
+}
+
+fn finish(text: String, encoding: &'static str, warnings: Vec<String>) -> Result<Decoded, DecodeError> {
+    if looks_binary(&text) {
+        return Err(DecodeError::Binary("control characters"));
+    }
+    Ok(Decoded { text, encoding, warnings })
+}
+
+fn looks_binary(text: &str) -> bool {
+    let mut total = 0usize;
+    let mut control = 0usize;
+    for c in text.chars().take(8192) {
+        total += 1;
+        if c == '\0' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) {
+            control += 1;
+        }
+    }
+    total > 0 && control * 20 > total
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        assert_eq!(decode("办理".as_bytes()).unwrap().text, "办理");
+        let mut b = vec![0xEF, 0xBB, 0xBF];
+        b.extend_from_slice("办理".as_bytes());
+        let d = decode(&b).unwrap();
+        assert_eq!(d.text, "办理");
+        assert_eq!(d.encoding, "UTF-8");
+    }
+
+    #[test]
+    fn gb18030_is_detected() {
+        let (bytes, _, _) = GB18030.encode("共交办人大代表建议230件，占58.7％");
+        let d = decode(&bytes).unwrap();
+        assert_eq!(d.encoding, "GB18030");
+        assert_eq!(d.text, "共交办人大代表建议230件，占58.7％");
+    }
+
+    #[test]
+    fn utf16_with_bom_and_without() {
+        let s = "满意率97.97%";
+        let mut le = vec![0xFF, 0xFE];
+        for u in s.encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(decode(&le).unwrap().text, s);
+        let plain: Vec<u8> = "abc 2022 report 办理".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let d = decode(&plain).unwrap();
+        assert_eq!(d.text, "abc 2022 report 办理");
+        assert!(!d.warnings.is_empty());
+    }
+
+    #[test]
+    fn binary_and_empty_are_errors() {
+        assert_eq!(decode(b""), Err(DecodeError::Empty));
+        assert!(matches!(decode(b"\x89PNG\r\n\x1a\n\0\0\0"), Err(DecodeError::Binary(_))));
+        assert!(matches!(decode(&[0u8, 1, 2, 3, 0, 0, 7, 8, 0, 0, 3, 3, 0, 0, 0, 1]), Err(_)));
+    }
+
+    #[test]
+    fn truncated_utf8_is_recovered_with_warning() {
+        let mut b = "建议230件".as_bytes().to_vec();
+        b.extend_from_slice(&"件".as_bytes()[..2]);
+        let d = decode(&b).unwrap();
+        assert!(d.text.starts_with("建议230件"));
+        assert_eq!(d.warnings.len(), 1);
+    }
+}

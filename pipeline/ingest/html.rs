@@ -1,0 +1,210 @@
+//! HTML → text, keeping paragraph breaks and, for every output character, its index in the HTML.
+//!
+//! A linear scanner rather than a DOM: scraped pages are often malformed or deeply nested, and a
+//! scanner cannot recurse or allocate per node. Markup that does not parse is kept as text.
+
+/// Elements whose content is never report text.
+const SKIP_CONTENT: &[&str] = &["script", "style", "noscript", "template", "svg", "iframe", "object"];
+/// Elements that end a paragraph (a line break in the output).
+const BLOCK: &[&str] = &[
+    "p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "section",
+    "article", "header", "footer", "title", "blockquote", "pre", "hr", "dd", "dt", "dl", "form", "body",
+    "center", "nav", "aside", "main", "figure", "caption", "thead", "tbody",
+];
+/// Cells: separated by a space so numbers in adjacent cells do not run together.
+const CELL: &[&str] = &["td", "th"];
+
+/// Strip markup. Returns `(chars, origins)`: origin = char index in `html`.
+pub fn strip(html: &str) -> (Vec<char>, Vec<u32>) {
+    let chars: Vec<char> = html.chars().collect();
+    let mut out = Vec::with_capacity(chars.len() / 2);
+    let mut org = Vec::with_capacity(chars.len() / 2);
+    let mut i = 0usize;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '<' {
+            if let Some(next) = parse_markup(&chars, i) {
+                match next.kind {
+                    Markup::Open(ref name) | Markup::Close(ref name) => {
+                        if BLOCK.contains(&name.as_str()) {
+                            out.push('\n');
+                            org.push(i as u32);
+                        } else if CELL.contains(&name.as_str()) {
+                            out.push(' ');
+                            org.push(i as u32);
+                        }
+                    }
+                    Markup::Other => {}
+                }
+                i = next.end;
+                if let Markup::Open(name) = next.kind
+                    && SKIP_CONTENT.contains(&name.as_str())
+                {
+                    i = skip_until_close(&chars, i, &name);
+                }
+                continue;
+            }
+        } else if c == '&'
+            && let Some((decoded, len)) = entity(&chars[i..])
+        {
+            out.push(decoded);
+            org.push(i as u32);
+            i += len;
+            continue;
+        }
+        out.push(c);
+        org.push(i as u32);
+        i += 1;
+    }
+    (out, org)
+}
+
+enum Markup {
+    Open(String),
+    Close(String),
+    Other,
+}
+
+struct Parsed {
+    kind: Markup,
+    end: usize,
+}
+
+fn parse_markup(chars: &[char], start: usize) -> Option<Parsed> {
+    let rest = &chars[start + 1..];
+    let first = *rest.first()?;
+    if first == '!' || first == '?' {
+        // Comment, doctype or processing instruction.
+        if rest.starts_with(&['!', '-', '-']) {
+            let end = find_seq(chars, start + 4, &['-', '-', '>']).map(|p| p + 3).unwrap_or(chars.len());
+            return Some(Parsed { kind: Markup::Other, end });
+        }
+        let end = find_char(chars, start + 1, '>')? + 1;
+        return Some(Parsed { kind: Markup::Other, end });
+    }
+    let (closing, name_start) = if first == '/' { (true, start + 2) } else { (false, start + 1) };
+    let name: String = chars
+        .get(name_start..)?
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    if name.is_empty() || !chars[name_start].is_ascii_alphabetic() {
+        return None;
+    }
+    let end = find_tag_end(chars, name_start + name.len())?;
+    let kind = if closing { Markup::Close(name) } else { Markup::Open(name) };
+    Some(Parsed { kind, end })
+}
+
+/// End of a tag, honouring quoted attribute values.
+fn find_tag_end(chars: &[char], from: usize) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    for (k, &c) in chars.iter().enumerate().skip(from) {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '>' => return Some(k + 1),
+            None if c == '<' => return Some(k), // malformed: next tag starts
+            None => {}
+        }
+    }
+    None
+}
+
+fn skip_until_close(chars: &[char], from: usize, name: &str) -> usize {
+    let pat: Vec<char> = format!("</{name}").chars().collect();
+    let mut k = from;
+    while k + pat.len() <= chars.len() {
+        if chars[k] == '<' && chars[k..k + pat.len()].iter().zip(&pat).all(|(a, b)| a.to_ascii_lowercase() == *b) {
+            return find_char(chars, k, '>').map(|p| p + 1).unwrap_or(chars.len());
+        }
+        k += 1;
+    }
+    chars.len()
+}
+
+fn find_char(chars: &[char], from: usize, c: char) -> Option<usize> {
+    chars.get(from..)?.iter().position(|x| *x == c).map(|p| p + from)
+}
+
+fn find_seq(chars: &[char], from: usize, seq: &[char]) -> Option<usize> {
+    let hay = chars.get(from..)?;
+    hay.windows(seq.len()).position(|w| w == seq).map(|p| p + from)
+}
+
+fn entity(s: &[char]) -> Option<(char, usize)> {
+    let end = s.iter().take(12).position(|c| *c == ';')?;
+    let body: String = s[1..end].iter().collect();
+    let c = if let Some(num) = body.strip_prefix('#') {
+        let v = if let Some(hex) = num.strip_prefix(['x', 'X']) {
+            u32::from_str_radix(hex, 16).ok()?
+        } else {
+            num.parse().ok()?
+        };
+        char::from_u32(v)?
+    } else {
+        match body.as_str() {
+            "nbsp" | "ensp" | "emsp" | "thinsp" => ' ',
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            "ldquo" => '“',
+            "rdquo" => '”',
+            "lsquo" => '‘',
+            "rsquo" => '’',
+            "mdash" => '—',
+            "ndash" => '–',
+            "middot" => '·',
+            "hellip" => '…',
+            "bull" => '•',
+            "times" => '×',
+            _ => return None,
+        }
+    };
+    Some((c, end + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(html: &str) -> String {
+        strip(html).0.into_iter().collect()
+    }
+
+    #[test]
+    fn strips_tags_scripts_and_styles_keeping_paragraphs() {
+        let html = "<html><head><style>p{color:red}</style><script>var a='<p>';</script></head>\
+                    <body><p>共交办建议<b>230</b>件</p><p>满意率&nbsp;100%</p><!-- c --></body></html>";
+        let t = text(html);
+        assert!(t.contains("共交办建议230件\n"), "{t:?}");
+        assert!(t.contains("满意率 100%"));
+        assert!(!t.contains("color") && !t.contains("var a"));
+    }
+
+    #[test]
+    fn origins_point_into_the_html() {
+        let html = "<p>A类88件</p>";
+        let (chars, org) = strip(html);
+        let pos = chars.iter().position(|c| *c == '8').unwrap();
+        assert_eq!(html.chars().nth(org[pos] as usize), Some('8'));
+    }
+
+    #[test]
+    fn malformed_markup_is_kept_as_text_or_skipped_without_panic() {
+        let t = text("a < b <div class=\"x>y\">c</div> <unclosed");
+        assert!(t.contains("a < b"));
+        assert!(t.contains('c'));
+        let deep = "<div>".repeat(100_000) + "230件" + &"</div>".repeat(100_000);
+        assert!(text(&deep).contains("230件"));
+    }
+
+    #[test]
+    fn numeric_entities() {
+        assert_eq!(text("&#21150;&#x7406;"), "办理");
+    }
+}

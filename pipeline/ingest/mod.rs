@@ -1,0 +1,165 @@
+//! Stage 1, ingest: report files → [`Document`]s (decoded, normalized, with metadata).
+//!
+//! One bad file never stops the batch: it becomes an error [`Finding`] and is listed as
+//! quarantined, and the other files go on.
+
+pub mod decode;
+pub mod html;
+pub mod metadata;
+pub mod records;
+pub mod registry;
+pub mod text;
+
+use std::path::{Component, Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::model::{Document, Finding, Format, Severity};
+use crate::rules::{Rules, hex};
+pub use registry::Registry;
+
+/// A folder of reports to process.
+#[derive(Debug, Clone)]
+pub struct InputDir {
+    pub root: PathBuf,
+    /// Name shown in outputs (`seeds`, `cases`, or the folder name).
+    pub collection: String,
+}
+
+/// A report file found under an input folder.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SourceFile {
+    pub collection: String,
+    /// Path relative to the input folder, with `/` separators.
+    pub rel_path: String,
+    pub path: PathBuf,
+    pub format: Format,
+}
+
+/// Files bigger than this are refused (a real report is well under 10 MB).
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Find report files under each input folder, recursively, in a stable order.
+pub fn discover(inputs: &[InputDir]) -> (Vec<SourceFile>, Vec<Finding>) {
+    let mut files = Vec::new();
+    let mut findings = Vec::new();
+    for input in inputs {
+        if !input.root.is_dir() {
+            findings.push(Finding::new(
+                &input.root.display().to_string(),
+                Severity::Error,
+                "input_missing",
+                "input folder does not exist or is not a folder",
+            ));
+            continue;
+        }
+        walk(&input.root, &input.root, &input.collection, &mut files, &mut findings);
+    }
+    files.sort();
+    (files, findings)
+}
+
+fn walk(root: &Path, dir: &Path, collection: &str, out: &mut Vec<SourceFile>, findings: &mut Vec<Finding>) {
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(e) => {
+            findings.push(Finding::new(&dir.display().to_string(), Severity::Error, "io", format!("cannot list folder: {e}")));
+            return;
+        }
+    };
+    entries.sort();
+    for path in entries {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if name.starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            walk(root, &path, collection, out, findings);
+        } else if let Some(format) = format_of(&path) {
+            let rel = path.strip_prefix(root).unwrap_or(&path);
+            let rel_path = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            out.push(SourceFile { collection: collection.to_string(), rel_path, path, format });
+        }
+    }
+}
+
+/// Report formats by extension; anything else (gold files, records, images) is not a report.
+pub fn format_of(path: &Path) -> Option<Format> {
+    let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
+    match ext.as_str() {
+        "txt" => Some(Format::Txt),
+        "html" | "htm" | "xhtml" => Some(Format::Html),
+        "md" | "markdown" => Some(Format::Md),
+        _ => None,
+    }
+}
+
+/// Read, decode and normalize one file. Errors are findings naming the file.
+pub fn ingest_file(src: &SourceFile, rules: &Rules, registry: Option<&Registry>) -> Result<(Document, Vec<Finding>), Finding> {
+    let display = src.rel_path.as_str();
+    let meta = std::fs::metadata(&src.path).map_err(|e| Finding::new(display, Severity::Error, "io", format!("cannot read: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Finding::new(
+            display,
+            Severity::Error,
+            "too_large",
+            format!("file is {} bytes; reports over {} bytes are refused", meta.len(), MAX_FILE_BYTES),
+        ));
+    }
+    let bytes = std::fs::read(&src.path).map_err(|e| Finding::new(display, Severity::Error, "io", format!("cannot read: {e}")))?;
+    ingest_bytes(src, &bytes, rules, registry)
+}
+
+/// Ingest already-read bytes (also the entry point for tests and fuzzing).
+pub fn ingest_bytes(
+    src: &SourceFile,
+    bytes: &[u8],
+    rules: &Rules,
+    registry: Option<&Registry>,
+) -> Result<(Document, Vec<Finding>), Finding> {
+    let display = src.rel_path.as_str();
+    let decoded = decode::decode(bytes).map_err(|e| Finding::new(display, Severity::Error, "undecodable", e.to_string()))?;
+    let sha256 = hex(&Sha256::digest(bytes));
+    let doc_id = sha256[..16].to_string();
+    let mut findings: Vec<Finding> =
+        decoded.warnings.iter().map(|w| Finding::new(display, Severity::Warn, "encoding", w.clone()).doc(&doc_id)).collect();
+
+    let original = decoded.text;
+    let orig_len = original.chars().count() as u32;
+    let (chars, origins) = match src.format {
+        Format::Html => html::strip(&original),
+        Format::Txt | Format::Md => {
+            let chars: Vec<char> = original.chars().collect();
+            let origins = (0..chars.len() as u32).collect();
+            (chars, origins)
+        }
+    };
+    let text = text::normalize(chars, origins, orig_len, &rules.text);
+    if text.text.chars().filter(|c| !c.is_whitespace()).count() == 0 {
+        return Err(Finding::new(display, Severity::Error, "no_text", "no report text left after removing markup and boilerplate")
+            .doc(&doc_id));
+    }
+    let mut doc = Document {
+        doc_id,
+        source_path: src.rel_path.clone(),
+        collection: src.collection.clone(),
+        sha256,
+        format: src.format,
+        encoding: decoded.encoding.to_string(),
+        bytes: bytes.len() as u64,
+        original,
+        text,
+        meta: Default::default(),
+    };
+    doc.meta = metadata::infer(&doc, rules);
+    if let Some(reg) = registry {
+        registry::apply(reg, &mut doc, &mut findings);
+    }
+    Ok((doc, findings))
+}
+
+/// Reject registry paths that leave the input folder (`../../etc/passwd`) or are absolute.
+pub fn is_contained_relative(path: &str) -> bool {
+    let p = Path::new(path);
+    !path.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+}

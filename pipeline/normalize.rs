@@ -1,0 +1,317 @@
+//! Stage 3, normalize: each source category → a set of common fine tiers (by the meaning of its
+//! wording, never by its letter), topics → the common taxonomy, and per-report outcome bounds.
+//!
+//! A share across schemes is a pair of bounds: `low` counts categories lying wholly inside the
+//! asked tiers, `high` every category touching them. Items a report leaves unclassified (its
+//! categories sum to less than their universe) and categories no rule understood count only
+//! towards `high`: unknown is never zero, and never silently resolved.
+
+use crate::model::{Category, DocMeta, Extraction, Fact, Outcome, Topic};
+use crate::rules::{Rules, TierRules};
+
+/// Fine tiers in ordinal order.
+pub const FINE_TIERS: [&str; 4] = ["resolved", "in_progress", "planned", "deferred"];
+
+/// Output groups: the fine tiers plus the coarse groups.
+pub const GROUPS: [(&str, &[&str]); 6] = [
+    ("resolved", &["resolved"]),
+    ("in_progress", &["in_progress"]),
+    ("planned", &["planned"]),
+    ("deferred", &["deferred"]),
+    ("progressing", &["in_progress", "planned"]),
+    ("addressed", &["resolved", "in_progress", "planned"]),
+];
+
+/// Normalize one report's extraction in place and compute its outcome rows.
+pub fn normalize(meta: &DocMeta, ex: &mut Extraction, rules: &Rules) -> Vec<Outcome> {
+    for c in &mut ex.categories {
+        if c.mapping.as_deref() == Some("manual") {
+            continue;
+        }
+        assign_tiers(c, meta, &rules.tiers);
+    }
+    for t in &mut ex.topics {
+        t.mapped = map_topic(t, rules);
+    }
+    let universe = universe_of(&ex.categories, &ex.facts);
+    for c in &mut ex.categories {
+        if c.universe_count.is_none() && c.parent.is_none() {
+            c.universe_count = universe.as_ref().map(|u| u.count);
+            if let Some(u) = &universe
+                && c.universe == "all_items"
+            {
+                c.universe = u.name.clone();
+            }
+        }
+    }
+    outcomes(&ex.categories, universe.as_ref())
+}
+
+/// How a category's tiers were decided.
+pub fn assign_tiers(c: &mut Category, meta: &DocMeta, rules: &TierRules) {
+    let label = c.label_norm.as_str();
+    let jurisdiction = meta.jurisdiction_zh.as_deref().map(fast2s::convert);
+    if let Some(e) = rules.crosswalk.iter().find(|e| {
+        jurisdiction.as_deref() == Some(e.jurisdiction_zh.as_str())
+            && e.code.as_ref().is_none_or(|code| c.code.as_ref() == Some(code))
+            && e.label_contains.as_ref().is_none_or(|p| label.contains(p.as_str()))
+            && (e.code.is_some() || e.label_contains.is_some())
+    }) {
+        c.tiers = ordered(e.tiers.iter().map(String::as_str));
+        c.horizon_years = e.horizon_years;
+        c.mapping = Some("crosswalk".into());
+        c.mapping_rule = Some(e.id.clone());
+        return;
+    }
+    let (tiers, ids, horizon) = phrase_tiers(label, rules);
+    if !ids.is_empty() && !tiers.is_empty() {
+        c.tiers = tiers;
+        c.horizon_years = horizon;
+        c.mapping = Some("phrase_rule".into());
+        c.mapping_rule = Some(ids.join("+"));
+        return;
+    }
+    let bare_code = c.code.as_ref().is_some_and(|code| label.trim_matches(['"', '“', '”']).trim_end_matches('类').trim_matches(['"', '“', '”']) == code);
+    if bare_code && let Some(t) = c.code.as_ref().and_then(|code| rules.code_only.get(code)) {
+        c.tiers = ordered(t.iter().map(String::as_str));
+        c.mapping = Some("code_only".into());
+        c.mapping_rule = Some(format!("code_only.{}", c.code.as_deref().unwrap_or("")));
+        return;
+    }
+    c.tiers = vec![];
+    c.mapping = Some("unmapped".into());
+    c.mapping_rule = None;
+}
+
+/// Apply phrase rules by precedence; returns (tiers, rule ids, horizon years).
+pub fn phrase_tiers(label: &str, rules: &TierRules) -> (Vec<String>, Vec<String>, Option<i32>) {
+    let mut claimed = vec![false; label.len()];
+    let mut tiers: Vec<&str> = Vec::new();
+    let mut ids = Vec::new();
+    let mut horizon = None;
+    if let Some(c) = rules.horizon.captures(label)
+        && let (Some(m), Some(n)) = (c.get(0), c.get(1))
+    {
+        horizon = n.as_str().parse().ok();
+        claimed[m.start()..m.end()].iter_mut().for_each(|x| *x = true);
+        tiers.push("planned");
+        ids.push("horizon".to_string());
+    }
+    for r in &rules.rules {
+        let mut from = 0;
+        while let Some(p) = label[from..].find(r.phrase.as_str()) {
+            let (s, e) = (from + p, from + p + r.phrase.len());
+            if !claimed[s..e].iter().any(|x| *x) {
+                claimed[s..e].iter_mut().for_each(|x| *x = true);
+                tiers.extend(r.tiers.iter().map(String::as_str));
+                if !ids.contains(&r.id) {
+                    ids.push(r.id.clone());
+                }
+            }
+            from = e;
+        }
+    }
+    (ordered(tiers.into_iter()), ids, horizon)
+}
+
+fn ordered<'a>(tiers: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let set: Vec<&str> = tiers.collect();
+    FINE_TIERS.iter().filter(|t| set.contains(t)).map(|t| t.to_string()).collect()
+}
+
+/// Common topics for a source topic label: longest keywords first, non-overlapping.
+pub fn map_topic(t: &Topic, rules: &Rules) -> Vec<(String, String)> {
+    let label = t.label_norm.as_str();
+    let mut claimed = vec![false; label.len()];
+    let mut maps = rules.topics.mapping.iter().collect::<Vec<_>>();
+    maps.sort_by_key(|m| std::cmp::Reverse(m.keyword.len()));
+    let mut out: Vec<(String, String)> = Vec::new();
+    for m in maps {
+        if let Some(p) = label.find(m.keyword.as_str()) {
+            let (s, e) = (p, p + m.keyword.len());
+            if claimed[s..e].iter().any(|x| *x) {
+                continue;
+            }
+            claimed[s..e].iter_mut().for_each(|x| *x = true);
+            for topic in &m.topics {
+                if !out.iter().any(|(t, _)| t == topic) {
+                    out.push((topic.clone(), m.relation.clone()));
+                }
+            }
+        }
+    }
+    if out.len() > 1 {
+        // A label spanning several common topics is broader than each of them.
+        for (_, rel) in &mut out {
+            if rel == "exact" {
+                *rel = "broader".into();
+            }
+        }
+    }
+    out
+}
+
+/// The denominator the report's categories use.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Universe {
+    pub name: String,
+    pub count: i64,
+}
+
+fn fact_value(facts: &[Fact], name: &str) -> Option<i64> {
+    facts.iter().find(|f| f.fact == name).map(|f| f.value as i64)
+}
+
+/// Decide the universe: a stated subset, the denominator implied by the printed percentages,
+/// the total, or the categories' own sum.
+pub fn universe_of(categories: &[Category], facts: &[Fact]) -> Option<Universe> {
+    let top: Vec<&Category> = categories.iter().filter(|c| c.parent.is_none()).collect();
+    if top.is_empty() {
+        return None;
+    }
+    if let Some(c) = top.iter().find(|c| c.universe_count.is_some()) {
+        return Some(Universe { name: c.universe.clone(), count: c.universe_count? });
+    }
+    let total = fact_value(facts, "total_items");
+    let counted: Vec<&&Category> = top.iter().filter(|c| c.count.is_some()).collect();
+    let sum: i64 = counted.iter().filter_map(|c| c.count).sum();
+    if counted.is_empty() {
+        return total.map(|t| Universe { name: "all_items".into(), count: t });
+    }
+    if top.iter().any(|c| c.universe == "item_answers") {
+        return Some(Universe { name: "item_answers".into(), count: sum });
+    }
+    // Denominator implied by the largest category with a printed percentage.
+    let implied = counted
+        .iter()
+        .filter(|c| c.pct_stated.is_some_and(|p| p > 0.0))
+        .max_by_key(|c| c.count)
+        .and_then(|c| Some(c.count? as f64 * 100.0 / c.pct_stated?));
+    let near = |d: f64, n: i64| n > 0 && (d - n as f64).abs() <= (n as f64 * 0.006).max(0.6);
+    if let Some(d) = implied {
+        if let Some(t) = total.filter(|t| near(d, *t)) {
+            return Some(Universe { name: "all_items".into(), count: t });
+        }
+        if near(d, sum) {
+            return Some(Universe { name: if total == Some(sum) { "all_items".into() } else { "classified_items".into() }, count: sum });
+        }
+        for name in ["government_items", "items_filed", "items_handled", "items_merged", "items_received", "table_total"] {
+            if let Some(n) = fact_value(facts, name).filter(|n| near(d, *n)) {
+                return Some(Universe { name: name.trim_start_matches("items_").to_string(), count: n });
+            }
+        }
+        return Some(Universe { name: "implied_by_pct".into(), count: d.round() as i64 });
+    }
+    match total {
+        Some(t) if t >= sum => Some(Universe { name: "all_items".into(), count: t }),
+        _ => Some(Universe { name: "classified_items".into(), count: sum }),
+    }
+}
+
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
+
+/// Outcome bounds for each group. Empty when the report has no outcome scheme.
+pub fn outcomes(categories: &[Category], universe: Option<&Universe>) -> Vec<Outcome> {
+    let top: Vec<&Category> = categories.iter().filter(|c| c.parent.is_none()).collect();
+    if top.is_empty() {
+        return vec![];
+    }
+    let Some(u) = universe else { return vec![] };
+    let all_counted = top.iter().all(|c| c.count.is_some());
+    let touches = |c: &Category, g: &[&str]| c.tiers.is_empty() || c.tiers.iter().any(|t| g.contains(&t.as_str()));
+    let inside = |c: &Category, g: &[&str]| !c.tiers.is_empty() && c.tiers.iter().all(|t| g.contains(&t.as_str()));
+    let mut out = Vec::new();
+    if all_counted {
+        let sum: i64 = top.iter().filter_map(|c| c.count).sum();
+        let unclassified = (u.count - sum).max(0);
+        for (name, g) in GROUPS {
+            let low: i64 = top.iter().filter(|c| inside(c, g)).filter_map(|c| c.count).sum();
+            let high: i64 = top.iter().filter(|c| touches(c, g)).filter_map(|c| c.count).sum::<i64>() + unclassified;
+            let share = |n: i64| (u.count > 0).then(|| round1(n as f64 * 100.0 / u.count as f64));
+            out.push(Outcome {
+                tier: name.into(),
+                count_low: Some(low),
+                count_high: Some(high),
+                share_low: share(low),
+                share_high: share(high),
+                universe: u.name.clone(),
+                universe_count: Some(u.count),
+                exact: low == high,
+                from_stated_pct: false,
+            });
+        }
+    } else if top.iter().all(|c| c.pct_stated.is_some()) {
+        let stated: f64 = top.iter().filter_map(|c| c.pct_stated).sum();
+        let rest = (100.0 - stated).max(0.0);
+        for (name, g) in GROUPS {
+            let low: f64 = top.iter().filter(|c| inside(c, g)).filter_map(|c| c.pct_stated).sum();
+            let high: f64 = top.iter().filter(|c| touches(c, g)).filter_map(|c| c.pct_stated).sum::<f64>() + rest;
+            out.push(Outcome {
+                tier: name.into(),
+                count_low: None,
+                count_high: None,
+                share_low: Some(round1(low)),
+                share_high: Some(round1(high.min(100.0))),
+                universe: u.name.clone(),
+                universe_count: Some(u.count),
+                exact: (low - high).abs() < 1e-9,
+                from_stated_pct: true,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Evidence, Provenance};
+
+    fn cat(label: &str, count: i64, tiers: &[&str]) -> Category {
+        Category {
+            position: 0,
+            code: None,
+            label_zh: label.into(),
+            label_norm: label.into(),
+            count: Some(count),
+            pct_stated: None,
+            pct_text: None,
+            universe: "all_items".into(),
+            universe_zh: None,
+            universe_count: None,
+            parent: None,
+            provenance: Provenance::Extracted,
+            evidence: Evidence::default(),
+            tiers: tiers.iter().map(|s| s.to_string()).collect(),
+            horizon_years: None,
+            mapping: None,
+            mapping_rule: None,
+        }
+    }
+
+    #[test]
+    fn merged_categories_give_bounds() {
+        let cats = vec![
+            cat("已经解决或正在解决", 230, &["resolved", "in_progress"]),
+            cat("3年能够基本解决", 198, &["planned"]),
+            cat("作为工作参考", 8, &["deferred"]),
+        ];
+        let u = Universe { name: "all_items".into(), count: 436 };
+        let o = outcomes(&cats, Some(&u));
+        let get = |t: &str| o.iter().find(|x| x.tier == t).unwrap().clone();
+        assert_eq!((get("resolved").share_low, get("resolved").share_high), (Some(0.0), Some(52.8)));
+        assert!(get("addressed").exact);
+        assert_eq!(get("addressed").share_low, Some(98.2));
+    }
+
+    #[test]
+    fn unclassified_items_only_widen_the_upper_bound() {
+        let cats = vec![cat("办结及正在办理", 55, &["resolved", "in_progress"]), cat("列入明年计划", 11, &["planned"])];
+        let u = Universe { name: "all_items".into(), count: 74 };
+        let o = outcomes(&cats, Some(&u));
+        let planned = o.iter().find(|x| x.tier == "planned").unwrap();
+        assert_eq!((planned.count_low, planned.count_high), (Some(11), Some(19)));
+    }
+}

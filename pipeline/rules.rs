@@ -1,0 +1,341 @@
+//! Rules, lexicons and crosswalks kept as data in `datasets/`, loaded once per run.
+//!
+//! Everything a user adds when a new city or scheme turns up lives in these files, not in code:
+//! boilerplate lines, extraction vocabularies, rate names, outcome phrase rules, curated
+//! crosswalks, the topic taxonomy, the theme lexicon, surnames and the gazetteer.
+//! A malformed file is an error naming the file, line and column.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+/// All rule data for a run.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub text: TextRules,
+    pub extract: ExtractRules,
+    pub tiers: TierRules,
+    pub topics: TopicTaxonomy,
+    pub themes: Vec<Theme>,
+    pub surnames: HashSet<char>,
+    pub gazetteer: crate::gazetteer::Gazetteer,
+    /// sha256 of every rule file, for the manifest and the cache key.
+    pub fingerprint: String,
+}
+
+impl Rules {
+    /// Load from a `datasets/` folder.
+    pub fn load(datasets: &Path) -> Result<Rules> {
+        let mut files: Vec<(PathBuf, String)> = Vec::new();
+        let mut read = |rel: &str| -> Result<String> {
+            let path = datasets.join(rel);
+            let s = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+            files.push((path, s.clone()));
+            Ok(s)
+        };
+        let text: TextRulesFile = parse_toml(&datasets.join("rules/text.toml"), &read("rules/text.toml")?)?;
+        let extract: ExtractRules = parse_toml(&datasets.join("rules/extract.toml"), &read("rules/extract.toml")?)?;
+        let tiers_file: TierRulesFile = parse_toml(&datasets.join("rules/tiers.toml"), &read("rules/tiers.toml")?)?;
+        let crosswalk: CrosswalkFile =
+            parse_toml(&datasets.join("crosswalks/outcomes.toml"), &read("crosswalks/outcomes.toml")?)?;
+        let topics: TopicTaxonomy = parse_toml(&datasets.join("crosswalks/topics.toml"), &read("crosswalks/topics.toml")?)?;
+        let themes: ThemesFile = parse_toml(&datasets.join("lexicons/themes.toml"), &read("lexicons/themes.toml")?)?;
+        let surnames_src = read("lexicons/surnames.txt")?;
+        let gaz_path = datasets.join("gazetteer/divisions.csv");
+        let gaz_src = read("gazetteer/divisions.csv")?;
+        let gazetteer = crate::gazetteer::Gazetteer::parse(&gaz_path, &gaz_src)?;
+
+        let text = TextRules::compile(text, &datasets.join("rules/text.toml"))?;
+        let mut extract = extract;
+        extract.all_satisfied_re = extract
+            .all_satisfied_patterns
+            .iter()
+            .map(|r| compile_regex(r, &datasets.join("rules/extract.toml")))
+            .collect::<Result<_>>()?;
+        let tiers = TierRules::compile(tiers_file, crosswalk.entries, &datasets.join("rules/tiers.toml"))?;
+        let surnames = surnames_src.lines().filter(|l| !l.starts_with('#')).flat_map(|l| l.chars()).filter(|c| !c.is_whitespace()).collect();
+        let fingerprint = fingerprint(&files);
+        Ok(Rules { text, extract, tiers, topics, themes: themes.theme, surnames, gazetteer, fingerprint })
+    }
+
+    /// The rules bundled with the repository (`datasets/` next to `Cargo.toml`).
+    pub fn bundled() -> Result<Rules> {
+        Rules::load(&bundled_datasets_dir())
+    }
+}
+
+/// `datasets/` of this checkout, found at run time from the working directory or the build dir.
+pub fn bundled_datasets_dir() -> PathBuf {
+    let cwd = PathBuf::from("datasets");
+    if cwd.join("rules/text.toml").exists() {
+        return cwd;
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("datasets")
+}
+
+fn fingerprint(files: &[(PathBuf, String)]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for (p, s) in files {
+        h.update(p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default().as_bytes());
+        h.update(s.as_bytes());
+    }
+    hex(&h.finalize())
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Parse TOML, turning errors into "file:line:column: message".
+pub fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path, src: &str) -> Result<T> {
+    toml::from_str(src).map_err(|e| {
+        let (line, column) = e.span().map(|s| line_col(src, s.start)).unwrap_or((0, 0));
+        Error::Rules { path: path.to_path_buf(), line, column, message: e.message().to_string() }
+    })
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(src: &str, byte: usize) -> (usize, usize) {
+    let before = &src[..byte.min(src.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    (line, col)
+}
+
+// ---------------------------------------------------------------- text
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TextRulesFile {
+    drop_exact: Vec<String>,
+    drop_contains: Vec<String>,
+    drop_regex: Vec<String>,
+}
+
+/// Which lines are web boilerplate or page furniture.
+#[derive(Debug, Clone, Default)]
+pub struct TextRules {
+    pub drop_exact: HashSet<String>,
+    pub drop_contains: Vec<String>,
+    pub drop_regex: Vec<Regex>,
+}
+
+impl TextRules {
+    fn compile(f: TextRulesFile, path: &Path) -> Result<TextRules> {
+        let drop_regex = f.drop_regex.iter().map(|r| compile_regex(r, path)).collect::<Result<_>>()?;
+        Ok(TextRules { drop_exact: f.drop_exact.into_iter().collect(), drop_contains: f.drop_contains, drop_regex })
+    }
+
+    #[cfg(test)]
+    pub fn for_tests(exact: &[&str], contains: &[&str]) -> TextRules {
+        TextRules {
+            drop_exact: exact.iter().map(|s| s.to_string()).collect(),
+            drop_contains: contains.iter().map(|s| s.to_string()).collect(),
+            drop_regex: vec![],
+        }
+    }
+}
+
+fn compile_regex(r: &str, path: &Path) -> Result<Regex> {
+    Regex::new(r).map_err(|e| Error::Rules { path: path.to_path_buf(), line: 0, column: 0, message: format!("bad regex {r:?}: {e}") })
+}
+
+// ---------------------------------------------------------------- extract
+
+/// Vocabularies the extraction grammar uses (`datasets/rules/extract.toml`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtractRules {
+    /// Words that make a counted clause an outcome category.
+    pub outcome_words: Vec<String>,
+    /// Words that disqualify a clause from being an outcome category.
+    pub not_outcome_words: Vec<String>,
+    /// Leading phrases stripped from labels (connectors, subjects).
+    pub label_prefixes: Vec<String>,
+    /// Trailing phrases stripped from labels.
+    pub label_suffixes: Vec<String>,
+    /// Nouns naming the items counted: 建议, 提案, …
+    pub item_nouns: Vec<String>,
+    /// Nouns for bills, kept apart from suggestions.
+    pub bill_nouns: Vec<String>,
+    /// Verbs that introduce a total, by kind (received, filed, merged, handled).
+    pub total_verbs: HashMap<String, Vec<String>>,
+    /// Priority of total kinds when nothing else decides (first wins).
+    pub total_priority: Vec<String>,
+    /// Markers of a government-system share.
+    pub government_words: Vec<String>,
+    /// Key-item markers.
+    pub key_words: Vec<String>,
+    pub session_during_words: Vec<String>,
+    pub session_after_words: Vec<String>,
+    pub feedback_form_words: Vec<String>,
+    /// Handling roles: Chinese word → role.
+    pub roles: HashMap<String, String>,
+    /// Levels that prefix a role breakdown (州, 市, …).
+    pub levels: Vec<String>,
+    /// Rate names: suffix → canonical fact, longest suffix wins.
+    pub rates: HashMap<String, String>,
+    /// Rate names that are only rates of handling when the sentence talks about handling.
+    pub generic_rates: Vec<String>,
+    /// Words showing the sentence is about handling suggestions/proposals.
+    pub handling_context: Vec<String>,
+    /// Satisfaction words in a counted clause: word → canonical fact (longest wins).
+    pub satisfaction: HashMap<String, String>,
+    /// Sentences that announce a topic breakdown.
+    pub topic_context: Vec<String>,
+    /// Label endings that mark a topic (方面, 类, 领域).
+    pub topic_suffixes: Vec<String>,
+    /// Words a topic label is made of, for lists without a marker.
+    pub topic_words: Vec<String>,
+    /// Proposer types that are not topics (集体提案, 委员提案).
+    pub proposer_types: Vec<String>,
+    /// Words before a personal name that are not part of it.
+    pub name_prefixes: Vec<String>,
+    /// Characters that never occur in a proposer's name in this position.
+    pub name_stop_chars: String,
+    /// Phrases meaning every returned form was satisfied (derived 100%).
+    pub all_satisfied_patterns: Vec<String>,
+    /// Denominator phrases after 占 (universe hints): phrase → universe.
+    pub universe_phrases: HashMap<String, String>,
+    /// `all_satisfied_patterns`, compiled at load.
+    #[serde(skip)]
+    pub all_satisfied_re: Vec<Regex>,
+}
+
+// ---------------------------------------------------------------- tiers
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TierRulesFile {
+    tiers: Vec<String>,
+    rule: Vec<PhraseRule>,
+    code_only: HashMap<String, Vec<String>>,
+    horizon_regex: String,
+}
+
+/// One phrase rule: if the label contains `phrase` (and none of `unless`), it means `tiers`.
+/// Higher `precedence` rules claim their phrase first, so `暂时不能解决` beats `解决`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhraseRule {
+    pub id: String,
+    pub phrase: String,
+    pub tiers: Vec<String>,
+    #[serde(default)]
+    pub precedence: i32,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A curated crosswalk entry for a known jurisdiction's scheme; wins over phrase rules.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrosswalkEntry {
+    pub id: String,
+    pub jurisdiction_zh: String,
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub label_contains: Option<String>,
+    pub tiers: Vec<String>,
+    #[serde(default)]
+    pub horizon_years: Option<i32>,
+    #[serde(default)]
+    pub relation: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CrosswalkFile {
+    #[serde(default)]
+    entries: Vec<CrosswalkEntry>,
+}
+
+/// Outcome-tier rules, compiled.
+#[derive(Debug, Clone)]
+pub struct TierRules {
+    pub tiers: Vec<String>,
+    /// Sorted by precedence (highest first), then phrase length (longest first).
+    pub rules: Vec<PhraseRule>,
+    pub code_only: HashMap<String, Vec<String>>,
+    pub horizon: Regex,
+    pub crosswalk: Vec<CrosswalkEntry>,
+}
+
+impl TierRules {
+    fn compile(f: TierRulesFile, crosswalk: Vec<CrosswalkEntry>, path: &Path) -> Result<TierRules> {
+        let known: HashSet<&str> = f.tiers.iter().map(String::as_str).collect();
+        let bad = |id: &str, t: &str| Error::Rules {
+            path: path.to_path_buf(),
+            line: 0,
+            column: 0,
+            message: format!("rule {id}: unknown tier {t:?} (expected one of {:?})", f.tiers),
+        };
+        for r in &f.rule {
+            if let Some(t) = r.tiers.iter().find(|t| !known.contains(t.as_str())) {
+                return Err(bad(&r.id, t));
+            }
+        }
+        for c in &crosswalk {
+            if let Some(t) = c.tiers.iter().find(|t| !known.contains(t.as_str())) {
+                return Err(bad(&c.id, t));
+            }
+        }
+        let mut rules = f.rule;
+        rules.sort_by(|a, b| b.precedence.cmp(&a.precedence).then(b.phrase.chars().count().cmp(&a.phrase.chars().count())));
+        let horizon = compile_regex(&f.horizon_regex, path)?;
+        Ok(TierRules { tiers: f.tiers, rules, code_only: f.code_only, horizon, crosswalk })
+    }
+}
+
+// ---------------------------------------------------------------- topics & themes
+
+/// The common topic taxonomy and the crosswalk from source labels to it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicTaxonomy {
+    pub topic: Vec<CommonTopic>,
+    pub mapping: Vec<TopicMapping>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommonTopic {
+    pub code: String,
+    pub label_zh: String,
+    pub label_en: String,
+}
+
+/// Source-label keyword → common topic, with a SKOS-style relation (exact, broader, narrower, related).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicMapping {
+    pub keyword: String,
+    pub topics: Vec<String>,
+    pub relation: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemesFile {
+    theme: Vec<Theme>,
+}
+
+/// A recurring theme of items (EV charging, waste sorting, …).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Theme {
+    pub id: String,
+    pub label_zh: String,
+    pub label_en: String,
+    pub keywords: Vec<String>,
+}

@@ -1,0 +1,155 @@
+//! Stage 5, write: Parquet tables that Python and R open without surprises (plain UTF-8 strings,
+//! int64 counts, float64 percents, date32, no unsigned ints), byte-identical for the same
+//! inputs, written atomically (temp file + rename); plus the data dictionary.
+
+pub mod table;
+pub mod tables;
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::WriterProperties;
+
+use crate::error::{Error, Result};
+pub use table::{Data, Table, Ty};
+
+/// Version of the output contract; bump when a public name or type changes.
+pub const SCHEMA_VERSION: &str = "1.0.0";
+
+/// Run-level provenance stored in every file's key/value metadata (no wall-clock time).
+#[derive(Debug, Clone, Default)]
+pub struct FileMeta {
+    pub inputs_sha256: String,
+    pub rules_sha256: String,
+}
+
+fn props(table: &Table, meta: &FileMeta) -> WriterProperties {
+    let kv = vec![
+        KeyValue::new("banli.version".into(), env!("CARGO_PKG_VERSION").to_string()),
+        KeyValue::new("banli.schema_version".into(), SCHEMA_VERSION.to_string()),
+        KeyValue::new("banli.table".into(), table.name.to_string()),
+        KeyValue::new("banli.inputs_sha256".into(), meta.inputs_sha256.clone()),
+        KeyValue::new("banli.rules_sha256".into(), meta.rules_sha256.clone()),
+    ];
+    WriterProperties::builder()
+        .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).unwrap_or_default()))
+        .set_created_by(format!("banli {}", env!("CARGO_PKG_VERSION")))
+        .set_key_value_metadata(Some(kv))
+        .build()
+}
+
+/// Serialize a table to Parquet bytes.
+pub fn parquet_bytes(table: &Table, meta: &FileMeta) -> Result<Vec<u8>> {
+    let err = |m: String| Error::Write { path: PathBuf::from(format!("{}.parquet", table.name)), message: m };
+    let batch = table.record_batch().map_err(|e| err(e.to_string()))?;
+    let mut buf = Vec::new();
+    let mut w = ArrowWriter::try_new(&mut buf, batch.schema(), Some(props(table, meta))).map_err(|e| err(e.to_string()))?;
+    w.write(&batch).map_err(|e| err(e.to_string()))?;
+    w.close().map_err(|e| err(e.to_string()))?;
+    Ok(buf)
+}
+
+/// Write bytes to `path` atomically: a temp file in the same folder, fsync, then rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let mut f = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    f.write_all(bytes).map_err(|e| Error::io(&tmp, e))?;
+    f.sync_all().map_err(|e| Error::io(&tmp, e))?;
+    drop(f);
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))?;
+    Ok(())
+}
+
+/// Write one table as `<dir>/<name>.parquet`.
+pub fn write_table(dir: &Path, table: &Table, meta: &FileMeta) -> Result<PathBuf> {
+    let path = dir.join(format!("{}.parquet", table.name));
+    write_atomic(&path, &parquet_bytes(table, meta)?)?;
+    Ok(path)
+}
+
+/// Frictionless Data Package describing every table, generated from the same definitions.
+pub fn datapackage(tables: &[Table]) -> serde_json::Value {
+    use serde_json::json;
+    let resources: Vec<_> = tables
+        .iter()
+        .map(|t| {
+            let fields: Vec<_> = t
+                .columns
+                .iter()
+                .map(|c| {
+                    let mut f = json!({
+                        "name": c.name,
+                        "type": c.data.ty().frictionless(),
+                        "description": c.description,
+                        "constraints": { "required": !c.nullable },
+                        "parquetType": format!("{}", c.data.ty().arrow()),
+                    });
+                    if !c.enum_values.is_empty() {
+                        f["constraints"]["enum"] = json!(c.enum_values.iter().map(|(v, _)| v).collect::<Vec<_>>());
+                        f["categories"] = json!(c.enum_values.iter().map(|(v, l)| json!({"value": v, "label": l})).collect::<Vec<_>>());
+                    }
+                    if c.data.ty() == Ty::StrList {
+                        f["arrayItem"] = json!({"type": "string"});
+                    }
+                    f
+                })
+                .collect();
+            let mut schema = json!({ "fields": fields });
+            if !t.primary_key.is_empty() {
+                schema["primaryKey"] = json!(t.primary_key);
+            }
+            if !t.foreign_keys.is_empty() {
+                schema["foreignKeys"] = json!(t
+                    .foreign_keys
+                    .iter()
+                    .map(|(f, r, rf)| json!({"fields": [f], "reference": {"resource": r, "fields": [rf]}}))
+                    .collect::<Vec<_>>());
+            }
+            json!({
+                "name": t.name,
+                "path": format!("{}.parquet", t.name),
+                "format": "parquet",
+                "description": t.description,
+                "schema": schema,
+            })
+        })
+        .collect();
+    json!({
+        "name": "banli-outputs",
+        "title": "banli: handling of deputies' suggestions and CPPCC proposals",
+        "version": SCHEMA_VERSION,
+        "resources": resources,
+    })
+}
+
+/// Markdown data dictionary (docs/DATA.md) from the same definitions.
+pub fn data_dictionary_md(tables: &[Table]) -> String {
+    let mut s = String::new();
+    s.push_str("# Data dictionary\n\n");
+    s.push_str("Generated by `banli dictionary` from the schema definitions the writer uses (`pipeline/write/tables.rs`); do not edit by hand.\n");
+    s.push_str(&format!("Schema version {SCHEMA_VERSION}. Strings are plain UTF-8, counts int64, shares float64 percent (0-100), dates date32, no unsigned ints.\n\n"));
+    s.push_str(include_str!("dictionary_intro.md"));
+    for t in tables {
+        s.push_str(&format!("\n## `{}`\n\n{}\n\n", t.name, t.description));
+        if !t.primary_key.is_empty() {
+            s.push_str(&format!("Primary key: `{}`.\n\n", t.primary_key.join("`, `")));
+        }
+        s.push_str("| column | type | null | description |\n|---|---|---|---|\n");
+        for c in &t.columns {
+            let mut desc = c.description.replace('|', "\\|");
+            if !c.enum_values.is_empty() {
+                let vals: Vec<String> = c.enum_values.iter().map(|(v, l)| format!("`{v}` {l}")).collect();
+                desc.push_str(&format!(" — one of: {}", vals.join("; ")));
+            }
+            s.push_str(&format!("| `{}` | {} | {} | {} |\n", c.name, c.data.ty().arrow(), if c.nullable { "yes" } else { "no" }, desc));
+        }
+    }
+    s
+}
