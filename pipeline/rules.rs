@@ -198,6 +198,8 @@ pub struct ExtractRules {
     pub name_prefixes: Vec<String>,
     /// Characters that never occur in a proposer's name in this position.
     pub name_stop_chars: String,
+    /// Words that look like a surname plus a character but are not names.
+    pub name_stop_words: Vec<String>,
     /// Phrases meaning every returned form was satisfied (derived 100%).
     pub all_satisfied_patterns: Vec<String>,
     /// Denominator phrases after 占 (universe hints): phrase → universe.

@@ -470,7 +470,7 @@ fn finish_outcome_label(ctx: &Ctx, mut start: usize, mut end: usize) -> Option<L
     let s = &ctx.text[start..end];
     if let Some(c) = CODE_THEN_DEF.captures(s) {
         let def = c.get(2)?;
-        code = Some(codes_of(&c));
+        code = c.get(1).map(|m| m.as_str().to_string());
         end = start + def.end();
         start += def.start();
     } else if let Some(c) = CODE_PAREN_END.captures(s) {

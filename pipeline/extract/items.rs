@@ -131,6 +131,7 @@ fn split_names(ctx: &Ctx, raw: &str) -> Vec<String> {
             let n = name.chars().count();
             let ok = (2..=4).contains(&n)
                 && !name.chars().any(|c| ctx.rules.name_stop_chars.contains(c))
+                && !ctx.rules.name_stop_words.iter().any(|w| name.contains(w.as_str()))
                 && name.chars().next().is_some_and(|c| ctx.all.surnames.contains(&c));
             ok.then(|| name.to_string())
         })

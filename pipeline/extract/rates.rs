@@ -61,17 +61,19 @@ pub fn extract_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
 /// `满意率和基本满意率` that the lexicon lists as one rate stays whole.
 fn split_names(ctx: &Ctx, start: usize, end: usize) -> Vec<(usize, usize)> {
     let s = &ctx.text[start..end];
-    if let Some((suffix, _)) = rate_suffix(ctx, s)
-        && suffix.contains(['和', '及', '与', '、'])
-    {
-        return vec![(start, end)];
+    // Separators inside a compound name the lexicon lists as one rate are not list separators.
+    let mut protected = vec![false; s.len()];
+    for compound in ctx.rules.rates.keys().filter(|k| k.contains(['和', '及', '与', '、'])) {
+        for (p, m) in s.match_indices(compound.as_str()) {
+            protected[p..p + m.len()].iter_mut().for_each(|x| *x = true);
+        }
     }
     let mut out = Vec::new();
     let mut piece_start = 0;
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     for w in chars.windows(2) {
         let ((_, a), (j, b)) = (w[0], w[1]);
-        if (a == '率' || a == '度') && matches!(b, '、' | '和' | '及' | '与') {
+        if (a == '率' || a == '度') && matches!(b, '、' | '和' | '及' | '与') && !protected[j] {
             out.push((start + piece_start, start + j));
             piece_start = j + b.len_utf8();
         }
