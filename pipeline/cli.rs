@@ -38,6 +38,21 @@ enum Command {
     Unmapped(InputArgs),
     /// Write the data dictionary (docs/DATA.md) and datapackage.json from the schema definitions.
     Dictionary(DictionaryArgs),
+    /// Generate a deterministic synthetic corpus of reports with gold files.
+    Synth(SynthArgs),
+}
+
+#[derive(Args, Debug)]
+struct SynthArgs {
+    /// Number of reports.
+    #[arg(long, default_value_t = 1000)]
+    reports: usize,
+    /// Random seed (same seed, same corpus).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -154,6 +169,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Score(a) => cmd_score(a),
         Command::Unmapped(a) => cmd_unmapped(a),
         Command::Dictionary(a) => cmd_dictionary(a),
+        Command::Synth(a) => {
+            let n = banli::synth::generate(&banli::synth::SynthOptions { reports: a.reports, seed: a.seed, out: a.out.clone() })?;
+            eprintln!("banli: wrote {n} reports with gold files to {}", a.out.display());
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

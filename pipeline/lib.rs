@@ -23,6 +23,7 @@ pub mod numbers;
 pub mod rules;
 pub mod run;
 pub mod score;
+pub mod synth;
 pub mod validate;
 pub mod write;
 
