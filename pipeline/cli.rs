@@ -40,6 +40,27 @@ enum Command {
     Dictionary(DictionaryArgs),
     /// Generate a deterministic synthetic corpus of reports with gold files.
     Synth(SynthArgs),
+    /// Benchmark: generate a synthetic corpus, run every stage on it, report speed, memory and accuracy.
+    Bench(BenchArgs),
+}
+
+#[derive(Args, Debug)]
+struct BenchArgs {
+    /// Number of reports to generate.
+    #[arg(long, default_value_t = 2000)]
+    reports: usize,
+    /// Random seed for the corpus.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Keep the corpus in DIR (reused as is when it already holds reports).
+    #[arg(long, value_name = "DIR")]
+    keep: Option<PathBuf>,
+    /// Output folder for the run and bench.json (new or empty). Default: a temporary folder.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Speed only: do not grade against the gold files.
+    #[arg(long)]
+    no_score: bool,
 }
 
 #[derive(Args, Debug)]
@@ -172,6 +193,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Synth(a) => {
             let n = banli::synth::generate(&banli::synth::SynthOptions { reports: a.reports, seed: a.seed, out: a.out.clone() })?;
             eprintln!("banli: wrote {n} reports with gold files to {}", a.out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(a) => {
+            let opts = banli::bench::BenchOptions { reports: a.reports, seed: a.seed, keep: a.keep, out: a.out, no_score: a.no_score };
+            let report = banli::bench::run(&opts)?;
+            print!("{}", report.render());
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -13,6 +13,7 @@
 //! [`run`] chains them over a batch; [`score`] grades extraction against gold files. Rules,
 //! lexicons and crosswalks are data in `datasets/`, loaded by [`rules`].
 
+pub mod bench;
 pub mod error;
 pub mod extract;
 pub mod gazetteer;

@@ -181,26 +181,27 @@ pub fn universe_of(categories: &[Category], facts: &[Fact]) -> Option<Universe> 
     if top.iter().any(|c| c.universe == "item_answers") {
         return Some(Universe { name: "item_answers".into(), count: sum });
     }
-    // Denominator implied by the largest category with a printed percentage.
-    let implied = counted
-        .iter()
-        .filter(|c| c.pct_stated.is_some_and(|p| p > 0.0))
-        .max_by_key(|c| c.count)
-        .and_then(|c| Some(c.count? as f64 * 100.0 / c.pct_stated?));
-    let near = |d: f64, n: i64| n > 0 && (d - n as f64).abs() <= (n as f64 * 0.006).max(0.6);
-    if let Some(d) = implied {
-        if let Some(t) = total.filter(|t| near(d, *t)) {
+    // The denominator the printed percentages imply, checked on the largest category: `n` fits
+    // when count/n rounds to the printed share, with 0.1 points of slack for sources that force
+    // their shares to sum to 100.
+    let largest = counted.iter().filter(|c| c.pct_stated.is_some_and(|p| p > 0.0)).max_by_key(|c| c.count);
+    if let Some(c) = largest
+        && let (Some(count), Some(pct)) = (c.count, c.pct_stated)
+    {
+        let half_unit = 0.5 * 10f64.powi(-(decimals(c.pct_text.as_deref()) as i32));
+        let fits = |n: i64| n > 0 && (count as f64 * 100.0 / n as f64 - pct).abs() <= half_unit + 0.1;
+        if let Some(t) = total.filter(|t| fits(*t)) {
             return Some(Universe { name: "all_items".into(), count: t });
         }
-        if near(d, sum) {
+        if fits(sum) {
             return Some(Universe { name: if total == Some(sum) { "all_items".into() } else { "classified_items".into() }, count: sum });
         }
         for name in ["government_items", "items_filed", "items_handled", "items_merged", "items_received", "table_total"] {
-            if let Some(n) = fact_value(facts, name).filter(|n| near(d, *n)) {
+            if let Some(n) = fact_value(facts, name).filter(|n| fits(*n)) {
                 return Some(Universe { name: name.trim_start_matches("items_").to_string(), count: n });
             }
         }
-        return Some(Universe { name: "implied_by_pct".into(), count: d.round() as i64 });
+        return Some(Universe { name: "implied_by_pct".into(), count: (count as f64 * 100.0 / pct).round() as i64 });
     }
     match total {
         Some(t) if t >= sum => Some(Universe { name: "all_items".into(), count: t }),
@@ -208,8 +209,13 @@ pub fn universe_of(categories: &[Category], facts: &[Fact]) -> Option<Universe> 
     }
 }
 
+fn decimals(text: Option<&str>) -> u32 {
+    text.and_then(|t| t.split_once('.')).map(|(_, d)| d.len() as u32).unwrap_or(0)
+}
+
+/// One decimal, and never -0.0 (an empty f64 sum is -0.0, which prints badly in every reader).
 fn round1(v: f64) -> f64 {
-    (v * 10.0).round() / 10.0
+    (v * 10.0).round() / 10.0 + 0.0
 }
 
 /// Outcome bounds for each group. Empty when the report has no outcome scheme.

@@ -48,12 +48,16 @@ pub fn parse_cn_integer(s: &str) -> Option<u64> {
     let mut digit: Option<u64> = None;
     for &c in &chars {
         if let Some(d) = cn_digit(c) {
-            if digit.is_some() && d != 0 {
+            if digit.is_some_and(|x| x != 0) && d != 0 {
                 return None; // two digits in a row without a multiplier
             }
             digit = Some(d as u64);
         } else if let Some(m) = cn_multiplier(c) {
-            let d = digit.take().unwrap_or(if m == 10 { 1 } else { return None });
+            let d = match digit.take() {
+                Some(d) => d,
+                None if m == 10 => 1, // 十二 = 12
+                None => return None,
+            };
             section = section.checked_add(d.checked_mul(m)?)?;
         } else if matches!(c, '万' | '萬') {
             section = section.checked_add(digit.take().unwrap_or(0))?;

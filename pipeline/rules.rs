@@ -23,6 +23,7 @@ pub struct Rules {
     pub themes: Vec<Theme>,
     pub surnames: HashSet<char>,
     pub gazetteer: crate::gazetteer::Gazetteer,
+    pub metadata: crate::ingest::metadata::MetadataRules,
     /// sha256 of every rule file, for the manifest and the cache key.
     pub fingerprint: String,
 }
@@ -44,6 +45,7 @@ impl Rules {
             parse_toml(&datasets.join("crosswalks/outcomes.toml"), &read("crosswalks/outcomes.toml")?)?;
         let topics: TopicTaxonomy = parse_toml(&datasets.join("crosswalks/topics.toml"), &read("crosswalks/topics.toml")?)?;
         let themes: ThemesFile = parse_toml(&datasets.join("lexicons/themes.toml"), &read("lexicons/themes.toml")?)?;
+        let metadata = parse_toml(&datasets.join("rules/metadata.toml"), &read("rules/metadata.toml")?)?;
         let surnames_src = read("lexicons/surnames.txt")?;
         let gaz_path = datasets.join("gazetteer/divisions.csv");
         let gaz_src = read("gazetteer/divisions.csv")?;
@@ -59,7 +61,7 @@ impl Rules {
         let tiers = TierRules::compile(tiers_file, crosswalk.entries, &datasets.join("rules/tiers.toml"))?;
         let surnames = surnames_src.lines().filter(|l| !l.starts_with('#')).flat_map(|l| l.chars()).filter(|c| !c.is_whitespace()).collect();
         let fingerprint = fingerprint(&files);
-        Ok(Rules { text, extract, tiers, topics, themes: themes.theme, surnames, gazetteer, fingerprint })
+        Ok(Rules { text, extract, tiers, topics, themes: themes.theme, surnames, gazetteer, metadata, fingerprint })
     }
 
     /// The rules bundled with the repository (`datasets/` next to `Cargo.toml`).

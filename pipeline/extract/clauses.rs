@@ -336,7 +336,8 @@ fn push_count_fact(ctx: &Ctx, ex: &mut Extraction, q: &Qty, fact: &str, qualifie
 /// The percentage printed right after count `qi`, within its clause, with the text between.
 fn attached_pct(ctx: &Ctx, qi: usize, rb: usize) -> Option<(usize, String)> {
     let q = &ctx.qtys[qi];
-    let (pi, p) = ctx.qtys.iter().enumerate().skip(qi + 1).find(|(_, p)| p.unit == QUnit::Percent)?;
+    // The percent must come before the next count: look at the next few quantities only.
+    let (pi, p) = ctx.qtys.iter().enumerate().skip(qi + 1).take(4).find(|(_, p)| p.unit == QUnit::Percent)?;
     // The clause may continue past a `,` up to the percent; stop at hard boundaries and counts.
     if ctx.qtys[qi + 1..pi].iter().any(|n| n.unit != QUnit::Percent) || p.start < rb.min(q.end) {
         return None;

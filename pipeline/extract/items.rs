@@ -60,7 +60,8 @@ pub fn extract_items(ctx: &Ctx, ex: &mut Extraction) {
             continue;
         }
         let noun = c.get(2).or(c.get(4)).or(c.get(6)).map(|m| m.as_str());
-        let title_before = TITLE_BEFORE.captures(&ctx.text[..all.start()]).and_then(|t| t.get(1)).map(|m| (m.start(), m.end()));
+        let window = ctx.text.floor_char_boundary(all.start().saturating_sub(300));
+        let title_before = TITLE_BEFORE.captures(&ctx.text[window..all.start()]).and_then(|t| t.get(1)).map(|m| (window + m.start(), window + m.end()));
         let near_item_word = noun.is_some() || title_before.is_some() || ctx.text[all.end()..].starts_with(['《', '“']);
         if !near_item_word {
             continue;

@@ -59,6 +59,9 @@ pub(crate) fn is_hard_boundary(c: char) -> bool {
     matches!(c, '。' | ';' | ':' | '\n' | '!' | '?' | '！' | '？' | '；' | '：')
 }
 
+/// Longest stretch (bytes) on either side of a value that counts as its sentence.
+pub const MAX_SENTENCE_BYTES: usize = 900;
+
 fn is_sentence_end(c: char) -> bool {
     matches!(c, '。' | '\n' | '!' | '?' | '！' | '？')
 }
@@ -70,8 +73,13 @@ pub struct Ctx<'a> {
     pub rules: &'a ExtractRules,
     pub all: &'a Rules,
     pub qtys: Vec<Qty>,
+    /// Numbers that look like statistics but cannot be one: overflowing counts, negative shares.
+    pub rejected: Vec<(usize, usize, &'static str)>,
     /// Byte ranges of sentences.
     pub sentences: Vec<(usize, usize)>,
+    /// Per quantity: its sentence holds more quantities than prose ever does (garbage or an
+    /// adversarial input); such quantities are reported, not parsed, to keep the work linear.
+    pub dense: Vec<bool>,
     orig_char_bytes: Vec<u32>,
     orig_newlines: Vec<u32>,
 }
@@ -79,8 +87,9 @@ pub struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     pub fn new(doc: &'a Document, rules: &'a Rules) -> Ctx<'a> {
         let text = doc.text.text.as_str();
-        let qtys = scan_quantities(text);
+        let (qtys, rejected) = scan_quantities(text);
         let sentences = split_sentences(text);
+        let dense = dense_quantities(&qtys, &sentences);
         let mut orig_char_bytes = Vec::with_capacity(doc.original.len() / 2);
         let mut orig_newlines = Vec::new();
         for (i, (b, c)) in doc.original.char_indices().enumerate() {
@@ -90,20 +99,27 @@ impl<'a> Ctx<'a> {
             }
         }
         orig_char_bytes.push(doc.original.len() as u32);
-        Ctx { doc, text, rules: &rules.extract, all: rules, qtys, sentences, orig_char_bytes, orig_newlines }
+        Ctx { doc, text, rules: &rules.extract, all: rules, qtys, rejected, sentences, dense, orig_char_bytes, orig_newlines }
     }
 
-    /// Byte range of the sentence containing byte `pos`.
+    /// Byte range of the sentence containing byte `pos`, clipped to [`MAX_SENTENCE_BYTES`]
+    /// around `pos` so that a report with no sentence ends (one giant line) stays linear.
     pub fn sentence_of(&self, pos: usize) -> (usize, usize) {
         let i = self.sentences.partition_point(|(_, e)| *e <= pos);
-        self.sentences.get(i).copied().unwrap_or((pos, pos))
+        let (s, e) = self.sentences.get(i).copied().unwrap_or((pos, pos));
+        let s = s.max(self.text.floor_char_boundary(pos.saturating_sub(MAX_SENTENCE_BYTES)));
+        let e = e.min(self.text.ceil_char_boundary((pos + MAX_SENTENCE_BYTES).min(self.text.len())));
+        (s, e.max(s))
     }
 
-    /// Byte range of the paragraph (between line breaks) containing byte `pos`.
+    /// Byte range of the paragraph (between line breaks) containing byte `pos`, clipped like
+    /// [`Ctx::sentence_of`].
     pub fn paragraph_of(&self, pos: usize) -> (usize, usize) {
         let pos = pos.min(self.text.len());
-        let s = self.text[..pos].rfind('\n').map(|i| i + 1).unwrap_or(0);
-        let e = self.text[pos..].find('\n').map(|i| pos + i).unwrap_or(self.text.len());
+        let lo = self.text.floor_char_boundary(pos.saturating_sub(4 * MAX_SENTENCE_BYTES));
+        let hi = self.text.ceil_char_boundary((pos + 4 * MAX_SENTENCE_BYTES).min(self.text.len()));
+        let s = self.text[lo..pos].rfind('\n').map(|i| lo + i + 1).unwrap_or(lo);
+        let e = self.text[pos..hi].find('\n').map(|i| pos + i).unwrap_or(hi);
         (s, e)
     }
 
@@ -143,44 +159,70 @@ impl<'a> Ctx<'a> {
     }
 }
 
-fn scan_quantities(text: &str) -> Vec<Qty> {
-    QTY_RE
-        .captures_iter(text)
-        .filter_map(|c| {
-            let m = c.get(0)?;
-            let num = c.get(1)?;
-            let unit_s = c.get(3)?.as_str();
-            let unit = match unit_s {
-                "件" | "万件" => QUnit::Item,
-                "件次" => QUnit::ItemTimes,
-                "份" => QUnit::Form,
-                "位" | "名" | "人" => QUnit::Person,
-                "家" | "个" | "项" => QUnit::Other,
-                _ => QUnit::Percent,
-            };
-            // A digit glued to a letter or another number is an id or a date, not a quantity.
-            let before = text[..m.start()].chars().next_back();
-            if before.is_some_and(|b| b.is_ascii_alphanumeric() || b == '.' || b == '-' || b == '/') {
-                return None;
-            }
-            let mut value = parse_arabic(num.as_str())?;
-            if unit_s == "万件" {
-                value *= 1e4;
-            }
-            let lower_bound = unit == QUnit::Percent
-                && (text[..m.start()].ends_with("超过") || text[..m.start()].ends_with("高于") || text[m.end()..].starts_with("以上"));
-            Some(Qty {
-                start: m.start(),
-                end: m.end(),
-                num_start: num.start(),
-                num_end: num.end(),
-                text: num.as_str().to_string(),
-                value,
-                unit,
-                lower_bound,
-            })
-        })
-        .collect()
+type Rejected = Vec<(usize, usize, &'static str)>;
+
+fn scan_quantities(text: &str) -> (Vec<Qty>, Rejected) {
+    let mut qtys = Vec::new();
+    let mut rejected = Vec::new();
+    for c in QTY_RE.captures_iter(text) {
+        let (Some(m), Some(num), Some(unit_m)) = (c.get(0), c.get(1), c.get(3)) else { continue };
+        let unit_s = unit_m.as_str();
+        let unit = match unit_s {
+            "件" | "万件" => QUnit::Item,
+            "件次" => QUnit::ItemTimes,
+            "份" => QUnit::Form,
+            "位" | "名" | "人" => QUnit::Person,
+            "家" | "个" | "项" => QUnit::Other,
+            _ => QUnit::Percent,
+        };
+        // A digit glued to a letter or another number is an id or a date, not a quantity.
+        let before = text[..m.start()].chars().next_back();
+        if unit == QUnit::Percent && before == Some('-') && !text[..m.start() - 1].ends_with(|c: char| c.is_ascii_digit()) {
+            rejected.push((m.start() - 1, m.end(), "negative percentage"));
+            continue;
+        }
+        if before.is_some_and(|b| b.is_ascii_alphanumeric() || b == '.' || b == '-' || b == '/') {
+            continue;
+        }
+        let Some(mut value) = parse_arabic(num.as_str()) else {
+            rejected.push((m.start(), m.end(), "number too large to be a count or share"));
+            continue;
+        };
+        if unit_s == "万件" {
+            value *= 1e4;
+        }
+        if unit != QUnit::Percent && value >= 1e12 {
+            rejected.push((m.start(), m.end(), "number too large to be a count"));
+            continue;
+        }
+        let lower_bound = unit == QUnit::Percent
+            && (text[..m.start()].ends_with("超过") || text[..m.start()].ends_with("高于") || text[m.end()..].starts_with("以上"));
+        qtys.push(Qty {
+            start: m.start(),
+            end: m.end(),
+            num_start: num.start(),
+            num_end: num.end(),
+            text: num.as_str().to_string(),
+            value,
+            unit,
+            lower_bound,
+        });
+    }
+    (qtys, rejected)
+}
+
+/// More counted quantities than this in one sentence is not prose.
+pub const MAX_QUANTITIES_PER_SENTENCE: usize = 120;
+
+fn dense_quantities(qtys: &[Qty], sentences: &[(usize, usize)]) -> Vec<bool> {
+    let mut per_sentence = vec![0usize; sentences.len()];
+    let index: Vec<usize> = qtys.iter().map(|q| sentences.partition_point(|(_, e)| *e <= q.start).min(sentences.len().saturating_sub(1))).collect();
+    for &i in &index {
+        if let Some(n) = per_sentence.get_mut(i) {
+            *n += 1;
+        }
+    }
+    index.iter().map(|&i| per_sentence.get(i).copied().unwrap_or(0) > MAX_QUANTITIES_PER_SENTENCE).collect()
 }
 
 fn split_sentences(text: &str) -> Vec<(usize, usize)> {
@@ -205,12 +247,14 @@ fn split_sentences(text: &str) -> Vec<(usize, usize)> {
 pub fn extract(doc: &Document, rules: &Rules) -> Extraction {
     let ctx = Ctx::new(doc, rules);
     let mut ex = Extraction::default();
-    let mut used = vec![false; ctx.qtys.len()];
+    let mut used = ctx.dense.clone();
+    report_dense(&ctx, &mut ex);
     rates::extract_rates(&ctx, &mut ex, &mut used);
     tables::extract_tables(&ctx, &mut ex);
     clauses::extract_clauses(&ctx, &mut ex, &mut used);
     items::extract_items(&ctx, &mut ex);
     clauses::report_unparsed(&ctx, &mut ex, &used);
+    report_rejected(&ctx, &mut ex);
     for (i, c) in ex.categories.iter_mut().enumerate() {
         c.position = i as u32;
     }
@@ -218,6 +262,38 @@ pub fn extract(doc: &Document, rules: &Rules) -> Extraction {
         f.doc_id = Some(doc.doc_id.clone());
     }
     ex
+}
+
+fn report_dense(ctx: &Ctx, ex: &mut Extraction) {
+    let mut last_sentence = None;
+    for (q, _) in ctx.qtys.iter().zip(&ctx.dense).filter(|(_, d)| **d) {
+        let s = ctx.sentences.partition_point(|(_, e)| *e <= q.start);
+        if last_sentence == Some(s) {
+            continue;
+        }
+        last_sentence = Some(s);
+        let line = ctx.evidence(q.start, q.end, "dense").line;
+        ex.findings.push(
+            crate::model::Finding::new(
+                &ctx.doc.source_path,
+                crate::model::Severity::Warn,
+                "dense_numbers",
+                format!("a sentence at line {line} holds more than {MAX_QUANTITIES_PER_SENTENCE} counted quantities; it was not parsed (a table or garbled text?)"),
+            )
+            .at(Some(line), None),
+        );
+    }
+}
+
+fn report_rejected(ctx: &Ctx, ex: &mut Extraction) {
+    for &(s, e, why) in &ctx.rejected {
+        let ev = ctx.evidence(s, e, "rejected");
+        let printed: String = ctx.text[s..e].chars().take(40).collect();
+        ex.findings.push(
+            crate::model::Finding::new(&ctx.doc.source_path, crate::model::Severity::Warn, "number_out_of_range", format!("{why}: {printed} at line {}", ev.line))
+                .at(Some(ev.line), None),
+        );
+    }
 }
 
 /// Strip any of `prefixes` from the start of `s[range]` repeatedly (longest first); returns the new start.
@@ -263,7 +339,7 @@ mod tests {
 
     #[test]
     fn quantities_are_found_with_units() {
-        let q = scan_quantities("共230件,占58.7%,满意率80.9%%,27.9 %,反馈表176份,1,284件,超过90%,ID11370100004188602D");
+        let (q, _) = scan_quantities("共230件,占58.7%,满意率80.9%%,27.9 %,反馈表176份,1,284件,超过90%,ID11370100004188602D");
         let got: Vec<(String, QUnit)> = q.iter().map(|q| (q.text.clone(), q.unit)).collect();
         assert_eq!(got[0], ("230".into(), QUnit::Item));
         assert_eq!(got[1], ("58.7".into(), QUnit::Percent));

@@ -23,6 +23,9 @@ pub fn extract_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
     for cap in RATE_RE.captures_iter(ctx.text) {
         let (Some(all), Some(names), Some(num)) = (cap.get(0), cap.get(1), cap.get(3)) else { continue };
         let Some(qi) = ctx.qtys.iter().position(|q| q.num_start == num.start() && q.unit == QUnit::Percent) else { continue };
+        if ctx.dense[qi] {
+            continue;
+        }
         let q = &ctx.qtys[qi];
         let lower = cap.get(2).is_some() || q.lower_bound;
         let mut any = false;
@@ -30,8 +33,9 @@ pub fn extract_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             let name = &ctx.text[name_start..name_end];
             let Some((suffix, canonical)) = rate_suffix(ctx, name) else { continue };
             let (s, e) = ctx.paragraph_of(all.start());
-            let paragraph = &ctx.text[s..e];
-            if ctx.rules.generic_rates.iter().any(|g| g == suffix) && !ctx.contains_any(paragraph, &ctx.rules.handling_context) {
+            let before = ctx.text.floor_char_boundary(all.start().saturating_sub(300));
+            let near = &ctx.text[s.min(before)..e];
+            if ctx.rules.generic_rates.iter().any(|g| g == suffix) && !ctx.contains_any(near, &ctx.rules.handling_context) {
                 continue;
             }
             let prefix_start = prefix_start(name, name.len() - suffix.len());

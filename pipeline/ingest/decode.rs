@@ -83,10 +83,13 @@ fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
     let pairs = sample.len() / 2;
     let even_nul = sample.iter().step_by(2).filter(|b| **b == 0).count();
     let odd_nul = sample.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
-    // ASCII-heavy UTF-16LE: zeros at odd positions. CJK has few zeros, so also require valid decoding.
-    let candidate = if odd_nul * 3 > pairs && even_nul * 10 < pairs {
+    // UTF-16 puts a zero byte beside every ASCII character (digits, punctuation), always on the
+    // same side; CJK-heavy text has few of them, so any consistent run of them counts, and a
+    // clean decode confirms it.
+    let _ = pairs;
+    let candidate = if odd_nul >= 2 && even_nul == 0 {
         Some(UTF_16LE)
-    } else if even_nul * 3 > pairs && odd_nul * 10 < pairs {
+    } else if even_nul >= 2 && odd_nul == 0 {
         Some(UTF_16BE)
     } else {
         None

@@ -1,9 +1,1757 @@
 //! Report metadata inferred from the text (jurisdiction, province, level, issuer, channel,
 //! session, year handled, report date). Unknown stays `None`; a city is never guessed.
+//!
+//! Everything is read from the normalized text (`doc.text`); names that are printed in the output
+//! (jurisdiction, issuer, session) are cut from the original text at the matched span, so a
+//! traditional-character report keeps its own script (鞏留縣, 市三屆人大七次會議).
+//! The vocabularies live in `datasets/rules/metadata.toml` ([`MetadataRules`]); place names
+//! come from the gazetteer.
 
-use crate::model::{DocMeta, Document};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use pinyin::ToPinyin;
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::gazetteer::{Division, Gazetteer};
+use crate::model::{Date, DocMeta, Document, MetadataSource, Span};
+use crate::numbers::parse_cn_integer;
 use crate::rules::Rules;
 
-pub fn infer(_doc: &Document, _rules: &Rules) -> DocMeta {
-    DocMeta::default()
+// ---------------------------------------------------------------- rules (data)
+
+/// Vocabularies for metadata inference (`datasets/rules/metadata.toml`, where every field is
+/// explained). Words are matched against the normalized text.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetadataRules {
+    pub place: PlaceRules,
+    pub issuer: IssuerRules,
+    pub channel: ChannelRules,
+    pub session: SessionRules,
+    pub date: DateRules,
+    pub year: YearRules,
+    pub pinyin: PinyinRules,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlaceRules {
+    pub ignore_names: Vec<String>,
+    pub short_aliases: BTreeMap<String, String>,
+    pub not_place_words: Vec<String>,
+    pub place_words: Vec<String>,
+    pub institution_words: Vec<String>,
+    pub level_words: Vec<String>,
+    pub level_aliases: BTreeMap<String, String>,
+    pub body_words: Vec<String>,
+    pub national_level: String,
+    pub national_en: String,
+    pub generic_suffixes: Vec<String>,
+    pub autonomous_prefix: String,
+    pub ethnic_groups: Vec<String>,
+    pub foreign_before: Vec<String>,
+    pub foreign_window: usize,
+    pub short_name_after: Vec<String>,
+    pub quote_chars: String,
+    pub score_mention: i32,
+    pub score_institution: i32,
+    pub score_head: i32,
+    pub score_level: i32,
+    pub score_issuer: i32,
+    pub boundary_before: String,
+    pub head_lines: usize,
+    pub head_chars: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssuerRules {
+    pub endings: Vec<String>,
+    pub prefixes: Vec<String>,
+    pub labels: Vec<String>,
+    pub title_word: String,
+    pub verbs: Vec<String>,
+    pub speaker_titles: Vec<String>,
+    pub speaker_lines: usize,
+    pub speaker_chars: usize,
+    pub max_chars: usize,
+    pub kind: Vec<IssuerKindRule>,
+}
+
+/// An issuer is of `kind` when its name contains one of `contains` or ends with one of `ends_with`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssuerKindRule {
+    pub kind: String,
+    #[serde(default)]
+    pub contains: Vec<String>,
+    #[serde(default)]
+    pub ends_with: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChannelRules {
+    pub npc_strong: Vec<String>,
+    pub npc_weak: Vec<String>,
+    pub cppcc_strong: Vec<String>,
+    pub cppcc_weak: Vec<String>,
+    pub neutral_words: Vec<String>,
+    pub both_words: Vec<String>,
+    pub count_unit: String,
+    pub clause_breaks: String,
+    pub both_min_share: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionRules {
+    pub levels: Vec<String>,
+    pub bodies: Vec<String>,
+    pub national: String,
+    pub ordinal_prefix: String,
+    pub ordinal_chars: String,
+    pub term_word: String,
+    pub sitting_word: String,
+    pub cppcc_body: String,
+    pub body_aliases: BTreeMap<String, String>,
+    pub committee_word: String,
+    pub max_place_chars: usize,
+    pub delivery_after: Vec<String>,
+    pub items_after: Vec<String>,
+    pub delivery_window: usize,
+    pub delivery_date_window: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DateRules {
+    pub cues: Vec<DateCue>,
+    pub cutoff_words: Vec<String>,
+    pub delivery_after: Vec<String>,
+    pub dateline_after: Vec<String>,
+    pub dateline_chars: usize,
+    pub session_words: Vec<String>,
+    pub paren_window: usize,
+}
+
+/// A word before a date and what it makes the date (`written` or `published`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DateCue {
+    pub cue: String,
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YearRules {
+    pub handling_words: Vec<String>,
+    pub window: usize,
+    pub not_after: Vec<String>,
+    pub year_end: Vec<String>,
+    pub cutoff_words: Vec<String>,
+    pub cutoff_min_month: u32,
+    pub multi_year_words: Vec<String>,
+    pub previous_year_words: Vec<String>,
+    pub current_year_words: Vec<String>,
+    pub comparison_before: Vec<String>,
+    pub late_report_month: u32,
+    pub early_report_month: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PinyinRules {
+    pub char_readings: BTreeMap<String, String>,
+    pub name_readings: BTreeMap<String, String>,
+}
+
+// ---------------------------------------------------------------- entry point
+
+/// Infer report metadata from the document's text. Never panics; unknown fields stay `None`.
+pub fn infer(doc: &Document, rules: &Rules) -> DocMeta {
+    let compiled = compiled(rules);
+    let ctx = Ctx::new(doc, rules, &compiled);
+    let mentions = place_mentions(&ctx);
+    let issuer = find_issuer(&ctx, &mentions);
+    let channel = infer_channel(&ctx);
+    let session = infer_session(&ctx, channel);
+    let report_date = infer_report_date(&ctx);
+    let year_handled = infer_year_handled(&ctx, report_date);
+    let place = infer_jurisdiction(&ctx, &mentions, issuer.as_ref(), session.as_ref());
+
+    let mut meta = DocMeta { metadata_source: MetadataSource::Inferred, ..Default::default() };
+    if let Some(p) = place {
+        meta.jurisdiction_zh = Some(p.name_zh);
+        meta.jurisdiction_en = Some(p.name_en);
+        meta.province_zh = p.province;
+        meta.admin_level = p.level;
+    }
+    if let Some(i) = issuer {
+        meta.issuer_zh = Some(i.printed);
+        meta.issuer_kind = i.kind;
+    }
+    meta.channel = channel.map(str::to_string);
+    meta.session_zh = session.map(|s| s.printed);
+    meta.year_handled = year_handled;
+    meta.report_date = report_date.map(|d| d.date);
+    meta
+}
+
+// ---------------------------------------------------------------- compiled matchers
+
+/// Matchers built from the rules and the gazetteer, cached per rules fingerprint.
+struct Compiled {
+    places: Option<PlaceMatcher>,
+    bodies: Option<AhoCorasick>,
+    sessions: Vec<Regex>,
+    count: Option<Regex>,
+}
+
+struct PlaceMatcher {
+    /// Full names and short aliases (楚雄州) of every division.
+    full: AhoCorasick,
+    full_divs: Vec<Vec<usize>>,
+    /// Names that are ordinary words (城区, 东区): places only right after their parent (攀枝花市东区).
+    needs_parent: Vec<bool>,
+    /// Short names of provincial and prefecture units (巴中, 广西), a last resort.
+    short: AhoCorasick,
+    short_divs: Vec<Vec<usize>>,
+}
+
+static CN_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(\d{4})年(\d{1,2})月(\d{1,2})日").ok());
+static ISO_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})").ok());
+static YEAR: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(\d{4})年").ok());
+static MONTH_AFTER_YEAR: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"^(\d{1,2})月").ok());
+
+fn compiled(rules: &Rules) -> Arc<Compiled> {
+    static CACHE: OnceLock<Mutex<Vec<(String, Arc<Compiled>)>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let Ok(mut entries) = cache.lock() else {
+        return Arc::new(build_compiled(rules));
+    };
+    if let Some((_, c)) = entries.iter().find(|(fp, _)| *fp == rules.fingerprint) {
+        return c.clone();
+    }
+    let c = Arc::new(build_compiled(rules));
+    if entries.len() >= 4 {
+        entries.remove(0);
+    }
+    entries.push((rules.fingerprint.clone(), c.clone()));
+    c
+}
+
+fn build_compiled(rules: &Rules) -> Compiled {
+    let m = &rules.metadata;
+    Compiled {
+        places: build_place_matcher(&rules.gazetteer, &m.place),
+        bodies: AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&m.place.body_words).ok(),
+        sessions: session_regexes(&m.session),
+        count: Regex::new(&format!(r"(\d+){}", regex::escape(&m.channel.count_unit))).ok(),
+    }
+}
+
+fn build_place_matcher(g: &Gazetteer, r: &PlaceRules) -> Option<PlaceMatcher> {
+    let mut full: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut short: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, d) in g.divisions.iter().enumerate() {
+        if d.name.chars().count() >= 2 {
+            full.entry(d.name.clone()).or_default().push(i);
+        }
+        for alias in short_aliases(d, r) {
+            full.entry(alias).or_default().push(i);
+        }
+        let big = d.level == "provincial" || d.level == "prefecture";
+        if big && d.short_name != d.name && d.short_name.chars().count() >= 2 {
+            short.entry(d.short_name.clone()).or_default().push(i);
+        }
+    }
+    let (full_names, full_divs): (Vec<String>, Vec<Vec<usize>>) = full.into_iter().unzip();
+    let (short_names, short_divs): (Vec<String>, Vec<Vec<usize>>) = short.into_iter().unzip();
+    let needs_parent = full_names.iter().map(|n| r.ignore_names.contains(n)).collect();
+    let build = |names: &[String]| AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(names).ok();
+    Some(PlaceMatcher { full: build(&full_names)?, full_divs, needs_parent, short: build(&short_names)?, short_divs })
+}
+
+/// 楚雄彝族自治州 → 楚雄州; 长阳土家族自治县 → 长阳县.
+fn short_aliases(d: &Division, r: &PlaceRules) -> Vec<String> {
+    r.short_aliases
+        .iter()
+        .filter(|(suffix, _)| d.name.ends_with(suffix.as_str()) && d.short_name != d.name)
+        .map(|(_, alias)| format!("{}{}", d.short_name, alias))
+        .filter(|a| *a != d.name)
+        .collect()
+}
+
+/// Alternation of escaped words, longest first.
+fn alternation(words: &[String]) -> String {
+    let mut ws: Vec<&String> = words.iter().filter(|w| !w.is_empty()).collect();
+    ws.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    ws.iter().map(|w| regex::escape(w)).collect::<Vec<_>>().join("|")
+}
+
+/// 市七届人大六次会议 / 十二届全国人大四次会议 (term first), 县人大十六届一次会议 (body first),
+/// 政协泉州市第十四届委员会第四次会议 / 政协第十二届淄博市委员会第一次会议 (committee forms),
+/// and 三届二次会议 (no body; used only when no session names its body).
+fn session_regexes(s: &SessionRules) -> Vec<Regex> {
+    let level = alternation(&s.levels);
+    let body = alternation(&s.bodies);
+    let class: String = s.ordinal_chars.chars().map(|c| regex::escape(&c.to_string())).collect();
+    let ord = format!("(?:{}?[{}]+)", regex::escape(&s.ordinal_prefix), class);
+    let term = regex::escape(&s.term_word);
+    let sit = regex::escape(&s.sitting_word);
+    let nat = regex::escape(&s.national);
+    let body_first = format!("(?P<lvl>{level})?(?P<body>{body})(?P<term>{ord}){term}(?P<num>{ord}){sit}");
+    let term_first = format!("(?P<lvl>{level})?(?P<term>{ord}){term}(?P<nat>{nat})?(?P<body>{body})(?P<num>{ord}){sit}");
+    let bodiless = format!("(?P<term>{ord}){term}(?P<num>{ord}){sit}");
+    let cppcc = regex::escape(&s.cppcc_body);
+    let committee = regex::escape(&s.committee_word);
+    let place = format!("[^\\s\\p{{P}}\\d]{{1,{}}}?", s.max_place_chars);
+    let place_first = format!("(?P<body>{cppcc}){place}(?P<term>{ord}){term}{committee}(?P<num>{ord}){sit}");
+    let term_then_place = format!("(?P<body>{cppcc})(?P<term>{ord}){term}{place}{committee}(?P<num>{ord}){sit}");
+    [body_first, term_first, place_first, term_then_place, bodiless].iter().filter_map(|p| Regex::new(p).ok()).collect()
+}
+
+// ---------------------------------------------------------------- context and text helpers
+
+struct Ctx<'a> {
+    doc: &'a Document,
+    text: &'a str,
+    r: &'a MetadataRules,
+    g: &'a Gazetteer,
+    c: &'a Compiled,
+    /// Byte offset where the head (title lines) ends.
+    head_end: usize,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(doc: &'a Document, rules: &'a Rules, c: &'a Compiled) -> Ctx<'a> {
+        let text = doc.text.text.as_str();
+        let r = &rules.metadata;
+        let head_end = head_end(text, r.place.head_lines, r.place.head_chars);
+        Ctx { doc, text, r, g: &rules.gazetteer, c, head_end }
+    }
+
+    /// The original text of a normalized byte span (as printed), or the normalized text when the
+    /// original cannot be mapped cleanly (markup in between).
+    fn printed(&self, start: usize, end: usize) -> String {
+        let norm = self.text.get(start..end).unwrap_or("");
+        let t = &self.doc.text;
+        let span = Span::new(t.char_at_byte(start), t.char_at_byte(end));
+        let orig = self.doc.original_slice(t.orig_span(span));
+        let orig = orig.trim();
+        let clean = !orig.is_empty() && !orig.contains(['<', '>']) && orig.chars().count() <= norm.chars().count() * 2 + 4;
+        if clean { orig.to_string() } else { norm.to_string() }
+    }
+}
+
+fn head_end(text: &str, lines: usize, chars: usize) -> usize {
+    let by_chars = text.char_indices().nth(chars).map(|(i, _)| i).unwrap_or(text.len());
+    let by_lines = text.match_indices('\n').nth(lines.saturating_sub(1)).map(|(i, _)| i).unwrap_or(text.len());
+    by_chars.min(by_lines)
+}
+
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+/// Up to `n` characters before byte offset `pos`.
+fn before(text: &str, pos: usize, n: usize) -> &str {
+    let head = text.get(..pos).unwrap_or("");
+    let start = head.char_indices().rev().nth(n.saturating_sub(1)).map(|(i, _)| i).unwrap_or(0);
+    if n == 0 { "" } else { head.get(start..).unwrap_or("") }
+}
+
+/// Up to `n` characters from byte offset `pos`.
+fn after(text: &str, pos: usize, n: usize) -> &str {
+    let tail = text.get(pos..).unwrap_or("");
+    let end = tail.char_indices().nth(n).map(|(i, _)| i).unwrap_or(tail.len());
+    tail.get(..end).unwrap_or("")
+}
+
+fn starts_with_any<'w>(s: &str, words: &'w [String]) -> Option<&'w String> {
+    words.iter().filter(|w| !w.is_empty() && s.starts_with(w.as_str())).max_by_key(|w| w.len())
+}
+
+fn ends_with_any<'w>(s: &str, words: &'w [String]) -> Option<&'w String> {
+    words.iter().filter(|w| !w.is_empty() && s.ends_with(w.as_str())).max_by_key(|w| w.len())
+}
+
+fn contains_any(s: &str, words: &[String]) -> bool {
+    words.iter().any(|w| !w.is_empty() && s.contains(w.as_str()))
+}
+
+/// Byte range of the line containing `pos`, looking at most `LINE_WINDOW` characters each way.
+fn line_at(text: &str, pos: usize) -> (usize, usize) {
+    const LINE_WINDOW: usize = 2000;
+    let back = before(text, pos, LINE_WINDOW);
+    let fwd = after(text, pos, LINE_WINDOW);
+    let start = back.rfind('\n').map(|i| pos - back.len() + i + 1).unwrap_or(pos - back.len());
+    let end = fwd.find('\n').map(|i| pos + i).unwrap_or(pos + fwd.len());
+    (start, end)
+}
+
+/// Lines of the text with their byte offsets.
+fn lines_with_offsets(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for line in text.split('\n') {
+        out.push((pos, line));
+        pos += line.len() + 1;
+    }
+    out
+}
+
+/// Value of an ordinal as printed: 十二, 12, 第三.
+fn ordinal_value(s: &str, prefix: &str) -> Option<u64> {
+    let s = s.strip_prefix(prefix).unwrap_or(s);
+    s.parse().ok().or_else(|| parse_cn_integer(s))
+}
+
+// ---------------------------------------------------------------- place mentions
+
+/// A gazetteer name found in the text.
+#[derive(Debug, Clone)]
+struct Mention {
+    start: usize,
+    end: usize,
+    name: String,
+    divs: Vec<usize>,
+    /// Start of the mention this one is written after as its parent (张家界市 in 张家界市永定区).
+    parent: Option<usize>,
+    /// This mention only qualifies the next one (its parent).
+    qualifier: bool,
+    /// Nothing before it could make it the tail of another word (新增城市 is not 增城市).
+    clean: bool,
+}
+
+fn place_mentions(ctx: &Ctx) -> Vec<Mention> {
+    let Some(pm) = &ctx.c.places else { return Vec::new() };
+    let mut out: Vec<Mention> = Vec::new();
+    for m in pm.full.find_iter(ctx.text) {
+        let name = ctx.text.get(m.start()..m.end()).unwrap_or("");
+        let divs = pm.full_divs.get(m.pattern().as_usize()).cloned().unwrap_or_default();
+        let adjacent = out.last().is_some_and(|p| p.end == m.start());
+        let clean = adjacent || starts_word(ctx, m.start());
+        if !plausible_place(ctx, name, m.start(), m.end(), clean) {
+            continue;
+        }
+        let mut mention = Mention { start: m.start(), end: m.end(), name: name.to_string(), divs, parent: None, qualifier: false, clean };
+        if adjacent && let Some(prev) = out.last_mut() {
+            link_to_parent(ctx.g, prev, &mut mention);
+        }
+        let needs_parent = pm.needs_parent.get(m.pattern().as_usize()).copied().unwrap_or(false);
+        if needs_parent && mention.parent.is_none() {
+            continue;
+        }
+        out.push(mention);
+    }
+    out
+}
+
+/// A word can start at `start`: after a non-Han character, a function word (在, 对, 年…), or at
+/// the start of a line of the original text near the top (a title joined to the next line).
+fn starts_word(ctx: &Ctx, start: usize) -> bool {
+    let p = &ctx.r.place;
+    match before(ctx.text, start, 1).chars().next() {
+        None => true,
+        Some(c) if !is_han(c) || p.boundary_before.contains(c) => true,
+        Some(_) => ctx.doc.text.char_at_byte(start) < p.head_chars && opens_original_line(ctx, start),
+    }
+}
+
+/// Reject names that are parts of words: 召开县 (开县), 江南区域 (江南区), but keep 益阳市场监管局.
+fn plausible_place(ctx: &Ctx, name: &str, start: usize, end: usize, clean: bool) -> bool {
+    let p = &ctx.r.place;
+    if name.chars().count() <= 2 && !clean {
+        return false;
+    }
+    let last = name.chars().last().unwrap_or(' ');
+    let tail = format!("{last}{}", after(ctx.text, end, 4));
+    starts_with_any(&tail, &p.place_words).is_some() || starts_with_any(&tail, &p.not_place_words).is_none()
+}
+
+/// `parent` is written right before `child`: keep the child's divisions under that parent.
+fn link_to_parent(g: &Gazetteer, parent: &mut Mention, child: &mut Mention) {
+    let parent_names: HashSet<&str> = parent.divs.iter().filter_map(|i| g.divisions.get(*i)).map(|d| d.name.as_str()).collect();
+    let under: Vec<usize> = child
+        .divs
+        .iter()
+        .copied()
+        .filter(|i| {
+            g.divisions.get(*i).is_some_and(|d| {
+                parent_names.contains(d.province.as_str()) || d.prefecture.as_deref().is_some_and(|p| parent_names.contains(p))
+            })
+        })
+        .collect();
+    if !under.is_empty() {
+        child.divs = under;
+        child.parent = Some(parent.start);
+        parent.qualifier = true;
+    }
+}
+
+/// Words naming the reporting body or its session right after a place name.
+fn institution_follows(ctx: &Ctx, end: usize) -> bool {
+    let next = after(ctx.text, end, 8);
+    if starts_with_any(next, &ctx.r.place.institution_words).is_some() {
+        return true;
+    }
+    let s = &ctx.r.session;
+    let digits: String = next.chars().take_while(|c| s.ordinal_chars.contains(*c)).collect();
+    !digits.is_empty() && next[digits.len()..].starts_with(s.term_word.as_str())
+}
+
+// ---------------------------------------------------------------- document level
+
+/// The level the report speaks from: the level word most often written before a body
+/// (市政府, 县人大, 自治区人大). Ties go to the word seen first.
+fn document_level(ctx: &Ctx) -> Option<String> {
+    let ac = ctx.c.bodies.as_ref()?;
+    let mut counts: Vec<(String, usize, usize)> = Vec::new();
+    for m in ac.find_iter(ctx.text) {
+        let head = before(ctx.text, m.start(), 4);
+        let Some(level) = ends_with_any(head, &ctx.r.place.level_words) else { continue };
+        let level = canonical_level(level, &ctx.r.place);
+        match counts.iter_mut().find(|(l, _, _)| *l == level) {
+            Some(entry) => entry.1 += 1,
+            None => counts.push((level.to_string(), 1, m.start())),
+        }
+    }
+    counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2))).map(|(l, _, _)| l)
+}
+
+/// The level word a division's name ends with (市 for 楚雄市 and 重庆市, 州 for 楚雄州 and
+/// 楚雄彝族自治州).
+fn name_level<'w>(name: &str, r: &'w PlaceRules) -> Option<&'w str> {
+    ends_with_any(name, &r.level_words).filter(|w| **w != r.national_level).map(|w| canonical_level(w, r))
+}
+
+/// 自治州 is written 州 before a body (州人大), so both count as 州.
+fn canonical_level<'w>(level: &'w str, r: &'w PlaceRules) -> &'w str {
+    r.level_aliases.get(level).map(String::as_str).unwrap_or(level)
+}
+
+// ---------------------------------------------------------------- jurisdiction
+
+struct Place {
+    name_zh: String,
+    name_en: String,
+    province: Option<String>,
+    level: Option<String>,
+}
+
+/// One jurisdiction the text may be about, with the evidence for it.
+#[derive(Debug, Default)]
+struct Candidate {
+    name: String,
+    mentions: Vec<usize>,
+    score: i32,
+    /// Named as the reporting body, its congress or session, in the issuer, or at the report's level.
+    strong: bool,
+    institution: bool,
+    in_head: bool,
+}
+
+fn infer_jurisdiction(ctx: &Ctx, mentions: &[Mention], issuer: Option<&Issuer>, session: Option<&Session>) -> Option<Place> {
+    let level = document_level(ctx);
+    let candidates = score_candidates(ctx, mentions, level.as_deref(), issuer);
+    if let Some(best) = best_candidate(mentions, candidates) {
+        return place_from_candidate(ctx, mentions, &best);
+    }
+    let national = session.is_some_and(|s| s.national) || level.as_deref() == Some(ctx.r.place.national_level.as_str());
+    if national {
+        return Some(national_place(ctx));
+    }
+    place_from_short_name(ctx, level.as_deref())
+}
+
+/// The strong candidate with the highest score (earliest on a tie), unless two tie without either
+/// being named as the reporting body: then the text does not say which it is about.
+fn best_candidate(mentions: &[Mention], candidates: Vec<Candidate>) -> Option<Candidate> {
+    let mut strong: Vec<Candidate> = candidates.into_iter().filter(|c| c.strong).collect();
+    strong.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| first_start(mentions, a).cmp(&first_start(mentions, b))));
+    let mut it = strong.into_iter();
+    let best = it.next()?;
+    let tied = it.next().is_some_and(|second| second.score == best.score);
+    (!tied || best.institution).then_some(best)
+}
+
+fn first_start(mentions: &[Mention], c: &Candidate) -> usize {
+    c.mentions.first().and_then(|i| mentions.get(*i)).map(|m| m.start).unwrap_or(usize::MAX)
+}
+
+fn score_candidates(ctx: &Ctx, mentions: &[Mention], level: Option<&str>, issuer: Option<&Issuer>) -> Vec<Candidate> {
+    let p = &ctx.r.place;
+    let issuer_tail = issuer.and_then(|i| chain_tail_at(mentions, i.start));
+    let mut by_name: BTreeMap<String, Candidate> = BTreeMap::new();
+    for (i, m) in mentions.iter().enumerate() {
+        if m.qualifier || is_foreign_mention(ctx, m.start) {
+            continue;
+        }
+        let c = by_name.entry(m.name.clone()).or_insert_with(|| Candidate { name: m.name.clone(), ..Default::default() });
+        c.mentions.push(i);
+        c.score += p.score_mention;
+        if institution_follows(ctx, m.end) {
+            c.score += p.score_institution;
+            c.institution = true;
+        }
+        if m.start < ctx.head_end {
+            c.score += p.score_head;
+            c.in_head = true;
+        }
+        if issuer_tail == Some(i) {
+            c.score += p.score_issuer;
+            c.strong = true;
+        }
+    }
+    for c in by_name.values_mut() {
+        let fits_level = level.is_some_and(|l| name_level(&c.name, p) == Some(l));
+        if fits_level {
+            c.score += p.score_level;
+        }
+        // Outside the issuer, a name at another level than the one the report speaks from is
+        // someone else (河南省人民政府 in the page header of a 市 report).
+        // A single passing mention at the right level is not enough (新增城市 → 增城市).
+        let clean = c.mentions.iter().filter_map(|i| mentions.get(*i)).any(|m| m.clean);
+        let evidence = c.institution || c.in_head || (c.mentions.len() >= 2 && clean);
+        c.strong |= (fits_level && evidence) || (level.is_none() && (c.institution || c.in_head));
+    }
+    by_name.into_values().collect()
+}
+
+/// A place the report's people went to or learned from: 赴杭州市、宁波市考察学习.
+fn is_foreign_mention(ctx: &Ctx, start: usize) -> bool {
+    let p = &ctx.r.place;
+    let back = before(ctx.text, start, p.foreign_window);
+    let clause = back.rsplit(|c: char| "。,;:!?\n()".contains(c)).next().unwrap_or("");
+    contains_any(clause, &p.foreign_before)
+}
+
+/// The most specific mention of the chain starting at byte `start` (宁波市 → 海曙区).
+fn chain_tail_at(mentions: &[Mention], start: usize) -> Option<usize> {
+    let mut idx = mentions.iter().position(|m| m.start == start)?;
+    while let Some(next) = mentions.iter().position(|m| m.parent == Some(mentions[idx].start)) {
+        idx = next;
+    }
+    Some(idx)
+}
+
+/// Divisions a candidate can be: those under a parent written before it, else those whose
+/// province or prefecture the text names, else all with that name.
+fn resolve_divisions(ctx: &Ctx, mentions: &[Mention], c: &Candidate) -> Vec<usize> {
+    let ms: Vec<&Mention> = c.mentions.iter().filter_map(|i| mentions.get(*i)).collect();
+    let mut chained: Vec<usize> = ms.iter().filter(|m| m.parent.is_some()).flat_map(|m| m.divs.iter().copied()).collect();
+    chained.sort_unstable();
+    chained.dedup();
+    if !chained.is_empty() {
+        return chained;
+    }
+    let all: Vec<usize> = ms.first().map(|m| m.divs.clone()).unwrap_or_default();
+    let named: HashSet<&str> = mentions.iter().map(|m| m.name.as_str()).collect();
+    let in_context: Vec<usize> = all
+        .iter()
+        .copied()
+        .filter(|i| {
+            ctx.g.divisions.get(*i).is_some_and(|d| {
+                let named_parent = |p: &str| p != d.name && named.contains(p);
+                named_parent(&d.province) || d.prefecture.as_deref().is_some_and(named_parent)
+            })
+        })
+        .collect();
+    if in_context.is_empty() { all } else { in_context }
+}
+
+fn place_from_candidate(ctx: &Ctx, mentions: &[Mention], c: &Candidate) -> Option<Place> {
+    let divs: Vec<&Division> = resolve_divisions(ctx, mentions, c).iter().filter_map(|i| ctx.g.divisions.get(*i)).collect();
+    let shown = c.mentions.iter().filter_map(|i| mentions.get(*i)).find(|m| m.parent.is_some()).or_else(|| c.mentions.first().and_then(|i| mentions.get(*i)))?;
+    let single = if divs.len() == 1 { divs.first().copied() } else { None };
+    let district = single.filter(|d| is_district(d));
+    let printed_tail = ctx.printed(shown.start, shown.end);
+    let (name_zh, prefecture) = match (district, shown.parent) {
+        (Some(d), Some(parent_start)) => (ctx.printed(parent_start, shown.end), d.prefecture.clone()),
+        (Some(d), None) => (format!("{}{}", d.prefecture.clone().unwrap_or_default(), printed_tail), d.prefecture.clone()),
+        _ => (printed_tail, None),
+    };
+    let name_en = match single {
+        Some(d) => english_of_division(ctx, d, prefecture.as_deref()),
+        None => {
+            let short = common(&divs, |d| d.short_name.clone()).unwrap_or_else(|| strip_generic(&c.name, &ctx.r.place));
+            english_name(&ctx.r.pinyin, &short)
+        }
+    };
+    let province = common(&divs, |d| d.province.clone());
+    let level = common(&divs, |d| admin_level(d).to_string());
+    Some(Place { name_zh, name_en, province, level })
+}
+
+/// The value all divisions agree on, if any.
+fn common<T: PartialEq>(divs: &[&Division], f: impl Fn(&Division) -> T) -> Option<T> {
+    let first = f(divs.first()?);
+    divs.iter().all(|d| f(d) == first).then_some(first)
+}
+
+fn is_district(d: &Division) -> bool {
+    d.level == "county" && d.name.ends_with('区') && d.prefecture.is_some()
+}
+
+fn admin_level(d: &Division) -> &'static str {
+    match d.level.as_str() {
+        "provincial" => "provincial",
+        "prefecture" => "prefecture",
+        _ if is_district(d) => "district",
+        _ => "county",
+    }
+}
+
+fn national_place(ctx: &Ctx) -> Place {
+    let p = &ctx.r.place;
+    Place { name_zh: p.national_level.clone(), name_en: p.national_en.clone(), province: None, level: Some("national".into()) }
+}
+
+/// Last resort when no full name is printed: a provincial or prefecture short name used of the
+/// place itself (“五彩巴中”建设, 《广西日报》, 深圳人大代表) whose level matches the level the
+/// report speaks from (市, 自治区).
+fn place_from_short_name(ctx: &Ctx, level: Option<&str>) -> Option<Place> {
+    let level = level?;
+    let pm = ctx.c.places.as_ref()?;
+    let mut found: BTreeMap<usize, usize> = BTreeMap::new();
+    for m in pm.short.find_iter(ctx.text) {
+        if !short_name_self_reference(ctx, m.end()) {
+            continue;
+        }
+        for i in pm.short_divs.get(m.pattern().as_usize()).into_iter().flatten() {
+            let fits = ctx.g.divisions.get(*i).is_some_and(|d| name_level(&d.name, &ctx.r.place) == Some(level));
+            if fits {
+                *found.entry(*i).or_default() += 1;
+            }
+        }
+    }
+    let top = found.values().copied().max()?;
+    let winners: Vec<usize> = found.into_iter().filter(|(_, n)| *n == top).map(|(i, _)| i).collect();
+    let [only] = winners.as_slice() else { return None };
+    let d = ctx.g.divisions.get(*only)?;
+    Some(Place {
+        name_zh: d.name.clone(),
+        name_en: english_of_division(ctx, d, None),
+        province: Some(d.province.clone()),
+        level: Some(admin_level(d).to_string()),
+    })
+}
+
+/// The words after a short name (past closing quotes) make it the place itself: 巴中”建设, 广西日报.
+fn short_name_self_reference(ctx: &Ctx, end: usize) -> bool {
+    let p = &ctx.r.place;
+    let next = after(ctx.text, end, 8);
+    let next = next.trim_start_matches(|c: char| p.quote_chars.contains(c));
+    starts_with_any(next, &p.short_name_after).is_some()
+}
+
+// ---------------------------------------------------------------- English names
+
+/// `Ningbo Haishu` for a district shown with its city, `Luohe` otherwise.
+fn english_of_division(ctx: &Ctx, d: &Division, prefecture: Option<&str>) -> String {
+    let mut parts = Vec::new();
+    if let Some(pref) = prefecture {
+        let pref_short = ctx.g.lookup_full(pref).first().map(|p| p.short_name.clone());
+        parts.push(pref_short.unwrap_or_else(|| strip_generic(pref, &ctx.r.place)));
+    }
+    parts.push(d.short_name.clone());
+    parts.iter().map(|p| english_name(&ctx.r.pinyin, p)).collect::<Vec<_>>().join(" ")
+}
+
+/// Remove one generic suffix, and the ethnic group names before an autonomous suffix
+/// (广西壮族自治区 → 广西, 恩施土家族苗族自治州 → 恩施), when at least 2 characters stay.
+fn strip_generic(name: &str, r: &PlaceRules) -> String {
+    let name = fast2s::convert(name);
+    let mut sorted: Vec<&String> = r.generic_suffixes.iter().collect();
+    sorted.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
+    for s in sorted {
+        if let Some(stem) = name.strip_suffix(s.as_str()) {
+            let stem = if s.starts_with(r.autonomous_prefix.as_str()) { strip_ethnic(stem, r) } else { stem.to_string() };
+            if stem.chars().count() >= 2 {
+                return stem;
+            }
+        }
+    }
+    name
+}
+
+/// Drop trailing ethnic group names (with or without 族) while at least 2 characters stay.
+fn strip_ethnic(stem: &str, r: &PlaceRules) -> String {
+    let mut stem = stem.to_string();
+    loop {
+        let trimmed = stem.strip_suffix('族').unwrap_or(&stem);
+        let Some(group) = ends_with_any(trimmed, &r.ethnic_groups) else { return stem };
+        let rest = &trimmed[..trimmed.len() - group.len()];
+        if rest.chars().count() < 2 {
+            return stem;
+        }
+        stem = rest.to_string();
+    }
+}
+
+/// Pinyin without tones, syllables joined, first letter capitalized: 漯河 → Luohe, 西安 → Xi'an.
+fn english_name(r: &PinyinRules, short: &str) -> String {
+    let short = fast2s::convert(short);
+    if let Some(fixed) = r.name_readings.get(&short) {
+        return fixed.clone();
+    }
+    let mut out = String::new();
+    for c in short.chars() {
+        let syllable = r.char_readings.get(&c.to_string()).cloned().or_else(|| c.to_pinyin().map(|p| p.plain().to_string()));
+        let Some(syl) = syllable else { continue };
+        if !out.is_empty() && syl.starts_with(['a', 'e', 'o']) {
+            out.push('\'');
+        }
+        out.push_str(&syl);
+    }
+    capitalize(&out)
+}
+
+fn capitalize(s: &str) -> String {
+    let mut cs = s.chars();
+    match cs.next() {
+        Some(f) => f.to_uppercase().chain(cs).collect(),
+        None => String::new(),
+    }
+}
+
+// ---------------------------------------------------------------- issuer
+
+#[derive(Debug, Clone)]
+struct Issuer {
+    start: usize,
+    printed: String,
+    kind: Option<String>,
+}
+
+/// The issuing body, from (in order) a title `X关于…`, a `发布机构:` label, a speaker line
+/// `X副县长 李新`, a `(X,日期)` title note, a signature line at the end, or `X共办理…` in the
+/// body. It must start with a place name.
+fn find_issuer(ctx: &Ctx, mentions: &[Mention]) -> Option<Issuer> {
+    let heads = issuer_heads(ctx, mentions);
+    let starts: HashSet<usize> = mentions.iter().map(|m| m.start).chain(heads.iter().copied()).collect();
+    let found = issuer_in_title(ctx, &starts)
+        .or_else(|| issuer_in_label(ctx, &starts))
+        .or_else(|| issuer_in_speaker_line(ctx, &starts))
+        .or_else(|| issuer_in_paren_note(ctx, &starts))
+        .or_else(|| issuer_in_signature(ctx, &starts))
+        .or_else(|| issuer_in_body(ctx, &starts, &heads))?;
+    let (start, end) = found;
+    let norm = ctx.text.get(start..end).unwrap_or("");
+    Some(Issuer { start, printed: ctx.printed(start, end), kind: issuer_kind(norm, &ctx.r.issuer) })
+}
+
+/// A candidate issuer span: starts at a place name (or 政协 before one), ends with an issuer
+/// ending, short enough.
+fn issuer_span(ctx: &Ctx, starts: &HashSet<usize>, start: usize, end: usize) -> Option<(usize, usize)> {
+    let s = ctx.text.get(start..end)?;
+    let r = &ctx.r.issuer;
+    let prefix_len = starts_with_any(s, &r.prefixes).map(|p| p.len()).filter(|n| starts.contains(&(start + n))).unwrap_or(0);
+    let at_place = starts.contains(&(start + prefix_len));
+    let ok = at_place && ends_with_any(s, &r.endings).is_some() && s.chars().count() <= r.max_chars && s.chars().all(is_han);
+    ok.then_some((start, end))
+}
+
+/// Trim spaces, list bullets and a `标题:` label off a line segment; byte offsets kept.
+fn trim_segment(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let seg = text.get(start..end).unwrap_or("");
+    let after_label = seg.rfind(':').map(|i| i + 1).unwrap_or(0);
+    let inner = &seg[after_label..];
+    let lead = inner.len() - inner.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '•' | '*' | '#')).len();
+    let trail = inner.len() - inner.trim_end().len();
+    let s = start + after_label + lead;
+    (s, (end - trail).max(s))
+}
+
+/// `漯河市人民政府关于…`, `济南市人民政府2022年…情况`, or the issuer alone on the line before
+/// `关于…`.
+fn issuer_in_title(ctx: &Ctx, starts: &HashSet<usize>) -> Option<(usize, usize)> {
+    let word = ctx.r.issuer.title_word.as_str();
+    let lines = lines_with_offsets(ctx.text);
+    for (k, (off, line)) in lines.iter().enumerate() {
+        if *off >= ctx.head_end.max(1) && k > 0 {
+            break;
+        }
+        let by_word = line.find(word);
+        let Some(pos) = by_word.or_else(|| line.find(|c: char| c.is_ascii_digit())) else { continue };
+        if pos == 0 && by_word.is_none() {
+            continue;
+        }
+        let (s, e) = if pos == 0 {
+            let Some((poff, pline)) = k.checked_sub(1).and_then(|p| lines.get(p)) else { continue };
+            trim_segment(ctx.text, *poff, poff + pline.len())
+        } else {
+            trim_segment(ctx.text, *off, off + pos)
+        };
+        if let Some(span) = issuer_span(ctx, starts, s, e) {
+            return Some(span);
+        }
+    }
+    None
+}
+
+fn issuer_in_label(ctx: &Ctx, starts: &HashSet<usize>) -> Option<(usize, usize)> {
+    for label in &ctx.r.issuer.labels {
+        for (pos, _) in ctx.text.match_indices(label.as_str()) {
+            let rest = after(ctx.text, pos + label.len(), 8);
+            let skip = rest.len() - rest.trim_start_matches(|c: char| c == ':' || c.is_whitespace()).len();
+            let start = pos + label.len() + skip;
+            let value = after(ctx.text, start, ctx.r.issuer.max_chars + 1);
+            let value_end = start + value.find(|c: char| c.is_whitespace()).unwrap_or(value.len());
+            if let Some(span) = issuer_span(ctx, starts, start, until_original_break(ctx, start, value_end)) {
+                return Some(span);
+            }
+        }
+    }
+    None
+}
+
+/// Where the original text had a line break (or markup) that normalization joined away, so a
+/// label's value ends there: `发布机构: 南京市建邺区教育局⏎按照…`.
+fn until_original_break(ctx: &Ctx, start: usize, end: usize) -> usize {
+    let t = &ctx.doc.text;
+    let (a, b) = (t.char_at_byte(start), t.char_at_byte(end));
+    for i in a + 1..b {
+        if let (Some(p), Some(q)) = (t.origin.get(i - 1), t.origin.get(i))
+            && *q > p + 1
+        {
+            return t.byte_at_char(i);
+        }
+    }
+    end
+}
+
+/// `黔南布依族苗族自治州人大常委会代表工作委员会主任 李春生`: the body before the speaker's title,
+/// on a line of its own near the top (in the normalized text, or in the original when a line
+/// join glued it to the line before).
+fn issuer_in_speaker_line(ctx: &Ctx, starts: &HashSet<usize>) -> Option<(usize, usize)> {
+    let r = &ctx.r.issuer;
+    let line_starts = lines_with_offsets(ctx.text).into_iter().take(r.speaker_lines).map(|(off, line)| trim_segment(ctx.text, off, off + line.len()).0);
+    let mut near_top: Vec<usize> = starts.iter().copied().filter(|s| ctx.doc.text.char_at_byte(*s) < r.speaker_chars).collect();
+    near_top.sort_unstable();
+    let glued = near_top.into_iter().filter(|s| opens_original_line(ctx, *s));
+    line_starts.chain(glued).find_map(|s| speaker_body(ctx, starts, s))
+}
+
+/// The longest issuer starting at `s` that is directly followed by a speaker's title.
+fn speaker_body(ctx: &Ctx, starts: &HashSet<usize>, s: usize) -> Option<(usize, usize)> {
+    let r = &ctx.r.issuer;
+    let run = after(ctx.text, s, r.max_chars + 6);
+    let run = &run[..run.char_indices().find(|(_, c)| !is_han(*c)).map(|(i, _)| i).unwrap_or(run.len())];
+    let end = run
+        .char_indices()
+        .map(|(i, _)| i)
+        .filter(|&i| i > 0 && starts_with_any(&run[i..], &r.speaker_titles).is_some())
+        .filter(|&i| issuer_span(ctx, starts, s, s + i).is_some())
+        .max()?;
+    Some((s, s + end))
+}
+
+/// `关于…的报告(宁波市海曙区人民政府,2021-12-01)`.
+fn issuer_in_paren_note(ctx: &Ctx, starts: &HashSet<usize>) -> Option<(usize, usize)> {
+    for (pos, _) in ctx.text.match_indices('(') {
+        let inner_start = pos + 1;
+        let inner = after(ctx.text, inner_start, ctx.r.issuer.max_chars + 2);
+        let Some(comma) = inner.find([',', '，']) else { continue };
+        if let Some(span) = issuer_span(ctx, starts, inner_start, inner_start + comma) {
+            return Some(span);
+        }
+    }
+    None
+}
+
+/// A line near the end that is only the issuer's name (the signature above the date).
+fn issuer_in_signature(ctx: &Ctx, starts: &HashSet<usize>) -> Option<(usize, usize)> {
+    let lines = lines_with_offsets(ctx.text);
+    let from = lines.len().saturating_sub(6);
+    lines[from..].iter().find_map(|(off, line)| {
+        let (s, e) = trim_segment(ctx.text, *off, off + line.len());
+        issuer_span(ctx, starts, s, e)
+    })
+}
+
+/// `鞏留縣人民政府共辦理…`, `济南市人民政府承办…`.
+fn issuer_in_body(ctx: &Ctx, starts: &HashSet<usize>, heads: &[usize]) -> Option<(usize, usize)> {
+    let r = &ctx.r.issuer;
+    for &head in heads {
+        let run = after(ctx.text, head, r.max_chars);
+        let han_len = run.char_indices().find(|(_, c)| !is_han(*c)).map(|(i, _)| i).unwrap_or(run.len());
+        let run = &run[..han_len];
+        let verb_at = r.verbs.iter().filter_map(|v| run.find(v.as_str())).filter(|i| *i > 0).min();
+        if let Some(v) = verb_at
+            && let Some(span) = issuer_span(ctx, starts, head, head + v)
+        {
+            return Some(span);
+        }
+    }
+    None
+}
+
+/// Where an issuer's name can start: the first place name of a chain (宁波市 of 宁波市海曙区), or
+/// the national level word before a body (全国人大常委会).
+fn issuer_heads(ctx: &Ctx, mentions: &[Mention]) -> Vec<usize> {
+    let p = &ctx.r.place;
+    let national = ctx.text.match_indices(p.national_level.as_str()).filter(|(i, w)| {
+        !w.is_empty() && starts_with_any(after(ctx.text, i + w.len(), 6), &p.body_words).is_some()
+    });
+    let mut heads: Vec<usize> = mentions.iter().filter(|m| m.parent.is_none()).map(|m| m.start).chain(national.map(|(i, _)| i)).collect();
+    heads.sort_unstable();
+    heads
+}
+
+fn issuer_kind(name: &str, r: &IssuerRules) -> Option<String> {
+    let rule = r.kind.iter().find(|k| contains_any(name, &k.contains) || ends_with_any(name, &k.ends_with).is_some());
+    Some(rule.map(|k| k.kind.clone()).unwrap_or_else(|| "other".into()))
+}
+
+// ---------------------------------------------------------------- channel
+
+/// Which items the report counts: from the clauses around `N件`, not from passing mentions.
+fn infer_channel(ctx: &Ctx) -> Option<&'static str> {
+    let re = ctx.c.count.as_ref()?;
+    let mut tally = ChannelTally::default();
+    let mut prev_end = 0;
+    let matches: Vec<(usize, usize)> = re.find_iter(ctx.text).map(|m| (m.start(), m.end())).collect();
+    for (k, (start, end)) in matches.iter().enumerate() {
+        let next_start = matches.get(k + 1).map(|m| m.0).unwrap_or(ctx.text.len());
+        tally.add(clause_channel(ctx, prev_end, *start, *end, next_start));
+        prev_end = *end;
+    }
+    tally.decide(ctx.r.channel.both_min_share)
+}
+
+/// What one counted clause is about.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum ClauseChannel {
+    Unknown,
+    Npc { strong: bool },
+    Cppcc { strong: bool },
+    Both,
+}
+
+#[derive(Debug, Default)]
+struct ChannelTally {
+    npc_strong: usize,
+    npc_weak: usize,
+    cppcc_strong: usize,
+    cppcc_weak: usize,
+    both: usize,
+}
+
+impl ChannelTally {
+    fn add(&mut self, c: ClauseChannel) {
+        match c {
+            ClauseChannel::Unknown => {}
+            ClauseChannel::Npc { strong: true } => self.npc_strong += 1,
+            ClauseChannel::Npc { strong: false } => self.npc_weak += 1,
+            ClauseChannel::Cppcc { strong: true } => self.cppcc_strong += 1,
+            ClauseChannel::Cppcc { strong: false } => self.cppcc_weak += 1,
+            ClauseChannel::Both => self.both += 1,
+        }
+    }
+
+    /// Both when clauses name both channels at least half as often as the main one does, or
+    /// when each channel has its own counts in a comparable number of clauses; else the channel
+    /// with more (strong counting double) counted clauses.
+    fn decide(&self, min_share: f64) -> Option<&'static str> {
+        let (hi, lo) = (self.npc_strong.max(self.cppcc_strong), self.npc_strong.min(self.cppcc_strong));
+        if self.both > 0 && self.both * 2 >= hi {
+            return Some("both");
+        }
+        if lo > 0 && (lo as f64) >= (hi as f64) * min_share {
+            return Some("both");
+        }
+        let npc = self.npc_strong * 2 + self.npc_weak;
+        let cppcc = self.cppcc_strong * 2 + self.cppcc_weak;
+        match (npc, cppcc) {
+            (0, 0) => None,
+            (n, c) if n >= c => Some("npc_suggestion"),
+            _ => Some("cppcc_proposal"),
+        }
+    }
+}
+
+/// The channel of the clause a count belongs to: the words before it back to a clause break
+/// (or the previous count), else the few words right after it (77件建议).
+fn clause_channel(ctx: &Ctx, prev_end: usize, start: usize, end: usize, next_start: usize) -> ClauseChannel {
+    let r = &ctx.r.channel;
+    let back = before(ctx.text, start, 40);
+    let back_from = start - back.len();
+    let cut = back.rfind(|c: char| r.clause_breaks.contains(c)).map(|i| back_from + i + 1).unwrap_or(back_from);
+    let pre = ctx.text.get(cut.max(prev_end).min(start)..start).unwrap_or("");
+    let found = classify_clause(pre, r);
+    if found != ClauseChannel::Unknown {
+        return found;
+    }
+    let post = after(ctx.text, end, 8);
+    let post = &post[..post.find(|c: char| r.clause_breaks.contains(c)).unwrap_or(post.len())];
+    let post = post.get(..post.len().min(next_start.saturating_sub(end))).unwrap_or("");
+    classify_clause(post, r)
+}
+
+/// `建议提案`/`人大代表…政协提案` name both; `提案` beats a generic `建议` (所提建议…的提案).
+fn classify_clause(clause: &str, r: &ChannelRules) -> ClauseChannel {
+    let mut s = clause.to_string();
+    for w in &r.neutral_words {
+        s = s.replace(w.as_str(), " ");
+    }
+    if contains_any(&s, &r.both_words) {
+        return ClauseChannel::Both;
+    }
+    let (ns, nw) = (contains_any(&s, &r.npc_strong), contains_any(&s, &r.npc_weak));
+    let (cs, cw) = (contains_any(&s, &r.cppcc_strong), contains_any(&s, &r.cppcc_weak));
+    match (ns, cs) {
+        (true, true) => ClauseChannel::Both,
+        (true, false) if cw => ClauseChannel::Both,
+        (true, false) => ClauseChannel::Npc { strong: true },
+        (false, true) => ClauseChannel::Cppcc { strong: true },
+        (false, false) if nw && !cw => ClauseChannel::Npc { strong: false },
+        (false, false) if cw && !nw => ClauseChannel::Cppcc { strong: false },
+        _ => ClauseChannel::Unknown,
+    }
+}
+
+// ---------------------------------------------------------------- session
+
+#[derive(Debug, Clone)]
+struct Session {
+    printed: String,
+    national: bool,
+}
+
+#[derive(Debug)]
+struct SessionMention {
+    start: usize,
+    end: usize,
+    key: (String, u64, u64),
+    national: bool,
+    delivery: bool,
+}
+
+/// The session the items were submitted at: the most-mentioned session of the report's body
+/// (人大 for suggestions, 政协 for proposals, either for both) that is not where the report was
+/// delivered.
+fn infer_session(ctx: &Ctx, channel: Option<&str>) -> Option<Session> {
+    let wanted_body = |body: &str| match channel {
+        Some("npc_suggestion") => body != "政协",
+        Some("cppcc_proposal") => body == "政协" || body.is_empty(),
+        _ => true,
+    };
+    let mut mentions: Vec<SessionMention> = session_mentions(ctx).into_iter().filter(|m| !m.delivery && wanted_body(&m.key.0)).collect();
+    if mentions.iter().any(|m| !m.key.0.is_empty()) {
+        mentions.retain(|m| !m.key.0.is_empty());
+    }
+    let mut groups: BTreeMap<&(String, u64, u64), Vec<&SessionMention>> = BTreeMap::new();
+    for m in &mentions {
+        groups.entry(&m.key).or_default().push(m);
+    }
+    let best = groups.into_iter().max_by(|(ka, a), (kb, b)| {
+        a.len().cmp(&b.len()).then((kb.1, kb.2).cmp(&(ka.1, ka.2))).then(b[0].start.cmp(&a[0].start))
+    })?;
+    let shown = best.1.iter().max_by_key(|m| (m.end - m.start, std::cmp::Reverse(m.start)))?;
+    Some(Session { printed: ctx.printed(shown.start, shown.end), national: shown.national })
+}
+
+fn session_mentions(ctx: &Ctx) -> Vec<SessionMention> {
+    let s = &ctx.r.session;
+    let mut out: Vec<SessionMention> = Vec::new();
+    for re in &ctx.c.sessions {
+        for cap in re.captures_iter(ctx.text) {
+            let (Some(whole), Some(term_m)) = (cap.get(0), cap.name("term")) else { continue };
+            let term = ordinal_value(term_m.as_str(), &s.ordinal_prefix);
+            let num = cap.name("num").and_then(|t| ordinal_value(t.as_str(), &s.ordinal_prefix));
+            let (Some(term), Some(num)) = (term, num) else { continue };
+            let body = cap.name("body").map(|b| b.as_str()).unwrap_or("");
+            let body = s.body_aliases.get(body).map(String::as_str).unwrap_or(body);
+            let national = cap.name("nat").is_some() || cap.name("lvl").is_some_and(|l| l.as_str() == s.national);
+            let start = last_body_before(ctx.text, whole.start(), term_m.start(), &s.cppcc_body);
+            let delivery = is_delivery_session(ctx, start, whole.end());
+            out.push(SessionMention { start, end: whole.end(), key: (body.to_string(), term, num), national, delivery });
+        }
+    }
+    out.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+    let mut last_end = 0;
+    out.retain(|m| {
+        let keep = m.start >= last_end;
+        last_end = last_end.max(m.end);
+        keep
+    });
+    out
+}
+
+/// `政协通报了政协连南瑶族自治县第七届…`: a committee-form match starts at the last 政协 before
+/// its term.
+fn last_body_before(text: &str, start: usize, term_start: usize, body: &str) -> usize {
+    let lead = text.get(start..term_start).unwrap_or("");
+    match lead.rfind(body) {
+        Some(i) if i > 0 && !body.is_empty() && lead.starts_with(body) => start + i,
+        _ => start,
+    }
+}
+
+/// `2017年3月8日,十二届全国人大五次会议举行…`: the session where the report is delivered, unless
+/// the report covers the time since it (`…会议以来`).
+fn is_delivery_session(ctx: &Ctx, start: usize, end: usize) -> bool {
+    let s = &ctx.r.session;
+    let next = after(ctx.text, end, s.delivery_window);
+    if starts_with_any(next, &s.items_after).is_some() {
+        return false;
+    }
+    let clause = &next[..next.find(['。', ',', ';', '\n', '(', ')']).unwrap_or(next.len())];
+    if contains_any(clause, &s.delivery_after) {
+        return true;
+    }
+    let back = before(ctx.text, start, s.delivery_date_window);
+    let same_clause = back.rsplit(['。', '\n', '(', ')']).next().unwrap_or("");
+    CN_DATE.as_ref().is_some_and(|re| re.is_match(same_clause)) || ISO_DATE.as_ref().is_some_and(|re| re.is_match(same_clause))
+}
+
+// ---------------------------------------------------------------- report date
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct ReportDate {
+    date: Date,
+    /// False for a web page's upload date.
+    written: bool,
+    /// Delivered at a session (——2021年12月21日在…会议上, 2017年2月21日…会议开幕).
+    at_session: bool,
+}
+
+/// How much a date says it is the report's own date (lower is better).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum DateRank {
+    WrittenOrDelivered,
+    /// A dateline, a signature line or a closing parenthesis: placed where a report's date goes.
+    Placed,
+    Published,
+}
+
+/// The report's date: a written/issued label, a delivery line (——2021年12月21日在…会议上), a
+/// signature or dateline, a date in a closing parenthesis, and only then a web upload date.
+/// Cut-offs in the narrative (截至2016年11月22日) never count.
+fn infer_report_date(ctx: &Ctx) -> Option<ReportDate> {
+    let mut best: Option<(DateRank, usize, Date)> = None;
+    for re in [&*CN_DATE, &*ISO_DATE].into_iter().flatten() {
+        for cap in re.captures_iter(ctx.text) {
+            let Some(whole) = cap.get(0) else { continue };
+            let num = |i: usize| cap.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+            let (Some(y), Some(m), Some(d)) = (num(1), num(2), num(3)) else { continue };
+            let Some(date) = Date::new(y as i32, m, d) else { continue };
+            let Some(rank) = date_rank(ctx, whole.start(), whole.end()) else { continue };
+            let better = best.is_none_or(|(r, pos, _)| (rank, whole.start()) < (r, pos));
+            if better {
+                best = Some((rank, whole.start(), date));
+            }
+        }
+    }
+    best.map(|(rank, pos, date)| ReportDate { date, written: rank != DateRank::Published, at_session: at_session(ctx, pos) })
+}
+
+/// The sentence starting at a date speaks of a meeting (会议) or a congress session.
+fn at_session(ctx: &Ctx, date_start: usize) -> bool {
+    let next = after(ctx.text, date_start, 60);
+    let sentence = &next[..next.find(['。', '\n']).unwrap_or(next.len())];
+    let head = &sentence[..sentence.find(['(', ')']).unwrap_or(sentence.len())];
+    contains_any(head, &ctx.r.date.session_words)
+}
+
+fn date_rank(ctx: &Ctx, start: usize, end: usize) -> Option<DateRank> {
+    let r = &ctx.r.date;
+    if ctx.text.get(..start).is_some_and(|h| h.ends_with(|c: char| c.is_ascii_digit())) {
+        return None;
+    }
+    let back = before(ctx.text, start, 10);
+    let back_trimmed = back.trim_end_matches(|c: char| c == ':' || c.is_whitespace());
+    if ends_with_any(back, &r.cutoff_words).is_some() {
+        return None;
+    }
+    let mut cues: Vec<&DateCue> = r.cues.iter().collect();
+    cues.sort_by_key(|c| std::cmp::Reverse(c.cue.chars().count()));
+    if let Some(cue) = cues.iter().find(|c| back_trimmed.ends_with(c.cue.as_str())) {
+        return Some(if cue.kind == "published" { DateRank::Published } else { DateRank::WrittenOrDelivered });
+    }
+    let next = after(ctx.text, end, 4);
+    if starts_with_any(next, &r.delivery_after).is_some() {
+        return Some(DateRank::WrittenOrDelivered);
+    }
+    let (ls, le) = line_at(ctx.text, start);
+    let line = ctx.text.get(ls..le).unwrap_or("");
+    let lead = ctx.text.get(ls..start).unwrap_or("").trim_matches(|c: char| c.is_whitespace() || matches!(c, '—' | '-'));
+    if line.trim() == ctx.text.get(start..end).unwrap_or("") {
+        return Some(DateRank::Placed);
+    }
+    if is_dateline(ctx, start, lead.is_empty()) && starts_with_any(next, &r.dateline_after).is_some() {
+        return Some(DateRank::Placed);
+    }
+    in_closing_parenthesis(ctx, start, end, ls, le).then_some(DateRank::Placed)
+}
+
+/// A date opening a line near the start of the text and before the first count (in the
+/// normalized text, or in the original when a title was joined to it): `2017年1月16日,四川省…`.
+/// A later paragraph opening with a date tells of an event, not the report's date.
+fn is_dateline(ctx: &Ctx, start: usize, opens_normalized_line: bool) -> bool {
+    let near_start = ctx.doc.text.char_at_byte(start) < ctx.r.date.dateline_chars;
+    let before_counts = ctx.c.count.as_ref().and_then(|re| re.find(ctx.text)).is_none_or(|m| start < m.start());
+    near_start && before_counts && (opens_normalized_line || opens_original_line(ctx, start))
+}
+
+/// Only spaces, dashes and markup (`<p>`) stand between the original line start and `start`.
+fn opens_original_line(ctx: &Ctx, start: usize) -> bool {
+    let t = &ctx.doc.text;
+    let Some(orig) = t.origin.get(t.char_at_byte(start)).map(|o| *o as usize) else { return false };
+    let Some((byte, _)) = ctx.doc.original.char_indices().nth(orig) else { return false };
+    let lead = before(&ctx.doc.original, byte, 80);
+    let line_lead = match lead.rfind('\n') {
+        Some(i) => &lead[i + 1..],
+        None if lead.len() == byte => lead,
+        None => return false,
+    };
+    without_markup(line_lead).chars().all(|c| c.is_whitespace() || matches!(c, '—' | '-'))
+}
+
+fn without_markup(s: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The date sits in parentheses that close the line: `(2016年10月20日)`, `(…,2021-12-01)`.
+fn in_closing_parenthesis(ctx: &Ctx, start: usize, end: usize, line_start: usize, line_end: usize) -> bool {
+    let w = ctx.r.date.paren_window;
+    let back = before(ctx.text, start, w);
+    let back = back.get(back.len() - back.len().min(start.saturating_sub(line_start))..).unwrap_or("");
+    let opened = back.rfind('(').is_some_and(|o| !back[o..].contains(')'));
+    let fwd = after(ctx.text, end, w);
+    let fwd = fwd.get(..fwd.len().min(line_end.saturating_sub(end))).unwrap_or(fwd);
+    let closes_line = fwd.find(')').is_some_and(|c| !fwd[..c].contains('(') && fwd[c + 1..].trim_matches(|ch: char| ch.is_whitespace() || ch == '。').is_empty());
+    opened && (closes_line || fwd.starts_with(')'))
+}
+
+// ---------------------------------------------------------------- year handled
+
+/// The year the items were handled: stated (`2021年,市…共交办`), else relative to the report's
+/// date (`上一年`, `今年`), else implied by the date: a report written in the second half of a
+/// year covers that year, one delivered at a session early in a year covers the year before.
+/// A report on a whole term (任期内, 五年来) has no single year.
+fn infer_year_handled(ctx: &Ctx, report_date: Option<ReportDate>) -> Option<i32> {
+    let r = &ctx.r.year;
+    let anchor = report_date.map(|d| d.date.year).or_else(|| dateline_year(ctx));
+    if let Some(y) = stated_year(ctx, anchor) {
+        return Some(y);
+    }
+    if let Some(y) = relative_year(ctx, anchor) {
+        return Some(y);
+    }
+    if contains_any(ctx.text, &r.multi_year_words) {
+        return None;
+    }
+    let d = report_date.filter(|d| d.written)?;
+    if d.date.month >= r.late_report_month {
+        return Some(d.date.year);
+    }
+    (d.at_session && d.date.month <= r.early_report_month).then_some(d.date.year - 1)
+}
+
+/// `2019年10月,…` at the start of the text: the year of an undated dispatch.
+fn dateline_year(ctx: &Ctx) -> Option<i32> {
+    let re = YEAR.as_ref()?;
+    let m = re.captures_iter(ctx.text).find(|c| c.get(0).is_some_and(|m| m.start() < ctx.head_end))?;
+    let whole = m.get(0)?;
+    let (ls, _) = line_at(ctx.text, whole.start());
+    let at_line_start = ctx.text.get(ls..whole.start()).is_some_and(|s| s.trim().is_empty());
+    at_line_start.then(|| m.get(1)?.as_str().parse().ok()).flatten()
+}
+
+fn stated_year(ctx: &Ctx, anchor: Option<i32>) -> Option<i32> {
+    let re = YEAR.as_ref()?;
+    let month = MONTH_AFTER_YEAR.as_ref()?;
+    let r = &ctx.r.year;
+    let mut weights: BTreeMap<i32, u32> = BTreeMap::new();
+    for cap in re.captures_iter(ctx.text) {
+        let (Some(whole), Some(y)) = (cap.get(0), cap.get(1)) else { continue };
+        let Ok(year) = y.as_str().parse::<i32>() else { continue };
+        let digit_before = ctx.text.get(..whole.start()).is_some_and(|h| h.ends_with(|c: char| c.is_ascii_digit()));
+        let rest = after(ctx.text, whole.end(), 6);
+        if digit_before || !(1949..=2200).contains(&year) || anchor.is_some_and(|a| year > a) {
+            continue;
+        }
+        let weight = match month.captures(rest).and_then(|c| c.get(1)).and_then(|m| m.as_str().parse::<u32>().ok()) {
+            Some(m) => cutoff_weight(ctx, r, whole.start(), m),
+            None => year_weight(ctx, r, whole.start(), whole.end()),
+        };
+        *weights.entry(year).or_default() += weight;
+    }
+    let (year, weight) = weights.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)))?;
+    (weight >= 2).then_some(year)
+}
+
+/// 2 for a cut-off in the year (截至2022年10月底, 到2016年8月17日), but not for one early in
+/// the next year (到2022年1月).
+fn cutoff_weight(ctx: &Ctx, r: &YearRules, start: usize, month: u32) -> u32 {
+    let is_cutoff = ends_with_any(before(ctx.text, start, 4), &r.cutoff_words).is_some();
+    if is_cutoff && month >= r.cutoff_min_month { 2 } else { 0 }
+}
+
+/// 3 for a year followed by handling words, 2 for `到2013年底`, 0 for `2018年以来`, else 1.
+fn year_weight(ctx: &Ctx, r: &YearRules, start: usize, end: usize) -> u32 {
+    let next = after(ctx.text, end, r.window);
+    if starts_with_any(next, &r.not_after).is_some() {
+        return 0;
+    }
+    if starts_with_any(next, &r.year_end).is_some() {
+        return if ends_with_any(before(ctx.text, start, 4), &r.cutoff_words).is_some() { 2 } else { 0 };
+    }
+    let clause = &next[..next.find(['。', '\n', ';']).unwrap_or(next.len())];
+    if contains_any(clause, &r.handling_words) { 3 } else { 1 }
+}
+
+/// `通报了上一年代表建议的办理情况` (report year − 1), `今年市政府共收到…` (report year).
+fn relative_year(ctx: &Ctx, anchor: Option<i32>) -> Option<i32> {
+    let anchor = anchor?;
+    let r = &ctx.r.year;
+    let referenced = |words: &[String]| {
+        words.iter().any(|w| {
+            ctx.text.match_indices(w.as_str()).any(|(pos, _)| ends_with_any(before(ctx.text, pos, 3), &r.comparison_before).is_none())
+        })
+    };
+    if referenced(&r.previous_year_words) {
+        return Some(anchor - 1);
+    }
+    referenced(&r.current_year_words).then_some(anchor)
+}
+
+// ---------------------------------------------------------------- tests
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{SourceFile, ingest_bytes};
+    use crate::model::Format;
+    use std::collections::HashMap;
+    use std::path::PathBuf;
+
+    static RULES: LazyLock<Rules> = LazyLock::new(|| Rules::bundled().expect("bundled rules"));
+
+    fn doc_of(text: &str) -> Document {
+        let src = SourceFile { collection: "test".into(), rel_path: "inline.txt".into(), path: PathBuf::from("inline.txt"), format: Format::Txt };
+        ingest_bytes(&src, text.as_bytes(), &RULES, None).expect("ingest").0
+    }
+
+    fn meta_of(text: &str) -> DocMeta {
+        infer(&doc_of(text), &RULES)
+    }
+
+    #[test]
+    fn government_title_and_delivery_line() {
+        let m = meta_of(
+            "漯河市人民政府关于代表所提建议、批评和意见办理情况的报告\n——2021年12月21日在漯河市第七届人民代表大会常务委员会第四十三次会议上\n\
+             2021年,市七届人大六次会议共交办人大代表建议230件,其中重点建议9件。",
+        );
+        assert_eq!(m.jurisdiction_zh.as_deref(), Some("漯河市"));
+        assert_eq!(m.jurisdiction_en.as_deref(), Some("Luohe"));
+        assert_eq!(m.province_zh.as_deref(), Some("河南省"));
+        assert_eq!(m.admin_level.as_deref(), Some("prefecture"));
+        assert_eq!(m.issuer_zh.as_deref(), Some("漯河市人民政府"));
+        assert_eq!(m.issuer_kind.as_deref(), Some("government"));
+        assert_eq!(m.channel.as_deref(), Some("npc_suggestion"));
+        assert_eq!(m.session_zh.as_deref(), Some("市七届人大六次会议"));
+        assert_eq!(m.year_handled, Some(2021));
+        assert_eq!(m.report_date, Date::new(2021, 12, 21));
+        assert_eq!(m.metadata_source, MetadataSource::Inferred);
+    }
+
+    #[test]
+    fn traditional_text_keeps_its_script() {
+        let m = meta_of("2024年，鞏留縣人民政府共辦理縣十八屆人大四次會議議案2件、人大代表建議52件。");
+        assert_eq!(m.jurisdiction_zh.as_deref(), Some("鞏留縣"));
+        assert_eq!(m.jurisdiction_en.as_deref(), Some("Gongliu"));
+        assert_eq!(m.province_zh.as_deref(), Some("新疆维吾尔自治区"));
+        assert_eq!(m.admin_level.as_deref(), Some("county"));
+        assert_eq!(m.issuer_zh.as_deref(), Some("鞏留縣人民政府"));
+        assert_eq!(m.session_zh.as_deref(), Some("縣十八屆人大四次會議"));
+        assert_eq!(m.year_handled, Some(2024));
+    }
+
+    #[test]
+    fn district_gets_its_city() {
+        let m = meta_of("2019年12月24日，记者从辽阳市弓长岭区有关部门了解到，区政府共承办人大交办的建议74件。");
+        assert_eq!(m.jurisdiction_zh.as_deref(), Some("辽阳市弓长岭区"));
+        assert_eq!(m.admin_level.as_deref(), Some("district"));
+        assert_eq!(m.jurisdiction_en.as_deref(), Some("Liaoyang Gongchangling"));
+        let m = meta_of("海曙区人民政府关于区十一届人大五次会议代表建议办理情况的报告\n代表共提出建议174件。");
+        assert_eq!(m.jurisdiction_zh.as_deref(), Some("宁波市海曙区"));
+        assert_eq!(m.jurisdiction_en.as_deref(), Some("Ningbo Haishu"));
+        assert_eq!(m.province_zh.as_deref(), Some("浙江省"));
+    }
+
+    #[test]
+    fn unnamed_city_stays_unknown() {
+        let m = meta_of("市政协六届一次会议以来，交由市政府办理的提案共92件，办复率为100%。部分承办单位赴北京、深圳学习。");
+        assert_eq!(m.jurisdiction_zh, None);
+        assert_eq!(m.province_zh, None);
+        assert_eq!(m.channel.as_deref(), Some("cppcc_proposal"));
+        assert_eq!(m.session_zh.as_deref(), Some("市政协六届一次会议"));
+    }
+
+    #[test]
+    fn narrative_places_do_not_win() {
+        let m = meta_of(
+            "西平县人民政府\n关于县人大十六届一次会议代表建议办理情况的报告\n2022年，县人大转交建议共151件。\
+             县农业农村局组织企业赴海南省三亚市南繁基地考察，三亚市、海南省的经验值得学习。",
+        );
+        assert_eq!(m.jurisdiction_zh.as_deref(), Some("西平县"));
+        assert_eq!(m.province_zh.as_deref(), Some("河南省"));
+    }
+
+    #[test]
+    fn national_and_autonomous_region() {
+        let m = meta_of("2017年3月8日，十二届全国人大五次会议举行第二次全体会议，全国人大常委会委员长作常委会工作报告，回顾了上一年代表建议办理的情况。十二届全国人大四次会议代表提出的8609件建议已全部办理完毕。");
+        assert_eq!(m.jurisdiction_zh.as_deref(), Some("全国"));
+        assert_eq!(m.jurisdiction_en.as_deref(), Some("National"));
+        assert_eq!(m.admin_level.as_deref(), Some("national"));
+        assert_eq!(m.province_zh, None);
+        assert_eq!(m.session_zh.as_deref(), Some("十二届全国人大四次会议"));
+        assert_eq!(m.year_handled, Some(2016));
+        let m = meta_of("2021年自治区两会期间，自治区人大代表共提出建议692件。（据《广西日报》2022年1月16日整理）");
+        assert_eq!(m.jurisdiction_zh.as_deref(), Some("广西壮族自治区"));
+        assert_eq!(m.jurisdiction_en.as_deref(), Some("Guangxi"));
+        assert_eq!(m.admin_level.as_deref(), Some("provincial"));
+        assert_eq!(m.report_date, Date::new(2022, 1, 16));
+        assert_eq!(m.year_handled, Some(2021));
+    }
+
+    #[test]
+    fn channel_both_from_one_counted_clause() {
+        let m = meta_of("2022年,市发展和改革局共收到州市人大代表议案建议和政协提案20件。\n楚雄市发展和改革局\n2022年8月22日");
+        assert_eq!(m.channel.as_deref(), Some("both"));
+        assert_eq!(m.jurisdiction_zh.as_deref(), Some("楚雄市"));
+        assert_eq!(m.admin_level.as_deref(), Some("county"));
+        assert_eq!(m.issuer_zh.as_deref(), Some("楚雄市发展和改革局"));
+        assert_eq!(m.issuer_kind.as_deref(), Some("department"));
+        assert_eq!(m.report_date, Date::new(2022, 8, 22));
+    }
+
+    #[test]
+    fn publication_time_loses_to_written_date() {
+        let m = meta_of("时间:2022-04-24来源:\n济南市人民政府\n成文日期: 2021-12-30\n2021年，市政府共承办建议100件。");
+        assert_eq!(m.report_date, Date::new(2021, 12, 30));
+        let m = meta_of("提案共92件。(发布:2023-01-12)");
+        assert_eq!(m.report_date, Date::new(2023, 1, 12));
+        assert_eq!(m.year_handled, None);
+    }
+
+    #[test]
+    fn department_page_with_both_channels() {
+        let m = meta_of(
+            "- 索引号: 123/2023-00010\n- 成文日期: 2023-06-30 发布日期: 2023-07-05\n- 发布机构: 青岛市教育局\n\
+             - 标题: 2022年建议提案办理情况\n2022年,市教育局共承办市人大代表建议56件、市政协提案78件,均已按时办复。\n市教育局\n2023年6月30日",
+        );
+        assert_eq!(m.jurisdiction_zh.as_deref(), Some("青岛市"));
+        assert_eq!(m.issuer_zh.as_deref(), Some("青岛市教育局"));
+        assert_eq!(m.issuer_kind.as_deref(), Some("department"));
+        assert_eq!(m.channel.as_deref(), Some("both"));
+        assert_eq!(m.session_zh, None);
+        assert_eq!(m.year_handled, Some(2022));
+        assert_eq!(m.report_date, Date::new(2023, 6, 30));
+    }
+
+    #[test]
+    fn autonomous_prefecture_and_county_level_city() {
+        let m = meta_of("恩施州人民政府关于州八届人大五次会议代表建议办理情况的报告\n今年州政府共承办代表建议300件。(2021年11月2日)");
+        assert_eq!(m.jurisdiction_zh.as_deref(), Some("恩施州"));
+        assert_eq!(m.jurisdiction_en.as_deref(), Some("Enshi"));
+        assert_eq!(m.province_zh.as_deref(), Some("湖北省"));
+        assert_eq!(m.admin_level.as_deref(), Some("prefecture"));
+        assert_eq!(m.session_zh.as_deref(), Some("州八届人大五次会议"));
+        assert_eq!(m.year_handled, Some(2021));
+        let m = meta_of("义乌市人民政府关于市十七届人大二次会议代表建议办理情况的报告\n共承办建议215件。");
+        assert_eq!(m.jurisdiction_zh.as_deref(), Some("义乌市"));
+        assert_eq!(m.admin_level.as_deref(), Some("county"));
+        assert_eq!(m.province_zh.as_deref(), Some("浙江省"));
+    }
+
+    #[test]
+    fn ambiguous_district_without_city_is_not_completed() {
+        let m = meta_of("鼓楼区人民政府关于区人大代表建议办理情况的报告\n共承办建议80件。");
+        assert_eq!(m.jurisdiction_zh.as_deref(), Some("鼓楼区"));
+        assert_eq!(m.province_zh, None);
+        assert_eq!(m.admin_level.as_deref(), Some("district"));
+        let m = meta_of("鼓楼区人民政府关于区人大代表建议办理情况的报告\n共承办建议80件,涉及福州市重点项目。");
+        assert_eq!(m.jurisdiction_zh.as_deref(), Some("福州市鼓楼区"));
+        assert_eq!(m.province_zh.as_deref(), Some("福建省"));
+        let m = meta_of("福州市鼓楼区人民政府关于区人大代表建议办理情况的报告\n共承办建议80件。");
+        assert_eq!(m.jurisdiction_zh.as_deref(), Some("福州市鼓楼区"));
+        assert_eq!(m.province_zh.as_deref(), Some("福建省"));
+        assert_eq!(m.jurisdiction_en.as_deref(), Some("Fuzhou Gulou"));
+    }
+
+    #[test]
+    fn cppcc_committee_report() {
+        let m = meta_of("政协厦门市委员会关于市政协十四届二次会议以来提案工作情况的报告\n市政协十四届二次会议以来,共收到提案600件,经审查立案520件。");
+        assert_eq!(m.jurisdiction_zh.as_deref(), Some("厦门市"));
+        assert_eq!(m.jurisdiction_en.as_deref(), Some("Xiamen"));
+        assert_eq!(m.channel.as_deref(), Some("cppcc_proposal"));
+        assert_eq!(m.session_zh.as_deref(), Some("市政协十四届二次会议"));
+        assert_eq!(m.issuer_zh.as_deref(), Some("政协厦门市委员会"));
+        assert_eq!(m.issuer_kind.as_deref(), Some("cppcc"));
+    }
+
+    #[test]
+    fn province_in_page_header_does_not_win_over_level() {
+        let m = meta_of("河南省人民政府门户网站\n市政协六届一次会议以来,交由市政府办理的提案共92件。");
+        assert_eq!(m.jurisdiction_zh, None);
+        let m = meta_of("恩施土家族苗族自治州人民政府\n州人大代表建议共300件,州政府已全部办结。");
+        assert_eq!(m.jurisdiction_zh.as_deref(), Some("恩施土家族苗族自治州"));
+        assert_eq!(m.jurisdiction_en.as_deref(), Some("Enshi"));
+    }
+
+    #[test]
+    fn pinyin_names() {
+        let r = &RULES.metadata.pinyin;
+        assert_eq!(english_name(r, "重庆"), "Chongqing");
+        assert_eq!(english_name(r, "西安"), "Xi'an");
+        assert_eq!(english_name(r, "长沙"), "Changsha");
+        let p = &RULES.metadata.place;
+        assert_eq!(strip_generic("广西壮族自治区", p), "广西");
+        assert_eq!(strip_generic("楚雄彝族自治州", p), "楚雄");
+        assert_eq!(strip_generic("恩施土家族苗族自治州", p), "恩施");
+        assert_eq!(strip_generic("新疆维吾尔自治区", p), "新疆");
+        assert_eq!(strip_generic("漯河市", p), "漯河");
+        assert_eq!(strip_generic("赵县", p), "赵县");
+    }
+
+    #[test]
+    fn never_panics_on_odd_text() {
+        let src = SourceFile { collection: "test".into(), rel_path: "odd.txt".into(), path: PathBuf::from("odd.txt"), format: Format::Txt };
+        let odd = [
+            "", "市", "(", ")", "2021年", "2021-13-45", "0000年00月00日", "区政协七届", "关于", "发布机构:", "件件件1件", "年年2022年底",
+            "（（（2016年10月20日", "(2016年10月20日", "2016年10月20日)", "上1年今年", "市政府\n\n\n", "海曙区", "张家界市永定区人民政府关于",
+            "十二届全国人大", "第届次会议", "99999999999999999999届1次会议", "政协第届", "——2021年12月21日在",
+        ];
+        for t in odd {
+            for text in [t.to_string(), format!("{t}说明"), format!("说明{t}"), t.repeat(3)] {
+                if let Ok((doc, _)) = ingest_bytes(&src, text.as_bytes(), &RULES, None) {
+                    let _ = infer(&doc, &RULES);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ gold files
+
+    fn gold_dir(name: &str) -> PathBuf {
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/reports/")).join(name)
+    }
+
+    fn gold_pairs(dir: &PathBuf) -> Vec<(String, DocMeta, serde_json::Value)> {
+        let mut out = Vec::new();
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir).expect("gold dir").filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for p in paths.into_iter().filter(|p| p.extension().is_some_and(|e| e == "txt")) {
+            let gold_path = p.with_extension("gold.json");
+            let gold: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&gold_path).expect("gold")).expect("gold json");
+            let bytes = std::fs::read(&p).expect("report");
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let src = SourceFile { collection: "gold".into(), rel_path: name.clone(), path: p.clone(), format: Format::Txt };
+            let doc = ingest_bytes(&src, &bytes, &RULES, None).expect("ingest").0;
+            out.push((name, infer(&doc, &RULES), gold));
+        }
+        out
+    }
+
+    fn gold_str(g: &serde_json::Value, key: &str) -> Option<String> {
+        match g.get(key)? {
+            serde_json::Value::String(s) => Some(fast2s::convert(s)),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+
+    fn got_fields(m: &DocMeta) -> Vec<(&'static str, Option<String>)> {
+        vec![
+            ("jurisdiction_zh", m.jurisdiction_zh.as_deref().map(fast2s::convert)),
+            ("jurisdiction_en", m.jurisdiction_en.clone()),
+            ("province_zh", m.province_zh.clone()),
+            ("admin_level", m.admin_level.clone()),
+            ("issuer_zh", m.issuer_zh.as_deref().map(fast2s::convert)),
+            ("issuer_kind", m.issuer_kind.clone()),
+            ("channel", m.channel.clone()),
+            ("year_handled", m.year_handled.map(|y| y.to_string())),
+            ("report_date", m.report_date.map(|d| d.iso())),
+            ("session_zh", m.session_zh.as_deref().map(fast2s::convert)),
+        ]
+    }
+
+    #[test]
+    fn seeds_match_gold() {
+        let checked = [
+            "jurisdiction_zh", "jurisdiction_en", "province_zh", "admin_level", "issuer_zh", "issuer_kind", "channel",
+            "year_handled", "report_date", "session_zh",
+        ];
+        let mut failures = Vec::new();
+        for (name, meta, gold) in gold_pairs(&gold_dir("seeds")) {
+            for (key, got) in got_fields(&meta) {
+                if !checked.contains(&key) || gold.get(key).is_none() {
+                    continue;
+                }
+                let want = gold_str(&gold, key);
+                if want != got {
+                    failures.push(format!("{name}: {key} want {want:?} got {got:?}"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "seed metadata differs from gold:\n{}", failures.join("\n"));
+    }
+
+    /// Accuracy over the short cases; run with `--nocapture` to see the numbers and misses.
+    #[test]
+    fn cases_accuracy() {
+        let keys = ["jurisdiction_zh", "year_handled", "channel", "province_zh", "admin_level", "report_date", "session_zh"];
+        let pairs = gold_pairs(&gold_dir("cases"));
+        let mut hits: HashMap<&str, usize> = HashMap::new();
+        let mut misses = Vec::new();
+        for (name, meta, gold) in &pairs {
+            for (key, got) in got_fields(meta) {
+                if !keys.contains(&key) {
+                    continue;
+                }
+                let want = gold_str(gold, key);
+                let same = match (&want, &got) {
+                    (Some(w), Some(g)) if key == "session_zh" => w.contains(g.as_str()) || g.contains(w.as_str()),
+                    _ => want == got,
+                };
+                if same {
+                    *hits.entry(key).or_default() += 1;
+                } else {
+                    misses.push(format!("{name}: {key} want {want:?} got {got:?}"));
+                }
+            }
+        }
+        let n = pairs.len().max(1);
+        for key in keys {
+            let h = hits.get(key).copied().unwrap_or(0);
+            println!("{key:<16} {h}/{n} = {:.1}%", 100.0 * h as f64 / n as f64);
+        }
+        for m in &misses {
+            println!("  miss {m}");
+        }
+        for key in ["jurisdiction_zh", "year_handled", "channel"] {
+            let h = hits.get(key).copied().unwrap_or(0);
+            assert!(h * 10 >= n * 9, "{key}: {h}/{n} below 90%");
+        }
+    }
 }

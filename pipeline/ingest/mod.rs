@@ -12,6 +12,7 @@ pub mod text;
 
 use std::path::{Component, Path, PathBuf};
 
+use encoding_rs::Encoding;
 use sha2::{Digest, Sha256};
 
 use crate::model::{Document, Finding, Format, Severity};
@@ -36,8 +37,9 @@ pub struct SourceFile {
     pub format: Format,
 }
 
-/// Files bigger than this are refused (a real report is well under 10 MB).
-pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+/// Files bigger than this are refused with a finding (a real report is well under 1 MB; the
+/// normalizer keeps a few bytes per character in memory).
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Find report files under each input folder, recursively, in a stable order.
 pub fn discover(inputs: &[InputDir]) -> (Vec<SourceFile>, Vec<Finding>) {
@@ -124,6 +126,15 @@ pub fn ingest_bytes(
     let mut findings: Vec<Finding> =
         decoded.warnings.iter().map(|w| Finding::new(display, Severity::Warn, "encoding", w.clone()).doc(&doc_id)).collect();
 
+    if src.format == Format::Html
+        && let Some(declared) = declared_charset(bytes)
+        && Encoding::for_label(declared.as_bytes()).is_some_and(|e| e.name() != decoded.encoding && !(e.name() == "GBK" && decoded.encoding == "GB18030"))
+    {
+        findings.push(
+            Finding::new(display, Severity::Warn, "encoding", format!("the page declares charset {declared} but its bytes are {}; decoded as {}", decoded.encoding, decoded.encoding))
+                .doc(&doc_id),
+        );
+    }
     let original = decoded.text;
     let orig_len = original.chars().count() as u32;
     let (chars, origins) = match src.format {
@@ -156,6 +167,14 @@ pub fn ingest_bytes(
         registry::apply(reg, &mut doc, &mut findings);
     }
     Ok((doc, findings))
+}
+
+/// The `charset=` an HTML page declares in its first 2 KB.
+fn declared_charset(bytes: &[u8]) -> Option<String> {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_ascii_lowercase();
+    let at = head.find("charset=")? + "charset=".len();
+    let value: String = head[at..].trim_start_matches(['"', '\'']).chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    (!value.is_empty()).then_some(value)
 }
 
 /// Reject registry paths that leave the input folder (`../../etc/passwd`) or are absolute.

@@ -27,12 +27,30 @@ pub struct FileMeta {
     pub rules_sha256: String,
 }
 
+/// Hash of the documents that contributed rows to a table (its `doc_id` column), so that a
+/// table no new report touches stays byte-identical when the batch grows.
+fn table_inputs_hash(table: &Table, meta: &FileMeta) -> String {
+    use sha2::{Digest, Sha256};
+    let Some(Data::Str(ids)) = table.columns.iter().find(|c| c.name == "doc_id").map(|c| &c.data) else {
+        return meta.inputs_sha256.clone();
+    };
+    let mut ids: Vec<&str> = ids.iter().flatten().map(String::as_str).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut h = Sha256::new();
+    for id in ids {
+        h.update(id.as_bytes());
+        h.update(b"\n");
+    }
+    crate::rules::hex(&h.finalize())
+}
+
 fn props(table: &Table, meta: &FileMeta) -> WriterProperties {
     let kv = vec![
         KeyValue::new("banli.version".into(), env!("CARGO_PKG_VERSION").to_string()),
         KeyValue::new("banli.schema_version".into(), SCHEMA_VERSION.to_string()),
         KeyValue::new("banli.table".into(), table.name.to_string()),
-        KeyValue::new("banli.inputs_sha256".into(), meta.inputs_sha256.clone()),
+        KeyValue::new("banli.inputs_sha256".into(), table_inputs_hash(table, meta)),
         KeyValue::new("banli.rules_sha256".into(), meta.rules_sha256.clone()),
     ];
     WriterProperties::builder()

@@ -1,0 +1,101 @@
+//! The development cases: accuracy floors measured by the same scorer users run, plus the
+//! known quirks showing up as checks.
+
+use banli::model::CheckStatus;
+
+use crate::util::*;
+
+#[test]
+fn development_cases_meet_the_accuracy_floor() {
+    let report = banli::score::score_dir(&repo().join("datasets/reports/cases"), &RULES).unwrap();
+    assert_eq!(report.documents, 23);
+    for (field, p_min, r_min) in [("categories", 0.95, 0.95), ("total", 0.95, 0.95), ("rates", 0.95, 0.9), ("tiers", 1.0, 0.95), ("topics", 0.95, 0.95)] {
+        let t = report.field(field);
+        assert!(t.precision() >= p_min && t.recall() >= r_min, "{field}: p {:.3} r {:.3}\n{}", t.precision(), t.recall(), t.misses.join("\n"));
+    }
+}
+
+#[test]
+fn seeds_score_perfectly_on_extraction() {
+    let report = banli::score::score_dir(&repo().join("datasets/reports/seeds"), &RULES).unwrap();
+    for field in ["categories", "category_code", "category_pct", "tiers", "total", "topics", "roles", "role_breakdown", "numbered_items", "session_split", "key_items", "government_items", "feedback_forms"] {
+        let t = report.field(field);
+        assert!(t.tp > 0 && t.fp == 0 && t.fn_ == 0, "{field}: {:?}", t.misses);
+    }
+    assert_eq!(report.field("named_proposers").fn_, 0);
+}
+
+fn status(p: &banli::model::Processed, check: &str) -> Vec<CheckStatus> {
+    p.checks.iter().filter(|c| c.check == check).map(|c| c.status).collect()
+}
+
+#[test]
+fn shenzhen_sum_and_percent_mismatches_are_flagged() {
+    let p = process_file(&case("021_"));
+    // Four categories sum to 1103 件次 while the total is 848 suggestions.
+    assert_ne!(status(&p, "categories_sum"), vec![CheckStatus::Pass]);
+    assert!(status(&p, "pct_stated_vs_computed").contains(&CheckStatus::Fail), "{:?}", p.checks);
+    assert_eq!(status(&p, "pct_sum_100"), vec![CheckStatus::Fail]);
+}
+
+#[test]
+fn chongqing_rounding_warns_and_combined_bucket_keeps_both_codes() {
+    let p = process_file(&case("015_"));
+    let c = &p.extraction.categories;
+    assert_eq!(c[2].code.as_deref(), Some("C/D"));
+    assert_eq!(c[2].count, Some(90));
+    assert!(status(&p, "pct_stated_vs_computed").contains(&CheckStatus::Warn), "{:?}", p.checks);
+}
+
+#[test]
+fn gongchangling_unaccounted_items_fail_the_sum_and_widen_bounds() {
+    let p = process_file(&case("054_"));
+    assert_eq!(status(&p, "categories_sum"), vec![CheckStatus::Fail]);
+    let planned = p.outcomes.iter().find(|o| o.tier == "planned").unwrap();
+    assert_eq!((planned.count_low, planned.count_high), (Some(11), Some(19)));
+}
+
+#[test]
+fn aggregate_only_share_is_a_category_without_count_and_bills_stay_apart() {
+    let p = process_file(&case("003_"));
+    assert_eq!(fact(&p, "total_items"), Some(8609.0));
+    assert_eq!(fact(&p, "bills_total"), Some(462.0));
+    let c = &p.extraction.categories;
+    assert_eq!(c.len(), 1);
+    assert_eq!((c[0].count, c[0].pct_stated), (None, Some(80.6)));
+}
+
+#[test]
+fn guangxi_denominator_differs_from_total() {
+    let p = process_file(&case("011_"));
+    assert_eq!(fact(&p, "total_items"), Some(692.0));
+    let c = &p.extraction.categories;
+    assert_eq!(c[2].pct_text.as_deref(), Some("7.70"));
+    assert_eq!(c[0].universe_count, Some(688));
+    assert_eq!(status(&p, "denominator"), vec![CheckStatus::Warn]);
+}
+
+#[test]
+fn table_with_footnote_definitions() {
+    let p = process_file(&case("024_"));
+    let c = &p.extraction.categories;
+    assert_eq!(c.len(), 4);
+    assert_eq!(c[0].code.as_deref(), Some("A"));
+    assert!(c[0].label_zh.contains("已解决或基本解决"));
+    assert_eq!(c[3].count, Some(0));
+    assert_eq!(c[3].tiers, vec!["deferred".to_string()]);
+    assert_eq!(p.extraction.topics.len(), 7);
+    assert_eq!(fact(&p, "total_items"), Some(166.0));
+}
+
+#[test]
+fn traditional_report_keeps_original_wording_for_evidence() {
+    let p = process_file(&case("036_"));
+    let c = &p.extraction.categories;
+    assert_eq!(c.len(), 3);
+    assert!(c[0].label_zh.contains("已經解決或基本解決"), "{}", c[0].label_zh);
+    assert!(c[0].label_norm.contains("已经解决或基本解决"));
+    assert_eq!(c[0].code.as_deref(), Some("A"));
+    assert_eq!(fact(&p, "bills_total"), Some(2.0));
+    assert_eq!(fact(&p, "total_items"), Some(52.0));
+}
