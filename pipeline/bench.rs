@@ -261,7 +261,11 @@ impl BenchReport {
     /// The readable table printed by `banli bench`.
     pub fn render(&self) -> String {
         let mut s = String::new();
-        let _ = writeln!(s, "banli bench: {} reports, {:.1} MB, seed {}, {} threads on {} CPUs", self.input_files, self.input_mb, self.seed, self.threads, self.cpus);
+        let _ = writeln!(
+            s,
+            "banli bench: {} reports, {:.1} MB, seed {}, {} threads on {} CPUs",
+            self.input_files, self.input_mb, self.seed, self.threads, self.cpus
+        );
         let _ = writeln!(s, "corpus {}{}", self.corpus, if self.generated { "" } else { " (reused)" });
         if let Some(t) = self.synth_s {
             let _ = writeln!(s, "generated in {t:.2} s ({:.0} reports/s)", self.input_files as f64 / t.max(1e-9));

@@ -37,6 +37,11 @@ static ATTACHED_PCT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"^(?:\([^()]{0,12}\))?[,、 ]?(?:各)?(?:占|佔|占比|比例为|比例达|比重为|为)([^\d%;。,]{0,12}?)(?:的)?[ ]?$"#).expect("static regex")
 });
 
+/// A label that is only a code: `A类88件`, `答复为A类的有128件`.
+static CODE_ONLY_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^[^,]{0,10}?["“”']?([A-Z甲乙丙丁])["“”']?类(?:的)?(?:建议|提案|件|办理件|答复件)?(?:有|共|为|计)?$"#).expect("static regex")
+});
+
 /// A label picked out of the text: byte range in the normalized text, and a code if printed.
 #[derive(Debug, Clone)]
 struct Label {
@@ -64,6 +69,7 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
     let mut last_category: Option<(usize, i64, usize)> = None; // (sentence start, count, index)
 
     subset_classes(ctx, ex, used);
+    let definitions = super::code_definitions(ctx);
 
     for qi in 0..ctx.qtys.len() {
         if used[qi] {
@@ -156,7 +162,11 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             continue;
         }
 
-        if let Some(label) = outcome_label_left(ctx, lb, q.start).or_else(|| outcome_label_right(ctx, q.end, rb)) {
+        let coded = code_only_label(ctx, clause_start, q.start);
+        if let Some(label) = outcome_label_left(ctx, lb, q.start).or_else(|| outcome_label_right(ctx, q.end, rb)).or(coded) {
+            // A bare code takes its wording from the report's own definition of the code.
+            let def = label.code.as_ref().filter(|_| label.end - label.start <= 8).and_then(|c| definitions.get(c)).copied();
+            let (label_start, label_end) = def.unwrap_or((label.start, label.end));
             let code = label.code.clone().or_else(|| code_after_count(right));
             let (universe_zh, carry) = pct.as_ref().map(|(pi, u)| universe_of(ctx, *pi, u)).unwrap_or((None, false));
             if carry {
@@ -170,8 +180,8 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             ex.categories.push(Category {
                 position: idx as u32,
                 code,
-                label_zh: ctx.original_of(label.start, label.end),
-                label_norm: ctx.text[label.start..label.end].to_string(),
+                label_zh: ctx.original_of(label_start, label_end),
+                label_norm: ctx.text[label_start..label_end].to_string(),
                 count: Some(q.value as i64),
                 pct_stated,
                 pct_text,
@@ -180,7 +190,11 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                 universe_count: None,
                 parent,
                 provenance: Provenance::Extracted,
-                evidence: ctx.evidence(label.start.min(q.start), end, if label.start < q.start { "category.label_count" } else { "category.count_label" }),
+                evidence: ctx.evidence(
+                    label.start.min(q.start),
+                    end,
+                    if def.is_some() { "category.code_count+definition" } else if label.start < q.start { "category.label_count" } else { "category.count_label" },
+                ),
                 tiers: vec![],
                 horizon_years: None,
                 mapping: None,
@@ -443,6 +457,19 @@ fn outcome_label_left(ctx: &Ctx, lb: usize, qstart: usize) -> Option<Label> {
     finish_outcome_label(ctx, start, qstart)
 }
 
+/// A code standing alone as the label (`A类88件`): the category is real, its wording elsewhere.
+fn code_only_label(ctx: &Ctx, clause_start: usize, qstart: usize) -> Option<Label> {
+    let piece = &ctx.text[clause_start..qstart];
+    let c = CODE_ONLY_LABEL.captures(piece)?;
+    if ctx.contains_any(piece, &ctx.rules.not_outcome_words) {
+        return None;
+    }
+    let code = c.get(1)?;
+    let start = clause_start + code.start();
+    let end = clause_start + piece[code.start()..].find('类').map(|i| code.start() + i + '类'.len_utf8()).unwrap_or(code.end());
+    Some(Label { start, end, code: Some(code.as_str().to_string()) })
+}
+
 /// Outcome label after the count (`135件已经解决或基本解决,占58.7%`).
 fn outcome_label_right(ctx: &Ctx, qend: usize, rb: usize) -> Option<Label> {
     let region = &ctx.text[qend..rb];
@@ -677,8 +704,13 @@ fn share_only_statements(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
         let (ss, _) = ctx.sentence_of(p.start);
         let lb = left_bound(ctx, pi, ss);
         let region = &ctx.text[lb..p.num_start];
-        let Some(zhan) = region.rfind("占").or_else(|| region.rfind("佔")) else { continue };
-        let label_end = lb + zhan;
+        // `…的占80.6%`, `…的比例为98.5%`: the label ends at the share marker.
+        let marker = ["占", "佔", "的比例", "比例", "的比率", "比率", "的比重", "比重"]
+            .iter()
+            .filter_map(|m| region.rfind(m).filter(|p| region.len() - p <= m.len() + 9))
+            .max();
+        let Some(marker) = marker else { continue };
+        let label_end = lb + marker;
         let clause_start = last_comma_piece(ctx.text, lb, label_end);
         let label = &ctx.text[clause_start..label_end];
         if let Some(sat) = satisfaction_in(ctx, label) {

@@ -296,6 +296,31 @@ fn report_rejected(ctx: &Ctx, ex: &mut Extraction) {
     }
 }
 
+/// `A类(已解决或采纳的)`, `"A"类代表…`, `“…的”A类`: definitions a report gives its codes,
+/// anywhere in the text (next to the counts, in a footnote, in the introduction).
+static CODE_DEFINITIONS: LazyLock<[Regex; 3]> = LazyLock::new(|| {
+    [
+        Regex::new(r#"["“”']?([A-Z甲乙丙丁])["“”']?类\(([^()]{2,60})\)"#).expect("static regex"),
+        Regex::new(r#"["“”']?([A-Z甲乙丙丁])["“”']?类(?:代表|是指|指|为|:|即)([^;。"“”\n,]{2,60})"#).expect("static regex"),
+        Regex::new(r#"[“"]([^”"]{2,60})[”"](?:的)?["“”']?([A-Z甲乙丙丁])["“”']?类"#).expect("static regex"),
+    ]
+});
+
+/// Byte range of each code's definition (the first one with outcome vocabulary wins).
+pub fn code_definitions(ctx: &Ctx) -> std::collections::HashMap<String, (usize, usize)> {
+    let mut defs = std::collections::HashMap::new();
+    for (k, re) in CODE_DEFINITIONS.iter().enumerate() {
+        for c in re.captures_iter(ctx.text) {
+            let (code, def) = if k == 2 { (c.get(2), c.get(1)) } else { (c.get(1), c.get(2)) };
+            let (Some(code), Some(def)) = (code, def) else { continue };
+            if ctx.contains_any(def.as_str(), &ctx.rules.outcome_words) && !ctx.contains_any(def.as_str(), &ctx.rules.not_outcome_words) {
+                defs.entry(code.as_str().to_string()).or_insert((def.start(), def.end()));
+            }
+        }
+    }
+    defs
+}
+
 /// Strip any of `prefixes` from the start of `s[range]` repeatedly (longest first); returns the new start.
 pub(crate) fn strip_prefixes(s: &str, mut start: usize, end: usize, prefixes: &[String]) -> usize {
     loop {

@@ -1,7 +1,6 @@
 //! Plain-text tables (`城建环保|69|41.57`, Markdown pipes) and footnotes that define codes
 //! (`注:"A"类代表所提问题已解决或基本解决;…`).
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -10,10 +9,6 @@ use super::Ctx;
 use crate::model::{Category, Extraction, Fact, Provenance, Topic, Unit};
 use crate::numbers::{parse_arabic, parse_count};
 
-/// `"A"类代表…;` / `A类:…;` / `A类是指…;` in a footnote.
-static FOOTNOTE_DEF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"["“”']?([A-Z甲乙丙丁])["“”']?类(?:代表|是指|指|为|:|即)?([^;。"“”\n]{2,60})"#).expect("static regex")
-});
 static SINGLE_CODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"^["“”']?([A-Z甲乙丙丁])["“”']?(?:类)?$"#).expect("static regex"));
 
 const TOTAL_ROWS: &[&str] = &["合计", "总计", "小计", "总数", "共计"];
@@ -105,7 +100,8 @@ fn flush(ctx: &Ctx, ex: &mut Extraction, rows: &mut Vec<Row>, header_is_topic: b
     }
     let text = ctx.text;
     let last_end = rows.last().map(|r| r.end).unwrap_or(0);
-    let defs = footnote_definitions(ctx, last_end);
+    let _ = last_end;
+    let defs = super::code_definitions(ctx);
     let coded = rows.iter().all(|r| SINGLE_CODE.is_match(&text[r.label.0..r.label.1]));
     let worded = rows.iter().any(|r| ctx.contains_any(&text[r.label.0..r.label.1], &ctx.rules.outcome_words));
     for r in rows.drain(..) {
@@ -154,18 +150,4 @@ fn flush(ctx: &Ctx, ex: &mut Extraction, rows: &mut Vec<Row>, header_is_topic: b
             });
         }
     }
-}
-
-/// Code definitions printed after a table (up to a few lines below it).
-fn footnote_definitions(ctx: &Ctx, after: usize) -> HashMap<String, (usize, usize)> {
-    let text = ctx.text;
-    let window_end = text[after..].char_indices().filter(|(_, c)| *c == '\n').nth(3).map(|(i, _)| after + i).unwrap_or(text.len());
-    let mut defs = HashMap::new();
-    for c in FOOTNOTE_DEF.captures_iter(&text[after..window_end]) {
-        let (Some(code), Some(def)) = (c.get(1), c.get(2)) else { continue };
-        if ctx.contains_any(def.as_str(), &ctx.rules.outcome_words) {
-            defs.entry(code.as_str().to_string()).or_insert((after + def.start(), after + def.end()));
-        }
-    }
-    defs
 }

@@ -193,7 +193,7 @@ pub fn infer(doc: &Document, rules: &Rules) -> DocMeta {
     }
     if let Some(i) = issuer {
         meta.issuer_zh = Some(i.printed);
-        meta.issuer_kind = i.kind;
+        meta.issuer_kind = Some(i.kind);
     }
     meta.channel = channel.map(str::to_string);
     meta.session_zh = session.map(|s| s.printed);
@@ -228,8 +228,11 @@ static ISO_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(\d{4})
 static YEAR: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(\d{4})年").ok());
 static MONTH_AFTER_YEAR: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"^(\d{1,2})月").ok());
 
+/// Compiled matchers by rules fingerprint (a handful at most).
+type CompiledCache = Mutex<Vec<(String, Arc<Compiled>)>>;
+
 fn compiled(rules: &Rules) -> Arc<Compiled> {
-    static CACHE: OnceLock<Mutex<Vec<(String, Arc<Compiled>)>>> = OnceLock::new();
+    static CACHE: OnceLock<CompiledCache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let Ok(mut entries) = cache.lock() else {
         return Arc::new(build_compiled(rules));
@@ -326,6 +329,8 @@ struct Ctx<'a> {
     c: &'a Compiled,
     /// Byte offset where the head (title lines) ends.
     head_end: usize,
+    /// Byte offset of the first count of items (`230件`), or the text's end.
+    first_count: usize,
 }
 
 impl<'a> Ctx<'a> {
@@ -333,7 +338,8 @@ impl<'a> Ctx<'a> {
         let text = doc.text.text.as_str();
         let r = &rules.metadata;
         let head_end = head_end(text, r.place.head_lines, r.place.head_chars);
-        Ctx { doc, text, r, g: &rules.gazetteer, c, head_end }
+        let first_count = c.count.as_ref().and_then(|re| re.find(text)).map(|m| m.start()).unwrap_or(text.len());
+        Ctx { doc, text, r, g: &rules.gazetteer, c, head_end, first_count }
     }
 
     /// The original text of a normalized byte span (as printed), or the normalized text when the
@@ -437,7 +443,7 @@ fn place_mentions(ctx: &Ctx) -> Vec<Mention> {
         let divs = pm.full_divs.get(m.pattern().as_usize()).cloned().unwrap_or_default();
         let adjacent = out.last().is_some_and(|p| p.end == m.start());
         let clean = adjacent || starts_word(ctx, m.start());
-        if !plausible_place(ctx, name, m.start(), m.end(), clean) {
+        if !plausible_place(ctx, name, m.end(), clean) {
             continue;
         }
         let mut mention = Mention { start: m.start(), end: m.end(), name: name.to_string(), divs, parent: None, qualifier: false, clean };
@@ -465,7 +471,7 @@ fn starts_word(ctx: &Ctx, start: usize) -> bool {
 }
 
 /// Reject names that are parts of words: 召开县 (开县), 江南区域 (江南区), but keep 益阳市场监管局.
-fn plausible_place(ctx: &Ctx, name: &str, start: usize, end: usize, clean: bool) -> bool {
+fn plausible_place(ctx: &Ctx, name: &str, end: usize, clean: bool) -> bool {
     let p = &ctx.r.place;
     if name.chars().count() <= 2 && !clean {
         return false;
@@ -587,7 +593,7 @@ fn first_start(mentions: &[Mention], c: &Candidate) -> usize {
 
 fn score_candidates(ctx: &Ctx, mentions: &[Mention], level: Option<&str>, issuer: Option<&Issuer>) -> Vec<Candidate> {
     let p = &ctx.r.place;
-    let issuer_tail = issuer.and_then(|i| chain_tail_at(mentions, i.start));
+    let issuer_tail = issuer.filter(|i| !i.from_body).and_then(|i| chain_tail_at(mentions, i.start));
     let mut by_name: BTreeMap<String, Candidate> = BTreeMap::new();
     for (i, m) in mentions.iter().enumerate() {
         if m.qualifier || is_foreign_mention(ctx, m.start) {
@@ -827,7 +833,10 @@ fn capitalize(s: &str) -> String {
 struct Issuer {
     start: usize,
     printed: String,
-    kind: Option<String>,
+    kind: String,
+    /// Found in a sentence of the body rather than where a report names its issuer (title,
+    /// label, speaker, signature): not evidence of the jurisdiction.
+    from_body: bool,
 }
 
 /// The issuing body, from (in order) a title `X关于…`, a `发布机构:` label, a speaker line
@@ -836,15 +845,15 @@ struct Issuer {
 fn find_issuer(ctx: &Ctx, mentions: &[Mention]) -> Option<Issuer> {
     let heads = issuer_heads(ctx, mentions);
     let starts: HashSet<usize> = mentions.iter().map(|m| m.start).chain(heads.iter().copied()).collect();
-    let found = issuer_in_title(ctx, &starts)
+    let placed = issuer_in_title(ctx, &starts)
         .or_else(|| issuer_in_label(ctx, &starts))
         .or_else(|| issuer_in_speaker_line(ctx, &starts))
         .or_else(|| issuer_in_paren_note(ctx, &starts))
-        .or_else(|| issuer_in_signature(ctx, &starts))
-        .or_else(|| issuer_in_body(ctx, &starts, &heads))?;
-    let (start, end) = found;
+        .or_else(|| issuer_in_signature(ctx, &starts));
+    let from_body = placed.is_none();
+    let (start, end) = placed.or_else(|| issuer_in_body(ctx, &starts, &heads))?;
     let norm = ctx.text.get(start..end).unwrap_or("");
-    Some(Issuer { start, printed: ctx.printed(start, end), kind: issuer_kind(norm, &ctx.r.issuer) })
+    Some(Issuer { start, printed: ctx.printed(start, end), kind: issuer_kind(norm, &ctx.r.issuer), from_body })
 }
 
 /// A candidate issuer span: starts at a place name (or 政协 before one), ends with an issuer
@@ -1005,9 +1014,10 @@ fn issuer_heads(ctx: &Ctx, mentions: &[Mention]) -> Vec<usize> {
     heads
 }
 
-fn issuer_kind(name: &str, r: &IssuerRules) -> Option<String> {
+/// government, department, congress, cppcc as the kind rules say, else other.
+fn issuer_kind(name: &str, r: &IssuerRules) -> String {
     let rule = r.kind.iter().find(|k| contains_any(name, &k.contains) || ends_with_any(name, &k.ends_with).is_some());
-    Some(rule.map(|k| k.kind.clone()).unwrap_or_else(|| "other".into()))
+    rule.map(|k| k.kind.clone()).unwrap_or_else(|| "other".into())
 }
 
 // ---------------------------------------------------------------- channel
@@ -1083,7 +1093,7 @@ fn clause_channel(ctx: &Ctx, prev_end: usize, start: usize, end: usize, next_sta
     let r = &ctx.r.channel;
     let back = before(ctx.text, start, 40);
     let back_from = start - back.len();
-    let cut = back.rfind(|c: char| r.clause_breaks.contains(c)).map(|i| back_from + i + 1).unwrap_or(back_from);
+    let cut = back.char_indices().rev().find(|(_, c)| r.clause_breaks.contains(*c)).map(|(i, c)| back_from + i + c.len_utf8()).unwrap_or(back_from);
     let pre = ctx.text.get(cut.max(prev_end).min(start)..start).unwrap_or("");
     let found = classify_clause(pre, r);
     if found != ClauseChannel::Unknown {
@@ -1236,6 +1246,8 @@ enum DateRank {
 /// signature or dateline, a date in a closing parenthesis, and only then a web upload date.
 /// Cut-offs in the narrative (截至2016年11月22日) never count.
 fn infer_report_date(ctx: &Ctx) -> Option<ReportDate> {
+    let mut cues: Vec<&DateCue> = ctx.r.date.cues.iter().filter(|c| !c.cue.is_empty()).collect();
+    cues.sort_by_key(|c| std::cmp::Reverse(c.cue.chars().count()));
     let mut best: Option<(DateRank, usize, Date)> = None;
     for re in [&*CN_DATE, &*ISO_DATE].into_iter().flatten() {
         for cap in re.captures_iter(ctx.text) {
@@ -1243,7 +1255,7 @@ fn infer_report_date(ctx: &Ctx) -> Option<ReportDate> {
             let num = |i: usize| cap.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
             let (Some(y), Some(m), Some(d)) = (num(1), num(2), num(3)) else { continue };
             let Some(date) = Date::new(y as i32, m, d) else { continue };
-            let Some(rank) = date_rank(ctx, whole.start(), whole.end()) else { continue };
+            let Some(rank) = date_rank(ctx, &cues, whole.start(), whole.end()) else { continue };
             let better = best.is_none_or(|(r, pos, _)| (rank, whole.start()) < (r, pos));
             if better {
                 best = Some((rank, whole.start(), date));
@@ -1261,7 +1273,9 @@ fn at_session(ctx: &Ctx, date_start: usize) -> bool {
     contains_any(head, &ctx.r.date.session_words)
 }
 
-fn date_rank(ctx: &Ctx, start: usize, end: usize) -> Option<DateRank> {
+/// What a date at `start..end` is, from the words around it; `None` for a cut-off or an
+/// ordinary date in the narrative. `cues` are sorted longest first.
+fn date_rank(ctx: &Ctx, cues: &[&DateCue], start: usize, end: usize) -> Option<DateRank> {
     let r = &ctx.r.date;
     if ctx.text.get(..start).is_some_and(|h| h.ends_with(|c: char| c.is_ascii_digit())) {
         return None;
@@ -1271,8 +1285,6 @@ fn date_rank(ctx: &Ctx, start: usize, end: usize) -> Option<DateRank> {
     if ends_with_any(back, &r.cutoff_words).is_some() {
         return None;
     }
-    let mut cues: Vec<&DateCue> = r.cues.iter().collect();
-    cues.sort_by_key(|c| std::cmp::Reverse(c.cue.chars().count()));
     if let Some(cue) = cues.iter().find(|c| back_trimmed.ends_with(c.cue.as_str())) {
         return Some(if cue.kind == "published" { DateRank::Published } else { DateRank::WrittenOrDelivered });
     }
@@ -1296,9 +1308,8 @@ fn date_rank(ctx: &Ctx, start: usize, end: usize) -> Option<DateRank> {
 /// normalized text, or in the original when a title was joined to it): `2017年1月16日,四川省…`.
 /// A later paragraph opening with a date tells of an event, not the report's date.
 fn is_dateline(ctx: &Ctx, start: usize, opens_normalized_line: bool) -> bool {
-    let near_start = ctx.doc.text.char_at_byte(start) < ctx.r.date.dateline_chars;
-    let before_counts = ctx.c.count.as_ref().and_then(|re| re.find(ctx.text)).is_none_or(|m| start < m.start());
-    near_start && before_counts && (opens_normalized_line || opens_original_line(ctx, start))
+    let near_start = start < ctx.first_count && ctx.doc.text.char_at_byte(start) < ctx.r.date.dateline_chars;
+    near_start && (opens_normalized_line || opens_original_line(ctx, start))
 }
 
 /// Only spaces, dashes and markup (`<p>`) stand between the original line start and `start`.
@@ -1376,11 +1387,14 @@ fn dateline_year(ctx: &Ctx) -> Option<i32> {
     at_line_start.then(|| m.get(1)?.as_str().parse().ok()).flatten()
 }
 
+/// The year with the most weight from `YYYY年` mentions (ties: the one written first), if a
+/// mention ties it to the handling (weight 2 or more).
 fn stated_year(ctx: &Ctx, anchor: Option<i32>) -> Option<i32> {
     let re = YEAR.as_ref()?;
     let month = MONTH_AFTER_YEAR.as_ref()?;
     let r = &ctx.r.year;
-    let mut weights: BTreeMap<i32, u32> = BTreeMap::new();
+    // year → (total weight, first position)
+    let mut weights: BTreeMap<i32, (u32, usize)> = BTreeMap::new();
     for cap in re.captures_iter(ctx.text) {
         let (Some(whole), Some(y)) = (cap.get(0), cap.get(1)) else { continue };
         let Ok(year) = y.as_str().parse::<i32>() else { continue };
@@ -1393,9 +1407,10 @@ fn stated_year(ctx: &Ctx, anchor: Option<i32>) -> Option<i32> {
             Some(m) => cutoff_weight(ctx, r, whole.start(), m),
             None => year_weight(ctx, r, whole.start(), whole.end()),
         };
-        *weights.entry(year).or_default() += weight;
+        let entry = weights.entry(year).or_insert((0, whole.start()));
+        entry.0 += weight;
     }
-    let (year, weight) = weights.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)))?;
+    let (year, (weight, _)) = weights.into_iter().max_by(|a, b| a.1.0.cmp(&b.1.0).then(b.1.1.cmp(&a.1.1)))?;
     (weight >= 2).then_some(year)
 }
 
@@ -1424,7 +1439,7 @@ fn relative_year(ctx: &Ctx, anchor: Option<i32>) -> Option<i32> {
     let anchor = anchor?;
     let r = &ctx.r.year;
     let referenced = |words: &[String]| {
-        words.iter().any(|w| {
+        words.iter().filter(|w| !w.is_empty()).any(|w| {
             ctx.text.match_indices(w.as_str()).any(|(pos, _)| ends_with_any(before(ctx.text, pos, 3), &r.comparison_before).is_none())
         })
     };

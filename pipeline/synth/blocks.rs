@@ -6,6 +6,10 @@ use super::rng::Rng;
 use super::schemes::{self, Kind, Order, Phrase, Scheme};
 use super::style::Style;
 
+const NPC_ITEMS: &[&str] = &["人大代表建议", "代表建议", "建议", "代表所提建议、批评和意见"];
+const CPPCC_ITEMS: &[&str] = &["政协提案", "委员提案", "提案", "政协委员提案"];
+const BOTH_ITEMS: &[&str] = &["人大代表建议和政协委员提案", "建议提案", "人大代表建议、政协委员提案"];
+
 /// Channel vocabulary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Channel {
@@ -46,9 +50,9 @@ impl Channel {
     /// How the items are named in a total: 人大代表建议, 政协委员提案 …
     pub fn items_long(self, rng: &mut Rng) -> &'static str {
         match self {
-            Channel::Npc => *rng.pick(&["人大代表建议", "代表建议", "建议", "代表所提建议、批评和意见"]),
-            Channel::Cppcc => *rng.pick(&["政协提案", "委员提案", "提案", "政协委员提案"]),
-            Channel::Both => *rng.pick(&["人大代表建议和政协委员提案", "建议提案", "人大代表建议、政协委员提案"]),
+            Channel::Npc => rng.pick(NPC_ITEMS),
+            Channel::Cppcc => rng.pick(CPPCC_ITEMS),
+            Channel::Both => rng.pick(BOTH_ITEMS),
         }
     }
 }
@@ -136,7 +140,11 @@ impl Blk<'_> {
                 self.gold.during_session = Some(during);
                 self.gold.after_session = Some(after);
                 let (a, b) = (self.n(during), self.n(after));
-                if self.rng.chance(0.5) { format!("，其中会议期间提出{a}件，闭会期间提出{b}件") } else { format!("，其中{a}件为大会期间收到，{b}件为会后收到") }
+                if self.rng.chance(0.5) {
+                    format!("，其中会议期间提出{a}件，闭会期间提出{b}件")
+                } else {
+                    format!("，其中{a}件为大会期间收到，{b}件为会后收到")
+                }
             }
             3 if self.channel == Channel::Cppcc && total > 20 => {
                 let group = self.rng.range(total / 10, total / 3);
@@ -154,12 +162,45 @@ impl Blk<'_> {
     pub fn topics(&mut self) -> String {
         let pool: &[&str] = match self.channel {
             Channel::Cppcc => &[
-                "经济建设", "政治建设", "文化建设", "社会建设", "生态文明建设", "经济科技", "社会和法制", "教文卫体", "城建城管", "社会事业和民生保障",
-                "城建交通", "民主法治和社会和谐", "经济建设和科学发展", "农业农村", "环境资源",
+                "经济建设",
+                "政治建设",
+                "文化建设",
+                "社会建设",
+                "生态文明建设",
+                "经济科技",
+                "社会和法制",
+                "教文卫体",
+                "城建城管",
+                "社会事业和民生保障",
+                "城建交通",
+                "民主法治和社会和谐",
+                "经济建设和科学发展",
+                "农业农村",
+                "环境资源",
             ],
             _ => &[
-                "城乡建设", "科教文卫", "工交财贸", "农业农村", "城市建设", "社会建设", "经济建设", "社会事业", "城建环保", "财政商贸", "工业交通",
-                "政治法律", "综合经济", "社会发展", "法治建设", "行政管理", "道路交通", "社会保障", "环境治理", "水利设施", "卫生计生", "科技教育",
+                "城乡建设",
+                "科教文卫",
+                "工交财贸",
+                "农业农村",
+                "城市建设",
+                "社会建设",
+                "经济建设",
+                "社会事业",
+                "城建环保",
+                "财政商贸",
+                "工业交通",
+                "政治法律",
+                "综合经济",
+                "社会发展",
+                "法治建设",
+                "行政管理",
+                "道路交通",
+                "社会保障",
+                "环境治理",
+                "水利设施",
+                "卫生计生",
+                "科技教育",
             ],
         };
         let k = self.rng.range(3, 7) as usize;
@@ -262,7 +303,19 @@ impl Blk<'_> {
         let intro = if order == Order::Table {
             format!("{}办理结果分类统计如下：\n", self.rng.pick(&["", "按落实情况分类，"]))
         } else {
-            self.rng.pick(&["从办理结果看，", "从解决程度看：", "按办理情况分类，", "办理结果为：", "从办复结果看，", "其中，", "据统计，", "从办理结果分类统计情况看，", ""]).to_string()
+            self.rng
+                .pick(&[
+                    "从办理结果看，",
+                    "从解决程度看：",
+                    "按办理情况分类，",
+                    "办理结果为：",
+                    "从办复结果看，",
+                    "其中，",
+                    "据统计，",
+                    "从办理结果分类统计情况看，",
+                    "",
+                ])
+                .to_string()
         };
         format!("{prefix}{intro}{text}")
     }
@@ -273,7 +326,8 @@ impl Blk<'_> {
         let p = self.pct(&x);
         let (pct_stated, pct_text) = pct_fields(&x);
         let label = format!("{}的", c.label);
-        self.gold.outcome_scheme = vec![GoldCategory { code: None, label_zh: label.clone(), count: None, pct_stated, pct_text, grade: Some("skip".into()), ..Default::default() }];
+        self.gold.outcome_scheme =
+            vec![GoldCategory { code: None, label_zh: label.clone(), count: None, pct_stated, pct_text, grade: Some("skip".into()), ..Default::default() }];
         self.gold.quirk("only_aggregate_pct");
         format!("{label}占{p}。")
     }
@@ -381,7 +435,11 @@ impl Blk<'_> {
         let forms = self.rng.range(total * 6 / 10, total.max(1));
         self.gold.feedback = Some(Feedback { forms_returned: forms });
         let f = self.n(forms);
-        format!("共收到{}{}反馈意见表{f}份，全部为“满意”或“基本满意”，未收到“不满意”的反馈意见。", self.unit, if self.channel == Channel::Cppcc { "政协委员" } else { "人大代表" })
+        format!(
+            "共收到{}{}反馈意见表{f}份，全部为“满意”或“基本满意”，未收到“不满意”的反馈意见。",
+            self.unit,
+            if self.channel == Channel::Cppcc { "政协委员" } else { "人大代表" }
+        )
     }
 }
 

@@ -100,9 +100,7 @@ fn parse(src: &str) -> Gazetteer {
             "prefecture" if r.name.ends_with('市') || r.name.ends_with('州') => g.prefecture.push(r.clone()),
             "county" if r.name.ends_with('区') && !r.name.ends_with("林区") && !r.prefecture.is_empty() => g.district.push(r.clone()),
             // A county printed without its prefecture must be unambiguous.
-            "county" if (r.name.ends_with('县') || r.name.ends_with('市') || r.name.ends_with('旗')) && count_of(&r.name) == 1 => {
-                g.county.push(r.clone())
-            }
+            "county" if (r.name.ends_with('县') || r.name.ends_with('市') || r.name.ends_with('旗')) && count_of(&r.name) == 1 => g.county.push(r.clone()),
             _ => {}
         }
     }
@@ -140,15 +138,7 @@ fn national() -> Place {
 fn place_of(r: &Row, level: Level) -> Place {
     let unit = unit_of(&r.name, level);
     let name = if level == Level::District { format!("{}{}", r.prefecture, r.name) } else { r.name.clone() };
-    Place {
-        name,
-        short: r.short_name.clone(),
-        unit,
-        province: Some(r.province.clone()),
-        level,
-        region: region_slug(&r.province),
-        slug: slug(&r.short_name),
-    }
+    Place { name, short: r.short_name.clone(), unit, province: Some(r.province.clone()), level, region: region_slug(&r.province), slug: slug(&r.short_name) }
 }
 
 fn unit_of(name: &str, level: Level) -> String {

@@ -208,7 +208,8 @@ fn hard_wrap(rng: &mut Rng, p: &str) -> Vec<String> {
     let mut start = 0;
     while start < chars.len() {
         let mut end = (start + width).min(chars.len());
-        while end < chars.len() && end > start + 1 && (is_numeric(chars[end - 1]) && is_numeric(chars[end]) || is_numeric(chars[end - 1]) && is_pct(chars[end])) {
+        while end < chars.len() && end > start + 1 && (is_numeric(chars[end - 1]) && is_numeric(chars[end]) || is_numeric(chars[end - 1]) && is_pct(chars[end]))
+        {
             end -= 1;
         }
         out.push(chars[start..end].iter().collect());
@@ -268,7 +269,10 @@ fn html_page(rng: &mut Rng, c: &mut Composed, enc: Encoding) -> String {
     h.push_str("<div class=\"nav\"><a href=\"/\">首页</a>&nbsp;&gt;&nbsp;<a href=\"/zwgk/\">政务公开</a>&nbsp;&gt;&nbsp;建议提案办理</div>\n");
     h.push_str(&format!("<div class=\"content\">\n<h1>{title}</h1>\n"));
     let date = c.gold.report_date.clone().unwrap_or_default();
-    h.push_str(&format!("<div class=\"info\">发布时间：{date}&nbsp;&nbsp;浏览次数：<span id=\"hits\">{}</span>&nbsp;&nbsp;【字体：大 中 小】</div>\n", rng.range(30, 9000)));
+    h.push_str(&format!(
+        "<div class=\"info\">发布时间：{date}&nbsp;&nbsp;浏览次数：<span id=\"hits\">{}</span>&nbsp;&nbsp;【字体：大 中 小】</div>\n",
+        rng.range(30, 9000)
+    ));
     for p in &c.paragraphs {
         if p.contains('\n') {
             h.push_str(&html_table(p, entities));

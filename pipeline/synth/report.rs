@@ -235,11 +235,19 @@ fn gov_report(set: &Setting, b: &mut Blk, ctx: &Ctx, scheme: &str) -> (String, V
         ps.push(format!("——{when}在{}上", meeting(set, b.rng)));
     }
     ps.push(format!("{} {}", official_title(&set.place.unit), person(b.rng)));
-    ps.push(if set.channel == Channel::Cppcc { "主席、各位副主席、秘书长，各位常委：".into() } else { "主任、各位副主任、秘书长，各位委员：".into() });
+    ps.push(if set.channel == Channel::Cppcc {
+        "主席、各位副主席、秘书长，各位常委：".into()
+    } else {
+        "主任、各位副主任、秘书长，各位委员：".into()
+    });
     ps.push(format!("受{}政府委托，现将{}{}所提{item}（以下简称“{item}”）办理情况报告如下，请予审议。", set.place.unit, set.session, set.channel.who()));
     ps.push("一、总体办理情况".into());
     let mut p = b.total_sentence(&year_lead(set));
-    p.push_str(&format!("一年来，在{}的监督指导下，{}将{item}办理与各项工作一体谋划、一体部署、一体推进，解决了一批群众关心的实际问题。", if set.channel == Channel::Cppcc { "政协" } else { "人大常委会" }, ctx.gov));
+    p.push_str(&format!(
+        "一年来，在{}的监督指导下，{}将{item}办理与各项工作一体谋划、一体部署、一体推进，解决了一批群众关心的实际问题。",
+        if set.channel == Channel::Cppcc { "政协" } else { "人大常委会" },
+        ctx.gov
+    ));
     p.push_str(&format!("目前，{}件{item}已全部按时按要求办理完毕，并书面答复{}。", b.style.count(b.rng, b.gold.total.unwrap_or(b.total)), set.channel.who()));
     if let Some(o) = b.outcomes(scheme) {
         p.push_str(&o);
@@ -277,7 +285,11 @@ fn dept_summary(set: &Setting, b: &mut Blk, ctx: &Ctx, scheme: &str) -> (String,
             ps.push(format!("（{issuer}，{when}）"));
         }
     }
-    ps.push(format!("按照{long}办理工作有关要求，我{}按期高质量完成了{}{long}办理工作，现将有关情况报告如下。", if d.ends_with('委') { "委" } else { "局" }, year_of(set)));
+    ps.push(format!(
+        "按照{long}办理工作有关要求，我{}按期高质量完成了{}{long}办理工作，现将有关情况报告如下。",
+        if d.ends_with('委') { "委" } else { "局" },
+        year_of(set)
+    ));
     ps.push("一、总体办结情况".into());
     let mut p = b.total_sentence(&year_lead(set));
     p.push_str(&b.roles());

@@ -79,7 +79,9 @@ const DEFS: &[Def] = &[
         id: "uncoded3_partly",
         kind: Kind::Uncoded,
         slots: &[
-            Slot { code: None, wordings: &[Wording("所提问题已经解决和部分解决", RIP), Wording("已经解决和部分解决", RIP)], weight: (50, 85) },
+            Slot {
+                code: None, wordings: &[Wording("所提问题已经解决和部分解决", RIP), Wording("已经解决和部分解决", RIP)], weight: (50, 85)
+            },
             Slot { code: None, wordings: &[Wording("正在解决和列入规划逐步解决", IPP)], weight: (10, 30) },
             Slot { code: None, wordings: &[Wording("因政策、体制和条件所限暂时难以解决，已做解释说明", D)], weight: (2, 10) },
         ],
@@ -88,10 +90,22 @@ const DEFS: &[Def] = &[
         id: "uncoded4",
         kind: Kind::Uncoded,
         slots: &[
-            Slot { code: None, wordings: &[Wording("已经解决", R), Wording("所提建议已经解决", R), Wording("已得到解决", R)], weight: (20, 60) },
-            Slot { code: None, wordings: &[Wording("正在解决", IP), Wording("所提建议正在解决", IP), Wording("正在落实", IP)], weight: (15, 40) },
-            Slot { code: None, wordings: &[Wording("列入计划解决", P), Wording("所提建议列入计划解决", P), Wording("已列入计划逐步解决", P)], weight: (10, 35) },
-            Slot { code: None, wordings: &[Wording("因政策和条件限制难以解决", D), Wording("因条件不具备暂时无法解决", D), Wording("留作参考", D)], weight: (2, 12) },
+            Slot {
+                code: None, wordings: &[Wording("已经解决", R), Wording("所提建议已经解决", R), Wording("已得到解决", R)], weight: (20, 60)
+            },
+            Slot {
+                code: None, wordings: &[Wording("正在解决", IP), Wording("所提建议正在解决", IP), Wording("正在落实", IP)], weight: (15, 40)
+            },
+            Slot {
+                code: None,
+                wordings: &[Wording("列入计划解决", P), Wording("所提建议列入计划解决", P), Wording("已列入计划逐步解决", P)],
+                weight: (10, 35),
+            },
+            Slot {
+                code: None,
+                wordings: &[Wording("因政策和条件限制难以解决", D), Wording("因条件不具备暂时无法解决", D), Wording("留作参考", D)],
+                weight: (2, 12),
+            },
         ],
     },
     Def {
@@ -136,7 +150,9 @@ const DEFS: &[Def] = &[
         id: "abcd_c_planned",
         kind: Kind::Coded,
         slots: &[
-            Slot { code: Some("A"), wordings: &[Wording("已经解决或基本解决", R), Wording("已经解决或基本解决，或已通过其他途径解决", R)], weight: (20, 80) },
+            Slot {
+                code: Some("A"), wordings: &[Wording("已经解决或基本解决", R), Wording("已经解决或基本解决，或已通过其他途径解决", R)], weight: (20, 80)
+            },
             Slot { code: Some("B"), wordings: &[Wording("正在解决或有关工作已启动", IP), Wording("正在解决", IP)], weight: (10, 60) },
             Slot { code: Some("C"), wordings: &[Wording("已列入规划计划逐步解决", P), Wording("已列入计划逐步解决", P)], weight: (2, 20) },
             Slot { code: Some("D"), wordings: &[Wording("留作参考", D), Wording("因条件限制暂不能解决，留作参考", D)], weight: (0, 8) },
@@ -166,7 +182,11 @@ const DEFS: &[Def] = &[
         kind: Kind::Uncoded,
         slots: &[
             Slot { code: None, wordings: &[Wording("已经解决或正在解决", RIP)], weight: (40, 70) },
-            Slot { code: None, wordings: &[Wording("从闭会之日起3年能够基本解决", P), Wording("从闭会之日起2年内能够基本解决", P), Wording("3年内能够基本解决", P)], weight: (20, 50) },
+            Slot {
+                code: None,
+                wordings: &[Wording("从闭会之日起3年能够基本解决", P), Wording("从闭会之日起2年内能够基本解决", P), Wording("3年内能够基本解决", P)],
+                weight: (20, 50),
+            },
             Slot { code: None, wordings: &[Wording("作为工作参考", D), Wording("留作参考", D)], weight: (1, 5) },
         ],
     },
@@ -190,7 +210,11 @@ const DEFS: &[Def] = &[
         id: "two_bucket_broad",
         kind: Kind::Uncoded,
         slots: &[
-            Slot { code: None, wordings: &[Wording("吸纳建议并推动相关工作取得进展或列入工作计划", ALL3), Wording("采纳建议并推动相关工作取得进展或列入工作计划", ALL3)], weight: (80, 95) },
+            Slot {
+                code: None,
+                wordings: &[Wording("吸纳建议并推动相关工作取得进展或列入工作计划", ALL3), Wording("采纳建议并推动相关工作取得进展或列入工作计划", ALL3)],
+                weight: (80, 95),
+            },
             Slot {
                 code: None,
                 wordings: &[
@@ -265,7 +289,7 @@ const WEIGHTS: &[(u32, &str)] = &[
 ];
 
 pub fn draw_id(rng: &mut Rng) -> &'static str {
-    *rng.pick_weighted(&WEIGHTS.iter().map(|(w, id)| (*w, *id)).collect::<Vec<_>>())
+    rng.pick_weighted(&WEIGHTS.iter().map(|(w, id)| (*w, *id)).collect::<Vec<_>>())
 }
 
 /// Counts for `total` items in the scheme `id` (categories sum to `total`, children nest).
@@ -276,7 +300,14 @@ pub fn instantiate(rng: &mut Rng, id: &str, total: u64) -> Scheme {
         .iter()
         .map(|s| {
             let w = rng.pick(s.wordings);
-            Cat { code: s.code.map(String::from), label: w.0.to_string(), tiers: w.1.iter().map(|t| t.to_string()).collect(), count: 0, pct: None, parent: None }
+            Cat {
+                code: s.code.map(String::from),
+                label: w.0.to_string(),
+                tiers: w.1.iter().map(|t| t.to_string()).collect(),
+                count: 0,
+                pct: None,
+                parent: None,
+            }
         })
         .collect();
     let weights: Vec<u64> = def.slots.iter().map(|s| rng.range(s.weight.0 as u64, s.weight.1 as u64)).collect();
@@ -342,7 +373,9 @@ impl Order {
 
 pub fn draw_order(rng: &mut Rng, kind: Kind) -> Order {
     match kind {
-        Kind::Coded => *rng.pick_weighted(&[(20, Order::CodeDef), (30, Order::DefCode), (15, Order::DefCodeQuoted), (15, Order::CodeAfterCount), (10, Order::Table)]),
+        Kind::Coded => {
+            *rng.pick_weighted(&[(20, Order::CodeDef), (30, Order::DefCode), (15, Order::DefCodeQuoted), (15, Order::CodeAfterCount), (10, Order::Table)])
+        }
         _ => *rng.pick_weighted(&[(70, Order::LabelCount), (30, Order::CountLabel)]),
     }
 }
