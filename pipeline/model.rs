@@ -259,6 +259,8 @@ pub struct Document {
     pub original: String,
     pub text: NormText,
     pub meta: DocMeta,
+    /// Where the report was published, when the registry says.
+    pub source_url: Option<String>,
 }
 
 impl Document {

@@ -103,6 +103,7 @@ pub struct ChannelRules {
     pub both_words: Vec<String>,
     pub count_unit: String,
     pub clause_breaks: String,
+    pub sentence_breaks: String,
     pub both_min_share: f64,
 }
 
@@ -1145,15 +1146,16 @@ struct SessionMention {
 }
 
 /// The session the items were submitted at: the most-mentioned session of the report's body
-/// (人大 for suggestions, 政协 for proposals, either for both) that is not where the report was
-/// delivered.
+/// (人大 for suggestions, 政协 for proposals) that is not where the report was delivered. A report
+/// on both channels covers several sessions; it gets one only when a clause counting both kinds
+/// of items names it (共收到区十七届人大一次会议人大代表建议和政协委员提案107件).
 fn infer_session(ctx: &Ctx, channel: Option<&str>) -> Option<Session> {
-    let wanted_body = |body: &str| match channel {
-        Some("npc_suggestion") => body != "政协",
-        Some("cppcc_proposal") => body == "政协" || body.is_empty(),
-        _ => true,
+    let wanted = |m: &SessionMention| match channel {
+        Some("npc_suggestion") => m.key.0 != ctx.r.session.cppcc_body,
+        Some("cppcc_proposal") => m.key.0 == ctx.r.session.cppcc_body || m.key.0.is_empty(),
+        _ => in_clause_on_both_channels(ctx, m.start, m.end),
     };
-    let mut mentions: Vec<SessionMention> = session_mentions(ctx).into_iter().filter(|m| !m.delivery && wanted_body(&m.key.0)).collect();
+    let mut mentions: Vec<SessionMention> = session_mentions(ctx).into_iter().filter(|m| !m.delivery && wanted(m)).collect();
     if mentions.iter().any(|m| !m.key.0.is_empty()) {
         mentions.retain(|m| !m.key.0.is_empty());
     }
@@ -1166,6 +1168,16 @@ fn infer_session(ctx: &Ctx, channel: Option<&str>) -> Option<Session> {
     })?;
     let shown = best.1.iter().max_by_key(|m| (m.end - m.start, std::cmp::Reverse(m.start)))?;
     Some(Session { printed: ctx.printed(shown.start, shown.end), national: shown.national })
+}
+
+/// The sentence around a session (40 characters each way at most) counts both kinds of items.
+fn in_clause_on_both_channels(ctx: &Ctx, start: usize, end: usize) -> bool {
+    let breaks = ctx.r.channel.sentence_breaks.as_str();
+    let back = before(ctx.text, start, 40);
+    let back = back.char_indices().rev().find(|(_, c)| breaks.contains(*c)).map(|(i, c)| &back[i + c.len_utf8()..]).unwrap_or(back);
+    let fwd = after(ctx.text, end, 40);
+    let fwd = &fwd[..fwd.find(|c: char| breaks.contains(c)).unwrap_or(fwd.len())];
+    classify_clause(&format!("{back}{fwd}"), &ctx.r.channel) == ClauseChannel::Both
 }
 
 fn session_mentions(ctx: &Ctx) -> Vec<SessionMention> {
@@ -1720,7 +1732,7 @@ mod tests {
         let mut failures = Vec::new();
         for (name, meta, gold) in gold_pairs(&gold_dir("seeds")) {
             for (key, got) in got_fields(&meta) {
-                if !checked.contains(&key) || gold.get(key).is_none() {
+                if !checked.contains(&key) {
                     continue;
                 }
                 let want = gold_str(&gold, key);

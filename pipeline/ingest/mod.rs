@@ -161,6 +161,7 @@ pub fn ingest_bytes(
         original,
         text,
         meta: Default::default(),
+        source_url: None,
     };
     doc.meta = metadata::infer(&doc, rules);
     if let Some(reg) = registry {

@@ -115,7 +115,15 @@ pub fn apply(reg: &Registry, doc: &mut Document, findings: &mut Vec<Finding>) {
     if let Some(d) = e.report_date.as_deref().and_then(Date::parse_iso) {
         m.report_date = Some(d);
     }
-    m.metadata_source = if all_stated(e) { MetadataSource::Registry } else { MetadataSource::Mixed };
+    doc.source_url = e.source_url.clone();
+    let m = &mut doc.meta;
+    m.metadata_source = if all_stated(e) {
+        MetadataSource::Registry
+    } else if any_stated(e) {
+        MetadataSource::Mixed
+    } else {
+        m.metadata_source
+    };
     if before.jurisdiction_zh.is_some() && before.jurisdiction_zh != m.jurisdiction_zh {
         findings.push(
             Finding::new(
@@ -127,6 +135,19 @@ pub fn apply(reg: &Registry, doc: &mut Document, findings: &mut Vec<Finding>) {
             .doc(&doc.doc_id),
         );
     }
+}
+
+fn any_stated(e: &Entry) -> bool {
+    e.jurisdiction_zh.is_some()
+        || e.jurisdiction_en.is_some()
+        || e.province_zh.is_some()
+        || e.admin_level.is_some()
+        || e.issuer_zh.is_some()
+        || e.issuer_kind.is_some()
+        || e.channel.is_some()
+        || e.session_zh.is_some()
+        || e.year_handled.is_some()
+        || e.report_date.is_some()
 }
 
 fn all_stated(e: &Entry) -> bool {

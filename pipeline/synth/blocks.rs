@@ -50,9 +50,9 @@ impl Channel {
     /// How the items are named in a total: 人大代表建议, 政协委员提案 …
     pub fn items_long(self, rng: &mut Rng) -> &'static str {
         match self {
-            Channel::Npc => rng.pick(NPC_ITEMS),
-            Channel::Cppcc => rng.pick(CPPCC_ITEMS),
-            Channel::Both => rng.pick(BOTH_ITEMS),
+            Channel::Npc => rng.pick::<&str>(NPC_ITEMS),
+            Channel::Cppcc => rng.pick::<&str>(CPPCC_ITEMS),
+            Channel::Both => rng.pick::<&str>(BOTH_ITEMS),
         }
     }
 }

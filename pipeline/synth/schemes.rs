@@ -289,7 +289,7 @@ const WEIGHTS: &[(u32, &str)] = &[
 ];
 
 pub fn draw_id(rng: &mut Rng) -> &'static str {
-    rng.pick_weighted(&WEIGHTS.iter().map(|(w, id)| (*w, *id)).collect::<Vec<_>>())
+    rng.pick_weighted::<&str>(&WEIGHTS.iter().map(|(w, id)| (*w, *id)).collect::<Vec<_>>())
 }
 
 /// Counts for `total` items in the scheme `id` (categories sum to `total`, children nest).

@@ -89,6 +89,7 @@ pub fn documents(ps: &[Processed]) -> Table {
     t.col("year_handled", "Year the items were handled", true, Data::I32(ps.iter().map(|p| p.doc.meta.year_handled).collect()));
     t.col("report_date", "Date of the report", true, Data::Date(ps.iter().map(|p| p.doc.meta.report_date.map(|d| d.days_since_epoch())).collect()));
     t.enum_col("metadata_source", "Where the metadata came from", false, META_SOURCES, m(|p| s(p.doc.meta.metadata_source.as_str())));
+    t.col("source_url", "Where the report was published (from the registry)", true, m(|p| p.doc.source_url.clone()));
     t.col("text_chars", "Length of the normalized text (characters)", false, Data::I64(ps.iter().map(|p| Some(p.doc.text.char_len() as i64)).collect()));
     t
 }
