@@ -56,6 +56,7 @@ pub fn parse_cn_integer(s: &str) -> Option<u64> {
             let d = match digit.take() {
                 Some(d) => d,
                 None if m == 10 => 1, // 十二 = 12
+                None if total == 0 && section == 0 => 1, // 百分之百 = 100
                 None => return None,
             };
             section = section.checked_add(d.checked_mul(m)?)?;
@@ -135,7 +136,8 @@ mod tests {
         assert_eq!(parse_cn_integer("两"), Some(2));
         assert_eq!(parse_cn_integer("件"), None);
         assert_eq!(parse_cn_integer(""), None);
-        assert_eq!(parse_cn_integer("百"), None);
+        assert_eq!(parse_cn_integer("百"), Some(100));
+        assert_eq!(parse_cn_integer("三百百"), None);
     }
 
     #[test]

@@ -231,6 +231,8 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             continue;
         }
 
+        // `共收到提案720件,立案627件`: the second count inherits the noun of the first.
+        let noun = noun.or_else(|| totals.last().filter(|t| ctx.sentence_of(ctx.qtys[t.qi].start).0 == ss && t.strict).map(|_| "inherited".to_string()));
         if q.unit == QUnit::Item
             && let Some(mut c) = total_candidate(ctx, qi, left, l_clause, &right_head, noun.as_deref(), paren_open.is_some())
         {
@@ -361,7 +363,7 @@ fn attached_pct(ctx: &Ctx, qi: usize, rb: usize) -> Option<(usize, String)> {
         return None;
     }
     // `占` may be preceded by a short label remainder (`85件已列入规划正在解决,占37%`).
-    let tail = between.rfind(',').map(|i| &between[i..]).unwrap_or(between);
+    let tail = between.rfind([',', '、']).map(|i| &between[i..]).unwrap_or(between);
     let tail = if ATTACHED_PCT.is_match(tail) { tail } else { between };
     let caps = ATTACHED_PCT.captures(tail)?;
     Some((pi, caps.get(1).map(|m| m.as_str().to_string()).unwrap_or_default()))
@@ -480,9 +482,21 @@ fn outcome_label_right(ctx: &Ctx, qend: usize, rb: usize) -> Option<Label> {
         start += c.get(0).map(|m| m.end()).unwrap_or(0);
     }
     let rest = &ctx.text[start..rb];
-    let stop = rest.find([',', '、']).unwrap_or(rest.len());
-    let stop = rest[..stop].find("占").unwrap_or(stop);
-    let end = start + stop;
+    // The label runs over `,` pieces that carry outcome vocabulary, up to the share (`占…`).
+    let mut end = start;
+    let mut offset = 0;
+    for piece in rest.split_inclusive(',') {
+        let body = piece.trim_end_matches(',');
+        let body = body.split("占").next().unwrap_or(body).trim_end_matches('、');
+        if body.is_empty() || !ctx.contains_any(body, &ctx.rules.outcome_words) {
+            break;
+        }
+        end = start + offset + body.len();
+        if piece.contains("占") {
+            break;
+        }
+        offset += piece.len();
+    }
     let piece = &ctx.text[start..end];
     if piece.is_empty() || !ctx.contains_any(piece, &ctx.rules.outcome_words) || ctx.contains_any(piece, &ctx.rules.not_outcome_words) {
         return None;

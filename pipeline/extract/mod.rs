@@ -301,7 +301,7 @@ fn report_rejected(ctx: &Ctx, ex: &mut Extraction) {
 static CODE_DEFINITIONS: LazyLock<[Regex; 3]> = LazyLock::new(|| {
     [
         Regex::new(r#"["“”']?([A-Z甲乙丙丁])["“”']?类\(([^()]{2,60})\)"#).expect("static regex"),
-        Regex::new(r#"["“”']?([A-Z甲乙丙丁])["“”']?类(?:代表|是指|指|为|:|即)([^;。"“”\n,]{2,60})"#).expect("static regex"),
+        Regex::new(r#"["“”']?([A-Z甲乙丙丁])["“”']?类(?:代表|是指|指|为|:|即)([^;。"“”\n]{2,60})"#).expect("static regex"),
         Regex::new(r#"[“"]([^”"]{2,60})[”"](?:的)?["“”']?([A-Z甲乙丙丁])["“”']?类"#).expect("static regex"),
     ]
 });

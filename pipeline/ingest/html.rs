@@ -11,7 +11,7 @@ const BLOCK: &[&str] = &[
     "article", "header", "footer", "title", "blockquote", "pre", "hr", "dd", "dt", "dl", "form", "body",
     "center", "nav", "aside", "main", "figure", "caption", "thead", "tbody",
 ];
-/// Cells: separated by a space so numbers in adjacent cells do not run together.
+/// Cells: each opens with `|`, so a table row reads `|A|31|48.44` like a plain-text table.
 const CELL: &[&str] = &["td", "th"];
 
 /// Strip markup. Returns `(chars, origins)`: origin = char index in `html`.
@@ -29,12 +29,15 @@ pub fn strip(html: &str) -> (Vec<char>, Vec<u32>) {
                         if BLOCK.contains(&name.as_str()) {
                             out.push('\n');
                             org.push(i as u32);
-                        } else if CELL.contains(&name.as_str()) {
-                            out.push(' ');
-                            org.push(i as u32);
                         }
                     }
                     Markup::Other => {}
+                }
+                if let Markup::Open(ref name) = next.kind
+                    && CELL.contains(&name.as_str())
+                {
+                    out.push('|');
+                    org.push(i as u32);
                 }
                 i = next.end;
                 if let Markup::Open(name) = next.kind

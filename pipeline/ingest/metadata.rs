@@ -1669,12 +1669,31 @@ mod tests {
             "（（（2016年10月20日", "(2016年10月20日", "2016年10月20日)", "上1年今年", "市政府\n\n\n", "海曙区", "张家界市永定区人民政府关于",
             "十二届全国人大", "第届次会议", "99999999999999999999届1次会议", "政协第届", "——2021年12月21日在",
         ];
-        for t in odd {
-            for text in [t.to_string(), format!("{t}说明"), format!("说明{t}"), t.repeat(3)] {
-                if let Ok((doc, _)) = ingest_bytes(&src, text.as_bytes(), &RULES, None) {
+        let html = SourceFile { format: Format::Html, rel_path: "odd.html".into(), ..src.clone() };
+        let infer_all = |text: &str| {
+            for s in [&src, &html] {
+                if let Ok((doc, _)) = ingest_bytes(s, text.as_bytes(), &RULES, None) {
                     let _ = infer(&doc, &RULES);
                 }
             }
+        };
+        for t in odd {
+            for text in [t.to_string(), format!("{t}说明"), format!("说明{t}"), t.repeat(3)] {
+                infer_all(&text);
+            }
+        }
+        // Random strings over the characters the rules look at (a fixed LCG: reproducible).
+        let alphabet: Vec<char> = "年月日市县区省州人大政协届次会议件提案建议代表委员关于人民政府局发布:()（）—-\n ,，。第十一二〇0123456789<p>海曙漯河鞏留縣".chars().collect();
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let len = (state >> 58) as usize + 1;
+            for _ in 0..len * 2 {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                text.push(alphabet[(state >> 33) as usize % alphabet.len()]);
+            }
+            infer_all(&text);
         }
     }
 

@@ -103,8 +103,15 @@ fn starts_block(line: &[(char, u32)]) -> bool {
     }
     let numeral_run: String = s.chars().take_while(|c| cn_digit(*c).is_some() || *c == '十' || c.is_ascii_digit()).collect();
     if !numeral_run.is_empty() {
-        let after = s.chars().nth(numeral_run.chars().count());
-        return matches!(after, Some('、' | '.' | '．' | ')' | '）'));
+        let n = numeral_run.chars().count();
+        let after = s.chars().nth(n);
+        let after2 = s.chars().nth(n + 1);
+        // `1.` / `一、` open a list item; `98.78%` continues a sentence.
+        return match after {
+            Some('.' | '．') => !after2.is_some_and(|c| c.is_ascii_digit()),
+            Some('、' | ')' | '）') => true,
+            _ => false,
+        };
     }
     s.starts_with('第') && s.chars().nth(2).is_some_and(|c| matches!(c, '章' | '条' | '部' | '节'))
 }
@@ -119,7 +126,8 @@ fn join_lines(lines: &[&[(char, u32)]]) -> Chars {
     for (k, line) in lines.iter().enumerate() {
         if k > 0 {
             let prev = lines[k - 1];
-            let join = !ends_sentence(prev) && prev.len() >= MIN_WRAPPED_LINE && !starts_block(line);
+            let table_row = |l: &[(char, u32)]| l.iter().any(|(c, _)| *c == '|');
+            let join = !ends_sentence(prev) && prev.len() >= MIN_WRAPPED_LINE && !starts_block(line) && !table_row(prev) && !table_row(line);
             if !join {
                 let o = line.first().map(|(_, o)| *o).unwrap_or(0);
                 out.push(('\n', o.saturating_sub(1)));
@@ -179,7 +187,11 @@ fn rewrite_chinese_numerals(cs: Chars) -> Chars {
             let unit = cs.get(run_end).map(|(u, _)| *u);
             let before = if i > 0 { Some(cs[i - 1].0) } else { None };
             let blocked = before.is_some_and(|b| NUMERAL_BLOCKERS.contains(&b) || b.is_ascii_digit());
-            if !blocked && unit.is_some_and(|u| NUMERAL_UNITS.contains(&u)) {
+            // A lone 一/两 before 件 is idiom (办理一件提案、解决一个问题) unless a noun or 的
+            // precedes it (提案一件, 留作参考的一件).
+            let after_noun = before.is_some_and(|b| matches!(b, '案' | '议' | '见' | '的' | '有' | '共' | '计' | '为' | ')' | '）' | '类'));
+            let lone_one = run_end == i + 1 && matches!(c, '一' | '两') && !after_noun;
+            if !blocked && !lone_one && unit.is_some_and(|u| NUMERAL_UNITS.contains(&u)) {
                 let s: String = cs[i..run_end].iter().map(|(c, _)| *c).collect();
                 if let Some(v) = parse_cn_integer(&s)
                     && plausible_numeral(&s, v, unit)
