@@ -86,8 +86,14 @@ pub struct BenchReport {
 
 pub fn run(opts: &BenchOptions) -> Result<BenchReport> {
     let stamp = unique_stamp();
-    let corpus = opts.keep.clone().unwrap_or_else(|| std::env::temp_dir().join(format!("banli-bench-corpus-{stamp}")));
-    let out = opts.out.clone().unwrap_or_else(|| std::env::temp_dir().join(format!("banli-bench-out-{stamp}")));
+    let corpus = opts
+        .keep
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("banli-bench-corpus-{stamp}")));
+    let out = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("banli-bench-out-{stamp}")));
     ensure_fresh(&out)?;
     let (generated, synth_s) = prepare_corpus(&corpus, opts)?;
     let result = measure(opts, &corpus, &out, generated, synth_s);
@@ -100,20 +106,42 @@ pub fn run(opts: &BenchOptions) -> Result<BenchReport> {
     Ok(report)
 }
 
-fn measure(opts: &BenchOptions, corpus: &Path, out: &Path, generated: bool, synth_s: Option<f64>) -> Result<BenchReport> {
-    let inputs = vec![InputDir { root: corpus.to_path_buf(), collection: "synth".into() }];
+fn measure(
+    opts: &BenchOptions,
+    corpus: &Path,
+    out: &Path,
+    generated: bool,
+    synth_s: Option<f64>,
+) -> Result<BenchReport> {
+    let inputs = vec![InputDir {
+        root: corpus.to_path_buf(),
+        collection: "synth".into(),
+    }];
     let (files, _) = ingest::discover(&inputs);
-    let bytes: u64 = files.iter().filter_map(|f| std::fs::metadata(&f.path).ok()).map(|m| m.len()).sum();
+    let bytes: u64 = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(&f.path).ok())
+        .map(|m| m.len())
+        .sum();
     let mb = bytes as f64 / 1e6;
     let reset = reset_peak_rss();
-    let run_opts = RunOptions { inputs, datasets: bundled_datasets_dir(), out: out.to_path_buf(), ..Default::default() };
+    let run_opts = RunOptions {
+        inputs,
+        datasets: bundled_datasets_dir(),
+        out: out.to_path_buf(),
+        ..Default::default()
+    };
     let t = Instant::now();
     let summary = run::run(&run_opts)?;
     let wall = t.elapsed().as_secs_f64();
     let peak = peak_rss_mb();
     let docs = summary.documents.max(1);
     let stages = stages_from_manifest(&out.join("manifest.json"), docs, mb);
-    let (accuracy, slices, score_s) = if opts.no_score { (vec![], vec![], None) } else { grade(corpus)? };
+    let (accuracy, slices, score_s) = if opts.no_score {
+        (vec![], vec![], None)
+    } else {
+        grade(corpus)?
+    };
     Ok(BenchReport {
         reports: files.len(),
         seed: opts.seed,
@@ -131,7 +159,9 @@ fn measure(opts: &BenchOptions, corpus: &Path, out: &Path, generated: bool, synt
         peak_rss_mb: peak,
         peak_rss_reset: reset,
         threads: rayon::current_num_threads(),
-        cpus: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        cpus: std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
         score_s,
         accuracy,
         slices,
@@ -139,14 +169,22 @@ fn measure(opts: &BenchOptions, corpus: &Path, out: &Path, generated: bool, synt
 }
 
 fn unique_stamp() -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
     format!("{}-{nanos}", std::process::id())
 }
 
 fn ensure_fresh(out: &Path) -> Result<()> {
-    let non_empty = std::fs::read_dir(out).map(|mut rd| rd.next().is_some()).unwrap_or(false);
+    let non_empty = std::fs::read_dir(out)
+        .map(|mut rd| rd.next().is_some())
+        .unwrap_or(false);
     if non_empty {
-        return Err(Error::Invalid(format!("output folder {} is not empty; banli bench needs a fresh one", out.display())));
+        return Err(Error::Invalid(format!(
+            "output folder {} is not empty; banli bench needs a fresh one",
+            out.display()
+        )));
     }
     Ok(())
 }
@@ -154,29 +192,54 @@ fn ensure_fresh(out: &Path) -> Result<()> {
 /// Generate the corpus unless `--keep` points at one that already holds reports.
 fn prepare_corpus(corpus: &Path, opts: &BenchOptions) -> Result<(bool, Option<f64>)> {
     if opts.keep.is_some() {
-        let (files, _) = ingest::discover(&[InputDir { root: corpus.to_path_buf(), collection: "synth".into() }]);
+        let (files, _) = ingest::discover(&[InputDir {
+            root: corpus.to_path_buf(),
+            collection: "synth".into(),
+        }]);
         if !files.is_empty() {
             return Ok((false, None));
         }
     }
     let t = Instant::now();
-    synth::generate(&SynthOptions { reports: opts.reports, seed: opts.seed, out: corpus.to_path_buf() })?;
+    synth::generate(&SynthOptions {
+        reports: opts.reports,
+        seed: opts.seed,
+        out: corpus.to_path_buf(),
+    })?;
     Ok((true, Some(t.elapsed().as_secs_f64())))
 }
 
 fn stage(name: &str, secs: f64, docs: usize, mb: f64) -> Stage {
     let s = secs.max(1e-9);
-    Stage { stage: name.to_string(), wall_s: secs, reports_per_s: docs as f64 / s, mb_per_s: mb / s }
+    Stage {
+        stage: name.to_string(),
+        wall_s: secs,
+        reports_per_s: docs as f64 / s,
+        mb_per_s: mb / s,
+    }
 }
 
 /// Per-stage times as the run recorded them in its manifest.
 fn stages_from_manifest(path: &Path, docs: usize, mb: f64) -> Vec<Stage> {
-    let Ok(src) = std::fs::read_to_string(path) else { return vec![] };
-    let Ok(v) = serde_json::from_str::<Value>(&src) else { return vec![] };
-    let names = [("rules", "load rules"), ("ingest", "ingest"), ("extract_normalize_validate", "extract+normalize+validate"), ("write", "write parquet")];
+    let Ok(src) = std::fs::read_to_string(path) else {
+        return vec![];
+    };
+    let Ok(v) = serde_json::from_str::<Value>(&src) else {
+        return vec![];
+    };
+    let names = [
+        ("rules", "load rules"),
+        ("ingest", "ingest"),
+        ("extract_normalize_validate", "extract+normalize+validate"),
+        ("write", "write parquet"),
+    ];
     names
         .iter()
-        .filter_map(|(key, label)| v.pointer(&format!("/timings_ms/{key}")).and_then(Value::as_f64).map(|ms| stage(label, ms / 1000.0, docs, mb)))
+        .filter_map(|(key, label)| {
+            v.pointer(&format!("/timings_ms/{key}"))
+                .and_then(Value::as_f64)
+                .map(|ms| stage(label, ms / 1000.0, docs, mb))
+        })
         .collect()
 }
 
@@ -201,13 +264,28 @@ fn grade(corpus: &Path) -> Result<(Vec<FieldScore>, Vec<Slice>, Option<f64>)> {
     let fields = report
         .fields
         .iter()
-        .map(|(name, t)| FieldScore { field: name.clone(), tp: t.tp, fp: t.fp, fn_: t.fn_, precision: t.precision(), recall: t.recall() })
+        .map(|(name, t)| FieldScore {
+            field: name.clone(),
+            tp: t.tp,
+            fp: t.fp,
+            fn_: t.fn_,
+            precision: t.precision(),
+            recall: t.recall(),
+        })
         .collect();
     Ok((fields, slices(corpus, &report), Some(secs)))
 }
 
 /// Fields that make a report's statistics right or wrong.
-const STAT_FIELDS: &[&str] = &["total", "categories", "category_code", "category_pct", "tiers", "topics", "rates"];
+const STAT_FIELDS: &[&str] = &[
+    "total",
+    "categories",
+    "category_code",
+    "category_pct",
+    "tiers",
+    "topics",
+    "rates",
+];
 
 /// Reports with any miss or extra in the statistics fields, by their name in the score misses.
 fn dirty_reports(report: &ScoreReport) -> std::collections::BTreeSet<String> {
@@ -229,32 +307,72 @@ fn slices(corpus: &Path, report: &ScoreReport) -> Vec<Slice> {
     let mut tally: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();
     let mut stack = vec![corpus.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&dir) else { continue };
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for e in rd.flatten() {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
                 continue;
             }
-            let Some(stem) = p.to_str().and_then(|s| s.strip_suffix(".gold.json")) else { continue };
-            let Ok(src) = std::fs::read_to_string(&p) else { continue };
-            let Ok(gold) = serde_json::from_str::<Value>(&src) else { continue };
-            let name = Path::new(stem).strip_prefix(corpus).map(|r| r.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+            let Some(stem) = p.to_str().and_then(|s| s.strip_suffix(".gold.json")) else {
+                continue;
+            };
+            let Ok(src) = std::fs::read_to_string(&p) else {
+                continue;
+            };
+            let Ok(gold) = serde_json::from_str::<Value>(&src) else {
+                continue;
+            };
+            let name = Path::new(stem)
+                .strip_prefix(corpus)
+                .map(|r| r.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
             let clean = !dirty.contains(&name);
-            for attr in ["kind", "scheme", "order", "pct_style", "numerals", "script", "format", "encoding"] {
-                let value = gold.pointer(&format!("/synth/{attr}")).and_then(Value::as_str).filter(|v| !v.is_empty()).unwrap_or("-").to_string();
+            for attr in [
+                "kind",
+                "scheme",
+                "order",
+                "pct_style",
+                "numerals",
+                "script",
+                "format",
+                "encoding",
+            ] {
+                let value = gold
+                    .pointer(&format!("/synth/{attr}"))
+                    .and_then(Value::as_str)
+                    .filter(|v| !v.is_empty())
+                    .unwrap_or("-")
+                    .to_string();
                 let e = tally.entry((attr.to_string(), value)).or_default();
                 e.0 += 1;
                 e.1 += clean as usize;
             }
-            for q in gold["quirks"].as_array().into_iter().flatten().filter_map(Value::as_str) {
-                let e = tally.entry(("quirk".to_string(), q.to_string())).or_default();
+            for q in gold["quirks"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+            {
+                let e = tally
+                    .entry(("quirk".to_string(), q.to_string()))
+                    .or_default();
                 e.0 += 1;
                 e.1 += clean as usize;
             }
         }
     }
-    tally.into_iter().map(|((attribute, value), (reports, clean))| Slice { attribute, value, reports, clean }).collect()
+    tally
+        .into_iter()
+        .map(|((attribute, value), (reports, clean))| Slice {
+            attribute,
+            value,
+            reports,
+            clean,
+        })
+        .collect()
 }
 
 impl BenchReport {
@@ -266,27 +384,85 @@ impl BenchReport {
             "banli bench: {} reports, {:.1} MB, seed {}, {} threads on {} CPUs",
             self.input_files, self.input_mb, self.seed, self.threads, self.cpus
         );
-        let _ = writeln!(s, "corpus {}{}", self.corpus, if self.generated { "" } else { " (reused)" });
+        let _ = writeln!(
+            s,
+            "corpus {}{}",
+            self.corpus,
+            if self.generated { "" } else { " (reused)" }
+        );
         if let Some(t) = self.synth_s {
-            let _ = writeln!(s, "generated in {t:.2} s ({:.0} reports/s)", self.input_files as f64 / t.max(1e-9));
+            let _ = writeln!(
+                s,
+                "generated in {t:.2} s ({:.0} reports/s)",
+                self.input_files as f64 / t.max(1e-9)
+            );
         }
-        let _ = writeln!(s, "\n{:<28} {:>9} {:>11} {:>9}", "stage", "wall s", "reports/s", "MB/s");
+        let _ = writeln!(
+            s,
+            "\n{:<28} {:>9} {:>11} {:>9}",
+            "stage", "wall s", "reports/s", "MB/s"
+        );
         for st in self.stages.iter().chain(std::iter::once(&self.end_to_end)) {
-            let _ = writeln!(s, "{:<28} {:>9.3} {:>11.0} {:>9.1}", st.stage, st.wall_s, st.reports_per_s, st.mb_per_s);
+            let _ = writeln!(
+                s,
+                "{:<28} {:>9.3} {:>11.0} {:>9.1}",
+                st.stage, st.wall_s, st.reports_per_s, st.mb_per_s
+            );
         }
-        let rss = self.peak_rss_mb.map(|m| format!("{m:.0} MB")).unwrap_or_else(|| "unknown".into());
-        let _ = writeln!(s, "peak RSS {rss}{}", if self.peak_rss_reset { " (during the run)" } else { " (whole process)" });
-        let _ = writeln!(s, "documents {} (quarantined {}), output {}", self.documents, self.quarantined, self.out);
-        if !self.accuracy.is_empty() {
-            let _ = writeln!(s, "\naccuracy on the synthetic gold ({:.1} s)", self.score_s.unwrap_or(0.0));
-            let _ = writeln!(s, "{:<22} {:>6} {:>6} {:>6} {:>9} {:>7}", "field", "tp", "fp", "fn", "precision", "recall");
-            for f in &self.accuracy {
-                let _ = writeln!(s, "{:<22} {:>6} {:>6} {:>6} {:>9.3} {:>7.3}", f.field, f.tp, f.fp, f.fn_, f.precision, f.recall);
+        let rss = self
+            .peak_rss_mb
+            .map(|m| format!("{m:.0} MB"))
+            .unwrap_or_else(|| "unknown".into());
+        let _ = writeln!(
+            s,
+            "peak RSS {rss}{}",
+            if self.peak_rss_reset {
+                " (during the run)"
+            } else {
+                " (whole process)"
             }
-            let _ = writeln!(s, "\nreports with every statistic right, by generator attribute");
-            let _ = writeln!(s, "{:<10} {:<36} {:>7} {:>7}", "attribute", "value", "reports", "clean");
+        );
+        let _ = writeln!(
+            s,
+            "documents {} (quarantined {}), output {}",
+            self.documents, self.quarantined, self.out
+        );
+        if !self.accuracy.is_empty() {
+            let _ = writeln!(
+                s,
+                "\naccuracy on the synthetic gold ({:.1} s)",
+                self.score_s.unwrap_or(0.0)
+            );
+            let _ = writeln!(
+                s,
+                "{:<22} {:>6} {:>6} {:>6} {:>9} {:>7}",
+                "field", "tp", "fp", "fn", "precision", "recall"
+            );
+            for f in &self.accuracy {
+                let _ = writeln!(
+                    s,
+                    "{:<22} {:>6} {:>6} {:>6} {:>9.3} {:>7.3}",
+                    f.field, f.tp, f.fp, f.fn_, f.precision, f.recall
+                );
+            }
+            let _ = writeln!(
+                s,
+                "\nreports with every statistic right, by generator attribute"
+            );
+            let _ = writeln!(
+                s,
+                "{:<10} {:<36} {:>7} {:>7}",
+                "attribute", "value", "reports", "clean"
+            );
             for sl in &self.slices {
-                let _ = writeln!(s, "{:<10} {:<36} {:>7} {:>6.1}%", sl.attribute, sl.value, sl.reports, 100.0 * sl.clean as f64 / sl.reports.max(1) as f64);
+                let _ = writeln!(
+                    s,
+                    "{:<10} {:<36} {:>7} {:>6.1}%",
+                    sl.attribute,
+                    sl.value,
+                    sl.reports,
+                    100.0 * sl.clean as f64 / sl.reports.max(1) as f64
+                );
             }
         }
         s

@@ -166,7 +166,13 @@ fn resolve(a: &InputArgs) -> Resolved {
     } else {
         a.inputs
             .iter()
-            .map(|p| InputDir { root: p.clone(), collection: p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "input".into()) })
+            .map(|p| InputDir {
+                root: p.clone(),
+                collection: p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "input".into()),
+            })
             .collect()
     };
     let default_registry = datasets.join("sources.toml");
@@ -179,7 +185,12 @@ fn resolve(a: &InputArgs) -> Resolved {
     } else {
         None
     };
-    Resolved { inputs, registry, datasets, bundled }
+    Resolved {
+        inputs,
+        registry,
+        datasets,
+        bundled,
+    }
 }
 
 fn dispatch(cli: Cli) -> Result<ExitCode> {
@@ -191,12 +202,25 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Unmapped(a) => cmd_unmapped(a),
         Command::Dictionary(a) => cmd_dictionary(a),
         Command::Synth(a) => {
-            let n = banli::synth::generate(&banli::synth::SynthOptions { reports: a.reports, seed: a.seed, out: a.out.clone() })?;
-            eprintln!("banli: wrote {n} reports with gold files to {}", a.out.display());
+            let n = banli::synth::generate(&banli::synth::SynthOptions {
+                reports: a.reports,
+                seed: a.seed,
+                out: a.out.clone(),
+            })?;
+            eprintln!(
+                "banli: wrote {n} reports with gold files to {}",
+                a.out.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench(a) => {
-            let opts = banli::bench::BenchOptions { reports: a.reports, seed: a.seed, keep: a.keep, out: a.out, no_score: a.no_score };
+            let opts = banli::bench::BenchOptions {
+                reports: a.reports,
+                seed: a.seed,
+                keep: a.keep,
+                out: a.out,
+                no_score: a.no_score,
+            };
             let report = banli::bench::run(&opts)?;
             print!("{}", report.render());
             Ok(ExitCode::SUCCESS)
@@ -206,7 +230,10 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
 
 fn cmd_run(a: RunArgs) -> Result<ExitCode> {
     let r = resolve(&a.input);
-    let records_dir = a.records.clone().or_else(|| r.bundled.then(|| r.datasets.join("records")));
+    let records_dir = a
+        .records
+        .clone()
+        .or_else(|| r.bundled.then(|| r.datasets.join("records")));
     let opts = RunOptions {
         inputs: r.inputs,
         registry: r.registry,
@@ -222,7 +249,8 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
         pb.enable_steady_tick(std::time::Duration::from_millis(120));
         pb
     });
-    let summary = run::run(&opts).with_context(|| format!("running banli into {}", a.out.display()))?;
+    let summary =
+        run::run(&opts).with_context(|| format!("running banli into {}", a.out.display()))?;
     if let Some(pb) = spinner {
         pb.finish_and_clear();
     }
@@ -231,10 +259,19 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
         summary.documents,
         summary.out.display(),
         summary.quarantined,
-        summary.rows.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+        summary
+            .rows
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     if summary.errors > 0 {
-        eprintln!("banli: {} error-level finding(s); see {}/findings.parquet and manifest.json", summary.errors, summary.out.display());
+        eprintln!(
+            "banli: {} error-level finding(s); see {}/findings.parquet and manifest.json",
+            summary.errors,
+            summary.out.display()
+        );
         if a.strict {
             return Ok(ExitCode::from(1));
         }
@@ -245,7 +282,11 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
 fn cmd_ingest(a: InputArgs) -> Result<ExitCode> {
     let r = resolve(&a);
     let rules = Rules::load(&r.datasets)?;
-    let registry = r.registry.as_deref().map(ingest::Registry::load).transpose()?;
+    let registry = r
+        .registry
+        .as_deref()
+        .map(ingest::Registry::load)
+        .transpose()?;
     let (files, mut findings) = ingest::discover(&r.inputs);
     for f in &files {
         match ingest::ingest_file(f, &rules, registry.as_ref()) {
@@ -269,7 +310,13 @@ fn cmd_ingest(a: InputArgs) -> Result<ExitCode> {
         }
     }
     for f in findings {
-        eprintln!("{}: {}: {} ({})", f.source_path, f.severity.as_str(), f.message, f.code);
+        eprintln!(
+            "{}: {}: {} ({})",
+            f.source_path,
+            f.severity.as_str(),
+            f.message,
+            f.code
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -283,8 +330,11 @@ fn cmd_explain(a: ExplainArgs) -> Result<ExitCode> {
         path: a.report.clone(),
         format: ingest::format_of(&a.report).unwrap_or(banli::model::Format::Txt),
     };
-    let (doc, _) = ingest::ingest_file(&src, &rules, None).map_err(|f| anyhow::anyhow!("{}: {}", f.source_path, f.message))?;
-    let p = run::process_all(vec![doc], &rules, &[]).pop().context("no document")?;
+    let (doc, _) = ingest::ingest_file(&src, &rules, None)
+        .map_err(|f| anyhow::anyhow!("{}: {}", f.source_path, f.message))?;
+    let p = run::process_all(vec![doc], &rules, &[])
+        .pop()
+        .context("no document")?;
     if std::env::var_os("BANLI_SHOW_TEXT").is_some() {
         println!("{}", banli::score::normalized_text(&p));
     }
@@ -303,7 +353,11 @@ fn cmd_score(a: ScoreArgs) -> Result<ExitCode> {
 fn cmd_unmapped(a: InputArgs) -> Result<ExitCode> {
     let r = resolve(&a);
     let rules = Rules::load(&r.datasets)?;
-    let opts = RunOptions { inputs: r.inputs, datasets: r.datasets, ..Default::default() };
+    let opts = RunOptions {
+        inputs: r.inputs,
+        datasets: r.datasets,
+        ..Default::default()
+    };
     let mut findings = Vec::new();
     let (docs, _) = run::ingest_all(&opts, &rules, None, &mut findings);
     let processed = run::process_all(docs, &rules, &[]);
@@ -317,7 +371,10 @@ fn cmd_dictionary(a: DictionaryArgs) -> Result<ExitCode> {
     let md = banli::write::data_dictionary_md(&tables);
     banli::write::write_atomic(&a.md, md.as_bytes())?;
     if let Some(dp) = a.datapackage {
-        banli::write::write_atomic(&dp, &serde_json::to_vec_pretty(&banli::write::datapackage(&tables))?)?;
+        banli::write::write_atomic(
+            &dp,
+            &serde_json::to_vec_pretty(&banli::write::datapackage(&tables))?,
+        )?;
     }
     eprintln!("banli: wrote {}", a.md.display());
     Ok(ExitCode::SUCCESS)

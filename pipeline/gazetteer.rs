@@ -26,10 +26,18 @@ pub struct Gazetteer {
 impl Gazetteer {
     pub fn parse(path: &Path, src: &str) -> Result<Gazetteer> {
         let mut lines = src.lines().enumerate();
-        let header = lines.next().map(|(_, h)| h.trim_start_matches('\u{FEFF}')).unwrap_or("");
+        let header = lines
+            .next()
+            .map(|(_, h)| h.trim_start_matches('\u{FEFF}'))
+            .unwrap_or("");
         let expected = "code,name,short_name,level,province,prefecture";
         if header.trim() != expected {
-            return Err(Error::Rules { path: path.into(), line: 1, column: 1, message: format!("expected header {expected:?}") });
+            return Err(Error::Rules {
+                path: path.into(),
+                line: 1,
+                column: 1,
+                message: format!("expected header {expected:?}"),
+            });
         }
         let mut g = Gazetteer::default();
         for (i, line) in lines {
@@ -50,7 +58,10 @@ impl Gazetteer {
                     path: path.into(),
                     line: i + 1,
                     column: 1,
-                    message: format!("level must be provincial, prefecture or county, found {:?}", f[3]),
+                    message: format!(
+                        "level must be provincial, prefecture or county, found {:?}",
+                        f[3]
+                    ),
                 });
             }
             g.push(Division {
@@ -69,18 +80,27 @@ impl Gazetteer {
         let idx = self.divisions.len();
         self.by_name.entry(d.name.clone()).or_default().push(idx);
         if d.short_name != d.name {
-            self.by_name.entry(d.short_name.clone()).or_default().push(idx);
+            self.by_name
+                .entry(d.short_name.clone())
+                .or_default()
+                .push(idx);
         }
         self.divisions.push(d);
     }
 
     /// Divisions with this full or short name.
     pub fn lookup(&self, name: &str) -> Vec<&Division> {
-        self.by_name.get(name).map(|v| v.iter().map(|i| &self.divisions[*i]).collect()).unwrap_or_default()
+        self.by_name
+            .get(name)
+            .map(|v| v.iter().map(|i| &self.divisions[*i]).collect())
+            .unwrap_or_default()
     }
 
     /// Divisions with this full name only.
     pub fn lookup_full(&self, name: &str) -> Vec<&Division> {
-        self.lookup(name).into_iter().filter(|d| d.name == name).collect()
+        self.lookup(name)
+            .into_iter()
+            .filter(|d| d.name == name)
+            .collect()
     }
 }

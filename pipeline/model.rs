@@ -18,7 +18,10 @@ pub struct Span {
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Self {
-        Span { start: start as u32, end: end as u32 }
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
     }
 }
 
@@ -67,7 +70,12 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(source_path: &str, severity: Severity, code: &str, message: impl Into<String>) -> Self {
+    pub fn new(
+        source_path: &str,
+        severity: Severity,
+        code: &str,
+        message: impl Into<String>,
+    ) -> Self {
         Finding {
             source_path: source_path.to_string(),
             doc_id: None,
@@ -106,13 +114,21 @@ impl Date {
             2 => 28,
             _ => return None,
         };
-        (day >= 1 && day <= dim && (1900..=2200).contains(&year)).then_some(Date { year, month, day })
+        (day >= 1 && day <= dim && (1900..=2200).contains(&year)).then_some(Date {
+            year,
+            month,
+            day,
+        })
     }
 
     /// Days since 1970-01-01 (Arrow date32).
     pub fn days_since_epoch(self) -> i32 {
         // Howard Hinnant's days_from_civil.
-        let y = if self.month <= 2 { self.year - 1 } else { self.year } as i64;
+        let y = if self.month <= 2 {
+            self.year - 1
+        } else {
+            self.year
+        } as i64;
         let era = if y >= 0 { y } else { y - 399 } / 400;
         let yoe = y - era * 400;
         let m = self.month as i64;
@@ -220,7 +236,10 @@ impl NormText {
     }
 
     pub fn byte_at_char(&self, ch: usize) -> usize {
-        self.char_bytes.get(ch).copied().unwrap_or(self.text.len() as u32) as usize
+        self.char_bytes
+            .get(ch)
+            .copied()
+            .unwrap_or(self.text.len() as u32) as usize
     }
 
     /// Span in the original text for a normalized character span.
@@ -228,11 +247,17 @@ impl NormText {
         let last = self.origin.len().saturating_sub(1);
         let s = self.origin.get(span.start as usize).copied().unwrap_or(0);
         let e = if span.end > span.start {
-            self.origin.get((span.end as usize - 1).min(last)).map(|v| v + 1).unwrap_or(s)
+            self.origin
+                .get((span.end as usize - 1).min(last))
+                .map(|v| v + 1)
+                .unwrap_or(s)
         } else {
             s
         };
-        Span { start: s, end: e.max(s) }
+        Span {
+            start: s,
+            end: e.max(s),
+        }
     }
 
     pub fn slice_chars(&self, span: Span) -> &str {
@@ -261,9 +286,18 @@ pub struct Document {
     pub meta: DocMeta,
     /// Where the report was published, when the registry says.
     pub source_url: Option<String>,
+    /// Length of the normalized text in characters (kept after the text is released).
+    pub text_chars: u64,
 }
 
 impl Document {
+    /// Drop the texts once every stage has run: the outputs carry spans and evidence, and a
+    /// national-scale batch must not keep every report in memory.
+    pub fn release_text(&mut self) {
+        self.original = String::new();
+        self.text = NormText::default();
+    }
+
     /// Original text of a span, line breaks removed (how evidence is quoted).
     pub fn original_slice(&self, span: Span) -> String {
         self.original
@@ -276,7 +310,12 @@ impl Document {
 
     /// 1-based line number in the original text of an original character offset.
     pub fn original_line(&self, orig_char: u32) -> u32 {
-        1 + self.original.chars().take(orig_char as usize).filter(|c| *c == '\n').count() as u32
+        1 + self
+            .original
+            .chars()
+            .take(orig_char as usize)
+            .filter(|c| *c == '\n')
+            .count() as u32
     }
 }
 

@@ -53,8 +53,12 @@ pub fn assign_tiers(c: &mut Category, meta: &DocMeta, rules: &TierRules) {
     let jurisdiction = meta.jurisdiction_zh.as_deref().map(fast2s::convert);
     if let Some(e) = rules.crosswalk.iter().find(|e| {
         jurisdiction.as_deref() == Some(e.jurisdiction_zh.as_str())
-            && e.code.as_ref().is_none_or(|code| c.code.as_ref() == Some(code))
-            && e.label_contains.as_ref().is_none_or(|p| label.contains(p.as_str()))
+            && e.code
+                .as_ref()
+                .is_none_or(|code| c.code.as_ref() == Some(code))
+            && e.label_contains
+                .as_ref()
+                .is_none_or(|p| label.contains(p.as_str()))
             && (e.code.is_some() || e.label_contains.is_some())
     }) {
         c.tiers = ordered(e.tiers.iter().map(String::as_str));
@@ -71,7 +75,13 @@ pub fn assign_tiers(c: &mut Category, meta: &DocMeta, rules: &TierRules) {
         c.mapping_rule = Some(ids.join("+"));
         return;
     }
-    let bare_code = c.code.as_ref().is_some_and(|code| label.trim_matches(['"', '“', '”']).trim_end_matches('类').trim_matches(['"', '“', '”']) == code);
+    let bare_code = c.code.as_ref().is_some_and(|code| {
+        label
+            .trim_matches(['"', '“', '”'])
+            .trim_end_matches('类')
+            .trim_matches(['"', '“', '”'])
+            == code
+    });
     if bare_code && let Some(t) = c.code.as_ref().and_then(|code| rules.code_only.get(code)) {
         c.tiers = ordered(t.iter().map(String::as_str));
         c.mapping = Some("code_only".into());
@@ -93,7 +103,9 @@ pub fn phrase_tiers(label: &str, rules: &TierRules) -> (Vec<String>, Vec<String>
         && let (Some(m), Some(n)) = (c.get(0), c.get(1))
     {
         horizon = n.as_str().parse().ok();
-        claimed[m.start()..m.end()].iter_mut().for_each(|x| *x = true);
+        claimed[m.start()..m.end()]
+            .iter_mut()
+            .for_each(|x| *x = true);
         tiers.push("planned");
         ids.push("horizon".to_string());
     }
@@ -116,7 +128,11 @@ pub fn phrase_tiers(label: &str, rules: &TierRules) -> (Vec<String>, Vec<String>
 
 fn ordered<'a>(tiers: impl Iterator<Item = &'a str>) -> Vec<String> {
     let set: Vec<&str> = tiers.collect();
-    FINE_TIERS.iter().filter(|t| set.contains(t)).map(|t| t.to_string()).collect()
+    FINE_TIERS
+        .iter()
+        .filter(|t| set.contains(t))
+        .map(|t| t.to_string())
+        .collect()
 }
 
 /// Common topics for a source topic label: longest keywords first, non-overlapping.
@@ -159,7 +175,10 @@ pub struct Universe {
 }
 
 fn fact_value(facts: &[Fact], name: &str) -> Option<i64> {
-    facts.iter().find(|f| f.fact == name).map(|f| f.value as i64)
+    facts
+        .iter()
+        .find(|f| f.fact == name)
+        .map(|f| f.value as i64)
 }
 
 /// Decide the universe: a stated subset, the denominator implied by the printed percentages,
@@ -170,47 +189,91 @@ pub fn universe_of(categories: &[Category], facts: &[Fact]) -> Option<Universe> 
         return None;
     }
     if let Some(c) = top.iter().find(|c| c.universe_count.is_some()) {
-        return Some(Universe { name: c.universe.clone(), count: c.universe_count? });
+        return Some(Universe {
+            name: c.universe.clone(),
+            count: c.universe_count?,
+        });
     }
     let total = fact_value(facts, "total_items");
     let counted: Vec<&&Category> = top.iter().filter(|c| c.count.is_some()).collect();
     let sum: i64 = counted.iter().filter_map(|c| c.count).sum();
     if counted.is_empty() {
-        return total.map(|t| Universe { name: "all_items".into(), count: t });
+        return total.map(|t| Universe {
+            name: "all_items".into(),
+            count: t,
+        });
     }
     if top.iter().any(|c| c.universe == "item_answers") {
-        return Some(Universe { name: "item_answers".into(), count: sum });
+        return Some(Universe {
+            name: "item_answers".into(),
+            count: sum,
+        });
     }
     // The denominator the printed percentages imply, checked on the largest category: `n` fits
     // when count/n rounds to the printed share, with 0.1 points of slack for sources that force
     // their shares to sum to 100.
-    let largest = counted.iter().filter(|c| c.pct_stated.is_some_and(|p| p > 0.0)).max_by_key(|c| c.count);
+    let largest = counted
+        .iter()
+        .filter(|c| c.pct_stated.is_some_and(|p| p > 0.0))
+        .max_by_key(|c| c.count);
     if let Some(c) = largest
         && let (Some(count), Some(pct)) = (c.count, c.pct_stated)
     {
         let half_unit = 0.5 * 10f64.powi(-(decimals(c.pct_text.as_deref()) as i32));
-        let fits = |n: i64| n > 0 && (count as f64 * 100.0 / n as f64 - pct).abs() <= half_unit + 0.1;
+        let fits =
+            |n: i64| n > 0 && (count as f64 * 100.0 / n as f64 - pct).abs() <= half_unit + 0.1;
         if let Some(t) = total.filter(|t| fits(*t)) {
-            return Some(Universe { name: "all_items".into(), count: t });
+            return Some(Universe {
+                name: "all_items".into(),
+                count: t,
+            });
         }
         if fits(sum) {
-            return Some(Universe { name: if total == Some(sum) { "all_items".into() } else { "classified_items".into() }, count: sum });
+            return Some(Universe {
+                name: if total == Some(sum) {
+                    "all_items".into()
+                } else {
+                    "classified_items".into()
+                },
+                count: sum,
+            });
         }
-        for name in ["government_items", "items_filed", "items_handled", "items_merged", "items_received", "table_total"] {
+        for name in [
+            "government_items",
+            "items_filed",
+            "items_handled",
+            "items_merged",
+            "items_received",
+            "table_total",
+        ] {
             if let Some(n) = fact_value(facts, name).filter(|n| fits(*n)) {
-                return Some(Universe { name: name.trim_start_matches("items_").to_string(), count: n });
+                return Some(Universe {
+                    name: name.trim_start_matches("items_").to_string(),
+                    count: n,
+                });
             }
         }
-        return Some(Universe { name: "implied_by_pct".into(), count: (count as f64 * 100.0 / pct).round() as i64 });
+        return Some(Universe {
+            name: "implied_by_pct".into(),
+            count: (count as f64 * 100.0 / pct).round() as i64,
+        });
     }
     match total {
-        Some(t) if t >= sum => Some(Universe { name: "all_items".into(), count: t }),
-        _ => Some(Universe { name: "classified_items".into(), count: sum }),
+        Some(t) if t >= sum => Some(Universe {
+            name: "all_items".into(),
+            count: t,
+        }),
+        _ => Some(Universe {
+            name: "classified_items".into(),
+            count: sum,
+        }),
     }
 }
 
 fn decimals(text: Option<&str>) -> u32 {
-    text.and_then(|t| t.split_once('.')).map(|(_, d)| d.len() as u32).unwrap_or(0)
+    text.and_then(|t| t.split_once('.'))
+        .map(|(_, d)| d.len() as u32)
+        .unwrap_or(0)
 }
 
 /// One decimal, and never -0.0 (an empty f64 sum is -0.0, which prints badly in every reader).
@@ -226,15 +289,28 @@ pub fn outcomes(categories: &[Category], universe: Option<&Universe>) -> Vec<Out
     }
     let Some(u) = universe else { return vec![] };
     let all_counted = top.iter().all(|c| c.count.is_some());
-    let touches = |c: &Category, g: &[&str]| c.tiers.is_empty() || c.tiers.iter().any(|t| g.contains(&t.as_str()));
-    let inside = |c: &Category, g: &[&str]| !c.tiers.is_empty() && c.tiers.iter().all(|t| g.contains(&t.as_str()));
+    let touches = |c: &Category, g: &[&str]| {
+        c.tiers.is_empty() || c.tiers.iter().any(|t| g.contains(&t.as_str()))
+    };
+    let inside = |c: &Category, g: &[&str]| {
+        !c.tiers.is_empty() && c.tiers.iter().all(|t| g.contains(&t.as_str()))
+    };
     let mut out = Vec::new();
     if all_counted {
         let sum: i64 = top.iter().filter_map(|c| c.count).sum();
         let unclassified = (u.count - sum).max(0);
         for (name, g) in GROUPS {
-            let low: i64 = top.iter().filter(|c| inside(c, g)).filter_map(|c| c.count).sum();
-            let high: i64 = top.iter().filter(|c| touches(c, g)).filter_map(|c| c.count).sum::<i64>() + unclassified;
+            let low: i64 = top
+                .iter()
+                .filter(|c| inside(c, g))
+                .filter_map(|c| c.count)
+                .sum();
+            let high: i64 = top
+                .iter()
+                .filter(|c| touches(c, g))
+                .filter_map(|c| c.count)
+                .sum::<i64>()
+                + unclassified;
             let share = |n: i64| (u.count > 0).then(|| round1(n as f64 * 100.0 / u.count as f64));
             out.push(Outcome {
                 tier: name.into(),
@@ -252,8 +328,17 @@ pub fn outcomes(categories: &[Category], universe: Option<&Universe>) -> Vec<Out
         let stated: f64 = top.iter().filter_map(|c| c.pct_stated).sum();
         let rest = (100.0 - stated).max(0.0);
         for (name, g) in GROUPS {
-            let low: f64 = top.iter().filter(|c| inside(c, g)).filter_map(|c| c.pct_stated).sum();
-            let high: f64 = top.iter().filter(|c| touches(c, g)).filter_map(|c| c.pct_stated).sum::<f64>() + rest;
+            let low: f64 = top
+                .iter()
+                .filter(|c| inside(c, g))
+                .filter_map(|c| c.pct_stated)
+                .sum();
+            let high: f64 = top
+                .iter()
+                .filter(|c| touches(c, g))
+                .filter_map(|c| c.pct_stated)
+                .sum::<f64>()
+                + rest;
             out.push(Outcome {
                 tier: name.into(),
                 count_low: None,
@@ -304,20 +389,35 @@ mod tests {
             cat("3年能够基本解决", 198, &["planned"]),
             cat("作为工作参考", 8, &["deferred"]),
         ];
-        let u = Universe { name: "all_items".into(), count: 436 };
+        let u = Universe {
+            name: "all_items".into(),
+            count: 436,
+        };
         let o = outcomes(&cats, Some(&u));
         let get = |t: &str| o.iter().find(|x| x.tier == t).unwrap().clone();
-        assert_eq!((get("resolved").share_low, get("resolved").share_high), (Some(0.0), Some(52.8)));
+        assert_eq!(
+            (get("resolved").share_low, get("resolved").share_high),
+            (Some(0.0), Some(52.8))
+        );
         assert!(get("addressed").exact);
         assert_eq!(get("addressed").share_low, Some(98.2));
     }
 
     #[test]
     fn unclassified_items_only_widen_the_upper_bound() {
-        let cats = vec![cat("办结及正在办理", 55, &["resolved", "in_progress"]), cat("列入明年计划", 11, &["planned"])];
-        let u = Universe { name: "all_items".into(), count: 74 };
+        let cats = vec![
+            cat("办结及正在办理", 55, &["resolved", "in_progress"]),
+            cat("列入明年计划", 11, &["planned"]),
+        ];
+        let u = Universe {
+            name: "all_items".into(),
+            count: 74,
+        };
         let o = outcomes(&cats, Some(&u));
         let planned = o.iter().find(|x| x.tier == "planned").unwrap();
-        assert_eq!((planned.count_low, planned.count_high), (Some(11), Some(19)));
+        assert_eq!(
+            (planned.count_low, planned.count_high),
+            (Some(11), Some(19))
+        );
     }
 }

@@ -29,7 +29,9 @@ fn cn_multiplier(c: char) -> Option<u64> {
 }
 
 pub fn is_cn_numeral_char(c: char) -> bool {
-    cn_digit(c).is_some() || cn_multiplier(c).is_some() || matches!(c, '万' | '亿' | '萬' | '億' | '点' | '點')
+    cn_digit(c).is_some()
+        || cn_multiplier(c).is_some()
+        || matches!(c, '万' | '亿' | '萬' | '億' | '点' | '點')
 }
 
 /// Parse a Chinese integer such as 四千二百八十七, 十二, 一万零五百, or a digit string 二〇二二.
@@ -41,7 +43,9 @@ pub fn parse_cn_integer(s: &str) -> Option<u64> {
     }
     // Digit-by-digit form (years, codes): 二〇二二.
     if chars.len() >= 2 && chars.iter().all(|c| cn_digit(*c).is_some()) {
-        return chars.iter().try_fold(0u64, |acc, c| acc.checked_mul(10)?.checked_add(cn_digit(*c)? as u64));
+        return chars.iter().try_fold(0u64, |acc, c| {
+            acc.checked_mul(10)?.checked_add(cn_digit(*c)? as u64)
+        });
     }
     let mut total: u64 = 0; // completed 万/亿 sections
     let mut section: u64 = 0; // below 万
@@ -55,7 +59,7 @@ pub fn parse_cn_integer(s: &str) -> Option<u64> {
         } else if let Some(m) = cn_multiplier(c) {
             let d = match digit.take() {
                 Some(d) => d,
-                None if m == 10 => 1, // 十二 = 12
+                None if m == 10 => 1,                    // 十二 = 12
                 None if total == 0 && section == 0 => 1, // 百分之百 = 100
                 None => return None,
             };
@@ -82,11 +86,18 @@ pub fn parse_cn_decimal(s: &str) -> Option<String> {
         Some((a, b)) => (a, Some(b)),
         None => (s, None),
     };
-    let int = if int_part.is_empty() { 0 } else { parse_cn_integer(int_part)? };
+    let int = if int_part.is_empty() {
+        0
+    } else {
+        parse_cn_integer(int_part)?
+    };
     match frac_part {
         None => Some(int.to_string()),
         Some(f) if !f.is_empty() => {
-            let digits: Option<String> = f.chars().map(|c| cn_digit(c).and_then(|d| char::from_digit(d, 10))).collect();
+            let digits: Option<String> = f
+                .chars()
+                .map(|c| cn_digit(c).and_then(|d| char::from_digit(d, 10)))
+                .collect();
             Some(format!("{int}.{}", digits?))
         }
         Some(_) => None,
@@ -105,7 +116,10 @@ pub fn parse_arabic(s: &str) -> Option<f64> {
         (s, 1.0)
     };
     let cleaned: String = num.chars().filter(|c| *c != ',').collect();
-    if cleaned.is_empty() || cleaned.len() > 18 || !cleaned.chars().all(|c| c.is_ascii_digit() || c == '.') {
+    if cleaned.is_empty()
+        || cleaned.len() > 18
+        || !cleaned.chars().all(|c| c.is_ascii_digit() || c == '.')
+    {
         return None;
     }
     let v: f64 = cleaned.parse().ok()?;

@@ -38,14 +38,32 @@ impl Rules {
             files.push((path, s.clone()));
             Ok(s)
         };
-        let text: TextRulesFile = parse_toml(&datasets.join("rules/text.toml"), &read("rules/text.toml")?)?;
-        let extract: ExtractRules = parse_toml(&datasets.join("rules/extract.toml"), &read("rules/extract.toml")?)?;
-        let tiers_file: TierRulesFile = parse_toml(&datasets.join("rules/tiers.toml"), &read("rules/tiers.toml")?)?;
-        let crosswalk: CrosswalkFile =
-            parse_toml(&datasets.join("crosswalks/outcomes.toml"), &read("crosswalks/outcomes.toml")?)?;
-        let topics: TopicTaxonomy = parse_toml(&datasets.join("crosswalks/topics.toml"), &read("crosswalks/topics.toml")?)?;
-        let themes: ThemesFile = parse_toml(&datasets.join("lexicons/themes.toml"), &read("lexicons/themes.toml")?)?;
-        let metadata = parse_toml(&datasets.join("rules/metadata.toml"), &read("rules/metadata.toml")?)?;
+        let text: TextRulesFile =
+            parse_toml(&datasets.join("rules/text.toml"), &read("rules/text.toml")?)?;
+        let extract: ExtractRules = parse_toml(
+            &datasets.join("rules/extract.toml"),
+            &read("rules/extract.toml")?,
+        )?;
+        let tiers_file: TierRulesFile = parse_toml(
+            &datasets.join("rules/tiers.toml"),
+            &read("rules/tiers.toml")?,
+        )?;
+        let crosswalk: CrosswalkFile = parse_toml(
+            &datasets.join("crosswalks/outcomes.toml"),
+            &read("crosswalks/outcomes.toml")?,
+        )?;
+        let topics: TopicTaxonomy = parse_toml(
+            &datasets.join("crosswalks/topics.toml"),
+            &read("crosswalks/topics.toml")?,
+        )?;
+        let themes: ThemesFile = parse_toml(
+            &datasets.join("lexicons/themes.toml"),
+            &read("lexicons/themes.toml")?,
+        )?;
+        let metadata = parse_toml(
+            &datasets.join("rules/metadata.toml"),
+            &read("rules/metadata.toml")?,
+        )?;
         let surnames_src = read("lexicons/surnames.txt")?;
         let gaz_path = datasets.join("gazetteer/divisions.csv");
         let gaz_src = read("gazetteer/divisions.csv")?;
@@ -58,10 +76,29 @@ impl Rules {
             .iter()
             .map(|r| compile_regex(r, &datasets.join("rules/extract.toml")))
             .collect::<Result<_>>()?;
-        let tiers = TierRules::compile(tiers_file, crosswalk.entries, &datasets.join("rules/tiers.toml"))?;
-        let surnames = surnames_src.lines().filter(|l| !l.starts_with('#')).flat_map(|l| l.chars()).filter(|c| !c.is_whitespace()).collect();
+        let tiers = TierRules::compile(
+            tiers_file,
+            crosswalk.entries,
+            &datasets.join("rules/tiers.toml"),
+        )?;
+        let surnames = surnames_src
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .flat_map(|l| l.chars())
+            .filter(|c| !c.is_whitespace())
+            .collect();
         let fingerprint = fingerprint(&files);
-        Ok(Rules { text, extract, tiers, topics, themes: themes.theme, surnames, gazetteer, metadata, fingerprint })
+        Ok(Rules {
+            text,
+            extract,
+            tiers,
+            topics,
+            themes: themes.theme,
+            surnames,
+            gazetteer,
+            metadata,
+            fingerprint,
+        })
     }
 
     /// The rules bundled with the repository (`datasets/` next to `Cargo.toml`).
@@ -83,7 +120,12 @@ fn fingerprint(files: &[(PathBuf, String)]) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     for (p, s) in files {
-        h.update(p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default().as_bytes());
+        h.update(
+            p.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+                .as_bytes(),
+        );
         h.update(s.as_bytes());
     }
     hex(&h.finalize())
@@ -97,7 +139,12 @@ pub fn hex(bytes: &[u8]) -> String {
 pub fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path, src: &str) -> Result<T> {
     toml::from_str(src).map_err(|e| {
         let (line, column) = e.span().map(|s| line_col(src, s.start)).unwrap_or((0, 0));
-        Error::Rules { path: path.to_path_buf(), line, column, message: e.message().to_string() }
+        Error::Rules {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: e.message().to_string(),
+        }
     })
 }
 
@@ -105,7 +152,12 @@ pub fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path, src: &str) -> Res
 pub fn line_col(src: &str, byte: usize) -> (usize, usize) {
     let before = &src[..byte.min(src.len())];
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|l| l.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, col)
 }
 
@@ -129,8 +181,16 @@ pub struct TextRules {
 
 impl TextRules {
     fn compile(f: TextRulesFile, path: &Path) -> Result<TextRules> {
-        let drop_regex = f.drop_regex.iter().map(|r| compile_regex(r, path)).collect::<Result<_>>()?;
-        Ok(TextRules { drop_exact: f.drop_exact.into_iter().collect(), drop_contains: f.drop_contains, drop_regex })
+        let drop_regex = f
+            .drop_regex
+            .iter()
+            .map(|r| compile_regex(r, path))
+            .collect::<Result<_>>()?;
+        Ok(TextRules {
+            drop_exact: f.drop_exact.into_iter().collect(),
+            drop_contains: f.drop_contains,
+            drop_regex,
+        })
     }
 
     #[cfg(test)]
@@ -144,7 +204,12 @@ impl TextRules {
 }
 
 fn compile_regex(r: &str, path: &Path) -> Result<Regex> {
-    Regex::new(r).map_err(|e| Error::Rules { path: path.to_path_buf(), line: 0, column: 0, message: format!("bad regex {r:?}: {e}") })
+    Regex::new(r).map_err(|e| Error::Rules {
+        path: path.to_path_buf(),
+        line: 0,
+        column: 0,
+        message: format!("bad regex {r:?}: {e}"),
+    })
 }
 
 // ---------------------------------------------------------------- extract
@@ -280,7 +345,10 @@ impl TierRules {
             path: path.to_path_buf(),
             line: 0,
             column: 0,
-            message: format!("rule {id}: unknown tier {t:?} (expected one of {:?})", f.tiers),
+            message: format!(
+                "rule {id}: unknown tier {t:?} (expected one of {:?})",
+                f.tiers
+            ),
         };
         for r in &f.rule {
             if let Some(t) = r.tiers.iter().find(|t| !known.contains(t.as_str())) {
@@ -293,9 +361,19 @@ impl TierRules {
             }
         }
         let mut rules = f.rule;
-        rules.sort_by(|a, b| b.precedence.cmp(&a.precedence).then(b.phrase.chars().count().cmp(&a.phrase.chars().count())));
+        rules.sort_by(|a, b| {
+            b.precedence
+                .cmp(&a.precedence)
+                .then(b.phrase.chars().count().cmp(&a.phrase.chars().count()))
+        });
         let horizon = compile_regex(&f.horizon_regex, path)?;
-        Ok(TierRules { tiers: f.tiers, rules, code_only: f.code_only, horizon, crosswalk })
+        Ok(TierRules {
+            tiers: f.tiers,
+            rules,
+            code_only: f.code_only,
+            horizon,
+            crosswalk,
+        })
     }
 }
 

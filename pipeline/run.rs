@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
 use serde_json::json;
@@ -18,7 +18,8 @@ use crate::ingest::records::{self, Located};
 use crate::ingest::{self, InputDir, Registry};
 use crate::model::{Document, Finding, Processed, Severity};
 use crate::rules::{Rules, hex};
-use crate::write::{self, FileMeta};
+use crate::write::sink::Sinks;
+use crate::write::{self, FileMeta, Table};
 
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
@@ -46,11 +47,21 @@ pub struct RunSummary {
 pub fn bundled_inputs(datasets: &Path) -> Vec<InputDir> {
     let reports = datasets.join("reports");
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(&reports)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     dirs.sort();
     dirs.into_iter()
-        .map(|root| InputDir { collection: root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), root })
+        .map(|root| InputDir {
+            collection: root
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            root,
+        })
         .collect()
 }
 
@@ -65,11 +76,79 @@ pub fn lock_output(out: &Path) -> Result<OutputLock> {
     let file = File::create(&lock).map_err(|e| Error::io(&lock, e))?;
     match file.try_lock() {
         Ok(()) => Ok(OutputLock { _file: file }),
-        Err(_) => Err(Error::Locked { dir: out.to_path_buf(), lock }),
+        Err(_) => Err(Error::Locked {
+            dir: out.to_path_buf(),
+            lock,
+        }),
     }
 }
 
-/// Ingest every input; returns documents (deduplicated, sorted) and per-input status rows.
+/// Reports processed together: bounds memory (the texts of one chunk at a time) while giving
+/// rayon enough work. A constant, so outputs never depend on machine size.
+pub const CHUNK: usize = 256;
+
+/// Duplicate detection and per-input status rows, across chunks.
+#[derive(Default)]
+struct InputLog {
+    seen: HashMap<String, String>,
+    rows: Vec<serde_json::Value>,
+}
+
+impl InputLog {
+    /// Keep the first of identical files; record every input's fate.
+    fn admit(
+        &mut self,
+        f: &ingest::SourceFile,
+        r: std::result::Result<(Document, Vec<Finding>), Finding>,
+        findings: &mut Vec<Finding>,
+    ) -> Option<Document> {
+        let label = format!("{}/{}", f.collection, f.rel_path);
+        match r {
+            Ok((doc, fs)) => {
+                findings.extend(fs);
+                if let Some(first) = self.seen.get(&doc.sha256) {
+                    findings.push(
+                        Finding::new(
+                            &f.rel_path,
+                            Severity::Warn,
+                            "duplicate_report",
+                            format!("same content as {first}; processed once"),
+                        )
+                        .doc(&doc.doc_id),
+                    );
+                    self.rows.push(json!({"path": label, "sha256": doc.sha256, "bytes": doc.bytes, "doc_id": doc.doc_id, "status": "duplicate", "reason": format!("same content as {first}")}));
+                    return None;
+                }
+                self.seen.insert(doc.sha256.clone(), label.clone());
+                self.rows.push(json!({"path": label, "sha256": doc.sha256, "bytes": doc.bytes, "doc_id": doc.doc_id, "status": "ok"}));
+                Some(doc)
+            }
+            Err(finding) => {
+                self.rows.push(
+                    json!({"path": label, "status": "quarantined", "reason": finding.message}),
+                );
+                findings.push(finding);
+                None
+            }
+        }
+    }
+}
+
+/// Temp files a killed run left behind (only ever ours: `.<name>.tmp-<pid>`); we hold the lock.
+fn remove_stale_temp_files(out: &Path) {
+    let Ok(rd) = std::fs::read_dir(out) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') && name.contains(".tmp-") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Ingest every input at once (for `score`, `unmapped` and small batches); returns documents
+/// (deduplicated, in path order) and per-input status rows.
 pub fn ingest_all(
     opts: &RunOptions,
     rules: &Rules,
@@ -78,45 +157,33 @@ pub fn ingest_all(
 ) -> (Vec<Document>, Vec<serde_json::Value>) {
     let (files, found) = ingest::discover(&opts.inputs);
     findings.extend(found);
-    let results: Vec<_> = files.par_iter().map(|f| (f, ingest::ingest_file(f, rules, registry))).collect();
-    let mut docs = Vec::new();
-    let mut inputs = Vec::new();
-    let mut seen: HashMap<String, String> = HashMap::new();
-    for (f, r) in results {
-        let label = format!("{}/{}", f.collection, f.rel_path);
-        match r {
-            Ok((doc, fs)) => {
-                findings.extend(fs);
-                if let Some(first) = seen.get(&doc.sha256) {
-                    findings.push(
-                        Finding::new(&f.rel_path, Severity::Warn, "duplicate_report", format!("same content as {first}; processed once"))
-                            .doc(&doc.doc_id),
-                    );
-                    inputs.push(json!({"path": label, "sha256": doc.sha256, "bytes": doc.bytes, "doc_id": doc.doc_id, "status": "duplicate", "reason": format!("same content as {first}")}));
-                    continue;
-                }
-                seen.insert(doc.sha256.clone(), label.clone());
-                inputs.push(json!({"path": label, "sha256": doc.sha256, "bytes": doc.bytes, "doc_id": doc.doc_id, "status": "ok"}));
-                docs.push(doc);
-            }
-            Err(finding) => {
-                inputs.push(json!({"path": label, "status": "quarantined", "reason": finding.message}));
-                findings.push(finding);
-            }
-        }
-    }
-    (docs, inputs)
+    let results: Vec<_> = files
+        .par_iter()
+        .map(|f| (f, ingest::ingest_file(f, rules, registry)))
+        .collect();
+    let mut log = InputLog::default();
+    let docs = results
+        .into_iter()
+        .filter_map(|(f, r)| log.admit(f, r, findings))
+        .collect();
+    (docs, log.rows)
 }
 
 fn load_records(dir: Option<&Path>, findings: &mut Vec<Finding>) -> Vec<Located> {
     let Some(dir) = dir else { return vec![] };
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "jsonl")).collect())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+                .collect()
+        })
         .unwrap_or_default();
     files.sort();
     let mut out = Vec::new();
     for f in files {
-        let parsed = std::fs::read_to_string(&f).map_err(|e| Error::io(&f, e)).and_then(|s| records::parse(&f, &s));
+        let parsed = std::fs::read_to_string(&f)
+            .map_err(|e| Error::io(&f, e))
+            .and_then(|s| records::parse(&f, &s));
         match parsed {
             Ok(v) => out.extend(v),
             Err(e) => {
@@ -124,7 +191,15 @@ fn load_records(dir: Option<&Path>, findings: &mut Vec<Finding>) -> Vec<Located>
                     Error::Record { line, .. } => Some(*line as u32),
                     _ => None,
                 };
-                findings.push(Finding::new(&f.display().to_string(), Severity::Error, "bad_record", format!("{e}; this records file was skipped")).at(line, None));
+                findings.push(
+                    Finding::new(
+                        &f.display().to_string(),
+                        Severity::Error,
+                        "bad_record",
+                        format!("{e}; this records file was skipped"),
+                    )
+                    .at(line, None),
+                );
             }
         }
     }
@@ -136,64 +211,128 @@ pub fn process_all(docs: Vec<Document>, rules: &Rules, records: &[Located]) -> V
     let mut out: Vec<Processed> = docs
         .into_par_iter()
         .map(|doc| {
-            let mine: Vec<&Located> = records.iter().filter(|r| r.record.doc() == doc.doc_id || r.record.doc() == doc.source_path).collect();
+            let mine: Vec<&Located> = records
+                .iter()
+                .filter(|r| r.record.doc() == doc.doc_id || r.record.doc() == doc.source_path)
+                .collect();
             let mut extraction = crate::extract::extract(&doc, rules);
             if !mine.is_empty() {
                 records::apply(&mine, &doc.source_path, &doc.doc_id, &mut extraction);
             }
             let outcomes = crate::normalize::normalize(&doc.meta, &mut extraction, rules);
             let checks = crate::validate::validate(&extraction, &outcomes);
-            Processed { doc, extraction, outcomes, checks }
+            Processed {
+                doc,
+                extraction,
+                outcomes,
+                checks,
+            }
         })
         .collect();
-    out.sort_by(|a, b| (&a.doc.collection, &a.doc.source_path).cmp(&(&b.doc.collection, &b.doc.source_path)));
+    out.sort_by(|a, b| {
+        (&a.doc.collection, &a.doc.source_path).cmp(&(&b.doc.collection, &b.doc.source_path))
+    });
     out
 }
 
-/// Run the whole batch and write `opts.out`.
+/// Run the whole batch and write `opts.out`, streaming reports through the stages in chunks.
 pub fn run(opts: &RunOptions) -> Result<RunSummary> {
     let started = SystemTime::now();
     let t0 = Instant::now();
     let rules = Rules::load(&opts.datasets)?;
     let registry = opts.registry.as_deref().map(Registry::load).transpose()?;
     let _lock = lock_output(&opts.out)?;
+    remove_stale_temp_files(&opts.out);
     let mut findings = Vec::new();
     if let Some(reg) = &registry {
         let roots: Vec<&Path> = opts.inputs.iter().map(|i| i.root.as_path()).collect();
         findings.extend(reg.missing(&roots));
     }
     let records = load_records(opts.records_dir.as_deref(), &mut findings);
-    let t_rules = t0.elapsed();
+    let (files, found) = ingest::discover(&opts.inputs);
+    findings.extend(found);
+    let t_setup = t0.elapsed();
 
-    let (mut docs, inputs) = ingest_all(opts, &rules, registry.as_ref(), &mut findings);
-    if let Some(y) = opts.year {
-        docs.retain(|d| d.meta.year_handled == Some(y));
+    let meta = FileMeta {
+        inputs_sha256: String::new(),
+        rules_sha256: rules.fingerprint.clone(),
+    };
+    let schemas = write::tables::all(&[], &[], &rules);
+    let data_tables: Vec<&Table> = schemas.iter().filter(|t| t.name != "findings").collect();
+    let data_schemas: Vec<Table> = data_tables.into_iter().cloned().collect();
+    let mut sinks = Sinks::create(&opts.out, &data_schemas, &meta)?;
+    let mut log = InputLog::default();
+    let mut inputs_hasher = Sha256::new();
+    let (mut documents, mut t_ingest, mut t_process, mut t_write) =
+        (0usize, Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    for chunk in files.chunks(CHUNK) {
+        let t = Instant::now();
+        let results: Vec<_> = chunk
+            .par_iter()
+            .map(|f| (f, ingest::ingest_file(f, &rules, registry.as_ref())))
+            .collect();
+        let mut docs: Vec<Document> = results
+            .into_iter()
+            .filter_map(|(f, r)| log.admit(f, r, &mut findings))
+            .collect();
+        if let Some(y) = opts.year {
+            docs.retain(|d| d.meta.year_handled == Some(y));
+        }
+        t_ingest += t.elapsed();
+        let t = Instant::now();
+        let mut processed = process_all(docs, &rules, &records);
+        for p in &mut processed {
+            findings.extend(p.extraction.findings.iter().cloned());
+            inputs_hasher.update(p.doc.sha256.as_bytes());
+            p.doc.release_text();
+        }
+        documents += processed.len();
+        t_process += t.elapsed();
+        let t = Instant::now();
+        sinks.append(&write::tables::all(&processed, &[], &rules))?;
+        t_write += t.elapsed();
     }
-    let t_ingest = t0.elapsed();
-    let processed = process_all(docs, &rules, &records);
-    for p in &processed {
-        findings.extend(p.extraction.findings.iter().cloned());
-    }
-    let t_process = t0.elapsed();
-
-    findings.sort_by(|a, b| (&a.source_path, a.line, &a.code, &a.message).cmp(&(&b.source_path, b.line, &b.code, &b.message)));
-    let tables = write::tables::all(&processed, &findings, &rules);
-    let meta = FileMeta { inputs_sha256: inputs_hash(&processed), rules_sha256: rules.fingerprint.clone() };
-    let mut rows = BTreeMap::new();
-    for t in &tables {
-        write::write_table(&opts.out, t, &meta)?;
-        rows.insert(t.name.to_string(), t.rows());
-    }
-    let dp = serde_json::to_vec_pretty(&write::datapackage(&tables)).map_err(|e| Error::Invalid(e.to_string()))?;
+    let t = Instant::now();
+    findings.sort_by(|a, b| {
+        (&a.source_path, a.line, &a.code, &a.message).cmp(&(
+            &b.source_path,
+            b.line,
+            &b.code,
+            &b.message,
+        ))
+    });
+    let findings_table = write::tables::findings(&findings);
+    let meta = FileMeta {
+        inputs_sha256: hex(&inputs_hasher.finalize()),
+        ..meta
+    };
+    let mut rows: BTreeMap<String, usize> = sinks
+        .finish()?
+        .into_iter()
+        .map(|(n, r)| (n.to_string(), r))
+        .collect();
+    write::write_table(&opts.out, &findings_table, &meta)?;
+    rows.insert("findings".into(), findings_table.rows());
+    let dp = serde_json::to_vec_pretty(&write::datapackage(&schemas))
+        .map_err(|e| Error::Invalid(e.to_string()))?;
     write::write_atomic(&opts.out.join("datapackage.json"), &dp)?;
-    let t_write = t0.elapsed();
+    t_write += t.elapsed();
 
     let mut by_code: BTreeMap<String, usize> = BTreeMap::new();
     for f in &findings {
-        *by_code.entry(format!("{}:{}", f.severity.as_str(), f.code)).or_default() += 1;
+        *by_code
+            .entry(format!("{}:{}", f.severity.as_str(), f.code))
+            .or_default() += 1;
     }
-    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
-    let quarantined = inputs.iter().filter(|i| i["status"] == "quarantined").count();
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let quarantined = log
+        .rows
+        .iter()
+        .filter(|i| i["status"] == "quarantined")
+        .count();
     let manifest = json!({
         "banli_version": env!("CARGO_PKG_VERSION"),
         "schema_version": write::SCHEMA_VERSION,
@@ -202,33 +341,35 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
         "rules_sha256": meta.rules_sha256,
         "year_filter": opts.year,
         "registry": opts.registry.as_ref().map(|p| p.display().to_string()),
-        "inputs": inputs,
+        "inputs": log.rows,
         "quarantined": quarantined,
         "rows": rows,
         "findings": by_code,
         "timings_ms": {
-            "rules": t_rules.as_millis() as u64,
-            "ingest": (t_ingest - t_rules).as_millis() as u64,
-            "extract_normalize_validate": (t_process - t_ingest).as_millis() as u64,
-            "write": (t_write - t_process).as_millis() as u64,
-            "total": t_write.as_millis() as u64,
+            "setup": t_setup.as_millis() as u64,
+            "ingest": t_ingest.as_millis() as u64,
+            "extract_normalize_validate": t_process.as_millis() as u64,
+            "write": t_write.as_millis() as u64,
+            "total": t0.elapsed().as_millis() as u64,
         },
     });
     let bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Invalid(e.to_string()))?;
     write::write_atomic(&opts.out.join("manifest.json"), &bytes)?;
-    Ok(RunSummary { documents: processed.len(), quarantined, findings: by_code, rows, errors, out: opts.out.clone() })
-}
-
-fn inputs_hash(ps: &[Processed]) -> String {
-    let mut h = Sha256::new();
-    for p in ps {
-        h.update(p.doc.sha256.as_bytes());
-    }
-    hex(&h.finalize())
+    Ok(RunSummary {
+        documents,
+        quarantined,
+        findings: by_code,
+        rows,
+        errors,
+        out: opts.out.clone(),
+    })
 }
 
 fn rfc3339(t: SystemTime) -> String {
-    let secs = t.duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let secs = t
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     // civil_from_days (Howard Hinnant)
@@ -242,5 +383,10 @@ fn rfc3339(t: SystemTime) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = if m <= 2 { y + 1 } else { y };
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }

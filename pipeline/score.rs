@@ -26,10 +26,18 @@ pub struct Tally {
 
 impl Tally {
     pub fn precision(&self) -> f64 {
-        if self.tp + self.fp == 0 { 1.0 } else { self.tp as f64 / (self.tp + self.fp) as f64 }
+        if self.tp + self.fp == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fp) as f64
+        }
     }
     pub fn recall(&self) -> f64 {
-        if self.tp + self.fn_ == 0 { 1.0 } else { self.tp as f64 / (self.tp + self.fn_) as f64 }
+        if self.tp + self.fn_ == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fn_) as f64
+        }
     }
     fn hit(&mut self) {
         self.tp += 1;
@@ -58,9 +66,22 @@ impl ScoreReport {
     pub fn render(&self, verbose: bool) -> String {
         let mut s = String::new();
         let _ = writeln!(s, "banli score: {} documents", self.documents);
-        let _ = writeln!(s, "{:<22} {:>5} {:>5} {:>5} {:>9} {:>7}", "field", "tp", "fp", "fn", "precision", "recall");
+        let _ = writeln!(
+            s,
+            "{:<22} {:>5} {:>5} {:>5} {:>9} {:>7}",
+            "field", "tp", "fp", "fn", "precision", "recall"
+        );
         for (name, t) in &self.fields {
-            let _ = writeln!(s, "{:<22} {:>5} {:>5} {:>5} {:>9.3} {:>7.3}", name, t.tp, t.fp, t.fn_, t.precision(), t.recall());
+            let _ = writeln!(
+                s,
+                "{:<22} {:>5} {:>5} {:>5} {:>9.3} {:>7.3}",
+                name,
+                t.tp,
+                t.fp,
+                t.fn_,
+                t.precision(),
+                t.recall()
+            );
         }
         if verbose {
             for (name, t) in &self.fields {
@@ -77,7 +98,30 @@ impl ScoreReport {
 pub fn wording_key(s: &str) -> String {
     let s = fast2s::convert(s);
     s.chars()
-        .filter(|c| !matches!(c, '的' | '"' | '“' | '”' | '‘' | '’' | '\'' | ',' | '，' | '、' | '(' | ')' | '（' | '）' | ' ' | '。' | ';' | '；' | ':' | '：'))
+        .filter(|c| {
+            !matches!(
+                c,
+                '的' | '"'
+                    | '“'
+                    | '”'
+                    | '‘'
+                    | '’'
+                    | '\''
+                    | ','
+                    | '，'
+                    | '、'
+                    | '('
+                    | ')'
+                    | '（'
+                    | '）'
+                    | ' '
+                    | '。'
+                    | ';'
+                    | '；'
+                    | ':'
+                    | '：'
+            )
+        })
         .collect::<String>()
         .replace("所提问题", "")
         .replace("建议所涉及问题", "")
@@ -108,7 +152,10 @@ fn simplified(v: Option<&str>) -> Option<String> {
 /// Grade every report in `dir` that has a gold file.
 pub fn score_dir(dir: &Path, rules: &Rules) -> Result<ScoreReport> {
     let opts = RunOptions {
-        inputs: vec![InputDir { root: dir.to_path_buf(), collection: "gold".into() }],
+        inputs: vec![InputDir {
+            root: dir.to_path_buf(),
+            collection: "gold".into(),
+        }],
         datasets: crate::rules::bundled_datasets_dir(),
         ..Default::default()
     };
@@ -117,10 +164,21 @@ pub fn score_dir(dir: &Path, rules: &Rules) -> Result<ScoreReport> {
     let processed = run::process_all(docs, rules, &[]);
     let mut report = ScoreReport::default();
     for p in &processed {
-        let stem = p.doc.source_path.rsplit_once('.').map(|(a, _)| a).unwrap_or(&p.doc.source_path);
+        let stem = p
+            .doc
+            .source_path
+            .rsplit_once('.')
+            .map(|(a, _)| a)
+            .unwrap_or(&p.doc.source_path);
         let gold_path = dir.join(format!("{stem}.gold.json"));
-        let Ok(src) = std::fs::read_to_string(&gold_path) else { continue };
-        let gold: Value = serde_json::from_str(&src).map_err(|e| Error::Record { path: gold_path.clone(), line: e.line(), message: e.to_string() })?;
+        let Ok(src) = std::fs::read_to_string(&gold_path) else {
+            continue;
+        };
+        let gold: Value = serde_json::from_str(&src).map_err(|e| Error::Record {
+            path: gold_path.clone(),
+            line: e.line(),
+            message: e.to_string(),
+        })?;
         grade(p, &gold, stem, rules, &mut report);
         report.documents += 1;
     }
@@ -132,12 +190,18 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
     let mut field = |f: &str| r.fields.entry(f.to_string()).or_default() as *mut Tally;
     // Metadata: each field is one decision; a wrong value is both a miss and an extra.
     let meta_fields: [(&str, Option<String>); 8] = [
-        ("meta.jurisdiction", simplified(meta.jurisdiction_zh.as_deref())),
+        (
+            "meta.jurisdiction",
+            simplified(meta.jurisdiction_zh.as_deref()),
+        ),
         ("meta.province", meta.province_zh.clone()),
         ("meta.admin_level", meta.admin_level.clone()),
         ("meta.issuer_kind", meta.issuer_kind.clone()),
         ("meta.channel", meta.channel.clone()),
-        ("meta.year_handled", meta.year_handled.map(|y| y.to_string())),
+        (
+            "meta.year_handled",
+            meta.year_handled.map(|y| y.to_string()),
+        ),
         ("meta.report_date", meta.report_date.map(|d| d.iso())),
         ("meta.session", simplified(meta.session_zh.as_deref())),
     ];
@@ -159,7 +223,13 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
         // SAFETY-free: the pointer is only used while `r` is not otherwise borrowed.
         let t = unsafe { &mut *field(f) };
         match (&want, &got) {
-            (Some(w), Some(x)) if w == x || (key == "session_zh" && (w.contains(x.as_str()) || x.contains(w.as_str()))) => t.hit(),
+            (Some(w), Some(x))
+                if w == x
+                    || (key == "session_zh"
+                        && (w.contains(x.as_str()) || x.contains(w.as_str()))) =>
+            {
+                t.hit()
+            }
             (Some(w), Some(x)) => {
                 t.miss(format!("{name}: {key} {w:?}"));
                 t.extra(format!("{name}: {key} {x:?}"));
@@ -171,7 +241,12 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
     }
 
     let ex = &p.extraction;
-    let fact = |n: &str| ex.facts.iter().find(|f| f.fact == n).map(|f| f.value as i64);
+    let fact = |n: &str| {
+        ex.facts
+            .iter()
+            .find(|f| f.fact == n)
+            .map(|f| f.value as i64)
+    };
     let mut count_field = |fname: &str, want: Option<i64>, got: Option<i64>| {
         let t = unsafe { &mut *field(fname) };
         match (want, got) {
@@ -185,7 +260,11 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
             _ => {}
         }
     };
-    count_field("total", g.get("total").and_then(Value::as_i64), fact("total_items"));
+    count_field(
+        "total",
+        g.get("total").and_then(Value::as_i64),
+        fact("total_items"),
+    );
     if let Some(v) = g.get("key_items").and_then(Value::as_i64) {
         count_field("key_items", Some(v), fact("key_items"));
     }
@@ -198,12 +277,19 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
     if let Some(v) = g.get("after_session").and_then(Value::as_i64) {
         count_field("session_split", Some(v), fact("items_after_session"));
     }
-    if let Some(v) = g.pointer("/feedback/forms_returned").and_then(Value::as_i64) {
+    if let Some(v) = g
+        .pointer("/feedback/forms_returned")
+        .and_then(Value::as_i64)
+    {
         count_field("feedback_forms", Some(v), fact("feedback_forms"));
     }
 
     // Categories: matched by count (or share) and wording; tiers graded on matches.
-    let gold_cats: Vec<&Value> = g.get("outcome_scheme").and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
+    let gold_cats: Vec<&Value> = g
+        .get("outcome_scheme")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
     let mut matched = vec![false; ex.categories.len()];
     for gc in &gold_cats {
         let skip = gc.get("grade").and_then(Value::as_str) == Some("skip");
@@ -217,7 +303,10 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
                     Some(n) => c.count == Some(n),
                     None => c.count.is_none() && pct.is_some() && c.pct_stated == pct,
                 }
-                && (same_wording(&c.label_zh, label) || (code.is_some() && c.code.as_deref() == code && c.label_zh.chars().count() <= 3))
+                && (same_wording(&c.label_zh, label)
+                    || (code.is_some()
+                        && c.code.as_deref() == code
+                        && c.label_zh.chars().count() <= 3))
         });
         if skip {
             if let Some((i, _)) = found {
@@ -231,21 +320,57 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
                 matched[i] = true;
                 t.hit();
                 let tc = unsafe { &mut *field("category_code") };
-                if c.code.as_deref() == code { tc.hit() } else { tc.miss(format!("{name}: {label} code {code:?}, got {:?}", c.code)) }
+                if c.code.as_deref() == code {
+                    tc.hit()
+                } else {
+                    tc.miss(format!("{name}: {label} code {code:?}, got {:?}", c.code))
+                }
                 let tp = unsafe { &mut *field("category_pct") };
-                if c.pct_stated == pct || c.pct_stated.zip(pct).is_some_and(|(a, b)| (a - b).abs() < 1e-9) { tp.hit() } else { tp.miss(format!("{name}: {label} pct {pct:?}, got {:?}", c.pct_stated)) }
-                let want: BTreeSet<String> = gc.get("tiers").and_then(Value::as_array).map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default();
+                if c.pct_stated == pct
+                    || c.pct_stated
+                        .zip(pct)
+                        .is_some_and(|(a, b)| (a - b).abs() < 1e-9)
+                {
+                    tp.hit()
+                } else {
+                    tp.miss(format!(
+                        "{name}: {label} pct {pct:?}, got {:?}",
+                        c.pct_stated
+                    ))
+                }
+                let want: BTreeSet<String> = gc
+                    .get("tiers")
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|v| v.as_str().map(String::from))
+                            .collect()
+                    })
+                    .unwrap_or_default();
                 let alts: Vec<BTreeSet<String>> = gc
                     .get("tiers_alt")
                     .and_then(Value::as_array)
-                    .map(|a| a.iter().filter_map(|x| x.as_array().map(|xs| xs.iter().filter_map(|v| v.as_str().map(String::from)).collect())).collect())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|x| {
+                                x.as_array().map(|xs| {
+                                    xs.iter()
+                                        .filter_map(|v| v.as_str().map(String::from))
+                                        .collect()
+                                })
+                            })
+                            .collect()
+                    })
                     .unwrap_or_default();
                 let got: BTreeSet<String> = c.tiers.iter().cloned().collect();
                 let tt = unsafe { &mut *field("tiers") };
                 if got == want || alts.contains(&got) {
                     tt.hit()
                 } else {
-                    tt.miss(format!("{name}: {label} tiers {want:?}, got {got:?} ({})", c.mapping_rule.as_deref().unwrap_or("-")));
+                    tt.miss(format!(
+                        "{name}: {label} tiers {want:?}, got {got:?} ({})",
+                        c.mapping_rule.as_deref().unwrap_or("-")
+                    ));
                 }
             }
             None => t.miss(format!("{name}: {label} {count:?} {pct:?}")),
@@ -253,17 +378,38 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
     }
     for (i, c) in ex.categories.iter().enumerate() {
         if !matched[i] {
-            unsafe { &mut *field("categories") }.extra(format!("{name}: {} {:?} {:?}", c.label_zh, c.count, c.pct_stated));
+            unsafe { &mut *field("categories") }.extra(format!(
+                "{name}: {} {:?} {:?}",
+                c.label_zh, c.count, c.pct_stated
+            ));
         }
     }
 
     // Rates: keyed by the printed Chinese name in gold; matched by canonical fact and value.
-    let rates: Vec<(String, f64)> = g.get("rates").and_then(Value::as_object).map(|o| o.iter().filter_map(|(k, v)| v.as_f64().map(|x| (k.clone(), x))).collect()).unwrap_or_default();
-    let got_rates: Vec<&crate::model::Fact> = ex.facts.iter().filter(|f| f.unit == Unit::Percent && f.fact.starts_with("rate_") && f.provenance == Provenance::Extracted).collect();
+    let rates: Vec<(String, f64)> = g
+        .get("rates")
+        .and_then(Value::as_object)
+        .map(|o| {
+            o.iter()
+                .filter_map(|(k, v)| v.as_f64().map(|x| (k.clone(), x)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let got_rates: Vec<&crate::model::Fact> = ex
+        .facts
+        .iter()
+        .filter(|f| {
+            f.unit == Unit::Percent
+                && f.fact.starts_with("rate_")
+                && f.provenance == Provenance::Extracted
+        })
+        .collect();
     let mut used = vec![false; got_rates.len()];
     for (k, v) in &rates {
         let canon = canonical_rate(rules, k);
-        let hit = got_rates.iter().enumerate().find(|(i, f)| !used[*i] && (f.value - v).abs() < 1e-9 && canon.as_deref().is_none_or(|c| f.fact == c));
+        let hit = got_rates.iter().enumerate().find(|(i, f)| {
+            !used[*i] && (f.value - v).abs() < 1e-9 && canon.as_deref().is_none_or(|c| f.fact == c)
+        });
         let t = unsafe { &mut *field("rates") };
         match hit {
             Some((i, _)) => {
@@ -275,17 +421,30 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
     }
     for (i, f) in got_rates.iter().enumerate() {
         if !used[i] {
-            unsafe { &mut *field("rates") }.extra(format!("{name}: {} {} {}", f.fact, f.name_zh.as_deref().unwrap_or(""), f.value_text));
+            unsafe { &mut *field("rates") }.extra(format!(
+                "{name}: {} {} {}",
+                f.fact,
+                f.name_zh.as_deref().unwrap_or(""),
+                f.value_text
+            ));
         }
     }
 
     // Topics.
-    let topics: Vec<&Value> = g.get("topics").and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
+    let topics: Vec<&Value> = g
+        .get("topics")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
     let mut tused = vec![false; ex.topics.len()];
     for gt in &topics {
         let label = gt.get("label_zh").and_then(Value::as_str).unwrap_or("");
         let count = gt.get("count").and_then(Value::as_i64);
-        let hit = ex.topics.iter().enumerate().find(|(i, t)| !tused[*i] && t.count == count && same_wording(&t.label_zh, label));
+        let hit = ex
+            .topics
+            .iter()
+            .enumerate()
+            .find(|(i, t)| !tused[*i] && t.count == count && same_wording(&t.label_zh, label));
         let t = unsafe { &mut *field("topics") };
         match hit {
             Some((i, _)) => {
@@ -309,17 +468,41 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
                 continue; // key items are graded as key_items
             }
             let kk = fast2s::convert(k);
-            let hit = ex.roles.iter().any(|r| r.parent.is_none() && r.count == n && (kk.contains(&r.role_zh) || r.role_zh.contains(kk.trim_end_matches(['件', '（', '(']))));
+            let hit = ex.roles.iter().any(|r| {
+                r.parent.is_none()
+                    && r.count == n
+                    && (kk.contains(&r.role_zh)
+                        || r.role_zh.contains(kk.trim_end_matches(['件', '（', '('])))
+            });
             let t = unsafe { &mut *field("roles") };
-            if hit { t.hit() } else { t.miss(format!("{name}: {k} {n}")) }
+            if hit {
+                t.hit()
+            } else {
+                t.miss(format!("{name}: {k} {n}"))
+            }
         }
     }
     if let Some(bd) = g.get("breakdown").and_then(Value::as_array) {
         for b in bd {
-            let (role, level, channel, n) = (b["role"].as_str(), b["level"].as_str(), b["channel"].as_str(), b["count"].as_i64());
-            let hit = ex.roles.iter().any(|r| r.parent.is_some() && Some(r.role_zh.as_str()) == role && r.level_zh.as_deref() == level && r.channel.as_deref() == channel && Some(r.count) == n);
+            let (role, level, channel, n) = (
+                b["role"].as_str(),
+                b["level"].as_str(),
+                b["channel"].as_str(),
+                b["count"].as_i64(),
+            );
+            let hit = ex.roles.iter().any(|r| {
+                r.parent.is_some()
+                    && Some(r.role_zh.as_str()) == role
+                    && r.level_zh.as_deref() == level
+                    && r.channel.as_deref() == channel
+                    && Some(r.count) == n
+            });
             let t = unsafe { &mut *field("role_breakdown") };
-            if hit { t.hit() } else { t.miss(format!("{name}: {b}")) }
+            if hit {
+                t.hit()
+            } else {
+                t.miss(format!("{name}: {b}"))
+            }
         }
     }
     if let Some(nums) = g.get("numbered_items").and_then(Value::as_array) {
@@ -327,18 +510,33 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
         let want: BTreeSet<i64> = nums.iter().filter_map(Value::as_i64).collect();
         let t = unsafe { &mut *field("numbered_items") };
         for w in &want {
-            if got.contains(w) { t.hit() } else { t.miss(format!("{name}: {w}")) }
+            if got.contains(w) {
+                t.hit()
+            } else {
+                t.miss(format!("{name}: {w}"))
+            }
         }
         for x in got.difference(&want) {
             t.extra(format!("{name}: {x}"));
         }
     }
     if let Some(names) = g.get("named_proposers").and_then(Value::as_array) {
-        let got: BTreeSet<String> = ex.items.iter().flat_map(|i| i.proposers.iter().cloned()).collect();
-        let want: BTreeSet<String> = names.iter().filter_map(|v| v.as_str().map(String::from)).collect();
+        let got: BTreeSet<String> = ex
+            .items
+            .iter()
+            .flat_map(|i| i.proposers.iter().cloned())
+            .collect();
+        let want: BTreeSet<String> = names
+            .iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect();
         let t = unsafe { &mut *field("named_proposers") };
         for w in &want {
-            if got.contains(w) { t.hit() } else { t.miss(format!("{name}: {w}")) }
+            if got.contains(w) {
+                t.hit()
+            } else {
+                t.miss(format!("{name}: {w}"))
+            }
         }
         for x in got.difference(&want) {
             t.extra(format!("{name}: {x}"));
@@ -356,7 +554,13 @@ fn canonical_rate(rules: &Rules, key: &str) -> Option<String> {
         .filter(|(s, _)| k.ends_with(s.as_str()))
         .max_by_key(|(s, _)| s.len())
         .map(|(_, c)| c.clone())
-        .or_else(|| ex.satisfaction.iter().filter(|(s, _)| k.ends_with(s.as_str())).max_by_key(|(s, _)| s.len()).map(|(_, c)| c.clone()))
+        .or_else(|| {
+            ex.satisfaction
+                .iter()
+                .filter(|(s, _)| k.ends_with(s.as_str()))
+                .max_by_key(|(s, _)| s.len())
+                .map(|(_, c)| c.clone())
+        })
 }
 
 /// Human-readable dump of one processed report, each row beside its evidence.
@@ -367,11 +571,33 @@ pub fn explain(p: &Processed) -> String {
     let _ = writeln!(
         s,
         "jurisdiction {:?} ({:?}), province {:?}, level {:?}, issuer {:?} ({:?}), channel {:?}, session {:?}, year {:?}, date {:?}",
-        m.jurisdiction_zh, m.jurisdiction_en, m.province_zh, m.admin_level, m.issuer_zh, m.issuer_kind, m.channel, m.session_zh, m.year_handled, m.report_date.map(|d| d.iso())
+        m.jurisdiction_zh,
+        m.jurisdiction_en,
+        m.province_zh,
+        m.admin_level,
+        m.issuer_zh,
+        m.issuer_kind,
+        m.channel,
+        m.session_zh,
+        m.year_handled,
+        m.report_date.map(|d| d.iso())
     );
     let _ = writeln!(s, "\n## facts");
     for f in &p.extraction.facts {
-        let _ = writeln!(s, "- {} = {} {} [{}{}] line {}\n    « {} »", f.fact, f.value_text, f.unit.as_str(), f.name_zh.as_deref().unwrap_or(""), f.qualifier.as_deref().map(|q| format!("; {q}")).unwrap_or_default(), f.evidence.line, f.evidence.sentence);
+        let _ = writeln!(
+            s,
+            "- {} = {} {} [{}{}] line {}\n    « {} »",
+            f.fact,
+            f.value_text,
+            f.unit.as_str(),
+            f.name_zh.as_deref().unwrap_or(""),
+            f.qualifier
+                .as_deref()
+                .map(|q| format!("; {q}"))
+                .unwrap_or_default(),
+            f.evidence.line,
+            f.evidence.sentence
+        );
     }
     let _ = writeln!(s, "\n## categories");
     for c in &p.extraction.categories {
@@ -394,19 +620,42 @@ pub fn explain(p: &Processed) -> String {
     }
     let _ = writeln!(s, "\n## outcomes");
     for o in &p.outcomes {
-        let _ = writeln!(s, "- {:<12} count [{:?}, {:?}] share [{:?}, {:?}] of {} {:?}{}", o.tier, o.count_low, o.count_high, o.share_low, o.share_high, o.universe, o.universe_count, if o.exact { " exact" } else { "" });
+        let _ = writeln!(
+            s,
+            "- {:<12} count [{:?}, {:?}] share [{:?}, {:?}] of {} {:?}{}",
+            o.tier,
+            o.count_low,
+            o.count_high,
+            o.share_low,
+            o.share_high,
+            o.universe,
+            o.universe_count,
+            if o.exact { " exact" } else { "" }
+        );
     }
     let _ = writeln!(s, "\n## topics");
     for t in &p.extraction.topics {
-        let _ = writeln!(s, "- {:?} {:?} {:?} → {:?}", t.label_zh, t.count, t.pct_text, t.mapped);
+        let _ = writeln!(
+            s,
+            "- {:?} {:?} {:?} → {:?}",
+            t.label_zh, t.count, t.pct_text, t.mapped
+        );
     }
     let _ = writeln!(s, "\n## roles");
     for r in &p.extraction.roles {
-        let _ = writeln!(s, "- {} ({}) {:?} {:?} {} parent {:?}", r.role_zh, r.role, r.level_zh, r.channel, r.count, r.parent);
+        let _ = writeln!(
+            s,
+            "- {} ({}) {:?} {:?} {} parent {:?}",
+            r.role_zh, r.role, r.level_zh, r.channel, r.count, r.parent
+        );
     }
     let _ = writeln!(s, "\n## items");
     for i in &p.extraction.items {
-        let _ = writeln!(s, "- no {:?} {:?} by {:?} ({:?}) key {} themes {:?}", i.number, i.title, i.proposers, i.proposer_count, i.key_item, i.themes);
+        let _ = writeln!(
+            s,
+            "- no {:?} {:?} by {:?} ({:?}) key {} themes {:?}",
+            i.number, i.title, i.proposers, i.proposer_count, i.key_item, i.themes
+        );
     }
     let _ = writeln!(s, "\n## checks");
     for c in &p.checks {
@@ -422,13 +671,28 @@ pub fn explain(p: &Processed) -> String {
 /// Category labels, topics and rates no rule covered, grouped, for a user adding a city.
 pub fn unmapped(ps: &[Processed]) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "# category labels with no tier rule (add to datasets/rules/tiers.toml or datasets/crosswalks/outcomes.toml)");
+    let _ = writeln!(
+        s,
+        "# category labels with no tier rule (add to datasets/rules/tiers.toml or datasets/crosswalks/outcomes.toml)"
+    );
     for p in ps {
-        for c in p.extraction.categories.iter().filter(|c| c.mapping.as_deref() == Some("unmapped")) {
-            let _ = writeln!(s, "{}\t{}\t{:?}\t{}", p.doc.source_path, c.label_zh, c.code, c.evidence.sentence);
+        for c in p
+            .extraction
+            .categories
+            .iter()
+            .filter(|c| c.mapping.as_deref() == Some("unmapped"))
+        {
+            let _ = writeln!(
+                s,
+                "{}\t{}\t{:?}\t{}",
+                p.doc.source_path, c.label_zh, c.code, c.evidence.sentence
+            );
         }
     }
-    let _ = writeln!(s, "\n# topics with no common topic (add to datasets/crosswalks/topics.toml)");
+    let _ = writeln!(
+        s,
+        "\n# topics with no common topic (add to datasets/crosswalks/topics.toml)"
+    );
     for p in ps {
         for t in p.extraction.topics.iter().filter(|t| t.mapped.is_empty()) {
             let _ = writeln!(s, "{}\t{}", p.doc.source_path, t.label_zh);
@@ -436,7 +700,12 @@ pub fn unmapped(ps: &[Processed]) -> String {
     }
     let _ = writeln!(s, "\n# statistics no rule understood (see findings)");
     for p in ps {
-        for f in p.extraction.findings.iter().filter(|f| f.code == "unparsed_statistic") {
+        for f in p
+            .extraction
+            .findings
+            .iter()
+            .filter(|f| f.code == "unparsed_statistic")
+        {
             let _ = writeln!(s, "{}\t{}", p.doc.source_path, f.message);
         }
     }

@@ -19,15 +19,19 @@ static CODE_PAREN_END: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// `A类(已解决或采纳的)` — code, then its definition in parentheses.
 static CODE_THEN_DEF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"["“”']?([A-Z甲乙丙丁])["“”']?类\(([^()]{2,80})\)(?:的)?(?:建议|提案)?(?:共|有|为)?$"#).expect("static regex")
+    Regex::new(
+        r#"["“”']?([A-Z甲乙丙丁])["“”']?类\(([^()]{2,80})\)(?:的)?(?:建议|提案)?(?:共|有|为)?$"#,
+    )
+    .expect("static regex")
 });
 /// `…的“A”类建议` / `“…的”A类建议共` — the code after the definition.
 static CODE_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"["“”']?([A-Z甲乙丙丁])["“”']?类(?:、["“”']?([A-Z甲乙丙丁])["“”']?类)*(?:的)?(?:建议|提案|议案|答复函|办理件|件)?(?:共|有|为|计)?$"#).expect("static regex")
 });
 /// `88件(甲类)` / `1064件(A类答复函)` — the code right after the count.
-static CODE_AFTER_COUNT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"^\(["“”']?([A-Z甲乙丙丁])["“”']?类[^()]{0,8}\)"#).expect("static regex"));
+static CODE_AFTER_COUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^\(["“”']?([A-Z甲乙丙丁])["“”']?类[^()]{0,8}\)"#).expect("static regex")
+});
 /// `13件主办件已办结,办理类别为"A"类` — a class stated for a subset, without its own count.
 static SUBSET_CLASS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(\d+)件([\p{Han}]{0,4}件)?[^。;\d]{0,16}?(?:办理)?类别?(?:均为|为|是|属于|均属)["“”']?([A-Z甲乙丙丁])["“”']?类"#).expect("static regex")
@@ -76,7 +80,10 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             continue;
         }
         let q = &ctx.qtys[qi];
-        if !matches!(q.unit, QUnit::Item | QUnit::ItemTimes | QUnit::Form | QUnit::Other) {
+        if !matches!(
+            q.unit,
+            QUnit::Item | QUnit::ItemTimes | QUnit::Form | QUnit::Other
+        ) {
             continue;
         }
         let (ss, _) = ctx.sentence_of(q.start);
@@ -87,7 +94,13 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
         let right = &ctx.text[q.end..rb];
         let clause_start = last_comma_piece(ctx.text, lb, q.start);
         let l_clause = &ctx.text[clause_start..q.start];
-        let right_head: String = right.split([',', '、']).next().unwrap_or("").chars().take(24).collect();
+        let right_head: String = right
+            .split([',', '、'])
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(24)
+            .collect();
 
         // Role breakdown: counts inside the parentheses right after a role count.
         if let (Some(p), Some((role_end, role_pos))) = (paren_open, last_role)
@@ -103,7 +116,11 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
         }
 
         let noun = item_noun(ctx, left, right);
-        if q.unit == QUnit::Item && noun.as_deref().is_some_and(|n| ctx.rules.bill_nouns.iter().any(|b| b == n)) {
+        if q.unit == QUnit::Item
+            && noun
+                .as_deref()
+                .is_some_and(|n| ctx.rules.bill_nouns.iter().any(|b| b == n))
+        {
             push_count_fact(ctx, ex, q, "bills_total", None, lb);
             used[qi] = true;
             continue;
@@ -118,10 +135,20 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                 channel: None,
                 count: q.value as i64,
                 parent: None,
-                evidence: ctx.evidence(clause_start, q.end, if q.unit == QUnit::Other { "role.units" } else { "role.count" }),
+                evidence: ctx.evidence(
+                    clause_start,
+                    q.end,
+                    if q.unit == QUnit::Other {
+                        "role.units"
+                    } else {
+                        "role.count"
+                    },
+                ),
             });
             if q.unit == QUnit::Other {
-                ex.roles.last_mut().map(|r| r.role_zh = format!("{role_zh}单位"));
+                ex.roles
+                    .last_mut()
+                    .map(|r| r.role_zh = format!("{role_zh}单位"));
             }
             last_role = Some((q.end, pos));
             used[qi] = true;
@@ -136,18 +163,37 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             continue;
         }
         if q.unit == QUnit::Item && !l_clause.contains('共') {
-            let after = ctx.contains_any(l_clause, &ctx.rules.session_after_words) || ctx.contains_any(&right_head, &ctx.rules.session_after_words);
-            let during = ctx.contains_any(l_clause, &ctx.rules.session_during_words) || ctx.contains_any(&right_head, &ctx.rules.session_during_words);
+            let after = ctx.contains_any(l_clause, &ctx.rules.session_after_words)
+                || ctx.contains_any(&right_head, &ctx.rules.session_after_words);
+            let during = ctx.contains_any(l_clause, &ctx.rules.session_during_words)
+                || ctx.contains_any(&right_head, &ctx.rules.session_during_words);
             if after || during {
-                let fact = if after { "items_after_session" } else { "items_during_session" };
+                let fact = if after {
+                    "items_after_session"
+                } else {
+                    "items_during_session"
+                };
                 push_count_fact(ctx, ex, q, fact, None, clause_start);
                 used[qi] = true;
                 continue;
             }
         }
-        if ctx.contains_any(l_clause, &ctx.rules.feedback_form_words) || (q.unit == QUnit::Form && ctx.contains_any(left, &ctx.rules.feedback_form_words)) {
-            let fact = if q.unit == QUnit::Form { "feedback_forms" } else { "feedback_receipts" };
-            push_count_fact(ctx, ex, q, fact, Some(ctx.original_of(clause_start, q.start)), clause_start);
+        if ctx.contains_any(l_clause, &ctx.rules.feedback_form_words)
+            || (q.unit == QUnit::Form && ctx.contains_any(left, &ctx.rules.feedback_form_words))
+        {
+            let fact = if q.unit == QUnit::Form {
+                "feedback_forms"
+            } else {
+                "feedback_receipts"
+            };
+            push_count_fact(
+                ctx,
+                ex,
+                q,
+                fact,
+                Some(ctx.original_of(clause_start, q.start)),
+                clause_start,
+            );
             used[qi] = true;
             continue;
         }
@@ -156,27 +202,47 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
         }
 
         let pct = attached_pct(ctx, qi, rb);
-        if let Some(sat) = satisfaction_in(ctx, l_clause).or_else(|| satisfaction_in(ctx, &right_head)) {
+        if let Some(sat) =
+            satisfaction_in(ctx, l_clause).or_else(|| satisfaction_in(ctx, &right_head))
+        {
             push_satisfaction(ctx, ex, q, pct, sat, clause_start, used);
             used[qi] = true;
             continue;
         }
 
         let coded = code_only_label(ctx, clause_start, q.start);
-        if let Some(label) = outcome_label_left(ctx, lb, q.start).or_else(|| outcome_label_right(ctx, q.end, rb)).or(coded) {
+        if let Some(label) = outcome_label_left(ctx, lb, q.start)
+            .or_else(|| outcome_label_right(ctx, q.end, rb))
+            .or(coded)
+        {
             // A bare code takes its wording from the report's own definition of the code.
-            let def = label.code.as_ref().filter(|_| label.end - label.start <= 8).and_then(|c| definitions.get(c)).copied();
+            let def = label
+                .code
+                .as_ref()
+                .filter(|_| label.end - label.start <= 8)
+                .and_then(|c| definitions.get(c))
+                .copied();
             let (label_start, label_end) = def.unwrap_or((label.start, label.end));
             let code = label.code.clone().or_else(|| code_after_count(right));
-            let (universe_zh, carry) = pct.as_ref().map(|(pi, u)| universe_of(ctx, *pi, u)).unwrap_or((None, false));
+            let (universe_zh, carry) = pct
+                .as_ref()
+                .map(|(pi, u)| universe_of(ctx, *pi, u))
+                .unwrap_or((None, false));
             if carry {
                 universe_carry = universe_zh.clone();
             }
             let universe_zh = universe_zh.or_else(|| universe_carry.clone());
             let parent = nested_parent(ctx, left, ss, q.value as i64, last_category);
-            let end = pct.as_ref().map(|(pi, _)| ctx.qtys[*pi].end).unwrap_or(q.end);
+            let end = pct
+                .as_ref()
+                .map(|(pi, _)| ctx.qtys[*pi].end)
+                .unwrap_or(q.end);
             let idx = ex.categories.len();
-            let (pct_stated, pct_text) = pct.as_ref().map(|(pi, _)| pct_value(&ctx.qtys[*pi])).map(|(v, t)| (Some(v), Some(t))).unwrap_or((None, None));
+            let (pct_stated, pct_text) = pct
+                .as_ref()
+                .map(|(pi, _)| pct_value(&ctx.qtys[*pi]))
+                .map(|(v, t)| (Some(v), Some(t)))
+                .unwrap_or((None, None));
             ex.categories.push(Category {
                 position: idx as u32,
                 code,
@@ -185,7 +251,11 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                 count: Some(q.value as i64),
                 pct_stated,
                 pct_text,
-                universe: if q.unit == QUnit::ItemTimes { "item_answers".into() } else { universe_name(ctx, universe_zh.as_deref()) },
+                universe: if q.unit == QUnit::ItemTimes {
+                    "item_answers".into()
+                } else {
+                    universe_name(ctx, universe_zh.as_deref())
+                },
                 universe_zh,
                 universe_count: None,
                 parent,
@@ -193,7 +263,13 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                 evidence: ctx.evidence(
                     label.start.min(q.start),
                     end,
-                    if def.is_some() { "category.code_count+definition" } else if label.start < q.start { "category.label_count" } else { "category.count_label" },
+                    if def.is_some() {
+                        "category.code_count+definition"
+                    } else if label.start < q.start {
+                        "category.label_count"
+                    } else {
+                        "category.count_label"
+                    },
                 ),
                 tiers: vec![],
                 horizon_years: None,
@@ -211,8 +287,15 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
         if q.unit == QUnit::Item
             && let Some((ts, te, shared)) = topic_label(ctx, clause_start, q.start, ss)
         {
-            let end = pct.as_ref().map(|(pi, _)| ctx.qtys[*pi].end).unwrap_or(q.end);
-            let (pct_stated, pct_text) = pct.as_ref().map(|(pi, _)| pct_value(&ctx.qtys[*pi])).map(|(v, t)| (Some(v), Some(t))).unwrap_or((None, None));
+            let end = pct
+                .as_ref()
+                .map(|(pi, _)| ctx.qtys[*pi].end)
+                .unwrap_or(q.end);
+            let (pct_stated, pct_text) = pct
+                .as_ref()
+                .map(|(pi, _)| pct_value(&ctx.qtys[*pi]))
+                .map(|(v, t)| (Some(v), Some(t)))
+                .unwrap_or((None, None));
             ex.topics.push(Topic {
                 position: ex.topics.len() as u32,
                 label_zh: ctx.original_of(ts, te),
@@ -232,9 +315,22 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
         }
 
         // `共收到提案720件,立案627件`: the second count inherits the noun of the first.
-        let noun = noun.or_else(|| totals.last().filter(|t| ctx.sentence_of(ctx.qtys[t.qi].start).0 == ss && t.strict).map(|_| "inherited".to_string()));
+        let noun = noun.or_else(|| {
+            totals
+                .last()
+                .filter(|t| ctx.sentence_of(ctx.qtys[t.qi].start).0 == ss && t.strict)
+                .map(|_| "inherited".to_string())
+        });
         if q.unit == QUnit::Item
-            && let Some(mut c) = total_candidate(ctx, qi, left, l_clause, &right_head, noun.as_deref(), paren_open.is_some())
+            && let Some(mut c) = total_candidate(
+                ctx,
+                qi,
+                left,
+                l_clause,
+                &right_head,
+                noun.as_deref(),
+                paren_open.is_some(),
+            )
         {
             c.pct = pct.as_ref().map(|(pi, _)| *pi);
             totals.push(c);
@@ -252,7 +348,11 @@ fn left_bound(ctx: &Ctx, qi: usize, sentence_start: usize) -> usize {
     if qi > 0 && ctx.qtys[qi - 1].end > lb && ctx.qtys[qi - 1].end <= q.start {
         lb = ctx.qtys[qi - 1].end;
     }
-    if let Some((i, c)) = ctx.text[lb..q.start].char_indices().filter(|(_, c)| is_hard_boundary(*c)).last() {
+    if let Some((i, c)) = ctx.text[lb..q.start]
+        .char_indices()
+        .filter(|(_, c)| is_hard_boundary(*c))
+        .last()
+    {
         lb = lb + i + c.len_utf8();
     }
     lb
@@ -261,7 +361,11 @@ fn left_bound(ctx: &Ctx, qi: usize, sentence_start: usize) -> usize {
 /// Byte offset of the next hard boundary or next counted quantity after `qi`.
 fn right_bound(ctx: &Ctx, qi: usize) -> usize {
     let q = &ctx.qtys[qi];
-    let mut rb = ctx.text[q.end..].char_indices().find(|(_, c)| is_hard_boundary(*c)).map(|(i, _)| q.end + i).unwrap_or(ctx.text.len());
+    let mut rb = ctx.text[q.end..]
+        .char_indices()
+        .find(|(_, c)| is_hard_boundary(*c))
+        .map(|(i, _)| q.end + i)
+        .unwrap_or(ctx.text.len());
     if let Some(next) = ctx.qtys[qi + 1..].iter().find(|n| n.unit != QUnit::Percent) {
         rb = rb.min(next.start);
     }
@@ -296,20 +400,38 @@ fn item_noun(ctx: &Ctx, left: &str, right: &str) -> Option<String> {
             return Some(n.clone());
         }
     }
-    all.filter_map(|n| left.rfind(n.as_str()).map(|p| (p + n.len(), n))).max_by_key(|(p, n)| (*p, n.len())).map(|(_, n)| n.clone())
+    all.filter_map(|n| left.rfind(n.as_str()).map(|p| (p + n.len(), n)))
+        .max_by_key(|(p, n)| (*p, n.len()))
+        .map(|(_, n)| n.clone())
 }
 
 fn role_in(ctx: &Ctx, clause: &str) -> Option<(String, String)> {
-    ctx.rules.roles.iter().filter(|(zh, _)| clause.contains(zh.as_str())).max_by_key(|(zh, _)| clause.rfind(zh.as_str())).map(|(a, b)| (a.clone(), b.clone()))
+    ctx.rules
+        .roles
+        .iter()
+        .filter(|(zh, _)| clause.contains(zh.as_str()))
+        .max_by_key(|(zh, _)| clause.rfind(zh.as_str()))
+        .map(|(a, b)| (a.clone(), b.clone()))
 }
 
 fn push_role_breakdown(ctx: &Ctx, ex: &mut Extraction, q: &Qty, lb: usize, parent: u32) {
     let label = &ctx.text[lb..q.start];
     let label = label.trim_start_matches([',', '、', ' ']);
-    let mut level = ctx.rules.levels.iter().filter(|l| label.starts_with(l.as_str())).max_by_key(|l| l.len()).cloned();
+    let mut level = ctx
+        .rules
+        .levels
+        .iter()
+        .filter(|l| label.starts_with(l.as_str()))
+        .max_by_key(|l| l.len())
+        .cloned();
     if level.is_none() {
         // A level once stated carries to the following items of the same breakdown.
-        level = ex.roles.iter().rev().take_while(|r| r.parent == Some(parent)).find_map(|r| r.level_zh.clone());
+        level = ex
+            .roles
+            .iter()
+            .rev()
+            .take_while(|r| r.parent == Some(parent))
+            .find_map(|r| r.level_zh.clone());
     }
     let channel = if label.contains("政协") || label.contains("提案") {
         Some("cppcc_proposal".to_string())
@@ -332,8 +454,19 @@ fn push_role_breakdown(ctx: &Ctx, ex: &mut Extraction, q: &Qty, lb: usize, paren
     });
 }
 
-fn push_count_fact(ctx: &Ctx, ex: &mut Extraction, q: &Qty, fact: &str, qualifier: Option<String>, from: usize) {
-    if ex.facts.iter().any(|f| f.fact == fact && f.value == q.value) {
+fn push_count_fact(
+    ctx: &Ctx,
+    ex: &mut Extraction,
+    q: &Qty,
+    fact: &str,
+    qualifier: Option<String>,
+    from: usize,
+) {
+    if ex
+        .facts
+        .iter()
+        .any(|f| f.fact == fact && f.value == q.value)
+    {
         return;
     }
     ex.facts.push(Fact {
@@ -353,9 +486,19 @@ fn push_count_fact(ctx: &Ctx, ex: &mut Extraction, q: &Qty, fact: &str, qualifie
 fn attached_pct(ctx: &Ctx, qi: usize, rb: usize) -> Option<(usize, String)> {
     let q = &ctx.qtys[qi];
     // The percent must come before the next count: look at the next few quantities only.
-    let (pi, p) = ctx.qtys.iter().enumerate().skip(qi + 1).take(4).find(|(_, p)| p.unit == QUnit::Percent)?;
+    let (pi, p) = ctx
+        .qtys
+        .iter()
+        .enumerate()
+        .skip(qi + 1)
+        .take(4)
+        .find(|(_, p)| p.unit == QUnit::Percent)?;
     // The clause may continue past a `,` up to the percent; stop at hard boundaries and counts.
-    if ctx.qtys[qi + 1..pi].iter().any(|n| n.unit != QUnit::Percent) || p.start < rb.min(q.end) {
+    if ctx.qtys[qi + 1..pi]
+        .iter()
+        .any(|n| n.unit != QUnit::Percent)
+        || p.start < rb.min(q.end)
+    {
         return None;
     }
     let between = &ctx.text[q.end..p.num_start];
@@ -363,10 +506,22 @@ fn attached_pct(ctx: &Ctx, qi: usize, rb: usize) -> Option<(usize, String)> {
         return None;
     }
     // `占` may be preceded by a short label remainder (`85件已列入规划正在解决,占37%`).
-    let tail = between.rfind([',', '、']).map(|i| &between[i..]).unwrap_or(between);
-    let tail = if ATTACHED_PCT.is_match(tail) { tail } else { between };
+    let tail = between
+        .rfind([',', '、'])
+        .map(|i| &between[i..])
+        .unwrap_or(between);
+    let tail = if ATTACHED_PCT.is_match(tail) {
+        tail
+    } else {
+        between
+    };
     let caps = ATTACHED_PCT.captures(tail)?;
-    Some((pi, caps.get(1).map(|m| m.as_str().to_string()).unwrap_or_default()))
+    Some((
+        pi,
+        caps.get(1)
+            .map(|m| m.as_str().to_string())
+            .unwrap_or_default(),
+    ))
 }
 
 /// Universe named between 占 and the number (`建议总数的`), and whether `(下同)` carries it on.
@@ -392,15 +547,31 @@ fn universe_name(ctx: &Ctx, zh: Option<&str>) -> String {
 }
 
 fn code_after_count(right: &str) -> Option<String> {
-    CODE_AFTER_COUNT.captures(right).and_then(|c| c.get(1)).map(|m| m.as_str().to_string())
+    CODE_AFTER_COUNT
+        .captures(right)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().to_string())
 }
 
 /// Which satisfaction figure a label states (longest lexicon word wins).
 fn satisfaction_in(ctx: &Ctx, label: &str) -> Option<String> {
-    ctx.rules.satisfaction.iter().filter(|(w, _)| label.contains(w.as_str())).max_by_key(|(w, _)| w.len()).map(|(_, f)| f.clone())
+    ctx.rules
+        .satisfaction
+        .iter()
+        .filter(|(w, _)| label.contains(w.as_str()))
+        .max_by_key(|(w, _)| w.len())
+        .map(|(_, f)| f.clone())
 }
 
-fn push_satisfaction(ctx: &Ctx, ex: &mut Extraction, q: &Qty, pct: Option<(usize, String)>, canonical: String, from: usize, used: &mut [bool]) {
+fn push_satisfaction(
+    ctx: &Ctx,
+    ex: &mut Extraction,
+    q: &Qty,
+    pct: Option<(usize, String)>,
+    canonical: String,
+    from: usize,
+    used: &mut [bool],
+) {
     let label = ctx.original_of(from, q.start);
     ex.facts.push(Fact {
         fact: canonical.replace("rate_", "count_"),
@@ -421,8 +592,15 @@ fn push_satisfaction(ctx: &Ctx, ex: &mut Extraction, q: &Qty, pct: Option<(usize
             value: p.value,
             value_text: p.text.clone(),
             unit: Unit::Percent,
-            qualifier: Some(format!("share of items with feedback ({}件 in this group)", q.text)),
-            bound: if p.lower_bound { "lower_bound".into() } else { "exact".into() },
+            qualifier: Some(format!(
+                "share of items with feedback ({}件 in this group)",
+                q.text
+            )),
+            bound: if p.lower_bound {
+                "lower_bound".into()
+            } else {
+                "exact".into()
+            },
             provenance: Provenance::Extracted,
             evidence: ctx.evidence(from, p.end, "satisfaction.count_share"),
         });
@@ -448,7 +626,9 @@ fn outcome_label_left(ctx: &Ctx, lb: usize, qstart: usize) -> Option<Label> {
         let piece = &region[a..b];
         let has_outcome = ctx.contains_any(piece, &ctx.rules.outcome_words);
         let code_only = piece.len() < 16 && CODE_PAREN_END.is_match(piece);
-        if !(has_outcome || code_only && start == qstart) || ctx.contains_any(piece, &ctx.rules.not_outcome_words) {
+        if !(has_outcome || code_only && start == qstart)
+            || ctx.contains_any(piece, &ctx.rules.not_outcome_words)
+        {
             break;
         }
         start = lb + a;
@@ -468,8 +648,16 @@ fn code_only_label(ctx: &Ctx, clause_start: usize, qstart: usize) -> Option<Labe
     }
     let code = c.get(1)?;
     let start = clause_start + code.start();
-    let end = clause_start + piece[code.start()..].find('类').map(|i| code.start() + i + '类'.len_utf8()).unwrap_or(code.end());
-    Some(Label { start, end, code: Some(code.as_str().to_string()) })
+    let end = clause_start
+        + piece[code.start()..]
+            .find('类')
+            .map(|i| code.start() + i + '类'.len_utf8())
+            .unwrap_or(code.end());
+    Some(Label {
+        start,
+        end,
+        code: Some(code.as_str().to_string()),
+    })
 }
 
 /// Outcome label after the count (`135件已经解决或基本解决,占58.7%`).
@@ -487,7 +675,11 @@ fn outcome_label_right(ctx: &Ctx, qend: usize, rb: usize) -> Option<Label> {
     let mut offset = 0;
     for piece in rest.split_inclusive(',') {
         let body = piece.trim_end_matches(',');
-        let body = body.split("占").next().unwrap_or(body).trim_end_matches('、');
+        let body = body
+            .split("占")
+            .next()
+            .unwrap_or(body)
+            .trim_end_matches('、');
         if body.is_empty() || !ctx.contains_any(body, &ctx.rules.outcome_words) {
             break;
         }
@@ -498,7 +690,10 @@ fn outcome_label_right(ctx: &Ctx, qend: usize, rb: usize) -> Option<Label> {
         offset += piece.len();
     }
     let piece = &ctx.text[start..end];
-    if piece.is_empty() || !ctx.contains_any(piece, &ctx.rules.outcome_words) || ctx.contains_any(piece, &ctx.rules.not_outcome_words) {
+    if piece.is_empty()
+        || !ctx.contains_any(piece, &ctx.rules.outcome_words)
+        || ctx.contains_any(piece, &ctx.rules.not_outcome_words)
+    {
         return None;
     }
     let mut l = finish_outcome_label(ctx, start, end)?;
@@ -528,29 +723,50 @@ fn finish_outcome_label(ctx: &Ctx, mut start: usize, mut end: usize) -> Option<L
     if label.chars().count() < 2 {
         return None;
     }
-    let lead = ctx.text[start..end].len() - ctx.text[start..end].trim_start_matches(['"', '“', '”', ' ', ',', '、']).len();
+    let lead = ctx.text[start..end].len()
+        - ctx.text[start..end]
+            .trim_start_matches(['"', '“', '”', ' ', ',', '、'])
+            .len();
     let start = start + lead;
     let end = start + label.len();
-    ctx.contains_any(label, &ctx.rules.outcome_words).then_some(Label { start, end, code })
+    ctx.contains_any(label, &ctx.rules.outcome_words)
+        .then_some(Label { start, end, code })
 }
 
 fn codes_of(c: &regex::Captures) -> String {
     let a = c.get(1).map(|m| m.as_str()).unwrap_or("");
     match c.get(2) {
-        Some(b) if b.as_str() != a && c.get(0).is_some_and(|m| m.as_str().contains('类')) && c.len() > 2 => format!("{a}/{}", b.as_str()),
+        Some(b)
+            if b.as_str() != a
+                && c.get(0).is_some_and(|m| m.as_str().contains('类'))
+                && c.len() > 2 =>
+        {
+            format!("{a}/{}", b.as_str())
+        }
         _ => a.to_string(),
     }
 }
 
 /// `已解决和正在解决的3096件,其中已解决或基本解决的536件`: the second is inside the first.
-fn nested_parent(_ctx: &Ctx, left: &str, sentence_start: usize, count: i64, last: Option<(usize, i64, usize)>) -> Option<u32> {
+fn nested_parent(
+    _ctx: &Ctx,
+    left: &str,
+    sentence_start: usize,
+    count: i64,
+    last: Option<(usize, i64, usize)>,
+) -> Option<u32> {
     let (ss, parent_count, idx) = last?;
     (ss == sentence_start && left.contains("其中") && count <= parent_count).then_some(idx as u32)
 }
 
 /// Topic label: the last comma piece before the count, when it names a field (方面/类/领域), the
 /// sentence announces a breakdown by content, or it is a `…提案` of a subject.
-fn topic_label(ctx: &Ctx, clause_start: usize, qstart: usize, sentence_start: usize) -> Option<(usize, usize, bool)> {
+fn topic_label(
+    ctx: &Ctx,
+    clause_start: usize,
+    qstart: usize,
+    sentence_start: usize,
+) -> Option<(usize, usize, bool)> {
     let mut start = clause_start;
     let raw = &ctx.text[start..qstart];
     // `这1635件提案中,经济科技类` / `立案提案中经济建设方面`: cut after the universe.
@@ -572,18 +788,39 @@ fn topic_label(ctx: &Ctx, clause_start: usize, qstart: usize, sentence_start: us
     if !(2..=30).contains(&n) || label.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
-    if ctx.contains_any(label, &ctx.rules.proposer_types) || ctx.contains_any(label, &ctx.rules.feedback_form_words) {
+    if ctx.contains_any(label, &ctx.rules.proposer_types)
+        || ctx.contains_any(label, &ctx.rules.feedback_form_words)
+    {
         return None;
     }
-    if ctx.rules.total_verbs.values().flatten().any(|v| v.chars().count() > 1 && label.contains(v.as_str())) {
+    if ctx
+        .rules
+        .total_verbs
+        .values()
+        .flatten()
+        .any(|v| v.chars().count() > 1 && label.contains(v.as_str()))
+    {
         return None;
     }
     let sentence_head = &ctx.text[sentence_start..clause_start];
-    let marked = ctx.rules.topic_suffixes.iter().any(|s| label.ends_with(s.as_str()) || label.contains("方面"));
+    let marked = ctx
+        .rules
+        .topic_suffixes
+        .iter()
+        .any(|s| label.ends_with(s.as_str()) || label.contains("方面"));
     let context = ctx.contains_any(sentence_head, &ctx.rules.topic_context);
-    let subject_noun = ctx.rules.item_nouns.iter().any(|n| label.ends_with(n.as_str()) && label.len() > n.len() + 3)
+    let subject_noun = ctx
+        .rules
+        .item_nouns
+        .iter()
+        .any(|n| label.ends_with(n.as_str()) && label.len() > n.len() + 3)
         && ctx.contains_any(label, &ctx.rules.topic_words);
-    let bare_noun = ctx.rules.item_nouns.iter().chain(&ctx.rules.bill_nouns).any(|n| label.ends_with(n.as_str()) && !subject_noun);
+    let bare_noun = ctx
+        .rules
+        .item_nouns
+        .iter()
+        .chain(&ctx.rules.bill_nouns)
+        .any(|n| label.ends_with(n.as_str()) && !subject_noun);
     if (marked || context || subject_noun) && !bare_noun {
         Some((start, end, shared))
     } else {
@@ -606,39 +843,94 @@ fn total_candidate(
         ctx.rules
             .total_priority
             .iter()
-            .find(|k| ctx.rules.total_verbs.get(k.as_str()).is_some_and(|vs| vs.iter().any(|v| s.contains(v.as_str()))))
+            .find(|k| {
+                ctx.rules
+                    .total_verbs
+                    .get(k.as_str())
+                    .is_some_and(|vs| vs.iter().any(|v| s.contains(v.as_str())))
+            })
             .cloned()
     };
-    let kind = kind_in(l_clause).or_else(|| kind_in(left)).or_else(|| kind_in(right_head));
+    let kind = kind_in(l_clause)
+        .or_else(|| kind_in(left))
+        .or_else(|| kind_in(right_head));
     if noun.is_none() && kind.is_none() {
         return None;
     }
-    let government = ctx.contains_any(left, &ctx.rules.government_words) || ctx.contains_any(right_head, &ctx.rules.government_words);
+    let government = ctx.contains_any(left, &ctx.rules.government_words)
+        || ctx.contains_any(right_head, &ctx.rules.government_words);
     let strict = noun.is_some() && kind.is_some() && !left.contains("其中") && !in_paren;
-    Some(TotalCandidate { qi, value, kind: kind.unwrap_or_else(|| "mention".into()), strict, government, pct: None })
+    Some(TotalCandidate {
+        qi,
+        value,
+        kind: kind.unwrap_or_else(|| "mention".into()),
+        strict,
+        government,
+        pct: None,
+    })
 }
 
 /// Pick the total: the candidate the categories (or topics) sum to, else the strict candidate of
 /// the highest-priority kind. The others stay as facts of their own kind.
 fn choose_total(ctx: &Ctx, ex: &mut Extraction, cands: &[TotalCandidate], used: &mut [bool]) {
-    let top: Vec<&Category> = ex.categories.iter().filter(|c| c.parent.is_none() && c.universe != "item_answers").collect();
+    let top: Vec<&Category> = ex
+        .categories
+        .iter()
+        .filter(|c| c.parent.is_none() && c.universe != "item_answers")
+        .collect();
     let cat_sum: i64 = top.iter().filter_map(|c| c.count).sum();
-    let topic_sum: i64 = ex.topics.iter().filter_map(|t| t.count.map(|n| if t.shared_count { 2 * n } else { n })).sum();
-    let table_total = ex.facts.iter().find(|f| f.fact == "table_total").map(|f| f.value as i64);
-    let by_sum = |sum: i64| (sum > 0).then(|| cands.iter().find(|c| c.value == sum)).flatten();
-    let chosen = (if top.len() >= 2 { by_sum(cat_sum) } else { None })
-        .or_else(|| if ex.topics.len() >= 2 { by_sum(topic_sum) } else { None })
-        .or_else(|| table_total.and_then(by_sum))
-        .or_else(|| {
-            ctx.rules.total_priority.iter().find_map(|k| cands.iter().find(|c| c.strict && &c.kind == k))
-        })
-        .or_else(|| cands.iter().find(|c| c.strict))
-        .or_else(|| cands.iter().find(|c| c.kind != "mention" && !ctx.text[..ctx.qtys[c.qi].start].ends_with("其中")));
+    let topic_sum: i64 = ex
+        .topics
+        .iter()
+        .filter_map(|t| t.count.map(|n| if t.shared_count { 2 * n } else { n }))
+        .sum();
+    let table_total = ex
+        .facts
+        .iter()
+        .find(|f| f.fact == "table_total")
+        .map(|f| f.value as i64);
+    let by_sum = |sum: i64| {
+        (sum > 0)
+            .then(|| cands.iter().find(|c| c.value == sum))
+            .flatten()
+    };
+    let chosen = (if top.len() >= 2 {
+        by_sum(cat_sum)
+    } else {
+        None
+    })
+    .or_else(|| {
+        if ex.topics.len() >= 2 {
+            by_sum(topic_sum)
+        } else {
+            None
+        }
+    })
+    .or_else(|| table_total.and_then(by_sum))
+    .or_else(|| {
+        ctx.rules
+            .total_priority
+            .iter()
+            .find_map(|k| cands.iter().find(|c| c.strict && &c.kind == k))
+    })
+    .or_else(|| cands.iter().find(|c| c.strict))
+    .or_else(|| {
+        cands
+            .iter()
+            .find(|c| c.kind != "mention" && !ctx.text[..ctx.qtys[c.qi].start].ends_with("其中"))
+    });
     if let Some(c) = chosen {
         let q = &ctx.qtys[c.qi];
         let from = ctx.sentence_of(q.start).0.max(q.start.saturating_sub(60));
         let from = ctx.text.floor_char_boundary(from);
-        push_count_fact(ctx, ex, q, "total_items", Some(format!("kind: {}", c.kind)), from);
+        push_count_fact(
+            ctx,
+            ex,
+            q,
+            "total_items",
+            Some(format!("kind: {}", c.kind)),
+            from,
+        );
         used[c.qi] = true;
     }
     for c in cands {
@@ -647,7 +939,9 @@ fn choose_total(ctx: &Ctx, ex: &mut Extraction, cands: &[TotalCandidate], used: 
             continue;
         }
         let q = &ctx.qtys[c.qi];
-        let from = ctx.text.floor_char_boundary(ctx.sentence_of(q.start).0.max(q.start.saturating_sub(60)));
+        let from = ctx
+            .text
+            .floor_char_boundary(ctx.sentence_of(q.start).0.max(q.start.saturating_sub(60)));
         if c.government {
             push_count_fact(ctx, ex, q, "government_items", None, from);
             if let Some(pi) = c.pct {
@@ -675,8 +969,12 @@ fn choose_total(ctx: &Ctx, ex: &mut Extraction, cands: &[TotalCandidate], used: 
 /// `13件主办件已办结,办理类别为"A"类`: a class for a subset, the subset being the universe.
 fn subset_classes(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
     for c in SUBSET_CLASS.captures_iter(ctx.text) {
-        let (Some(all), Some(n), Some(code)) = (c.get(0), c.get(1), c.get(3)) else { continue };
-        let Some(qi) = ctx.qtys.iter().position(|q| q.num_start == n.start()) else { continue };
+        let (Some(all), Some(n), Some(code)) = (c.get(0), c.get(1), c.get(3)) else {
+            continue;
+        };
+        let Some(qi) = ctx.qtys.iter().position(|q| q.num_start == n.start()) else {
+            continue;
+        };
         let universe_zh = c.get(2).map(|m| m.as_str().to_string());
         let universe = match universe_zh.as_deref() {
             Some(u) if u.contains("主办") => "lead_items",
@@ -684,7 +982,12 @@ fn subset_classes(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             None => "all_items",
         };
         let code_start = all.end() - code.as_str().len() - '类'.len_utf8();
-        let label_start = ctx.text[..code.start()].char_indices().next_back().filter(|(_, ch)| matches!(ch, '"' | '“')).map(|(i, _)| i).unwrap_or(code.start());
+        let label_start = ctx.text[..code.start()]
+            .char_indices()
+            .next_back()
+            .filter(|(_, ch)| matches!(ch, '"' | '“'))
+            .map(|(i, _)| i)
+            .unwrap_or(code.start());
         let _ = code_start;
         ex.categories.push(Category {
             position: ex.categories.len() as u32,
@@ -699,7 +1002,11 @@ fn subset_classes(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             universe_count: Some(ctx.qtys[qi].value as i64),
             parent: None,
             provenance: Provenance::Extracted,
-            evidence: ctx.evidence(all.start().min(label_start), all.end(), "category.subset_class"),
+            evidence: ctx.evidence(
+                all.start().min(label_start),
+                all.end(),
+                "category.subset_class",
+            ),
             tiers: vec![],
             horizon_years: None,
             mapping: None,
@@ -719,24 +1026,42 @@ fn share_only_statements(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
         let lb = left_bound(ctx, pi, ss);
         let region = &ctx.text[lb..p.num_start];
         // `…的占80.6%`, `…的比例为98.5%`: the label ends at the share marker.
-        let marker = ["占", "佔", "的比例", "比例", "的比率", "比率", "的比重", "比重"]
-            .iter()
-            .filter_map(|m| region.rfind(m).filter(|p| region.len() - p <= m.len() + 9))
-            .max();
+        let marker = [
+            "占",
+            "佔",
+            "的比例",
+            "比例",
+            "的比率",
+            "比率",
+            "的比重",
+            "比重",
+        ]
+        .iter()
+        .filter_map(|m| region.rfind(m).filter(|p| region.len() - p <= m.len() + 9))
+        .max();
         let Some(marker) = marker else { continue };
         let label_end = lb + marker;
         let clause_start = last_comma_piece(ctx.text, lb, label_end);
         let label = &ctx.text[clause_start..label_end];
         if let Some(sat) = satisfaction_in(ctx, label) {
-            let start = strip_prefixes(ctx.text, clause_start, label_end, &ctx.rules.label_prefixes);
+            let start =
+                strip_prefixes(ctx.text, clause_start, label_end, &ctx.rules.label_prefixes);
             ex.facts.push(Fact {
                 fact: sat,
-                name_zh: Some(ctx.original_of(start, label_end).trim_end_matches('的').to_string()),
+                name_zh: Some(
+                    ctx.original_of(start, label_end)
+                        .trim_end_matches('的')
+                        .to_string(),
+                ),
                 value: p.value,
                 value_text: p.text.clone(),
                 unit: Unit::Percent,
                 qualifier: Some("share stated without a count".into()),
-                bound: if p.lower_bound { "lower_bound".into() } else { "exact".into() },
+                bound: if p.lower_bound {
+                    "lower_bound".into()
+                } else {
+                    "exact".into()
+                },
                 provenance: Provenance::Extracted,
                 evidence: ctx.evidence(start, p.end, "satisfaction.share"),
             });
@@ -797,7 +1122,12 @@ pub fn report_unparsed(ctx: &Ctx, ex: &mut Extraction, used: &[bool]) {
                 &ctx.doc.source_path,
                 Severity::Info,
                 "unparsed_statistic",
-                format!("unparsed statistic {}{} at line {}: {excerpt}", q.text, if q.unit == QUnit::Percent { "%" } else { "件" }, ev.line),
+                format!(
+                    "unparsed statistic {}{} at line {}: {excerpt}",
+                    q.text,
+                    if q.unit == QUnit::Percent { "%" } else { "件" },
+                    ev.line
+                ),
             )
             .at(Some(ev.line), None),
         );

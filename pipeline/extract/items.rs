@@ -19,25 +19,51 @@ static TITLE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?:\(第?(\d{1,4})号(建议|提案|议案)?\)|第(\d{1,4})号(建议|提案|议案)?|(\d{1,4})号(建议|提案|议案))"#).expect("static regex")
 });
-static TITLE_BEFORE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"[《“"]((?:关于)?[^《》“”"]{4,80}?)[》”"]$"#).expect("static regex"));
+static TITLE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"[《“"]((?:关于)?[^《》“”"]{4,80}?)[》”"]$"#).expect("static regex")
+});
 
 pub fn extract_items(ctx: &Ctx, ex: &mut Extraction) {
     let mut items: Vec<Item> = Vec::new();
     for c in PROPOSED_BY.captures_iter(ctx.text) {
-        let (Some(all), Some(names)) = (c.get(0), c.get(1)) else { continue };
+        let (Some(all), Some(names)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
         let proposers = split_names(ctx, names.as_str());
         if proposers.is_empty() {
             continue;
         }
-        let count = c.get(2).and_then(|m| m.as_str().parse::<i64>().ok()).or(Some(proposers.len() as i64).filter(|_| c.get(2).is_none() && !all.as_str().contains('等')));
-        let kind = c.get(3).map(|m| if m.as_str() == "委员" { "cppcc_proposal" } else { "npc_suggestion" });
+        let count = c
+            .get(2)
+            .and_then(|m| m.as_str().parse::<i64>().ok())
+            .or(Some(proposers.len() as i64)
+                .filter(|_| c.get(2).is_none() && !all.as_str().contains('等')));
+        let kind = c.get(3).map(|m| {
+            if m.as_str() == "委员" {
+                "cppcc_proposal"
+            } else {
+                "npc_suggestion"
+            }
+        });
         let rest = &ctx.text[all.end()..];
         let title = TITLE_AFTER.captures(rest);
-        let number = title.as_ref().and_then(|t| t.get(1)).and_then(|m| m.as_str().parse().ok());
-        let title_text = title.as_ref().and_then(|t| t.get(2).or(t.get(3))).map(|m| (all.end() + m.start(), all.end() + m.end()));
-        let end = title.as_ref().and_then(|t| t.get(0)).map(|m| all.end() + m.end()).unwrap_or(all.end());
-        let name_start = ctx.text[names.start()..].find(proposers[0].as_str()).map(|p| names.start() + p).unwrap_or(names.start());
+        let number = title
+            .as_ref()
+            .and_then(|t| t.get(1))
+            .and_then(|m| m.as_str().parse().ok());
+        let title_text = title
+            .as_ref()
+            .and_then(|t| t.get(2).or(t.get(3)))
+            .map(|m| (all.end() + m.start(), all.end() + m.end()));
+        let end = title
+            .as_ref()
+            .and_then(|t| t.get(0))
+            .map(|m| all.end() + m.end())
+            .unwrap_or(all.end());
+        let name_start = ctx.text[names.start()..]
+            .find(proposers[0].as_str())
+            .map(|p| names.start() + p)
+            .unwrap_or(names.start());
         items.push(Item {
             position: 0,
             number,
@@ -52,17 +78,30 @@ pub fn extract_items(ctx: &Ctx, ex: &mut Extraction) {
     }
     for c in NUMBERED.captures_iter(ctx.text) {
         let Some(all) = c.get(0) else { continue };
-        let num = c.get(1).or(c.get(3)).or(c.get(5)).and_then(|m| m.as_str().parse::<i64>().ok());
+        let num = c
+            .get(1)
+            .or(c.get(3))
+            .or(c.get(5))
+            .and_then(|m| m.as_str().parse::<i64>().ok());
         let Some(num) = num else { continue };
         // Document numbers (`〔2022〕4号`, `17号)文件`) are not items.
         let before = ctx.text[..all.start()].chars().next_back();
-        if before.is_some_and(|b| matches!(b, '〕' | ']' | '﹞' | '】' | ')')) || ctx.text[all.end()..].starts_with("文") {
+        if before.is_some_and(|b| matches!(b, '〕' | ']' | '﹞' | '】' | ')'))
+            || ctx.text[all.end()..].starts_with("文")
+        {
             continue;
         }
         let noun = c.get(2).or(c.get(4)).or(c.get(6)).map(|m| m.as_str());
-        let window = ctx.text.floor_char_boundary(all.start().saturating_sub(300));
-        let title_before = TITLE_BEFORE.captures(&ctx.text[window..all.start()]).and_then(|t| t.get(1)).map(|m| (window + m.start(), window + m.end()));
-        let near_item_word = noun.is_some() || title_before.is_some() || ctx.text[all.end()..].starts_with(['《', '“']);
+        let window = ctx
+            .text
+            .floor_char_boundary(all.start().saturating_sub(300));
+        let title_before = TITLE_BEFORE
+            .captures(&ctx.text[window..all.start()])
+            .and_then(|t| t.get(1))
+            .map(|m| (window + m.start(), window + m.end()));
+        let near_item_word = noun.is_some()
+            || title_before.is_some()
+            || ctx.text[all.end()..].starts_with(['《', '“']);
         if !near_item_word {
             continue;
         }
@@ -70,11 +109,21 @@ pub fn extract_items(ctx: &Ctx, ex: &mut Extraction) {
             existing.kind = existing.kind.clone().or(noun.map(kind_of));
             continue;
         }
-        let title_after = ctx.text[all.end()..].strip_prefix('《').and_then(|r| r.find('》').map(|e| (all.end() + '《'.len_utf8(), all.end() + '《'.len_utf8() + e)));
+        let title_after = ctx.text[all.end()..].strip_prefix('《').and_then(|r| {
+            r.find('》')
+                .map(|e| (all.end() + '《'.len_utf8(), all.end() + '《'.len_utf8() + e))
+        });
         let title = title_after.or(title_before);
-        let start = title.map(|(s, _)| s.min(all.start())).unwrap_or(all.start());
+        let start = title
+            .map(|(s, _)| s.min(all.start()))
+            .unwrap_or(all.start());
         let end = title.map(|(_, e)| e.max(all.end())).unwrap_or(all.end());
-        if let Some(existing) = items.iter_mut().find(|i| i.number.is_none() && title.is_some_and(|(s, e)| i.title.as_deref() == Some(ctx.original_of(s, e).as_str()))) {
+        if let Some(existing) = items.iter_mut().find(|i| {
+            i.number.is_none()
+                && title.is_some_and(|(s, e)| {
+                    i.title.as_deref() == Some(ctx.original_of(s, e).as_str())
+                })
+        }) {
             existing.number = Some(num);
             continue;
         }
@@ -94,8 +143,18 @@ pub fn extract_items(ctx: &Ctx, ex: &mut Extraction) {
         item.position = i as u32;
         let sentence = &item.evidence.sentence;
         item.key_item = ctx.contains_any(&fast2s::convert(sentence), &ctx.rules.key_words);
-        let title = item.title.as_deref().map(fast2s::convert).unwrap_or_default();
-        item.themes = ctx.all.themes.iter().filter(|t| t.keywords.iter().any(|k| title.contains(k.as_str()))).map(|t| t.id.clone()).collect();
+        let title = item
+            .title
+            .as_deref()
+            .map(fast2s::convert)
+            .unwrap_or_default();
+        item.themes = ctx
+            .all
+            .themes
+            .iter()
+            .filter(|t| t.keywords.iter().any(|k| title.contains(k.as_str())))
+            .map(|t| t.id.clone())
+            .collect();
     }
     ex.items = items;
 }
@@ -121,7 +180,8 @@ fn split_names(ctx: &Ctx, raw: &str) -> Vec<String> {
                 let chars: Vec<(usize, char)> = name.char_indices().collect();
                 let three = chars[n - 3];
                 let two = chars[n - 2];
-                name = if ctx.all.surnames.contains(&three.1) && !ctx.all.surnames.contains(&two.1) {
+                name = if ctx.all.surnames.contains(&three.1) && !ctx.all.surnames.contains(&two.1)
+                {
                     &name[three.0..]
                 } else if ctx.all.surnames.contains(&two.1) {
                     &name[two.0..]
@@ -132,8 +192,15 @@ fn split_names(ctx: &Ctx, raw: &str) -> Vec<String> {
             let n = name.chars().count();
             let ok = (2..=4).contains(&n)
                 && !name.chars().any(|c| ctx.rules.name_stop_chars.contains(c))
-                && !ctx.rules.name_stop_words.iter().any(|w| name.contains(w.as_str()))
-                && name.chars().next().is_some_and(|c| ctx.all.surnames.contains(&c));
+                && !ctx
+                    .rules
+                    .name_stop_words
+                    .iter()
+                    .any(|w| name.contains(w.as_str()))
+                && name
+                    .chars()
+                    .next()
+                    .is_some_and(|c| ctx.all.surnames.contains(&c));
             ok.then(|| name.to_string())
         })
         .collect()

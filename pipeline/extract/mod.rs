@@ -51,12 +51,18 @@ pub struct Qty {
 }
 
 static QTY_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)([ ]?)(万件|件次|件|份|%+|位|名|人|家|个|项)").expect("static regex")
+    Regex::new(
+        r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)([ ]?)(万件|件次|件|份|%+|位|名|人|家|个|项)",
+    )
+    .expect("static regex")
 });
 
 /// Hard clause boundaries: a label never extends across these.
 pub(crate) fn is_hard_boundary(c: char) -> bool {
-    matches!(c, '。' | ';' | ':' | '\n' | '!' | '?' | '！' | '？' | '；' | '：')
+    matches!(
+        c,
+        '。' | ';' | ':' | '\n' | '!' | '?' | '！' | '？' | '；' | '：'
+    )
 }
 
 /// Longest stretch (bytes) on either side of a value that counts as its sentence.
@@ -99,7 +105,18 @@ impl<'a> Ctx<'a> {
             }
         }
         orig_char_bytes.push(doc.original.len() as u32);
-        Ctx { doc, text, rules: &rules.extract, all: rules, qtys, rejected, sentences, dense, orig_char_bytes, orig_newlines }
+        Ctx {
+            doc,
+            text,
+            rules: &rules.extract,
+            all: rules,
+            qtys,
+            rejected,
+            sentences,
+            dense,
+            orig_char_bytes,
+            orig_newlines,
+        }
     }
 
     /// Byte range of the sentence containing byte `pos`, clipped to [`MAX_SENTENCE_BYTES`]
@@ -107,8 +124,14 @@ impl<'a> Ctx<'a> {
     pub fn sentence_of(&self, pos: usize) -> (usize, usize) {
         let i = self.sentences.partition_point(|(_, e)| *e <= pos);
         let (s, e) = self.sentences.get(i).copied().unwrap_or((pos, pos));
-        let s = s.max(self.text.floor_char_boundary(pos.saturating_sub(MAX_SENTENCE_BYTES)));
-        let e = e.min(self.text.ceil_char_boundary((pos + MAX_SENTENCE_BYTES).min(self.text.len())));
+        let s = s.max(
+            self.text
+                .floor_char_boundary(pos.saturating_sub(MAX_SENTENCE_BYTES)),
+        );
+        let e = e.min(
+            self.text
+                .ceil_char_boundary((pos + MAX_SENTENCE_BYTES).min(self.text.len())),
+        );
         (s, e.max(s))
     }
 
@@ -116,9 +139,16 @@ impl<'a> Ctx<'a> {
     /// [`Ctx::sentence_of`].
     pub fn paragraph_of(&self, pos: usize) -> (usize, usize) {
         let pos = pos.min(self.text.len());
-        let lo = self.text.floor_char_boundary(pos.saturating_sub(4 * MAX_SENTENCE_BYTES));
-        let hi = self.text.ceil_char_boundary((pos + 4 * MAX_SENTENCE_BYTES).min(self.text.len()));
-        let s = self.text[lo..pos].rfind('\n').map(|i| lo + i + 1).unwrap_or(lo);
+        let lo = self
+            .text
+            .floor_char_boundary(pos.saturating_sub(4 * MAX_SENTENCE_BYTES));
+        let hi = self
+            .text
+            .ceil_char_boundary((pos + 4 * MAX_SENTENCE_BYTES).min(self.text.len()));
+        let s = self.text[lo..pos]
+            .rfind('\n')
+            .map(|i| lo + i + 1)
+            .unwrap_or(lo);
         let e = self.text[pos..hi].find('\n').map(|i| pos + i).unwrap_or(hi);
         (s, e)
     }
@@ -135,8 +165,19 @@ impl<'a> Ctx<'a> {
     }
 
     fn original_chars(&self, o: Span) -> String {
-        let b = |i: u32| self.orig_char_bytes.get(i as usize).copied().unwrap_or(self.doc.original.len() as u32) as usize;
-        self.doc.original.get(b(o.start)..b(o.end)).unwrap_or("").chars().filter(|c| *c != '\n' && *c != '\r').collect()
+        let b = |i: u32| {
+            self.orig_char_bytes
+                .get(i as usize)
+                .copied()
+                .unwrap_or(self.doc.original.len() as u32) as usize
+        };
+        self.doc
+            .original
+            .get(b(o.start)..b(o.end))
+            .unwrap_or("")
+            .chars()
+            .filter(|c| *c != '\n' && *c != '\r')
+            .collect()
     }
 
     /// Provenance for the normalized byte range `[start, end)`.
@@ -146,7 +187,13 @@ impl<'a> Ctx<'a> {
         let (ss, se) = self.sentence_of(start);
         let sent_orig = self.doc.text.orig_span(self.char_span(ss, se.max(end)));
         let line = 1 + self.orig_newlines.partition_point(|n| *n < orig.start) as u32;
-        Evidence { span, orig, sentence: self.original_chars(sent_orig).trim().to_string(), line, rule: rule.to_string() }
+        Evidence {
+            span,
+            orig,
+            sentence: self.original_chars(sent_orig).trim().to_string(),
+            line,
+            rule: rule.to_string(),
+        }
     }
 
     /// Byte offset of a normalized character index.
@@ -165,7 +212,9 @@ fn scan_quantities(text: &str) -> (Vec<Qty>, Rejected) {
     let mut qtys = Vec::new();
     let mut rejected = Vec::new();
     for c in QTY_RE.captures_iter(text) {
-        let (Some(m), Some(num), Some(unit_m)) = (c.get(0), c.get(1), c.get(3)) else { continue };
+        let (Some(m), Some(num), Some(unit_m)) = (c.get(0), c.get(1), c.get(3)) else {
+            continue;
+        };
         let unit_s = unit_m.as_str();
         let unit = match unit_s {
             "件" | "万件" => QUnit::Item,
@@ -177,7 +226,10 @@ fn scan_quantities(text: &str) -> (Vec<Qty>, Rejected) {
         };
         // A digit glued to a letter or another number is an id or a date, not a quantity.
         let before = text[..m.start()].chars().next_back();
-        if unit == QUnit::Percent && before == Some('-') && !text[..m.start() - 1].ends_with(|c: char| c.is_ascii_digit()) {
+        if unit == QUnit::Percent
+            && before == Some('-')
+            && !text[..m.start() - 1].ends_with(|c: char| c.is_ascii_digit())
+        {
             rejected.push((m.start() - 1, m.end(), "negative percentage"));
             continue;
         }
@@ -185,7 +237,11 @@ fn scan_quantities(text: &str) -> (Vec<Qty>, Rejected) {
             continue;
         }
         let Some(mut value) = parse_arabic(num.as_str()) else {
-            rejected.push((m.start(), m.end(), "number too large to be a count or share"));
+            rejected.push((
+                m.start(),
+                m.end(),
+                "number too large to be a count or share",
+            ));
             continue;
         };
         if unit_s == "万件" {
@@ -196,7 +252,9 @@ fn scan_quantities(text: &str) -> (Vec<Qty>, Rejected) {
             continue;
         }
         let lower_bound = unit == QUnit::Percent
-            && (text[..m.start()].ends_with("超过") || text[..m.start()].ends_with("高于") || text[m.end()..].starts_with("以上"));
+            && (text[..m.start()].ends_with("超过")
+                || text[..m.start()].ends_with("高于")
+                || text[m.end()..].starts_with("以上"));
         qtys.push(Qty {
             start: m.start(),
             end: m.end(),
@@ -216,13 +274,23 @@ pub const MAX_QUANTITIES_PER_SENTENCE: usize = 120;
 
 fn dense_quantities(qtys: &[Qty], sentences: &[(usize, usize)]) -> Vec<bool> {
     let mut per_sentence = vec![0usize; sentences.len()];
-    let index: Vec<usize> = qtys.iter().map(|q| sentences.partition_point(|(_, e)| *e <= q.start).min(sentences.len().saturating_sub(1))).collect();
+    let index: Vec<usize> = qtys
+        .iter()
+        .map(|q| {
+            sentences
+                .partition_point(|(_, e)| *e <= q.start)
+                .min(sentences.len().saturating_sub(1))
+        })
+        .collect();
     for &i in &index {
         if let Some(n) = per_sentence.get_mut(i) {
             *n += 1;
         }
     }
-    index.iter().map(|&i| per_sentence.get(i).copied().unwrap_or(0) > MAX_QUANTITIES_PER_SENTENCE).collect()
+    index
+        .iter()
+        .map(|&i| per_sentence.get(i).copied().unwrap_or(0) > MAX_QUANTITIES_PER_SENTENCE)
+        .collect()
 }
 
 fn split_sentences(text: &str) -> Vec<(usize, usize)> {
@@ -290,8 +358,13 @@ fn report_rejected(ctx: &Ctx, ex: &mut Extraction) {
         let ev = ctx.evidence(s, e, "rejected");
         let printed: String = ctx.text[s..e].chars().take(40).collect();
         ex.findings.push(
-            crate::model::Finding::new(&ctx.doc.source_path, crate::model::Severity::Warn, "number_out_of_range", format!("{why}: {printed} at line {}", ev.line))
-                .at(Some(ev.line), None),
+            crate::model::Finding::new(
+                &ctx.doc.source_path,
+                crate::model::Severity::Warn,
+                "number_out_of_range",
+                format!("{why}: {printed} at line {}", ev.line),
+            )
+            .at(Some(ev.line), None),
         );
     }
 }
@@ -301,8 +374,10 @@ fn report_rejected(ctx: &Ctx, ex: &mut Extraction) {
 static CODE_DEFINITIONS: LazyLock<[Regex; 3]> = LazyLock::new(|| {
     [
         Regex::new(r#"["“”']?([A-Z甲乙丙丁])["“”']?类\(([^()]{2,60})\)"#).expect("static regex"),
-        Regex::new(r#"["“”']?([A-Z甲乙丙丁])["“”']?类(?:代表|是指|指|为|:|即)([^;。"“”\n]{2,60})"#).expect("static regex"),
-        Regex::new(r#"[“"]([^”"]{2,60})[”"](?:的)?["“”']?([A-Z甲乙丙丁])["“”']?类"#).expect("static regex"),
+        Regex::new(r#"["“”']?([A-Z甲乙丙丁])["“”']?类(?:代表|是指|指|为|:|即)([^;。"“”\n]{2,60})"#)
+            .expect("static regex"),
+        Regex::new(r#"[“"]([^”"]{2,60})[”"](?:的)?["“”']?([A-Z甲乙丙丁])["“”']?类"#)
+            .expect("static regex"),
     ]
 });
 
@@ -311,10 +386,19 @@ pub fn code_definitions(ctx: &Ctx) -> std::collections::HashMap<String, (usize, 
     let mut defs = std::collections::HashMap::new();
     for (k, re) in CODE_DEFINITIONS.iter().enumerate() {
         for c in re.captures_iter(ctx.text) {
-            let (code, def) = if k == 2 { (c.get(2), c.get(1)) } else { (c.get(1), c.get(2)) };
-            let (Some(code), Some(def)) = (code, def) else { continue };
-            if ctx.contains_any(def.as_str(), &ctx.rules.outcome_words) && !ctx.contains_any(def.as_str(), &ctx.rules.not_outcome_words) {
-                defs.entry(code.as_str().to_string()).or_insert((def.start(), def.end()));
+            let (code, def) = if k == 2 {
+                (c.get(2), c.get(1))
+            } else {
+                (c.get(1), c.get(2))
+            };
+            let (Some(code), Some(def)) = (code, def) else {
+                continue;
+            };
+            if ctx.contains_any(def.as_str(), &ctx.rules.outcome_words)
+                && !ctx.contains_any(def.as_str(), &ctx.rules.not_outcome_words)
+            {
+                defs.entry(code.as_str().to_string())
+                    .or_insert((def.start(), def.end()));
             }
         }
     }
@@ -327,7 +411,11 @@ pub(crate) fn strip_prefixes(s: &str, mut start: usize, end: usize, prefixes: &[
         let cur = &s[start..end];
         let trimmed = cur.trim_start_matches([' ', ',', '、', '"', '“', '”', '(', ')']);
         let mut moved = cur.len() - trimmed.len();
-        if let Some(p) = prefixes.iter().filter(|p| trimmed.starts_with(p.as_str())).max_by_key(|p| p.len()) {
+        if let Some(p) = prefixes
+            .iter()
+            .filter(|p| trimmed.starts_with(p.as_str()))
+            .max_by_key(|p| p.len())
+        {
             moved += p.len();
         }
         if moved == 0 || start + moved > end {
@@ -343,7 +431,11 @@ pub(crate) fn strip_suffixes(s: &str, start: usize, mut end: usize, suffixes: &[
         let cur = &s[start..end];
         let trimmed = cur.trim_end_matches([' ', ',', '、', '"', '“', '”']);
         let mut moved = cur.len() - trimmed.len();
-        if let Some(p) = suffixes.iter().filter(|p| trimmed.ends_with(p.as_str()) && trimmed.len() > p.len()).max_by_key(|p| p.len()) {
+        if let Some(p) = suffixes
+            .iter()
+            .filter(|p| trimmed.ends_with(p.as_str()) && trimmed.len() > p.len())
+            .max_by_key(|p| p.len())
+        {
             moved += p.len();
         }
         if moved == 0 || moved > end - start {
@@ -364,7 +456,9 @@ mod tests {
 
     #[test]
     fn quantities_are_found_with_units() {
-        let (q, _) = scan_quantities("共230件,占58.7%,满意率80.9%%,27.9 %,反馈表176份,1,284件,超过90%,ID11370100004188602D");
+        let (q, _) = scan_quantities(
+            "共230件,占58.7%,满意率80.9%%,27.9 %,反馈表176份,1,284件,超过90%,ID11370100004188602D",
+        );
         let got: Vec<(String, QUnit)> = q.iter().map(|q| (q.text.clone(), q.unit)).collect();
         assert_eq!(got[0], ("230".into(), QUnit::Item));
         assert_eq!(got[1], ("58.7".into(), QUnit::Percent));

@@ -21,8 +21,16 @@ const MAX_PREFIX_CHARS: usize = 8;
 
 pub fn extract_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
     for cap in RATE_RE.captures_iter(ctx.text) {
-        let (Some(all), Some(names), Some(num)) = (cap.get(0), cap.get(1), cap.get(3)) else { continue };
-        let Some(qi) = ctx.qtys.iter().position(|q| q.num_start == num.start() && q.unit == QUnit::Percent) else { continue };
+        let (Some(all), Some(names), Some(num)) = (cap.get(0), cap.get(1), cap.get(3)) else {
+            continue;
+        };
+        let Some(qi) = ctx
+            .qtys
+            .iter()
+            .position(|q| q.num_start == num.start() && q.unit == QUnit::Percent)
+        else {
+            continue;
+        };
         if ctx.dense[qi] {
             continue;
         }
@@ -31,11 +39,17 @@ pub fn extract_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
         let mut any = false;
         for (name_start, name_end) in split_names(ctx, names.start(), names.end()) {
             let name = &ctx.text[name_start..name_end];
-            let Some((suffix, canonical)) = rate_suffix(ctx, name) else { continue };
+            let Some((suffix, canonical)) = rate_suffix(ctx, name) else {
+                continue;
+            };
             let (s, e) = ctx.paragraph_of(all.start());
-            let before = ctx.text.floor_char_boundary(all.start().saturating_sub(300));
+            let before = ctx
+                .text
+                .floor_char_boundary(all.start().saturating_sub(300));
             let near = &ctx.text[s.min(before)..e];
-            if ctx.rules.generic_rates.iter().any(|g| g == suffix) && !ctx.contains_any(near, &ctx.rules.handling_context) {
+            if ctx.rules.generic_rates.iter().any(|g| g == suffix)
+                && !ctx.contains_any(near, &ctx.rules.handling_context)
+            {
                 continue;
             }
             let prefix_start = prefix_start(name, name.len() - suffix.len());
@@ -48,7 +62,11 @@ pub fn extract_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                 value_text: q.text.clone(),
                 unit: Unit::Percent,
                 qualifier: (!prefix.is_empty()).then(|| prefix.to_string()),
-                bound: if lower { "lower_bound".into() } else { "exact".into() },
+                bound: if lower {
+                    "lower_bound".into()
+                } else {
+                    "exact".into()
+                },
                 provenance: Provenance::Extracted,
                 evidence: ctx.evidence(printed_start, all.end(), "rate.name_value"),
             });
@@ -67,7 +85,12 @@ fn split_names(ctx: &Ctx, start: usize, end: usize) -> Vec<(usize, usize)> {
     let s = &ctx.text[start..end];
     // Separators inside a compound name the lexicon lists as one rate are not list separators.
     let mut protected = vec![false; s.len()];
-    for compound in ctx.rules.rates.keys().filter(|k| k.contains(['和', '及', '与', '、'])) {
+    for compound in ctx
+        .rules
+        .rates
+        .keys()
+        .filter(|k| k.contains(['和', '及', '与', '、']))
+    {
         for (p, m) in s.match_indices(compound.as_str()) {
             protected[p..p + m.len()].iter_mut().for_each(|x| *x = true);
         }
@@ -77,7 +100,8 @@ fn split_names(ctx: &Ctx, start: usize, end: usize) -> Vec<(usize, usize)> {
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     for w in chars.windows(2) {
         let ((_, a), (j, b)) = (w[0], w[1]);
-        if (a == '率' || a == '度') && matches!(b, '、' | '和' | '及' | '与') && !protected[j] {
+        if (a == '率' || a == '度') && matches!(b, '、' | '和' | '及' | '与') && !protected[j]
+        {
             out.push((start + piece_start, start + j));
             piece_start = j + b.len_utf8();
         }
@@ -100,7 +124,15 @@ fn rate_suffix<'r>(ctx: &'r Ctx, name: &str) -> Option<(&'r str, &'r str)> {
 fn prefix_start(name: &str, suffix_at: usize) -> usize {
     let before = &name[..suffix_at];
     let n = before.chars().count();
-    let mut start = if n > MAX_PREFIX_CHARS { before.char_indices().nth(n - MAX_PREFIX_CHARS).map(|(i, _)| i).unwrap_or(0) } else { 0 };
+    let mut start = if n > MAX_PREFIX_CHARS {
+        before
+            .char_indices()
+            .nth(n - MAX_PREFIX_CHARS)
+            .map(|(i, _)| i)
+            .unwrap_or(0)
+    } else {
+        0
+    };
     if let Some(p) = before[start..].rfind(['、', '和']) {
         start += p + '和'.len_utf8();
     }
@@ -113,17 +145,54 @@ fn derived_all_satisfied(ctx: &Ctx, ex: &mut Extraction) {
         for m in re.find_iter(ctx.text) {
             let (s, e) = ctx.sentence_of(m.start());
             let basic = m.as_str().contains("基本满意");
-            let canonical = if basic { "rate_satisfied_or_basic" } else { "rate_satisfied" };
+            let canonical = if basic {
+                "rate_satisfied_or_basic"
+            } else {
+                "rate_satisfied"
+            };
             // Skip when the same sentence already printed this rate.
-            if ex.facts.iter().any(|f| f.fact == canonical && ctx.sentence_of(ctx.text_byte(f.evidence.span.start)).0 == s) {
+            if ex.facts.iter().any(|f| {
+                f.fact == canonical && ctx.sentence_of(ctx.text_byte(f.evidence.span.start)).0 == s
+            }) {
                 continue;
             }
             // The denominator: the nearest count before the phrase in the same sentence.
-            let denom = ctx.qtys.iter().filter(|q| q.start >= s && q.end <= m.start() && matches!(q.unit, QUnit::Form | QUnit::Item)).last();
+            let denom = ctx
+                .qtys
+                .iter()
+                .filter(|q| {
+                    q.start >= s
+                        && q.end <= m.start()
+                        && matches!(q.unit, QUnit::Form | QUnit::Item)
+                })
+                .last();
             let qualifier = match denom {
-                Some(q) if q.unit == QUnit::Form => format!("derived: all {} returned feedback forms {}", q.text, if basic { "satisfied or basically satisfied" } else { "satisfied" }),
-                Some(q) => format!("derived: all {} items with feedback {}", q.text, if basic { "satisfied or basically satisfied" } else { "satisfied" }),
-                None => format!("derived: all feedback {}", if basic { "satisfied or basically satisfied" } else { "satisfied" }),
+                Some(q) if q.unit == QUnit::Form => format!(
+                    "derived: all {} returned feedback forms {}",
+                    q.text,
+                    if basic {
+                        "satisfied or basically satisfied"
+                    } else {
+                        "satisfied"
+                    }
+                ),
+                Some(q) => format!(
+                    "derived: all {} items with feedback {}",
+                    q.text,
+                    if basic {
+                        "satisfied or basically satisfied"
+                    } else {
+                        "satisfied"
+                    }
+                ),
+                None => format!(
+                    "derived: all feedback {}",
+                    if basic {
+                        "satisfied or basically satisfied"
+                    } else {
+                        "satisfied"
+                    }
+                ),
             };
             let start = denom.map(|q| q.start).unwrap_or(m.start());
             ex.facts.push(Fact {

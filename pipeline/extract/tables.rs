@@ -9,7 +9,9 @@ use super::Ctx;
 use crate::model::{Category, Extraction, Fact, Provenance, Topic, Unit};
 use crate::numbers::{parse_arabic, parse_count};
 
-static SINGLE_CODE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"^["“”']?([A-Z甲乙丙丁])["“”']?(?:类)?$"#).expect("static regex"));
+static SINGLE_CODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^["“”']?([A-Z甲乙丙丁])["“”']?(?:类)?$"#).expect("static regex")
+});
 
 const TOTAL_ROWS: &[&str] = &["合计", "总计", "小计", "总数", "共计"];
 
@@ -52,7 +54,13 @@ pub fn extract_tables(ctx: &Ctx, ex: &mut Extraction) {
             let t = text[*a..*b].trim_end_matches('%');
             parse_arabic(t).map(|v| (v, t.to_string()))
         });
-        let row = Row { start: line_start, end: line_start + body.len(), label: (ls, le), count, pct };
+        let row = Row {
+            start: line_start,
+            end: line_start + body.len(),
+            label: (ls, le),
+            count,
+            pct,
+        };
         if TOTAL_ROWS.iter().any(|t| label.starts_with(t)) {
             ex.facts.push(Fact {
                 fact: "table_total".into(),
@@ -102,18 +110,37 @@ fn flush(ctx: &Ctx, ex: &mut Extraction, rows: &mut Vec<Row>, header_is_topic: b
     let last_end = rows.last().map(|r| r.end).unwrap_or(0);
     let _ = last_end;
     let defs = super::code_definitions(ctx);
-    let coded = rows.iter().all(|r| SINGLE_CODE.is_match(&text[r.label.0..r.label.1]));
-    let worded = rows.iter().any(|r| ctx.contains_any(&text[r.label.0..r.label.1], &ctx.rules.outcome_words));
+    let coded = rows
+        .iter()
+        .all(|r| SINGLE_CODE.is_match(&text[r.label.0..r.label.1]));
+    let worded = rows
+        .iter()
+        .any(|r| ctx.contains_any(&text[r.label.0..r.label.1], &ctx.rules.outcome_words));
     for r in rows.drain(..) {
         let label = &text[r.label.0..r.label.1];
         if coded || (worded && !header_is_topic) {
-            let code = SINGLE_CODE.captures(label).and_then(|c| c.get(1)).map(|m| m.as_str().to_string());
+            let code = SINGLE_CODE
+                .captures(label)
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str().to_string());
             let def = code.as_ref().and_then(|c| defs.get(c));
             let (label_zh, label_norm, ev_start) = match def {
                 Some(&(s, e)) => (ctx.original_of(s, e), text[s..e].to_string(), r.start),
-                None => (ctx.original_of(r.label.0, r.label.1), label.to_string(), r.start),
+                None => (
+                    ctx.original_of(r.label.0, r.label.1),
+                    label.to_string(),
+                    r.start,
+                ),
             };
-            let mut evidence = ctx.evidence(ev_start, r.end, if def.is_some() { "table.coded_row+footnote" } else { "table.row" });
+            let mut evidence = ctx.evidence(
+                ev_start,
+                r.end,
+                if def.is_some() {
+                    "table.coded_row+footnote"
+                } else {
+                    "table.row"
+                },
+            );
             if let Some(&(s, e)) = def {
                 evidence.sentence = format!("{} | {}", evidence.sentence, ctx.original_of(s, e));
             }

@@ -43,13 +43,23 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         let mut warnings = Vec::new();
         if had_errors {
-            warnings.push(format!("{} text with invalid sequences; they were replaced by U+FFFD", enc.name()));
+            warnings.push(format!(
+                "{} text with invalid sequences; they were replaced by U+FFFD",
+                enc.name()
+            ));
         }
         return finish(text.into_owned(), enc.name(), warnings);
     }
     if let Some(enc) = sniff_utf16(bytes) {
         let (text, _) = enc.decode_without_bom_handling(bytes);
-        return finish(text.into_owned(), enc.name(), vec![format!("{} without a byte-order mark (detected)", enc.name())]);
+        return finish(
+            text.into_owned(),
+            enc.name(),
+            vec![format!(
+                "{} without a byte-order mark (detected)",
+                enc.name()
+            )],
+        );
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => finish(s.to_string(), "UTF-8", vec![]),
@@ -57,7 +67,11 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             // A character cut off at the very end (truncated download) is recoverable.
             if e.error_len().is_none() && bytes.len() - e.valid_up_to() < 4 && e.valid_up_to() > 0 {
                 let text = String::from_utf8_lossy(bytes).into_owned();
-                return finish(text, "UTF-8", vec!["truncated UTF-8: the last character was cut off and replaced".into()]);
+                return finish(
+                    text,
+                    "UTF-8",
+                    vec!["truncated UTF-8: the last character was cut off and replaced".into()],
+                );
             }
             if let Some(text) = GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
                 return finish(text.into_owned(), "GB18030", vec![]);
@@ -67,7 +81,13 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             let bad = String::from_utf8_lossy(bytes).matches('\u{FFFD}').count();
             if bad * 200 < bytes.len() {
                 let text = String::from_utf8_lossy(bytes).into_owned();
-                return finish(text, "UTF-8", vec![format!("{bad} invalid UTF-8 sequence(s) replaced by U+FFFD (first at byte {valid})")]);
+                return finish(
+                    text,
+                    "UTF-8",
+                    vec![format!(
+                        "{bad} invalid UTF-8 sequence(s) replaced by U+FFFD (first at byte {valid})"
+                    )],
+                );
             }
             Err(DecodeError::Undecodable { offset: valid })
         }
@@ -82,7 +102,12 @@ fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
     let sample = &bytes[..bytes.len().min(4096)];
     let pairs = sample.len() / 2;
     let even_nul = sample.iter().step_by(2).filter(|b| **b == 0).count();
-    let odd_nul = sample.iter().skip(1).step_by(2).filter(|b| **b == 0).count();
+    let odd_nul = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|b| **b == 0)
+        .count();
     // UTF-16 puts a zero byte beside every ASCII character (digits, punctuation), always on the
     // same side; CJK-heavy text has few of them, so any consistent run of them counts, and a
     // clean decode confirms it.
@@ -98,11 +123,19 @@ fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
     (!had_errors).then_some(candidate)
 }
 
-fn finish(text: String, encoding: &'static str, warnings: Vec<String>) -> Result<Decoded, DecodeError> {
+fn finish(
+    text: String,
+    encoding: &'static str,
+    warnings: Vec<String>,
+) -> Result<Decoded, DecodeError> {
     if looks_binary(&text) {
         return Err(DecodeError::Binary("control characters"));
     }
-    Ok(Decoded { text, encoding, warnings })
+    Ok(Decoded {
+        text,
+        encoding,
+        warnings,
+    })
 }
 
 fn looks_binary(text: &str) -> bool {
@@ -147,7 +180,10 @@ mod tests {
             le.extend_from_slice(&u.to_le_bytes());
         }
         assert_eq!(decode(&le).unwrap().text, s);
-        let plain: Vec<u8> = "abc 2022 report 办理".encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let plain: Vec<u8> = "abc 2022 report 办理"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
         let d = decode(&plain).unwrap();
         assert_eq!(d.text, "abc 2022 report 办理");
         assert!(!d.warnings.is_empty());
@@ -156,8 +192,14 @@ mod tests {
     #[test]
     fn binary_and_empty_are_errors() {
         assert_eq!(decode(b""), Err(DecodeError::Empty));
-        assert!(matches!(decode(b"\x89PNG\r\n\x1a\n\0\0\0"), Err(DecodeError::Binary(_))));
-        assert!(matches!(decode(&[0u8, 1, 2, 3, 0, 0, 7, 8, 0, 0, 3, 3, 0, 0, 0, 1]), Err(_)));
+        assert!(matches!(
+            decode(b"\x89PNG\r\n\x1a\n\0\0\0"),
+            Err(DecodeError::Binary(_))
+        ));
+        assert!(matches!(
+            decode(&[0u8, 1, 2, 3, 0, 0, 7, 8, 0, 0, 3, 3, 0, 0, 0, 1]),
+            Err(_)
+        ));
     }
 
     #[test]

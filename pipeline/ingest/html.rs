@@ -4,12 +4,46 @@
 //! scanner cannot recurse or allocate per node. Markup that does not parse is kept as text.
 
 /// Elements whose content is never report text.
-const SKIP_CONTENT: &[&str] = &["script", "style", "noscript", "template", "svg", "iframe", "object"];
+const SKIP_CONTENT: &[&str] = &[
+    "script", "style", "noscript", "template", "svg", "iframe", "object",
+];
 /// Elements that end a paragraph (a line break in the output).
 const BLOCK: &[&str] = &[
-    "p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "section",
-    "article", "header", "footer", "title", "blockquote", "pre", "hr", "dd", "dt", "dl", "form", "body",
-    "center", "nav", "aside", "main", "figure", "caption", "thead", "tbody",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "title",
+    "blockquote",
+    "pre",
+    "hr",
+    "dd",
+    "dt",
+    "dl",
+    "form",
+    "body",
+    "center",
+    "nav",
+    "aside",
+    "main",
+    "figure",
+    "caption",
+    "thead",
+    "tbody",
 ];
 /// Cells: each opens with `|`, so a table row reads `|A|31|48.44` like a plain-text table.
 const CELL: &[&str] = &["td", "th"];
@@ -79,13 +113,25 @@ fn parse_markup(chars: &[char], start: usize) -> Option<Parsed> {
     if first == '!' || first == '?' {
         // Comment, doctype or processing instruction.
         if rest.starts_with(&['!', '-', '-']) {
-            let end = find_seq(chars, start + 4, &['-', '-', '>']).map(|p| p + 3).unwrap_or(chars.len());
-            return Some(Parsed { kind: Markup::Other, end });
+            let end = find_seq(chars, start + 4, &['-', '-', '>'])
+                .map(|p| p + 3)
+                .unwrap_or(chars.len());
+            return Some(Parsed {
+                kind: Markup::Other,
+                end,
+            });
         }
         let end = find_char(chars, start + 1, '>')? + 1;
-        return Some(Parsed { kind: Markup::Other, end });
+        return Some(Parsed {
+            kind: Markup::Other,
+            end,
+        });
     }
-    let (closing, name_start) = if first == '/' { (true, start + 2) } else { (false, start + 1) };
+    let (closing, name_start) = if first == '/' {
+        (true, start + 2)
+    } else {
+        (false, start + 1)
+    };
     let name: String = chars
         .get(name_start..)?
         .iter()
@@ -96,7 +142,11 @@ fn parse_markup(chars: &[char], start: usize) -> Option<Parsed> {
         return None;
     }
     let end = find_tag_end(chars, name_start + name.len())?;
-    let kind = if closing { Markup::Close(name) } else { Markup::Open(name) };
+    let kind = if closing {
+        Markup::Close(name)
+    } else {
+        Markup::Open(name)
+    };
     Some(Parsed { kind, end })
 }
 
@@ -120,8 +170,15 @@ fn skip_until_close(chars: &[char], from: usize, name: &str) -> usize {
     let pat: Vec<char> = format!("</{name}").chars().collect();
     let mut k = from;
     while k + pat.len() <= chars.len() {
-        if chars[k] == '<' && chars[k..k + pat.len()].iter().zip(&pat).all(|(a, b)| a.to_ascii_lowercase() == *b) {
-            return find_char(chars, k, '>').map(|p| p + 1).unwrap_or(chars.len());
+        if chars[k] == '<'
+            && chars[k..k + pat.len()]
+                .iter()
+                .zip(&pat)
+                .all(|(a, b)| a.to_ascii_lowercase() == *b)
+        {
+            return find_char(chars, k, '>')
+                .map(|p| p + 1)
+                .unwrap_or(chars.len());
         }
         k += 1;
     }
@@ -129,12 +186,18 @@ fn skip_until_close(chars: &[char], from: usize, name: &str) -> usize {
 }
 
 fn find_char(chars: &[char], from: usize, c: char) -> Option<usize> {
-    chars.get(from..)?.iter().position(|x| *x == c).map(|p| p + from)
+    chars
+        .get(from..)?
+        .iter()
+        .position(|x| *x == c)
+        .map(|p| p + from)
 }
 
 fn find_seq(chars: &[char], from: usize, seq: &[char]) -> Option<usize> {
     let hay = chars.get(from..)?;
-    hay.windows(seq.len()).position(|w| w == seq).map(|p| p + from)
+    hay.windows(seq.len())
+        .position(|w| w == seq)
+        .map(|p| p + from)
 }
 
 fn entity(s: &[char]) -> Option<(char, usize)> {

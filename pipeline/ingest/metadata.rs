@@ -185,7 +185,10 @@ pub fn infer(doc: &Document, rules: &Rules) -> DocMeta {
     let year_handled = infer_year_handled(&ctx, report_date);
     let place = infer_jurisdiction(&ctx, &mentions, issuer.as_ref(), session.as_ref());
 
-    let mut meta = DocMeta { metadata_source: MetadataSource::Inferred, ..Default::default() };
+    let mut meta = DocMeta {
+        metadata_source: MetadataSource::Inferred,
+        ..Default::default()
+    };
     if let Some(p) = place {
         meta.jurisdiction_zh = Some(p.name_zh);
         meta.jurisdiction_en = Some(p.name_en);
@@ -224,10 +227,13 @@ struct PlaceMatcher {
     short_divs: Vec<Vec<usize>>,
 }
 
-static CN_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(\d{4})年(\d{1,2})月(\d{1,2})日").ok());
-static ISO_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})").ok());
+static CN_DATE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(\d{4})年(\d{1,2})月(\d{1,2})日").ok());
+static ISO_DATE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})").ok());
 static YEAR: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(\d{4})年").ok());
-static MONTH_AFTER_YEAR: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"^(\d{1,2})月").ok());
+static MONTH_AFTER_YEAR: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,2})月").ok());
 
 /// Compiled matchers by rules fingerprint (a handful at most).
 type CompiledCache = Mutex<Vec<(String, Arc<Compiled>)>>;
@@ -253,7 +259,10 @@ fn build_compiled(rules: &Rules) -> Compiled {
     let m = &rules.metadata;
     Compiled {
         places: build_place_matcher(&rules.gazetteer, &m.place),
-        bodies: AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&m.place.body_words).ok(),
+        bodies: AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&m.place.body_words)
+            .ok(),
         sessions: session_regexes(&m.session),
         count: Regex::new(&format!(r"(\d+){}", regex::escape(&m.channel.count_unit))).ok(),
     }
@@ -276,9 +285,23 @@ fn build_place_matcher(g: &Gazetteer, r: &PlaceRules) -> Option<PlaceMatcher> {
     }
     let (full_names, full_divs): (Vec<String>, Vec<Vec<usize>>) = full.into_iter().unzip();
     let (short_names, short_divs): (Vec<String>, Vec<Vec<usize>>) = short.into_iter().unzip();
-    let needs_parent = full_names.iter().map(|n| r.ignore_names.contains(n)).collect();
-    let build = |names: &[String]| AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(names).ok();
-    Some(PlaceMatcher { full: build(&full_names)?, full_divs, needs_parent, short: build(&short_names)?, short_divs })
+    let needs_parent = full_names
+        .iter()
+        .map(|n| r.ignore_names.contains(n))
+        .collect();
+    let build = |names: &[String]| {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(names)
+            .ok()
+    };
+    Some(PlaceMatcher {
+        full: build(&full_names)?,
+        full_divs,
+        needs_parent,
+        short: build(&short_names)?,
+        short_divs,
+    })
 }
 
 /// 楚雄彝族自治州 → 楚雄州; 长阳土家族自治县 → 长阳县.
@@ -295,7 +318,10 @@ fn short_aliases(d: &Division, r: &PlaceRules) -> Vec<String> {
 fn alternation(words: &[String]) -> String {
     let mut ws: Vec<&String> = words.iter().filter(|w| !w.is_empty()).collect();
     ws.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-    ws.iter().map(|w| regex::escape(w)).collect::<Vec<_>>().join("|")
+    ws.iter()
+        .map(|w| regex::escape(w))
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 /// 市七届人大六次会议 / 十二届全国人大四次会议 (term first), 县人大十六届一次会议 (body first),
@@ -304,20 +330,38 @@ fn alternation(words: &[String]) -> String {
 fn session_regexes(s: &SessionRules) -> Vec<Regex> {
     let level = alternation(&s.levels);
     let body = alternation(&s.bodies);
-    let class: String = s.ordinal_chars.chars().map(|c| regex::escape(&c.to_string())).collect();
+    let class: String = s
+        .ordinal_chars
+        .chars()
+        .map(|c| regex::escape(&c.to_string()))
+        .collect();
     let ord = format!("(?:{}?[{}]+)", regex::escape(&s.ordinal_prefix), class);
     let term = regex::escape(&s.term_word);
     let sit = regex::escape(&s.sitting_word);
     let nat = regex::escape(&s.national);
-    let body_first = format!("(?P<lvl>{level})?(?P<body>{body})(?P<term>{ord}){term}(?P<num>{ord}){sit}");
-    let term_first = format!("(?P<lvl>{level})?(?P<term>{ord}){term}(?P<nat>{nat})?(?P<body>{body})(?P<num>{ord}){sit}");
+    let body_first =
+        format!("(?P<lvl>{level})?(?P<body>{body})(?P<term>{ord}){term}(?P<num>{ord}){sit}");
+    let term_first = format!(
+        "(?P<lvl>{level})?(?P<term>{ord}){term}(?P<nat>{nat})?(?P<body>{body})(?P<num>{ord}){sit}"
+    );
     let bodiless = format!("(?P<term>{ord}){term}(?P<num>{ord}){sit}");
     let cppcc = regex::escape(&s.cppcc_body);
     let committee = regex::escape(&s.committee_word);
     let place = format!("[^\\s\\p{{P}}\\d]{{1,{}}}?", s.max_place_chars);
-    let place_first = format!("(?P<body>{cppcc}){place}(?P<term>{ord}){term}{committee}(?P<num>{ord}){sit}");
-    let term_then_place = format!("(?P<body>{cppcc})(?P<term>{ord}){term}{place}{committee}(?P<num>{ord}){sit}");
-    [body_first, term_first, place_first, term_then_place, bodiless].iter().filter_map(|p| Regex::new(p).ok()).collect()
+    let place_first =
+        format!("(?P<body>{cppcc}){place}(?P<term>{ord}){term}{committee}(?P<num>{ord}){sit}");
+    let term_then_place =
+        format!("(?P<body>{cppcc})(?P<term>{ord}){term}{place}{committee}(?P<num>{ord}){sit}");
+    [
+        body_first,
+        term_first,
+        place_first,
+        term_then_place,
+        bodiless,
+    ]
+    .iter()
+    .filter_map(|p| Regex::new(p).ok())
+    .collect()
 }
 
 // ---------------------------------------------------------------- context and text helpers
@@ -339,8 +383,21 @@ impl<'a> Ctx<'a> {
         let text = doc.text.text.as_str();
         let r = &rules.metadata;
         let head_end = head_end(text, r.place.head_lines, r.place.head_chars);
-        let first_count = c.count.as_ref().and_then(|re| re.find(text)).map(|m| m.start()).unwrap_or(text.len());
-        Ctx { doc, text, r, g: &rules.gazetteer, c, head_end, first_count }
+        let first_count = c
+            .count
+            .as_ref()
+            .and_then(|re| re.find(text))
+            .map(|m| m.start())
+            .unwrap_or(text.len());
+        Ctx {
+            doc,
+            text,
+            r,
+            g: &rules.gazetteer,
+            c,
+            head_end,
+            first_count,
+        }
     }
 
     /// The original text of a normalized byte span (as printed), or the normalized text when the
@@ -351,14 +408,28 @@ impl<'a> Ctx<'a> {
         let span = Span::new(t.char_at_byte(start), t.char_at_byte(end));
         let orig = self.doc.original_slice(t.orig_span(span));
         let orig = orig.trim();
-        let clean = !orig.is_empty() && !orig.contains(['<', '>']) && orig.chars().count() <= norm.chars().count() * 2 + 4;
-        if clean { orig.to_string() } else { norm.to_string() }
+        let clean = !orig.is_empty()
+            && !orig.contains(['<', '>'])
+            && orig.chars().count() <= norm.chars().count() * 2 + 4;
+        if clean {
+            orig.to_string()
+        } else {
+            norm.to_string()
+        }
     }
 }
 
 fn head_end(text: &str, lines: usize, chars: usize) -> usize {
-    let by_chars = text.char_indices().nth(chars).map(|(i, _)| i).unwrap_or(text.len());
-    let by_lines = text.match_indices('\n').nth(lines.saturating_sub(1)).map(|(i, _)| i).unwrap_or(text.len());
+    let by_chars = text
+        .char_indices()
+        .nth(chars)
+        .map(|(i, _)| i)
+        .unwrap_or(text.len());
+    let by_lines = text
+        .match_indices('\n')
+        .nth(lines.saturating_sub(1))
+        .map(|(i, _)| i)
+        .unwrap_or(text.len());
     by_chars.min(by_lines)
 }
 
@@ -369,27 +440,48 @@ fn is_han(c: char) -> bool {
 /// Up to `n` characters before byte offset `pos`.
 fn before(text: &str, pos: usize, n: usize) -> &str {
     let head = text.get(..pos).unwrap_or("");
-    let start = head.char_indices().rev().nth(n.saturating_sub(1)).map(|(i, _)| i).unwrap_or(0);
-    if n == 0 { "" } else { head.get(start..).unwrap_or("") }
+    let start = head
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map(|(i, _)| i)
+        .unwrap_or(0);
+    if n == 0 {
+        ""
+    } else {
+        head.get(start..).unwrap_or("")
+    }
 }
 
 /// Up to `n` characters from byte offset `pos`.
 fn after(text: &str, pos: usize, n: usize) -> &str {
     let tail = text.get(pos..).unwrap_or("");
-    let end = tail.char_indices().nth(n).map(|(i, _)| i).unwrap_or(tail.len());
+    let end = tail
+        .char_indices()
+        .nth(n)
+        .map(|(i, _)| i)
+        .unwrap_or(tail.len());
     tail.get(..end).unwrap_or("")
 }
 
 fn starts_with_any<'w>(s: &str, words: &'w [String]) -> Option<&'w String> {
-    words.iter().filter(|w| !w.is_empty() && s.starts_with(w.as_str())).max_by_key(|w| w.len())
+    words
+        .iter()
+        .filter(|w| !w.is_empty() && s.starts_with(w.as_str()))
+        .max_by_key(|w| w.len())
 }
 
 fn ends_with_any<'w>(s: &str, words: &'w [String]) -> Option<&'w String> {
-    words.iter().filter(|w| !w.is_empty() && s.ends_with(w.as_str())).max_by_key(|w| w.len())
+    words
+        .iter()
+        .filter(|w| !w.is_empty() && s.ends_with(w.as_str()))
+        .max_by_key(|w| w.len())
 }
 
 fn contains_any(s: &str, words: &[String]) -> bool {
-    words.iter().any(|w| !w.is_empty() && s.contains(w.as_str()))
+    words
+        .iter()
+        .any(|w| !w.is_empty() && s.contains(w.as_str()))
 }
 
 /// Byte range of the line containing `pos`, looking at most `LINE_WINDOW` characters each way.
@@ -397,7 +489,10 @@ fn line_at(text: &str, pos: usize) -> (usize, usize) {
     const LINE_WINDOW: usize = 2000;
     let back = before(text, pos, LINE_WINDOW);
     let fwd = after(text, pos, LINE_WINDOW);
-    let start = back.rfind('\n').map(|i| pos - back.len() + i + 1).unwrap_or(pos - back.len());
+    let start = back
+        .rfind('\n')
+        .map(|i| pos - back.len() + i + 1)
+        .unwrap_or(pos - back.len());
     let end = fwd.find('\n').map(|i| pos + i).unwrap_or(pos + fwd.len());
     (start, end)
 }
@@ -437,21 +532,39 @@ struct Mention {
 }
 
 fn place_mentions(ctx: &Ctx) -> Vec<Mention> {
-    let Some(pm) = &ctx.c.places else { return Vec::new() };
+    let Some(pm) = &ctx.c.places else {
+        return Vec::new();
+    };
     let mut out: Vec<Mention> = Vec::new();
     for m in pm.full.find_iter(ctx.text) {
         let name = ctx.text.get(m.start()..m.end()).unwrap_or("");
-        let divs = pm.full_divs.get(m.pattern().as_usize()).cloned().unwrap_or_default();
+        let divs = pm
+            .full_divs
+            .get(m.pattern().as_usize())
+            .cloned()
+            .unwrap_or_default();
         let adjacent = out.last().is_some_and(|p| p.end == m.start());
         let clean = adjacent || starts_word(ctx, m.start());
         if !plausible_place(ctx, name, m.end(), clean) {
             continue;
         }
-        let mut mention = Mention { start: m.start(), end: m.end(), name: name.to_string(), divs, parent: None, qualifier: false, clean };
+        let mut mention = Mention {
+            start: m.start(),
+            end: m.end(),
+            name: name.to_string(),
+            divs,
+            parent: None,
+            qualifier: false,
+            clean,
+        };
         if adjacent && let Some(prev) = out.last_mut() {
             link_to_parent(ctx.g, prev, &mut mention);
         }
-        let needs_parent = pm.needs_parent.get(m.pattern().as_usize()).copied().unwrap_or(false);
+        let needs_parent = pm
+            .needs_parent
+            .get(m.pattern().as_usize())
+            .copied()
+            .unwrap_or(false);
         if needs_parent && mention.parent.is_none() {
             continue;
         }
@@ -467,7 +580,9 @@ fn starts_word(ctx: &Ctx, start: usize) -> bool {
     match before(ctx.text, start, 1).chars().next() {
         None => true,
         Some(c) if !is_han(c) || p.boundary_before.contains(c) => true,
-        Some(_) => ctx.doc.text.char_at_byte(start) < p.head_chars && opens_original_line(ctx, start),
+        Some(_) => {
+            ctx.doc.text.char_at_byte(start) < p.head_chars && opens_original_line(ctx, start)
+        }
     }
 }
 
@@ -479,19 +594,28 @@ fn plausible_place(ctx: &Ctx, name: &str, end: usize, clean: bool) -> bool {
     }
     let last = name.chars().last().unwrap_or(' ');
     let tail = format!("{last}{}", after(ctx.text, end, 4));
-    starts_with_any(&tail, &p.place_words).is_some() || starts_with_any(&tail, &p.not_place_words).is_none()
+    starts_with_any(&tail, &p.place_words).is_some()
+        || starts_with_any(&tail, &p.not_place_words).is_none()
 }
 
 /// `parent` is written right before `child`: keep the child's divisions under that parent.
 fn link_to_parent(g: &Gazetteer, parent: &mut Mention, child: &mut Mention) {
-    let parent_names: HashSet<&str> = parent.divs.iter().filter_map(|i| g.divisions.get(*i)).map(|d| d.name.as_str()).collect();
+    let parent_names: HashSet<&str> = parent
+        .divs
+        .iter()
+        .filter_map(|i| g.divisions.get(*i))
+        .map(|d| d.name.as_str())
+        .collect();
     let under: Vec<usize> = child
         .divs
         .iter()
         .copied()
         .filter(|i| {
             g.divisions.get(*i).is_some_and(|d| {
-                parent_names.contains(d.province.as_str()) || d.prefecture.as_deref().is_some_and(|p| parent_names.contains(p))
+                parent_names.contains(d.province.as_str())
+                    || d.prefecture
+                        .as_deref()
+                        .is_some_and(|p| parent_names.contains(p))
             })
         })
         .collect();
@@ -509,7 +633,10 @@ fn institution_follows(ctx: &Ctx, end: usize) -> bool {
         return true;
     }
     let s = &ctx.r.session;
-    let digits: String = next.chars().take_while(|c| s.ordinal_chars.contains(*c)).collect();
+    let digits: String = next
+        .chars()
+        .take_while(|c| s.ordinal_chars.contains(*c))
+        .collect();
     !digits.is_empty() && next[digits.len()..].starts_with(s.term_word.as_str())
 }
 
@@ -522,25 +649,35 @@ fn document_level(ctx: &Ctx) -> Option<String> {
     let mut counts: Vec<(String, usize, usize)> = Vec::new();
     for m in ac.find_iter(ctx.text) {
         let head = before(ctx.text, m.start(), 4);
-        let Some(level) = ends_with_any(head, &ctx.r.place.level_words) else { continue };
+        let Some(level) = ends_with_any(head, &ctx.r.place.level_words) else {
+            continue;
+        };
         let level = canonical_level(level, &ctx.r.place);
         match counts.iter_mut().find(|(l, _, _)| *l == level) {
             Some(entry) => entry.1 += 1,
             None => counts.push((level.to_string(), 1, m.start())),
         }
     }
-    counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2))).map(|(l, _, _)| l)
+    counts
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
+        .map(|(l, _, _)| l)
 }
 
 /// The level word a division's name ends with (市 for 楚雄市 and 重庆市, 州 for 楚雄州 and
 /// 楚雄彝族自治州).
 fn name_level<'w>(name: &str, r: &'w PlaceRules) -> Option<&'w str> {
-    ends_with_any(name, &r.level_words).filter(|w| **w != r.national_level).map(|w| canonical_level(w, r))
+    ends_with_any(name, &r.level_words)
+        .filter(|w| **w != r.national_level)
+        .map(|w| canonical_level(w, r))
 }
 
 /// 自治州 is written 州 before a body (州人大), so both count as 州.
 fn canonical_level<'w>(level: &'w str, r: &'w PlaceRules) -> &'w str {
-    r.level_aliases.get(level).map(String::as_str).unwrap_or(level)
+    r.level_aliases
+        .get(level)
+        .map(String::as_str)
+        .unwrap_or(level)
 }
 
 // ---------------------------------------------------------------- jurisdiction
@@ -564,13 +701,19 @@ struct Candidate {
     in_head: bool,
 }
 
-fn infer_jurisdiction(ctx: &Ctx, mentions: &[Mention], issuer: Option<&Issuer>, session: Option<&Session>) -> Option<Place> {
+fn infer_jurisdiction(
+    ctx: &Ctx,
+    mentions: &[Mention],
+    issuer: Option<&Issuer>,
+    session: Option<&Session>,
+) -> Option<Place> {
     let level = document_level(ctx);
     let candidates = score_candidates(ctx, mentions, level.as_deref(), issuer);
     if let Some(best) = best_candidate(mentions, candidates) {
         return place_from_candidate(ctx, mentions, &best);
     }
-    let national = session.is_some_and(|s| s.national) || level.as_deref() == Some(ctx.r.place.national_level.as_str());
+    let national = session.is_some_and(|s| s.national)
+        || level.as_deref() == Some(ctx.r.place.national_level.as_str());
     if national {
         return Some(national_place(ctx));
     }
@@ -581,7 +724,11 @@ fn infer_jurisdiction(ctx: &Ctx, mentions: &[Mention], issuer: Option<&Issuer>, 
 /// being named as the reporting body: then the text does not say which it is about.
 fn best_candidate(mentions: &[Mention], candidates: Vec<Candidate>) -> Option<Candidate> {
     let mut strong: Vec<Candidate> = candidates.into_iter().filter(|c| c.strong).collect();
-    strong.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| first_start(mentions, a).cmp(&first_start(mentions, b))));
+    strong.sort_by(|a, b| {
+        b.score
+            .cmp(&a.score)
+            .then_with(|| first_start(mentions, a).cmp(&first_start(mentions, b)))
+    });
     let mut it = strong.into_iter();
     let best = it.next()?;
     let tied = it.next().is_some_and(|second| second.score == best.score);
@@ -589,18 +736,32 @@ fn best_candidate(mentions: &[Mention], candidates: Vec<Candidate>) -> Option<Ca
 }
 
 fn first_start(mentions: &[Mention], c: &Candidate) -> usize {
-    c.mentions.first().and_then(|i| mentions.get(*i)).map(|m| m.start).unwrap_or(usize::MAX)
+    c.mentions
+        .first()
+        .and_then(|i| mentions.get(*i))
+        .map(|m| m.start)
+        .unwrap_or(usize::MAX)
 }
 
-fn score_candidates(ctx: &Ctx, mentions: &[Mention], level: Option<&str>, issuer: Option<&Issuer>) -> Vec<Candidate> {
+fn score_candidates(
+    ctx: &Ctx,
+    mentions: &[Mention],
+    level: Option<&str>,
+    issuer: Option<&Issuer>,
+) -> Vec<Candidate> {
     let p = &ctx.r.place;
-    let issuer_tail = issuer.filter(|i| !i.from_body).and_then(|i| chain_tail_at(mentions, i.start));
+    let issuer_tail = issuer
+        .filter(|i| !i.from_body)
+        .and_then(|i| chain_tail_at(mentions, i.start));
     let mut by_name: BTreeMap<String, Candidate> = BTreeMap::new();
     for (i, m) in mentions.iter().enumerate() {
         if m.qualifier || is_foreign_mention(ctx, m.start) {
             continue;
         }
-        let c = by_name.entry(m.name.clone()).or_insert_with(|| Candidate { name: m.name.clone(), ..Default::default() });
+        let c = by_name.entry(m.name.clone()).or_insert_with(|| Candidate {
+            name: m.name.clone(),
+            ..Default::default()
+        });
         c.mentions.push(i);
         c.score += p.score_mention;
         if institution_follows(ctx, m.end) {
@@ -624,7 +785,11 @@ fn score_candidates(ctx: &Ctx, mentions: &[Mention], level: Option<&str>, issuer
         // Outside the issuer, a name at another level than the one the report speaks from is
         // someone else (河南省人民政府 in the page header of a 市 report).
         // A single passing mention at the right level is not enough (新增城市 → 增城市).
-        let clean = c.mentions.iter().filter_map(|i| mentions.get(*i)).any(|m| m.clean);
+        let clean = c
+            .mentions
+            .iter()
+            .filter_map(|i| mentions.get(*i))
+            .any(|m| m.clean);
         let evidence = c.institution || c.in_head || (c.mentions.len() >= 2 && clean);
         c.strong |= (fits_level && evidence) || (level.is_none() && (c.institution || c.in_head));
     }
@@ -635,14 +800,20 @@ fn score_candidates(ctx: &Ctx, mentions: &[Mention], level: Option<&str>, issuer
 fn is_foreign_mention(ctx: &Ctx, start: usize) -> bool {
     let p = &ctx.r.place;
     let back = before(ctx.text, start, p.foreign_window);
-    let clause = back.rsplit(|c: char| "。,;:!?\n()".contains(c)).next().unwrap_or("");
+    let clause = back
+        .rsplit(|c: char| "。,;:!?\n()".contains(c))
+        .next()
+        .unwrap_or("");
     contains_any(clause, &p.foreign_before)
 }
 
 /// The most specific mention of the chain starting at byte `start` (宁波市 → 海曙区).
 fn chain_tail_at(mentions: &[Mention], start: usize) -> Option<usize> {
     let mut idx = mentions.iter().position(|m| m.start == start)?;
-    while let Some(next) = mentions.iter().position(|m| m.parent == Some(mentions[idx].start)) {
+    while let Some(next) = mentions
+        .iter()
+        .position(|m| m.parent == Some(mentions[idx].start))
+    {
         idx = next;
     }
     Some(idx)
@@ -652,7 +823,11 @@ fn chain_tail_at(mentions: &[Mention], start: usize) -> Option<usize> {
 /// province or prefecture the text names, else all with that name.
 fn resolve_divisions(ctx: &Ctx, mentions: &[Mention], c: &Candidate) -> Vec<usize> {
     let ms: Vec<&Mention> = c.mentions.iter().filter_map(|i| mentions.get(*i)).collect();
-    let mut chained: Vec<usize> = ms.iter().filter(|m| m.parent.is_some()).flat_map(|m| m.divs.iter().copied()).collect();
+    let mut chained: Vec<usize> = ms
+        .iter()
+        .filter(|m| m.parent.is_some())
+        .flat_map(|m| m.divs.iter().copied())
+        .collect();
     chained.sort_unstable();
     chained.dedup();
     if !chained.is_empty() {
@@ -670,30 +845,61 @@ fn resolve_divisions(ctx: &Ctx, mentions: &[Mention], c: &Candidate) -> Vec<usiz
             })
         })
         .collect();
-    if in_context.is_empty() { all } else { in_context }
+    if in_context.is_empty() {
+        all
+    } else {
+        in_context
+    }
 }
 
 fn place_from_candidate(ctx: &Ctx, mentions: &[Mention], c: &Candidate) -> Option<Place> {
-    let divs: Vec<&Division> = resolve_divisions(ctx, mentions, c).iter().filter_map(|i| ctx.g.divisions.get(*i)).collect();
-    let shown = c.mentions.iter().filter_map(|i| mentions.get(*i)).find(|m| m.parent.is_some()).or_else(|| c.mentions.first().and_then(|i| mentions.get(*i)))?;
-    let single = if divs.len() == 1 { divs.first().copied() } else { None };
+    let divs: Vec<&Division> = resolve_divisions(ctx, mentions, c)
+        .iter()
+        .filter_map(|i| ctx.g.divisions.get(*i))
+        .collect();
+    let shown = c
+        .mentions
+        .iter()
+        .filter_map(|i| mentions.get(*i))
+        .find(|m| m.parent.is_some())
+        .or_else(|| c.mentions.first().and_then(|i| mentions.get(*i)))?;
+    let single = if divs.len() == 1 {
+        divs.first().copied()
+    } else {
+        None
+    };
     let district = single.filter(|d| is_district(d));
     let printed_tail = ctx.printed(shown.start, shown.end);
     let (name_zh, prefecture) = match (district, shown.parent) {
-        (Some(d), Some(parent_start)) => (ctx.printed(parent_start, shown.end), d.prefecture.clone()),
-        (Some(d), None) => (format!("{}{}", d.prefecture.clone().unwrap_or_default(), printed_tail), d.prefecture.clone()),
+        (Some(d), Some(parent_start)) => {
+            (ctx.printed(parent_start, shown.end), d.prefecture.clone())
+        }
+        (Some(d), None) => (
+            format!(
+                "{}{}",
+                d.prefecture.clone().unwrap_or_default(),
+                printed_tail
+            ),
+            d.prefecture.clone(),
+        ),
         _ => (printed_tail, None),
     };
     let name_en = match single {
         Some(d) => english_of_division(ctx, d, prefecture.as_deref()),
         None => {
-            let short = common(&divs, |d| d.short_name.clone()).unwrap_or_else(|| strip_generic(&c.name, &ctx.r.place));
+            let short = common(&divs, |d| d.short_name.clone())
+                .unwrap_or_else(|| strip_generic(&c.name, &ctx.r.place));
             english_name(&ctx.r.pinyin, &short)
         }
     };
     let province = common(&divs, |d| d.province.clone());
     let level = common(&divs, |d| admin_level(d).to_string());
-    Some(Place { name_zh, name_en, province, level })
+    Some(Place {
+        name_zh,
+        name_en,
+        province,
+        level,
+    })
 }
 
 /// The value all divisions agree on, if any.
@@ -717,7 +923,12 @@ fn admin_level(d: &Division) -> &'static str {
 
 fn national_place(ctx: &Ctx) -> Place {
     let p = &ctx.r.place;
-    Place { name_zh: p.national_level.clone(), name_en: p.national_en.clone(), province: None, level: Some("national".into()) }
+    Place {
+        name_zh: p.national_level.clone(),
+        name_en: p.national_en.clone(),
+        province: None,
+        level: Some("national".into()),
+    }
 }
 
 /// Last resort when no full name is printed: a provincial or prefecture short name used of the
@@ -731,16 +942,31 @@ fn place_from_short_name(ctx: &Ctx, level: Option<&str>) -> Option<Place> {
         if !short_name_self_reference(ctx, m.end()) {
             continue;
         }
-        for i in pm.short_divs.get(m.pattern().as_usize()).into_iter().flatten() {
-            let fits = ctx.g.divisions.get(*i).is_some_and(|d| name_level(&d.name, &ctx.r.place) == Some(level));
+        for i in pm
+            .short_divs
+            .get(m.pattern().as_usize())
+            .into_iter()
+            .flatten()
+        {
+            let fits = ctx
+                .g
+                .divisions
+                .get(*i)
+                .is_some_and(|d| name_level(&d.name, &ctx.r.place) == Some(level));
             if fits {
                 *found.entry(*i).or_default() += 1;
             }
         }
     }
     let top = found.values().copied().max()?;
-    let winners: Vec<usize> = found.into_iter().filter(|(_, n)| *n == top).map(|(i, _)| i).collect();
-    let [only] = winners.as_slice() else { return None };
+    let winners: Vec<usize> = found
+        .into_iter()
+        .filter(|(_, n)| *n == top)
+        .map(|(i, _)| i)
+        .collect();
+    let [only] = winners.as_slice() else {
+        return None;
+    };
     let d = ctx.g.divisions.get(*only)?;
     Some(Place {
         name_zh: d.name.clone(),
@@ -764,11 +990,19 @@ fn short_name_self_reference(ctx: &Ctx, end: usize) -> bool {
 fn english_of_division(ctx: &Ctx, d: &Division, prefecture: Option<&str>) -> String {
     let mut parts = Vec::new();
     if let Some(pref) = prefecture {
-        let pref_short = ctx.g.lookup_full(pref).first().map(|p| p.short_name.clone());
+        let pref_short = ctx
+            .g
+            .lookup_full(pref)
+            .first()
+            .map(|p| p.short_name.clone());
         parts.push(pref_short.unwrap_or_else(|| strip_generic(pref, &ctx.r.place)));
     }
     parts.push(d.short_name.clone());
-    parts.iter().map(|p| english_name(&ctx.r.pinyin, p)).collect::<Vec<_>>().join(" ")
+    parts
+        .iter()
+        .map(|p| english_name(&ctx.r.pinyin, p))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Remove one generic suffix, and the ethnic group names before an autonomous suffix
@@ -779,7 +1013,11 @@ fn strip_generic(name: &str, r: &PlaceRules) -> String {
     sorted.sort_by_key(|s| std::cmp::Reverse(s.chars().count()));
     for s in sorted {
         if let Some(stem) = name.strip_suffix(s.as_str()) {
-            let stem = if s.starts_with(r.autonomous_prefix.as_str()) { strip_ethnic(stem, r) } else { stem.to_string() };
+            let stem = if s.starts_with(r.autonomous_prefix.as_str()) {
+                strip_ethnic(stem, r)
+            } else {
+                stem.to_string()
+            };
             if stem.chars().count() >= 2 {
                 return stem;
             }
@@ -793,7 +1031,9 @@ fn strip_ethnic(stem: &str, r: &PlaceRules) -> String {
     let mut stem = stem.to_string();
     loop {
         let trimmed = stem.strip_suffix('族').unwrap_or(&stem);
-        let Some(group) = ends_with_any(trimmed, &r.ethnic_groups) else { return stem };
+        let Some(group) = ends_with_any(trimmed, &r.ethnic_groups) else {
+            return stem;
+        };
         let rest = &trimmed[..trimmed.len() - group.len()];
         if rest.chars().count() < 2 {
             return stem;
@@ -810,7 +1050,11 @@ fn english_name(r: &PinyinRules, short: &str) -> String {
     }
     let mut out = String::new();
     for c in short.chars() {
-        let syllable = r.char_readings.get(&c.to_string()).cloned().or_else(|| c.to_pinyin().map(|p| p.plain().to_string()));
+        let syllable = r
+            .char_readings
+            .get(&c.to_string())
+            .cloned()
+            .or_else(|| c.to_pinyin().map(|p| p.plain().to_string()));
         let Some(syl) = syllable else { continue };
         if !out.is_empty() && syl.starts_with(['a', 'e', 'o']) {
             out.push('\'');
@@ -845,7 +1089,11 @@ struct Issuer {
 /// body. It must start with a place name.
 fn find_issuer(ctx: &Ctx, mentions: &[Mention]) -> Option<Issuer> {
     let heads = issuer_heads(ctx, mentions);
-    let starts: HashSet<usize> = mentions.iter().map(|m| m.start).chain(heads.iter().copied()).collect();
+    let starts: HashSet<usize> = mentions
+        .iter()
+        .map(|m| m.start)
+        .chain(heads.iter().copied())
+        .collect();
     let placed = issuer_in_title(ctx, &starts)
         .or_else(|| issuer_in_label(ctx, &starts))
         .or_else(|| issuer_in_speaker_line(ctx, &starts))
@@ -854,17 +1102,33 @@ fn find_issuer(ctx: &Ctx, mentions: &[Mention]) -> Option<Issuer> {
     let from_body = placed.is_none();
     let (start, end) = placed.or_else(|| issuer_in_body(ctx, &starts, &heads))?;
     let norm = ctx.text.get(start..end).unwrap_or("");
-    Some(Issuer { start, printed: ctx.printed(start, end), kind: issuer_kind(norm, &ctx.r.issuer), from_body })
+    Some(Issuer {
+        start,
+        printed: ctx.printed(start, end),
+        kind: issuer_kind(norm, &ctx.r.issuer),
+        from_body,
+    })
 }
 
 /// A candidate issuer span: starts at a place name (or 政协 before one), ends with an issuer
 /// ending, short enough.
-fn issuer_span(ctx: &Ctx, starts: &HashSet<usize>, start: usize, end: usize) -> Option<(usize, usize)> {
+fn issuer_span(
+    ctx: &Ctx,
+    starts: &HashSet<usize>,
+    start: usize,
+    end: usize,
+) -> Option<(usize, usize)> {
     let s = ctx.text.get(start..end)?;
     let r = &ctx.r.issuer;
-    let prefix_len = starts_with_any(s, &r.prefixes).map(|p| p.len()).filter(|n| starts.contains(&(start + n))).unwrap_or(0);
+    let prefix_len = starts_with_any(s, &r.prefixes)
+        .map(|p| p.len())
+        .filter(|n| starts.contains(&(start + n)))
+        .unwrap_or(0);
     let at_place = starts.contains(&(start + prefix_len));
-    let ok = at_place && ends_with_any(s, &r.endings).is_some() && s.chars().count() <= r.max_chars && s.chars().all(is_han);
+    let ok = at_place
+        && ends_with_any(s, &r.endings).is_some()
+        && s.chars().count() <= r.max_chars
+        && s.chars().all(is_han);
     ok.then_some((start, end))
 }
 
@@ -873,7 +1137,10 @@ fn trim_segment(text: &str, start: usize, end: usize) -> (usize, usize) {
     let seg = text.get(start..end).unwrap_or("");
     let after_label = seg.rfind(':').map(|i| i + 1).unwrap_or(0);
     let inner = &seg[after_label..];
-    let lead = inner.len() - inner.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '•' | '*' | '#')).len();
+    let lead = inner.len()
+        - inner
+            .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '•' | '*' | '#'))
+            .len();
     let trail = inner.len() - inner.trim_end().len();
     let s = start + after_label + lead;
     (s, (end - trail).max(s))
@@ -889,12 +1156,16 @@ fn issuer_in_title(ctx: &Ctx, starts: &HashSet<usize>) -> Option<(usize, usize)>
             break;
         }
         let by_word = line.find(word);
-        let Some(pos) = by_word.or_else(|| line.find(|c: char| c.is_ascii_digit())) else { continue };
+        let Some(pos) = by_word.or_else(|| line.find(|c: char| c.is_ascii_digit())) else {
+            continue;
+        };
         if pos == 0 && by_word.is_none() {
             continue;
         }
         let (s, e) = if pos == 0 {
-            let Some((poff, pline)) = k.checked_sub(1).and_then(|p| lines.get(p)) else { continue };
+            let Some((poff, pline)) = k.checked_sub(1).and_then(|p| lines.get(p)) else {
+                continue;
+            };
             trim_segment(ctx.text, *poff, poff + pline.len())
         } else {
             trim_segment(ctx.text, *off, off + pos)
@@ -910,11 +1181,22 @@ fn issuer_in_label(ctx: &Ctx, starts: &HashSet<usize>) -> Option<(usize, usize)>
     for label in &ctx.r.issuer.labels {
         for (pos, _) in ctx.text.match_indices(label.as_str()) {
             let rest = after(ctx.text, pos + label.len(), 8);
-            let skip = rest.len() - rest.trim_start_matches(|c: char| c == ':' || c.is_whitespace()).len();
+            let skip = rest.len()
+                - rest
+                    .trim_start_matches(|c: char| c == ':' || c.is_whitespace())
+                    .len();
             let start = pos + label.len() + skip;
             let value = after(ctx.text, start, ctx.r.issuer.max_chars + 1);
-            let value_end = start + value.find(|c: char| c.is_whitespace()).unwrap_or(value.len());
-            if let Some(span) = issuer_span(ctx, starts, start, until_original_break(ctx, start, value_end)) {
+            let value_end = start
+                + value
+                    .find(|c: char| c.is_whitespace())
+                    .unwrap_or(value.len());
+            if let Some(span) = issuer_span(
+                ctx,
+                starts,
+                start,
+                until_original_break(ctx, start, value_end),
+            ) {
                 return Some(span);
             }
         }
@@ -942,18 +1224,33 @@ fn until_original_break(ctx: &Ctx, start: usize, end: usize) -> usize {
 /// join glued it to the line before).
 fn issuer_in_speaker_line(ctx: &Ctx, starts: &HashSet<usize>) -> Option<(usize, usize)> {
     let r = &ctx.r.issuer;
-    let line_starts = lines_with_offsets(ctx.text).into_iter().take(r.speaker_lines).map(|(off, line)| trim_segment(ctx.text, off, off + line.len()).0);
-    let mut near_top: Vec<usize> = starts.iter().copied().filter(|s| ctx.doc.text.char_at_byte(*s) < r.speaker_chars).collect();
+    let line_starts = lines_with_offsets(ctx.text)
+        .into_iter()
+        .take(r.speaker_lines)
+        .map(|(off, line)| trim_segment(ctx.text, off, off + line.len()).0);
+    let mut near_top: Vec<usize> = starts
+        .iter()
+        .copied()
+        .filter(|s| ctx.doc.text.char_at_byte(*s) < r.speaker_chars)
+        .collect();
     near_top.sort_unstable();
-    let glued = near_top.into_iter().filter(|s| opens_original_line(ctx, *s));
-    line_starts.chain(glued).find_map(|s| speaker_body(ctx, starts, s))
+    let glued = near_top
+        .into_iter()
+        .filter(|s| opens_original_line(ctx, *s));
+    line_starts
+        .chain(glued)
+        .find_map(|s| speaker_body(ctx, starts, s))
 }
 
 /// The longest issuer starting at `s` that is directly followed by a speaker's title.
 fn speaker_body(ctx: &Ctx, starts: &HashSet<usize>, s: usize) -> Option<(usize, usize)> {
     let r = &ctx.r.issuer;
     let run = after(ctx.text, s, r.max_chars + 6);
-    let run = &run[..run.char_indices().find(|(_, c)| !is_han(*c)).map(|(i, _)| i).unwrap_or(run.len())];
+    let run = &run[..run
+        .char_indices()
+        .find(|(_, c)| !is_han(*c))
+        .map(|(i, _)| i)
+        .unwrap_or(run.len())];
     let end = run
         .char_indices()
         .map(|(i, _)| i)
@@ -968,7 +1265,9 @@ fn issuer_in_paren_note(ctx: &Ctx, starts: &HashSet<usize>) -> Option<(usize, us
     for (pos, _) in ctx.text.match_indices('(') {
         let inner_start = pos + 1;
         let inner = after(ctx.text, inner_start, ctx.r.issuer.max_chars + 2);
-        let Some(comma) = inner.find([',', '，']) else { continue };
+        let Some(comma) = inner.find([',', '，']) else {
+            continue;
+        };
         if let Some(span) = issuer_span(ctx, starts, inner_start, inner_start + comma) {
             return Some(span);
         }
@@ -991,9 +1290,18 @@ fn issuer_in_body(ctx: &Ctx, starts: &HashSet<usize>, heads: &[usize]) -> Option
     let r = &ctx.r.issuer;
     for &head in heads {
         let run = after(ctx.text, head, r.max_chars);
-        let han_len = run.char_indices().find(|(_, c)| !is_han(*c)).map(|(i, _)| i).unwrap_or(run.len());
+        let han_len = run
+            .char_indices()
+            .find(|(_, c)| !is_han(*c))
+            .map(|(i, _)| i)
+            .unwrap_or(run.len());
         let run = &run[..han_len];
-        let verb_at = r.verbs.iter().filter_map(|v| run.find(v.as_str())).filter(|i| *i > 0).min();
+        let verb_at = r
+            .verbs
+            .iter()
+            .filter_map(|v| run.find(v.as_str()))
+            .filter(|i| *i > 0)
+            .min();
         if let Some(v) = verb_at
             && let Some(span) = issuer_span(ctx, starts, head, head + v)
         {
@@ -1007,18 +1315,31 @@ fn issuer_in_body(ctx: &Ctx, starts: &HashSet<usize>, heads: &[usize]) -> Option
 /// the national level word before a body (全国人大常委会).
 fn issuer_heads(ctx: &Ctx, mentions: &[Mention]) -> Vec<usize> {
     let p = &ctx.r.place;
-    let national = ctx.text.match_indices(p.national_level.as_str()).filter(|(i, w)| {
-        !w.is_empty() && starts_with_any(after(ctx.text, i + w.len(), 6), &p.body_words).is_some()
-    });
-    let mut heads: Vec<usize> = mentions.iter().filter(|m| m.parent.is_none()).map(|m| m.start).chain(national.map(|(i, _)| i)).collect();
+    let national = ctx
+        .text
+        .match_indices(p.national_level.as_str())
+        .filter(|(i, w)| {
+            !w.is_empty()
+                && starts_with_any(after(ctx.text, i + w.len(), 6), &p.body_words).is_some()
+        });
+    let mut heads: Vec<usize> = mentions
+        .iter()
+        .filter(|m| m.parent.is_none())
+        .map(|m| m.start)
+        .chain(national.map(|(i, _)| i))
+        .collect();
     heads.sort_unstable();
     heads
 }
 
 /// government, department, congress, cppcc as the kind rules say, else other.
 fn issuer_kind(name: &str, r: &IssuerRules) -> String {
-    let rule = r.kind.iter().find(|k| contains_any(name, &k.contains) || ends_with_any(name, &k.ends_with).is_some());
-    rule.map(|k| k.kind.clone()).unwrap_or_else(|| "other".into())
+    let rule = r
+        .kind
+        .iter()
+        .find(|k| contains_any(name, &k.contains) || ends_with_any(name, &k.ends_with).is_some());
+    rule.map(|k| k.kind.clone())
+        .unwrap_or_else(|| "other".into())
 }
 
 // ---------------------------------------------------------------- channel
@@ -1028,7 +1349,10 @@ fn infer_channel(ctx: &Ctx) -> Option<&'static str> {
     let re = ctx.c.count.as_ref()?;
     let mut tally = ChannelTally::default();
     let mut prev_end = 0;
-    let matches: Vec<(usize, usize)> = re.find_iter(ctx.text).map(|m| (m.start(), m.end())).collect();
+    let matches: Vec<(usize, usize)> = re
+        .find_iter(ctx.text)
+        .map(|m| (m.start(), m.end()))
+        .collect();
     for (k, (start, end)) in matches.iter().enumerate() {
         let next_start = matches.get(k + 1).map(|m| m.0).unwrap_or(ctx.text.len());
         tally.add(clause_channel(ctx, prev_end, *start, *end, next_start));
@@ -1071,7 +1395,10 @@ impl ChannelTally {
     /// when each channel has its own counts in a comparable number of clauses; else the channel
     /// with more (strong counting double) counted clauses.
     fn decide(&self, min_share: f64) -> Option<&'static str> {
-        let (hi, lo) = (self.npc_strong.max(self.cppcc_strong), self.npc_strong.min(self.cppcc_strong));
+        let (hi, lo) = (
+            self.npc_strong.max(self.cppcc_strong),
+            self.npc_strong.min(self.cppcc_strong),
+        );
         if self.both > 0 && self.both * 2 >= hi {
             return Some("both");
         }
@@ -1090,19 +1417,37 @@ impl ChannelTally {
 
 /// The channel of the clause a count belongs to: the words before it back to a clause break
 /// (or the previous count), else the few words right after it (77件建议).
-fn clause_channel(ctx: &Ctx, prev_end: usize, start: usize, end: usize, next_start: usize) -> ClauseChannel {
+fn clause_channel(
+    ctx: &Ctx,
+    prev_end: usize,
+    start: usize,
+    end: usize,
+    next_start: usize,
+) -> ClauseChannel {
     let r = &ctx.r.channel;
     let back = before(ctx.text, start, 40);
     let back_from = start - back.len();
-    let cut = back.char_indices().rev().find(|(_, c)| r.clause_breaks.contains(*c)).map(|(i, c)| back_from + i + c.len_utf8()).unwrap_or(back_from);
-    let pre = ctx.text.get(cut.max(prev_end).min(start)..start).unwrap_or("");
+    let cut = back
+        .char_indices()
+        .rev()
+        .find(|(_, c)| r.clause_breaks.contains(*c))
+        .map(|(i, c)| back_from + i + c.len_utf8())
+        .unwrap_or(back_from);
+    let pre = ctx
+        .text
+        .get(cut.max(prev_end).min(start)..start)
+        .unwrap_or("");
     let found = classify_clause(pre, r);
     if found != ClauseChannel::Unknown {
         return found;
     }
     let post = after(ctx.text, end, 8);
-    let post = &post[..post.find(|c: char| r.clause_breaks.contains(c)).unwrap_or(post.len())];
-    let post = post.get(..post.len().min(next_start.saturating_sub(end))).unwrap_or("");
+    let post = &post[..post
+        .find(|c: char| r.clause_breaks.contains(c))
+        .unwrap_or(post.len())];
+    let post = post
+        .get(..post.len().min(next_start.saturating_sub(end)))
+        .unwrap_or("");
     classify_clause(post, r)
 }
 
@@ -1115,8 +1460,14 @@ fn classify_clause(clause: &str, r: &ChannelRules) -> ClauseChannel {
     if contains_any(&s, &r.both_words) {
         return ClauseChannel::Both;
     }
-    let (ns, nw) = (contains_any(&s, &r.npc_strong), contains_any(&s, &r.npc_weak));
-    let (cs, cw) = (contains_any(&s, &r.cppcc_strong), contains_any(&s, &r.cppcc_weak));
+    let (ns, nw) = (
+        contains_any(&s, &r.npc_strong),
+        contains_any(&s, &r.npc_weak),
+    );
+    let (cs, cw) = (
+        contains_any(&s, &r.cppcc_strong),
+        contains_any(&s, &r.cppcc_weak),
+    );
     match (ns, cs) {
         (true, true) => ClauseChannel::Both,
         (true, false) if cw => ClauseChannel::Both,
@@ -1155,7 +1506,10 @@ fn infer_session(ctx: &Ctx, channel: Option<&str>) -> Option<Session> {
         Some("cppcc_proposal") => m.key.0 == ctx.r.session.cppcc_body || m.key.0.is_empty(),
         _ => in_clause_on_both_channels(ctx, m.start, m.end),
     };
-    let mut mentions: Vec<SessionMention> = session_mentions(ctx).into_iter().filter(|m| !m.delivery && wanted(m)).collect();
+    let mut mentions: Vec<SessionMention> = session_mentions(ctx)
+        .into_iter()
+        .filter(|m| !m.delivery && wanted(m))
+        .collect();
     if mentions.iter().any(|m| !m.key.0.is_empty()) {
         mentions.retain(|m| !m.key.0.is_empty());
     }
@@ -1164,17 +1518,31 @@ fn infer_session(ctx: &Ctx, channel: Option<&str>) -> Option<Session> {
         groups.entry(&m.key).or_default().push(m);
     }
     let best = groups.into_iter().max_by(|(ka, a), (kb, b)| {
-        a.len().cmp(&b.len()).then((kb.1, kb.2).cmp(&(ka.1, ka.2))).then(b[0].start.cmp(&a[0].start))
+        a.len()
+            .cmp(&b.len())
+            .then((kb.1, kb.2).cmp(&(ka.1, ka.2)))
+            .then(b[0].start.cmp(&a[0].start))
     })?;
-    let shown = best.1.iter().max_by_key(|m| (m.end - m.start, std::cmp::Reverse(m.start)))?;
-    Some(Session { printed: ctx.printed(shown.start, shown.end), national: shown.national })
+    let shown = best
+        .1
+        .iter()
+        .max_by_key(|m| (m.end - m.start, std::cmp::Reverse(m.start)))?;
+    Some(Session {
+        printed: ctx.printed(shown.start, shown.end),
+        national: shown.national,
+    })
 }
 
 /// The sentence around a session (40 characters each way at most) counts both kinds of items.
 fn in_clause_on_both_channels(ctx: &Ctx, start: usize, end: usize) -> bool {
     let breaks = ctx.r.channel.sentence_breaks.as_str();
     let back = before(ctx.text, start, 40);
-    let back = back.char_indices().rev().find(|(_, c)| breaks.contains(*c)).map(|(i, c)| &back[i + c.len_utf8()..]).unwrap_or(back);
+    let back = back
+        .char_indices()
+        .rev()
+        .find(|(_, c)| breaks.contains(*c))
+        .map(|(i, c)| &back[i + c.len_utf8()..])
+        .unwrap_or(back);
     let fwd = after(ctx.text, end, 40);
     let fwd = &fwd[..fwd.find(|c: char| breaks.contains(c)).unwrap_or(fwd.len())];
     classify_clause(&format!("{back}{fwd}"), &ctx.r.channel) == ClauseChannel::Both
@@ -1185,16 +1553,29 @@ fn session_mentions(ctx: &Ctx) -> Vec<SessionMention> {
     let mut out: Vec<SessionMention> = Vec::new();
     for re in &ctx.c.sessions {
         for cap in re.captures_iter(ctx.text) {
-            let (Some(whole), Some(term_m)) = (cap.get(0), cap.name("term")) else { continue };
+            let (Some(whole), Some(term_m)) = (cap.get(0), cap.name("term")) else {
+                continue;
+            };
             let term = ordinal_value(term_m.as_str(), &s.ordinal_prefix);
-            let num = cap.name("num").and_then(|t| ordinal_value(t.as_str(), &s.ordinal_prefix));
-            let (Some(term), Some(num)) = (term, num) else { continue };
+            let num = cap
+                .name("num")
+                .and_then(|t| ordinal_value(t.as_str(), &s.ordinal_prefix));
+            let (Some(term), Some(num)) = (term, num) else {
+                continue;
+            };
             let body = cap.name("body").map(|b| b.as_str()).unwrap_or("");
             let body = s.body_aliases.get(body).map(String::as_str).unwrap_or(body);
-            let national = cap.name("nat").is_some() || cap.name("lvl").is_some_and(|l| l.as_str() == s.national);
+            let national = cap.name("nat").is_some()
+                || cap.name("lvl").is_some_and(|l| l.as_str() == s.national);
             let start = last_body_before(ctx.text, whole.start(), term_m.start(), &s.cppcc_body);
             let delivery = is_delivery_session(ctx, start, whole.end());
-            out.push(SessionMention { start, end: whole.end(), key: (body.to_string(), term, num), national, delivery });
+            out.push(SessionMention {
+                start,
+                end: whole.end(),
+                key: (body.to_string(), term, num),
+                national,
+                delivery,
+            });
         }
     }
     out.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
@@ -1225,13 +1606,16 @@ fn is_delivery_session(ctx: &Ctx, start: usize, end: usize) -> bool {
     if starts_with_any(next, &s.items_after).is_some() {
         return false;
     }
-    let clause = &next[..next.find(['。', ',', ';', '\n', '(', ')']).unwrap_or(next.len())];
+    let clause = &next[..next
+        .find(['。', ',', ';', '\n', '(', ')'])
+        .unwrap_or(next.len())];
     if contains_any(clause, &s.delivery_after) {
         return true;
     }
     let back = before(ctx.text, start, s.delivery_date_window);
     let same_clause = back.rsplit(['。', '\n', '(', ')']).next().unwrap_or("");
-    CN_DATE.as_ref().is_some_and(|re| re.is_match(same_clause)) || ISO_DATE.as_ref().is_some_and(|re| re.is_match(same_clause))
+    CN_DATE.as_ref().is_some_and(|re| re.is_match(same_clause))
+        || ISO_DATE.as_ref().is_some_and(|re| re.is_match(same_clause))
 }
 
 // ---------------------------------------------------------------- report date
@@ -1258,23 +1642,39 @@ enum DateRank {
 /// signature or dateline, a date in a closing parenthesis, and only then a web upload date.
 /// Cut-offs in the narrative (截至2016年11月22日) never count.
 fn infer_report_date(ctx: &Ctx) -> Option<ReportDate> {
-    let mut cues: Vec<&DateCue> = ctx.r.date.cues.iter().filter(|c| !c.cue.is_empty()).collect();
+    let mut cues: Vec<&DateCue> = ctx
+        .r
+        .date
+        .cues
+        .iter()
+        .filter(|c| !c.cue.is_empty())
+        .collect();
     cues.sort_by_key(|c| std::cmp::Reverse(c.cue.chars().count()));
     let mut best: Option<(DateRank, usize, Date)> = None;
     for re in [&*CN_DATE, &*ISO_DATE].into_iter().flatten() {
         for cap in re.captures_iter(ctx.text) {
             let Some(whole) = cap.get(0) else { continue };
             let num = |i: usize| cap.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
-            let (Some(y), Some(m), Some(d)) = (num(1), num(2), num(3)) else { continue };
-            let Some(date) = Date::new(y as i32, m, d) else { continue };
-            let Some(rank) = date_rank(ctx, &cues, whole.start(), whole.end()) else { continue };
+            let (Some(y), Some(m), Some(d)) = (num(1), num(2), num(3)) else {
+                continue;
+            };
+            let Some(date) = Date::new(y as i32, m, d) else {
+                continue;
+            };
+            let Some(rank) = date_rank(ctx, &cues, whole.start(), whole.end()) else {
+                continue;
+            };
             let better = best.is_none_or(|(r, pos, _)| (rank, whole.start()) < (r, pos));
             if better {
                 best = Some((rank, whole.start(), date));
             }
         }
     }
-    best.map(|(rank, pos, date)| ReportDate { date, written: rank != DateRank::Published, at_session: at_session(ctx, pos) })
+    best.map(|(rank, pos, date)| ReportDate {
+        date,
+        written: rank != DateRank::Published,
+        at_session: at_session(ctx, pos),
+    })
 }
 
 /// The sentence starting at a date speaks of a meeting (会议) or a congress session.
@@ -1289,7 +1689,11 @@ fn at_session(ctx: &Ctx, date_start: usize) -> bool {
 /// ordinary date in the narrative. `cues` are sorted longest first.
 fn date_rank(ctx: &Ctx, cues: &[&DateCue], start: usize, end: usize) -> Option<DateRank> {
     let r = &ctx.r.date;
-    if ctx.text.get(..start).is_some_and(|h| h.ends_with(|c: char| c.is_ascii_digit())) {
+    if ctx
+        .text
+        .get(..start)
+        .is_some_and(|h| h.ends_with(|c: char| c.is_ascii_digit()))
+    {
         return None;
     }
     let back = before(ctx.text, start, 10);
@@ -1298,7 +1702,11 @@ fn date_rank(ctx: &Ctx, cues: &[&DateCue], start: usize, end: usize) -> Option<D
         return None;
     }
     if let Some(cue) = cues.iter().find(|c| back_trimmed.ends_with(c.cue.as_str())) {
-        return Some(if cue.kind == "published" { DateRank::Published } else { DateRank::WrittenOrDelivered });
+        return Some(if cue.kind == "published" {
+            DateRank::Published
+        } else {
+            DateRank::WrittenOrDelivered
+        });
     }
     let next = after(ctx.text, end, 4);
     if starts_with_any(next, &r.delivery_after).is_some() {
@@ -1306,11 +1714,17 @@ fn date_rank(ctx: &Ctx, cues: &[&DateCue], start: usize, end: usize) -> Option<D
     }
     let (ls, le) = line_at(ctx.text, start);
     let line = ctx.text.get(ls..le).unwrap_or("");
-    let lead = ctx.text.get(ls..start).unwrap_or("").trim_matches(|c: char| c.is_whitespace() || matches!(c, '—' | '-'));
+    let lead = ctx
+        .text
+        .get(ls..start)
+        .unwrap_or("")
+        .trim_matches(|c: char| c.is_whitespace() || matches!(c, '—' | '-'));
     if line.trim() == ctx.text.get(start..end).unwrap_or("") {
         return Some(DateRank::Placed);
     }
-    if is_dateline(ctx, start, lead.is_empty()) && starts_with_any(next, &r.dateline_after).is_some() {
+    if is_dateline(ctx, start, lead.is_empty())
+        && starts_with_any(next, &r.dateline_after).is_some()
+    {
         return Some(DateRank::Placed);
     }
     in_closing_parenthesis(ctx, start, end, ls, le).then_some(DateRank::Placed)
@@ -1320,22 +1734,29 @@ fn date_rank(ctx: &Ctx, cues: &[&DateCue], start: usize, end: usize) -> Option<D
 /// normalized text, or in the original when a title was joined to it): `2017年1月16日,四川省…`.
 /// A later paragraph opening with a date tells of an event, not the report's date.
 fn is_dateline(ctx: &Ctx, start: usize, opens_normalized_line: bool) -> bool {
-    let near_start = start < ctx.first_count && ctx.doc.text.char_at_byte(start) < ctx.r.date.dateline_chars;
+    let near_start =
+        start < ctx.first_count && ctx.doc.text.char_at_byte(start) < ctx.r.date.dateline_chars;
     near_start && (opens_normalized_line || opens_original_line(ctx, start))
 }
 
 /// Only spaces, dashes and markup (`<p>`) stand between the original line start and `start`.
 fn opens_original_line(ctx: &Ctx, start: usize) -> bool {
     let t = &ctx.doc.text;
-    let Some(orig) = t.origin.get(t.char_at_byte(start)).map(|o| *o as usize) else { return false };
-    let Some((byte, _)) = ctx.doc.original.char_indices().nth(orig) else { return false };
+    let Some(orig) = t.origin.get(t.char_at_byte(start)).map(|o| *o as usize) else {
+        return false;
+    };
+    let Some((byte, _)) = ctx.doc.original.char_indices().nth(orig) else {
+        return false;
+    };
     let lead = before(&ctx.doc.original, byte, 80);
     let line_lead = match lead.rfind('\n') {
         Some(i) => &lead[i + 1..],
         None if lead.len() == byte => lead,
         None => return false,
     };
-    without_markup(line_lead).chars().all(|c| c.is_whitespace() || matches!(c, '—' | '-'))
+    without_markup(line_lead)
+        .chars()
+        .all(|c| c.is_whitespace() || matches!(c, '—' | '-'))
 }
 
 fn without_markup(s: &str) -> String {
@@ -1353,14 +1774,29 @@ fn without_markup(s: &str) -> String {
 }
 
 /// The date sits in parentheses that close the line: `(2016年10月20日)`, `(…,2021-12-01)`.
-fn in_closing_parenthesis(ctx: &Ctx, start: usize, end: usize, line_start: usize, line_end: usize) -> bool {
+fn in_closing_parenthesis(
+    ctx: &Ctx,
+    start: usize,
+    end: usize,
+    line_start: usize,
+    line_end: usize,
+) -> bool {
     let w = ctx.r.date.paren_window;
     let back = before(ctx.text, start, w);
-    let back = back.get(back.len() - back.len().min(start.saturating_sub(line_start))..).unwrap_or("");
+    let back = back
+        .get(back.len() - back.len().min(start.saturating_sub(line_start))..)
+        .unwrap_or("");
     let opened = back.rfind('(').is_some_and(|o| !back[o..].contains(')'));
     let fwd = after(ctx.text, end, w);
-    let fwd = fwd.get(..fwd.len().min(line_end.saturating_sub(end))).unwrap_or(fwd);
-    let closes_line = fwd.find(')').is_some_and(|c| !fwd[..c].contains('(') && fwd[c + 1..].trim_matches(|ch: char| ch.is_whitespace() || ch == '。').is_empty());
+    let fwd = fwd
+        .get(..fwd.len().min(line_end.saturating_sub(end)))
+        .unwrap_or(fwd);
+    let closes_line = fwd.find(')').is_some_and(|c| {
+        !fwd[..c].contains('(')
+            && fwd[c + 1..]
+                .trim_matches(|ch: char| ch.is_whitespace() || ch == '。')
+                .is_empty()
+    });
     opened && (closes_line || fwd.starts_with(')'))
 }
 
@@ -1372,7 +1808,9 @@ fn in_closing_parenthesis(ctx: &Ctx, start: usize, end: usize, line_start: usize
 /// A report on a whole term (任期内, 五年来) has no single year.
 fn infer_year_handled(ctx: &Ctx, report_date: Option<ReportDate>) -> Option<i32> {
     let r = &ctx.r.year;
-    let anchor = report_date.map(|d| d.date.year).or_else(|| dateline_year(ctx));
+    let anchor = report_date
+        .map(|d| d.date.year)
+        .or_else(|| dateline_year(ctx));
     if let Some(y) = stated_year(ctx, anchor) {
         return Some(y);
     }
@@ -1392,11 +1830,18 @@ fn infer_year_handled(ctx: &Ctx, report_date: Option<ReportDate>) -> Option<i32>
 /// `2019年10月,…` at the start of the text: the year of an undated dispatch.
 fn dateline_year(ctx: &Ctx) -> Option<i32> {
     let re = YEAR.as_ref()?;
-    let m = re.captures_iter(ctx.text).find(|c| c.get(0).is_some_and(|m| m.start() < ctx.head_end))?;
+    let m = re
+        .captures_iter(ctx.text)
+        .find(|c| c.get(0).is_some_and(|m| m.start() < ctx.head_end))?;
     let whole = m.get(0)?;
     let (ls, _) = line_at(ctx.text, whole.start());
-    let at_line_start = ctx.text.get(ls..whole.start()).is_some_and(|s| s.trim().is_empty());
-    at_line_start.then(|| m.get(1)?.as_str().parse().ok()).flatten()
+    let at_line_start = ctx
+        .text
+        .get(ls..whole.start())
+        .is_some_and(|s| s.trim().is_empty());
+    at_line_start
+        .then(|| m.get(1)?.as_str().parse().ok())
+        .flatten()
 }
 
 /// The year with the most weight from `YYYY年` mentions (ties: the one written first), if a
@@ -1408,21 +1853,34 @@ fn stated_year(ctx: &Ctx, anchor: Option<i32>) -> Option<i32> {
     // year → (total weight, first position)
     let mut weights: BTreeMap<i32, (u32, usize)> = BTreeMap::new();
     for cap in re.captures_iter(ctx.text) {
-        let (Some(whole), Some(y)) = (cap.get(0), cap.get(1)) else { continue };
-        let Ok(year) = y.as_str().parse::<i32>() else { continue };
-        let digit_before = ctx.text.get(..whole.start()).is_some_and(|h| h.ends_with(|c: char| c.is_ascii_digit()));
+        let (Some(whole), Some(y)) = (cap.get(0), cap.get(1)) else {
+            continue;
+        };
+        let Ok(year) = y.as_str().parse::<i32>() else {
+            continue;
+        };
+        let digit_before = ctx
+            .text
+            .get(..whole.start())
+            .is_some_and(|h| h.ends_with(|c: char| c.is_ascii_digit()));
         let rest = after(ctx.text, whole.end(), 6);
         if digit_before || !(1949..=2200).contains(&year) || anchor.is_some_and(|a| year > a) {
             continue;
         }
-        let weight = match month.captures(rest).and_then(|c| c.get(1)).and_then(|m| m.as_str().parse::<u32>().ok()) {
+        let weight = match month
+            .captures(rest)
+            .and_then(|c| c.get(1))
+            .and_then(|m| m.as_str().parse::<u32>().ok())
+        {
             Some(m) => cutoff_weight(ctx, r, whole.start(), m),
             None => year_weight(ctx, r, whole.start(), whole.end()),
         };
         let entry = weights.entry(year).or_insert((0, whole.start()));
         entry.0 += weight;
     }
-    let (year, (weight, _)) = weights.into_iter().max_by(|a, b| a.1.0.cmp(&b.1.0).then(b.1.1.cmp(&a.1.1)))?;
+    let (year, (weight, _)) = weights
+        .into_iter()
+        .max_by(|a, b| a.1.0.cmp(&b.1.0).then(b.1.1.cmp(&a.1.1)))?;
     (weight >= 2).then_some(year)
 }
 
@@ -1430,7 +1888,11 @@ fn stated_year(ctx: &Ctx, anchor: Option<i32>) -> Option<i32> {
 /// the next year (到2022年1月).
 fn cutoff_weight(ctx: &Ctx, r: &YearRules, start: usize, month: u32) -> u32 {
     let is_cutoff = ends_with_any(before(ctx.text, start, 4), &r.cutoff_words).is_some();
-    if is_cutoff && month >= r.cutoff_min_month { 2 } else { 0 }
+    if is_cutoff && month >= r.cutoff_min_month {
+        2
+    } else {
+        0
+    }
 }
 
 /// 3 for a year followed by handling words, 2 for `到2013年底`, 0 for `2018年以来`, else 1.
@@ -1440,10 +1902,18 @@ fn year_weight(ctx: &Ctx, r: &YearRules, start: usize, end: usize) -> u32 {
         return 0;
     }
     if starts_with_any(next, &r.year_end).is_some() {
-        return if ends_with_any(before(ctx.text, start, 4), &r.cutoff_words).is_some() { 2 } else { 0 };
+        return if ends_with_any(before(ctx.text, start, 4), &r.cutoff_words).is_some() {
+            2
+        } else {
+            0
+        };
     }
     let clause = &next[..next.find(['。', '\n', ';']).unwrap_or(next.len())];
-    if contains_any(clause, &r.handling_words) { 3 } else { 1 }
+    if contains_any(clause, &r.handling_words) {
+        3
+    } else {
+        1
+    }
 }
 
 /// `通报了上一年代表建议的办理情况` (report year − 1), `今年市政府共收到…` (report year).
@@ -1452,7 +1922,9 @@ fn relative_year(ctx: &Ctx, anchor: Option<i32>) -> Option<i32> {
     let r = &ctx.r.year;
     let referenced = |words: &[String]| {
         words.iter().filter(|w| !w.is_empty()).any(|w| {
-            ctx.text.match_indices(w.as_str()).any(|(pos, _)| ends_with_any(before(ctx.text, pos, 3), &r.comparison_before).is_none())
+            ctx.text.match_indices(w.as_str()).any(|(pos, _)| {
+                ends_with_any(before(ctx.text, pos, 3), &r.comparison_before).is_none()
+            })
         })
     };
     if referenced(&r.previous_year_words) {
@@ -1474,8 +1946,15 @@ mod tests {
     static RULES: LazyLock<Rules> = LazyLock::new(|| Rules::bundled().expect("bundled rules"));
 
     fn doc_of(text: &str) -> Document {
-        let src = SourceFile { collection: "test".into(), rel_path: "inline.txt".into(), path: PathBuf::from("inline.txt"), format: Format::Txt };
-        ingest_bytes(&src, text.as_bytes(), &RULES, None).expect("ingest").0
+        let src = SourceFile {
+            collection: "test".into(),
+            rel_path: "inline.txt".into(),
+            path: PathBuf::from("inline.txt"),
+            format: Format::Txt,
+        };
+        ingest_bytes(&src, text.as_bytes(), &RULES, None)
+            .expect("ingest")
+            .0
     }
 
     fn meta_of(text: &str) -> DocMeta {
@@ -1503,7 +1982,8 @@ mod tests {
 
     #[test]
     fn traditional_text_keeps_its_script() {
-        let m = meta_of("2024年，鞏留縣人民政府共辦理縣十八屆人大四次會議議案2件、人大代表建議52件。");
+        let m =
+            meta_of("2024年，鞏留縣人民政府共辦理縣十八屆人大四次會議議案2件、人大代表建議52件。");
         assert_eq!(m.jurisdiction_zh.as_deref(), Some("鞏留縣"));
         assert_eq!(m.jurisdiction_en.as_deref(), Some("Gongliu"));
         assert_eq!(m.province_zh.as_deref(), Some("新疆维吾尔自治区"));
@@ -1515,11 +1995,15 @@ mod tests {
 
     #[test]
     fn district_gets_its_city() {
-        let m = meta_of("2019年12月24日，记者从辽阳市弓长岭区有关部门了解到，区政府共承办人大交办的建议74件。");
+        let m = meta_of(
+            "2019年12月24日，记者从辽阳市弓长岭区有关部门了解到，区政府共承办人大交办的建议74件。",
+        );
         assert_eq!(m.jurisdiction_zh.as_deref(), Some("辽阳市弓长岭区"));
         assert_eq!(m.admin_level.as_deref(), Some("district"));
         assert_eq!(m.jurisdiction_en.as_deref(), Some("Liaoyang Gongchangling"));
-        let m = meta_of("海曙区人民政府关于区十一届人大五次会议代表建议办理情况的报告\n代表共提出建议174件。");
+        let m = meta_of(
+            "海曙区人民政府关于区十一届人大五次会议代表建议办理情况的报告\n代表共提出建议174件。",
+        );
         assert_eq!(m.jurisdiction_zh.as_deref(), Some("宁波市海曙区"));
         assert_eq!(m.jurisdiction_en.as_deref(), Some("Ningbo Haishu"));
         assert_eq!(m.province_zh.as_deref(), Some("浙江省"));
@@ -1527,7 +2011,9 @@ mod tests {
 
     #[test]
     fn unnamed_city_stays_unknown() {
-        let m = meta_of("市政协六届一次会议以来，交由市政府办理的提案共92件，办复率为100%。部分承办单位赴北京、深圳学习。");
+        let m = meta_of(
+            "市政协六届一次会议以来，交由市政府办理的提案共92件，办复率为100%。部分承办单位赴北京、深圳学习。",
+        );
         assert_eq!(m.jurisdiction_zh, None);
         assert_eq!(m.province_zh, None);
         assert_eq!(m.channel.as_deref(), Some("cppcc_proposal"));
@@ -1546,14 +2032,18 @@ mod tests {
 
     #[test]
     fn national_and_autonomous_region() {
-        let m = meta_of("2017年3月8日，十二届全国人大五次会议举行第二次全体会议，全国人大常委会委员长作常委会工作报告，回顾了上一年代表建议办理的情况。十二届全国人大四次会议代表提出的8609件建议已全部办理完毕。");
+        let m = meta_of(
+            "2017年3月8日，十二届全国人大五次会议举行第二次全体会议，全国人大常委会委员长作常委会工作报告，回顾了上一年代表建议办理的情况。十二届全国人大四次会议代表提出的8609件建议已全部办理完毕。",
+        );
         assert_eq!(m.jurisdiction_zh.as_deref(), Some("全国"));
         assert_eq!(m.jurisdiction_en.as_deref(), Some("National"));
         assert_eq!(m.admin_level.as_deref(), Some("national"));
         assert_eq!(m.province_zh, None);
         assert_eq!(m.session_zh.as_deref(), Some("十二届全国人大四次会议"));
         assert_eq!(m.year_handled, Some(2016));
-        let m = meta_of("2021年自治区两会期间，自治区人大代表共提出建议692件。（据《广西日报》2022年1月16日整理）");
+        let m = meta_of(
+            "2021年自治区两会期间，自治区人大代表共提出建议692件。（据《广西日报》2022年1月16日整理）",
+        );
         assert_eq!(m.jurisdiction_zh.as_deref(), Some("广西壮族自治区"));
         assert_eq!(m.jurisdiction_en.as_deref(), Some("Guangxi"));
         assert_eq!(m.admin_level.as_deref(), Some("provincial"));
@@ -1563,7 +2053,9 @@ mod tests {
 
     #[test]
     fn channel_both_from_one_counted_clause() {
-        let m = meta_of("2022年,市发展和改革局共收到州市人大代表议案建议和政协提案20件。\n楚雄市发展和改革局\n2022年8月22日");
+        let m = meta_of(
+            "2022年,市发展和改革局共收到州市人大代表议案建议和政协提案20件。\n楚雄市发展和改革局\n2022年8月22日",
+        );
         assert_eq!(m.channel.as_deref(), Some("both"));
         assert_eq!(m.jurisdiction_zh.as_deref(), Some("楚雄市"));
         assert_eq!(m.admin_level.as_deref(), Some("county"));
@@ -1574,7 +2066,9 @@ mod tests {
 
     #[test]
     fn publication_time_loses_to_written_date() {
-        let m = meta_of("时间:2022-04-24来源:\n济南市人民政府\n成文日期: 2021-12-30\n2021年，市政府共承办建议100件。");
+        let m = meta_of(
+            "时间:2022-04-24来源:\n济南市人民政府\n成文日期: 2021-12-30\n2021年，市政府共承办建议100件。",
+        );
         assert_eq!(m.report_date, Date::new(2021, 12, 30));
         let m = meta_of("提案共92件。(发布:2023-01-12)");
         assert_eq!(m.report_date, Date::new(2023, 1, 12));
@@ -1598,14 +2092,18 @@ mod tests {
 
     #[test]
     fn autonomous_prefecture_and_county_level_city() {
-        let m = meta_of("恩施州人民政府关于州八届人大五次会议代表建议办理情况的报告\n今年州政府共承办代表建议300件。(2021年11月2日)");
+        let m = meta_of(
+            "恩施州人民政府关于州八届人大五次会议代表建议办理情况的报告\n今年州政府共承办代表建议300件。(2021年11月2日)",
+        );
         assert_eq!(m.jurisdiction_zh.as_deref(), Some("恩施州"));
         assert_eq!(m.jurisdiction_en.as_deref(), Some("Enshi"));
         assert_eq!(m.province_zh.as_deref(), Some("湖北省"));
         assert_eq!(m.admin_level.as_deref(), Some("prefecture"));
         assert_eq!(m.session_zh.as_deref(), Some("州八届人大五次会议"));
         assert_eq!(m.year_handled, Some(2021));
-        let m = meta_of("义乌市人民政府关于市十七届人大二次会议代表建议办理情况的报告\n共承办建议215件。");
+        let m = meta_of(
+            "义乌市人民政府关于市十七届人大二次会议代表建议办理情况的报告\n共承办建议215件。",
+        );
         assert_eq!(m.jurisdiction_zh.as_deref(), Some("义乌市"));
         assert_eq!(m.admin_level.as_deref(), Some("county"));
         assert_eq!(m.province_zh.as_deref(), Some("浙江省"));
@@ -1617,7 +2115,9 @@ mod tests {
         assert_eq!(m.jurisdiction_zh.as_deref(), Some("鼓楼区"));
         assert_eq!(m.province_zh, None);
         assert_eq!(m.admin_level.as_deref(), Some("district"));
-        let m = meta_of("鼓楼区人民政府关于区人大代表建议办理情况的报告\n共承办建议80件,涉及福州市重点项目。");
+        let m = meta_of(
+            "鼓楼区人民政府关于区人大代表建议办理情况的报告\n共承办建议80件,涉及福州市重点项目。",
+        );
         assert_eq!(m.jurisdiction_zh.as_deref(), Some("福州市鼓楼区"));
         assert_eq!(m.province_zh.as_deref(), Some("福建省"));
         let m = meta_of("福州市鼓楼区人民政府关于区人大代表建议办理情况的报告\n共承办建议80件。");
@@ -1628,7 +2128,9 @@ mod tests {
 
     #[test]
     fn cppcc_committee_report() {
-        let m = meta_of("政协厦门市委员会关于市政协十四届二次会议以来提案工作情况的报告\n市政协十四届二次会议以来,共收到提案600件,经审查立案520件。");
+        let m = meta_of(
+            "政协厦门市委员会关于市政协十四届二次会议以来提案工作情况的报告\n市政协十四届二次会议以来,共收到提案600件,经审查立案520件。",
+        );
         assert_eq!(m.jurisdiction_zh.as_deref(), Some("厦门市"));
         assert_eq!(m.jurisdiction_en.as_deref(), Some("Xiamen"));
         assert_eq!(m.channel.as_deref(), Some("cppcc_proposal"));
@@ -1639,7 +2141,8 @@ mod tests {
 
     #[test]
     fn province_in_page_header_does_not_win_over_level() {
-        let m = meta_of("河南省人民政府门户网站\n市政协六届一次会议以来,交由市政府办理的提案共92件。");
+        let m =
+            meta_of("河南省人民政府门户网站\n市政协六届一次会议以来,交由市政府办理的提案共92件。");
         assert_eq!(m.jurisdiction_zh, None);
         let m = meta_of("恩施土家族苗族自治州人民政府\n州人大代表建议共300件,州政府已全部办结。");
         assert_eq!(m.jurisdiction_zh.as_deref(), Some("恩施土家族苗族自治州"));
@@ -1663,13 +2166,43 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_text() {
-        let src = SourceFile { collection: "test".into(), rel_path: "odd.txt".into(), path: PathBuf::from("odd.txt"), format: Format::Txt };
+        let src = SourceFile {
+            collection: "test".into(),
+            rel_path: "odd.txt".into(),
+            path: PathBuf::from("odd.txt"),
+            format: Format::Txt,
+        };
         let odd = [
-            "", "市", "(", ")", "2021年", "2021-13-45", "0000年00月00日", "区政协七届", "关于", "发布机构:", "件件件1件", "年年2022年底",
-            "（（（2016年10月20日", "(2016年10月20日", "2016年10月20日)", "上1年今年", "市政府\n\n\n", "海曙区", "张家界市永定区人民政府关于",
-            "十二届全国人大", "第届次会议", "99999999999999999999届1次会议", "政协第届", "——2021年12月21日在",
+            "",
+            "市",
+            "(",
+            ")",
+            "2021年",
+            "2021-13-45",
+            "0000年00月00日",
+            "区政协七届",
+            "关于",
+            "发布机构:",
+            "件件件1件",
+            "年年2022年底",
+            "（（（2016年10月20日",
+            "(2016年10月20日",
+            "2016年10月20日)",
+            "上1年今年",
+            "市政府\n\n\n",
+            "海曙区",
+            "张家界市永定区人民政府关于",
+            "十二届全国人大",
+            "第届次会议",
+            "99999999999999999999届1次会议",
+            "政协第届",
+            "——2021年12月21日在",
         ];
-        let html = SourceFile { format: Format::Html, rel_path: "odd.html".into(), ..src.clone() };
+        let html = SourceFile {
+            format: Format::Html,
+            rel_path: "odd.html".into(),
+            ..src.clone()
+        };
         let infer_all = |text: &str| {
             for s in [&src, &html] {
                 if let Ok((doc, _)) = ingest_bytes(s, text.as_bytes(), &RULES, None) {
@@ -1678,7 +2211,12 @@ mod tests {
             }
         };
         for t in odd {
-            for text in [t.to_string(), format!("{t}说明"), format!("说明{t}"), t.repeat(3)] {
+            for text in [
+                t.to_string(),
+                format!("{t}说明"),
+                format!("说明{t}"),
+                t.repeat(3),
+            ] {
                 infer_all(&text);
             }
         }
@@ -1687,10 +2225,14 @@ mod tests {
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         for _ in 0..3000 {
             let mut text = String::new();
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let len = (state >> 58) as usize + 1;
             for _ in 0..len * 2 {
-                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 text.push(alphabet[(state >> 33) as usize % alphabet.len()]);
             }
             infer_all(&text);
@@ -1705,14 +2247,30 @@ mod tests {
 
     fn gold_pairs(dir: &PathBuf) -> Vec<(String, DocMeta, serde_json::Value)> {
         let mut out = Vec::new();
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir).expect("gold dir").filter_map(|e| e.ok().map(|e| e.path())).collect();
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+            .expect("gold dir")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
         paths.sort();
-        for p in paths.into_iter().filter(|p| p.extension().is_some_and(|e| e == "txt")) {
+        for p in paths
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        {
             let gold_path = p.with_extension("gold.json");
-            let gold: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&gold_path).expect("gold")).expect("gold json");
+            let gold: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&gold_path).expect("gold"))
+                    .expect("gold json");
             let bytes = std::fs::read(&p).expect("report");
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let src = SourceFile { collection: "gold".into(), rel_path: name.clone(), path: p.clone(), format: Format::Txt };
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let src = SourceFile {
+                collection: "gold".into(),
+                rel_path: name.clone(),
+                path: p.clone(),
+                format: Format::Txt,
+            };
             let doc = ingest_bytes(&src, &bytes, &RULES, None).expect("ingest").0;
             out.push((name, infer(&doc, &RULES), gold));
         }
@@ -1729,7 +2287,10 @@ mod tests {
 
     fn got_fields(m: &DocMeta) -> Vec<(&'static str, Option<String>)> {
         vec![
-            ("jurisdiction_zh", m.jurisdiction_zh.as_deref().map(fast2s::convert)),
+            (
+                "jurisdiction_zh",
+                m.jurisdiction_zh.as_deref().map(fast2s::convert),
+            ),
             ("jurisdiction_en", m.jurisdiction_en.clone()),
             ("province_zh", m.province_zh.clone()),
             ("admin_level", m.admin_level.clone()),
@@ -1745,8 +2306,16 @@ mod tests {
     #[test]
     fn seeds_match_gold() {
         let checked = [
-            "jurisdiction_zh", "jurisdiction_en", "province_zh", "admin_level", "issuer_zh", "issuer_kind", "channel",
-            "year_handled", "report_date", "session_zh",
+            "jurisdiction_zh",
+            "jurisdiction_en",
+            "province_zh",
+            "admin_level",
+            "issuer_zh",
+            "issuer_kind",
+            "channel",
+            "year_handled",
+            "report_date",
+            "session_zh",
         ];
         let mut failures = Vec::new();
         for (name, meta, gold) in gold_pairs(&gold_dir("seeds")) {
@@ -1760,13 +2329,25 @@ mod tests {
                 }
             }
         }
-        assert!(failures.is_empty(), "seed metadata differs from gold:\n{}", failures.join("\n"));
+        assert!(
+            failures.is_empty(),
+            "seed metadata differs from gold:\n{}",
+            failures.join("\n")
+        );
     }
 
     /// Accuracy over the short cases; run with `--nocapture` to see the numbers and misses.
     #[test]
     fn cases_accuracy() {
-        let keys = ["jurisdiction_zh", "year_handled", "channel", "province_zh", "admin_level", "report_date", "session_zh"];
+        let keys = [
+            "jurisdiction_zh",
+            "year_handled",
+            "channel",
+            "province_zh",
+            "admin_level",
+            "report_date",
+            "session_zh",
+        ];
         let pairs = gold_pairs(&gold_dir("cases"));
         let mut hits: HashMap<&str, usize> = HashMap::new();
         let mut misses = Vec::new();
@@ -1777,7 +2358,9 @@ mod tests {
                 }
                 let want = gold_str(gold, key);
                 let same = match (&want, &got) {
-                    (Some(w), Some(g)) if key == "session_zh" => w.contains(g.as_str()) || g.contains(w.as_str()),
+                    (Some(w), Some(g)) if key == "session_zh" => {
+                        w.contains(g.as_str()) || g.contains(w.as_str())
+                    }
                     _ => want == got,
                 };
                 if same {

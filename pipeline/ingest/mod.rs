@@ -55,23 +55,43 @@ pub fn discover(inputs: &[InputDir]) -> (Vec<SourceFile>, Vec<Finding>) {
             ));
             continue;
         }
-        walk(&input.root, &input.root, &input.collection, &mut files, &mut findings);
+        walk(
+            &input.root,
+            &input.root,
+            &input.collection,
+            &mut files,
+            &mut findings,
+        );
     }
     files.sort();
     (files, findings)
 }
 
-fn walk(root: &Path, dir: &Path, collection: &str, out: &mut Vec<SourceFile>, findings: &mut Vec<Finding>) {
+fn walk(
+    root: &Path,
+    dir: &Path,
+    collection: &str,
+    out: &mut Vec<SourceFile>,
+    findings: &mut Vec<Finding>,
+) {
     let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
         Err(e) => {
-            findings.push(Finding::new(&dir.display().to_string(), Severity::Error, "io", format!("cannot list folder: {e}")));
+            findings.push(Finding::new(
+                &dir.display().to_string(),
+                Severity::Error,
+                "io",
+                format!("cannot list folder: {e}"),
+            ));
             return;
         }
     };
     entries.sort();
     for path in entries {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if name.starts_with('.') {
             continue;
         }
@@ -79,8 +99,17 @@ fn walk(root: &Path, dir: &Path, collection: &str, out: &mut Vec<SourceFile>, fi
             walk(root, &path, collection, out, findings);
         } else if let Some(format) = format_of(&path) {
             let rel = path.strip_prefix(root).unwrap_or(&path);
-            let rel_path = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-            out.push(SourceFile { collection: collection.to_string(), rel_path, path, format });
+            let rel_path = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            out.push(SourceFile {
+                collection: collection.to_string(),
+                rel_path,
+                path,
+                format,
+            });
         }
     }
 }
@@ -97,18 +126,28 @@ pub fn format_of(path: &Path) -> Option<Format> {
 }
 
 /// Read, decode and normalize one file. Errors are findings naming the file.
-pub fn ingest_file(src: &SourceFile, rules: &Rules, registry: Option<&Registry>) -> Result<(Document, Vec<Finding>), Finding> {
+pub fn ingest_file(
+    src: &SourceFile,
+    rules: &Rules,
+    registry: Option<&Registry>,
+) -> Result<(Document, Vec<Finding>), Finding> {
     let display = src.rel_path.as_str();
-    let meta = std::fs::metadata(&src.path).map_err(|e| Finding::new(display, Severity::Error, "io", format!("cannot read: {e}")))?;
+    let meta = std::fs::metadata(&src.path)
+        .map_err(|e| Finding::new(display, Severity::Error, "io", format!("cannot read: {e}")))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(Finding::new(
             display,
             Severity::Error,
             "too_large",
-            format!("file is {} bytes; reports over {} bytes are refused", meta.len(), MAX_FILE_BYTES),
+            format!(
+                "file is {} bytes; reports over {} bytes are refused",
+                meta.len(),
+                MAX_FILE_BYTES
+            ),
         ));
     }
-    let bytes = std::fs::read(&src.path).map_err(|e| Finding::new(display, Severity::Error, "io", format!("cannot read: {e}")))?;
+    let bytes = std::fs::read(&src.path)
+        .map_err(|e| Finding::new(display, Severity::Error, "io", format!("cannot read: {e}")))?;
     ingest_bytes(src, &bytes, rules, registry)
 }
 
@@ -120,19 +159,33 @@ pub fn ingest_bytes(
     registry: Option<&Registry>,
 ) -> Result<(Document, Vec<Finding>), Finding> {
     let display = src.rel_path.as_str();
-    let decoded = decode::decode(bytes).map_err(|e| Finding::new(display, Severity::Error, "undecodable", e.to_string()))?;
+    let decoded = decode::decode(bytes)
+        .map_err(|e| Finding::new(display, Severity::Error, "undecodable", e.to_string()))?;
     let sha256 = hex(&Sha256::digest(bytes));
     let doc_id = sha256[..16].to_string();
-    let mut findings: Vec<Finding> =
-        decoded.warnings.iter().map(|w| Finding::new(display, Severity::Warn, "encoding", w.clone()).doc(&doc_id)).collect();
+    let mut findings: Vec<Finding> = decoded
+        .warnings
+        .iter()
+        .map(|w| Finding::new(display, Severity::Warn, "encoding", w.clone()).doc(&doc_id))
+        .collect();
 
     if src.format == Format::Html
         && let Some(declared) = declared_charset(bytes)
-        && Encoding::for_label(declared.as_bytes()).is_some_and(|e| e.name() != decoded.encoding && !(e.name() == "GBK" && decoded.encoding == "GB18030"))
+        && Encoding::for_label(declared.as_bytes()).is_some_and(|e| {
+            e.name() != decoded.encoding && !(e.name() == "GBK" && decoded.encoding == "GB18030")
+        })
     {
         findings.push(
-            Finding::new(display, Severity::Warn, "encoding", format!("the page declares charset {declared} but its bytes are {}; decoded as {}", decoded.encoding, decoded.encoding))
-                .doc(&doc_id),
+            Finding::new(
+                display,
+                Severity::Warn,
+                "encoding",
+                format!(
+                    "the page declares charset {declared} but its bytes are {}; decoded as {}",
+                    decoded.encoding, decoded.encoding
+                ),
+            )
+            .doc(&doc_id),
         );
     }
     let original = decoded.text;
@@ -147,8 +200,13 @@ pub fn ingest_bytes(
     };
     let text = text::normalize(chars, origins, orig_len, &rules.text);
     if text.text.chars().filter(|c| !c.is_whitespace()).count() == 0 {
-        return Err(Finding::new(display, Severity::Error, "no_text", "no report text left after removing markup and boilerplate")
-            .doc(&doc_id));
+        return Err(Finding::new(
+            display,
+            Severity::Error,
+            "no_text",
+            "no report text left after removing markup and boilerplate",
+        )
+        .doc(&doc_id));
     }
     let mut doc = Document {
         doc_id,
@@ -162,7 +220,9 @@ pub fn ingest_bytes(
         text,
         meta: Default::default(),
         source_url: None,
+        text_chars: 0,
     };
+    doc.text_chars = doc.text.char_len() as u64;
     doc.meta = metadata::infer(&doc, rules);
     if let Some(reg) = registry {
         registry::apply(reg, &mut doc, &mut findings);
@@ -174,12 +234,18 @@ pub fn ingest_bytes(
 fn declared_charset(bytes: &[u8]) -> Option<String> {
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_ascii_lowercase();
     let at = head.find("charset=")? + "charset=".len();
-    let value: String = head[at..].trim_start_matches(['"', '\'']).chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect();
+    let value: String = head[at..]
+        .trim_start_matches(['"', '\''])
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
     (!value.is_empty()).then_some(value)
 }
 
 /// Reject registry paths that leave the input folder (`../../etc/passwd`) or are absolute.
 pub fn is_contained_relative(path: &str) -> bool {
     let p = Path::new(path);
-    !path.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+    !path.is_empty()
+        && p.components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
 }

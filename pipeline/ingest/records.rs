@@ -71,35 +71,59 @@ pub fn parse(path: &Path, src: &str) -> Result<Vec<Located>> {
         if line.trim().is_empty() || line.trim_start().starts_with("//") {
             continue;
         }
-        let bad = |message: String| Error::Record { path: path.to_path_buf(), line: line_no, message };
-        let record: Record = serde_json::from_str(line).map_err(|e| bad(format!("column {}: {e}", e.column())))?;
+        let bad = |message: String| Error::Record {
+            path: path.to_path_buf(),
+            line: line_no,
+            message,
+        };
+        let record: Record =
+            serde_json::from_str(line).map_err(|e| bad(format!("column {}: {e}", e.column())))?;
         validate(&record).map_err(bad)?;
-        out.push(Located { record, file: path.to_path_buf(), line: line_no });
+        out.push(Located {
+            record,
+            file: path.to_path_buf(),
+            line: line_no,
+        });
     }
     Ok(out)
 }
 
 fn validate(r: &Record) -> std::result::Result<(), String> {
     match r {
-        Record::Facts { fact, value, unit, .. } => {
+        Record::Facts {
+            fact, value, unit, ..
+        } => {
             if fact.trim().is_empty() {
                 return Err("`fact` must not be empty".into());
             }
             if !value.is_finite() || *value < 0.0 {
-                return Err(format!("`value` must be a finite, non-negative number, got {value}"));
+                return Err(format!(
+                    "`value` must be a finite, non-negative number, got {value}"
+                ));
             }
             if *unit == Unit::Percent && *value > 100.0 {
-                return Err(format!("a percent `value` must be within 0-100, got {value}"));
+                return Err(format!(
+                    "a percent `value` must be within 0-100, got {value}"
+                ));
             }
         }
-        Record::Categories { count, pct_stated, tiers, .. } => {
+        Record::Categories {
+            count,
+            pct_stated,
+            tiers,
+            ..
+        } => {
             if count.is_some_and(|c| c < 0) {
                 return Err("`count` must not be negative".into());
             }
             if pct_stated.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
                 return Err("`pct_stated` must be within 0-100".into());
             }
-            if let Some(t) = tiers.iter().flatten().find(|t| !TIERS.contains(&t.as_str())) {
+            if let Some(t) = tiers
+                .iter()
+                .flatten()
+                .find(|t| !TIERS.contains(&t.as_str()))
+            {
                 return Err(format!("unknown tier {t:?}; expected one of {TIERS:?}"));
             }
         }
@@ -110,7 +134,10 @@ fn validate(r: &Record) -> std::result::Result<(), String> {
 /// Load every `*.jsonl` under `dir` (sorted). A missing folder means no records.
 pub fn load_dir(dir: &Path) -> Result<Vec<Located>> {
     let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "jsonl")).collect(),
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+            .collect(),
         Err(_) => return Ok(vec![]),
     };
     files.sort();
@@ -123,18 +150,39 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Located>> {
 }
 
 fn manual_evidence(r: &Located) -> Evidence {
-    Evidence { rule: format!("manual:{}:{}", r.file.display(), r.line), ..Default::default() }
+    Evidence {
+        rule: format!("manual:{}:{}", r.file.display(), r.line),
+        ..Default::default()
+    }
 }
 
 /// Apply the records for one document to its extraction, reporting conflicts.
 pub fn apply(records: &[&Located], source_path: &str, doc_id: &str, ex: &mut Extraction) {
     for r in records {
         match &r.record {
-            Record::Facts { fact, value, unit, qualifier, name_zh, note, .. } => {
-                let existing = ex.facts.iter().position(|f| &f.fact == fact && (qualifier.is_none() || &f.qualifier == qualifier));
+            Record::Facts {
+                fact,
+                value,
+                unit,
+                qualifier,
+                name_zh,
+                note,
+                ..
+            } => {
+                let existing = ex.facts.iter().position(|f| {
+                    &f.fact == fact && (qualifier.is_none() || &f.qualifier == qualifier)
+                });
                 if let Some(i) = existing {
                     if (ex.facts[i].value - value).abs() > 1e-9 {
-                        ex.findings.push(conflict(source_path, doc_id, r, &format!("{fact}: extracted {} but the record says {value}", ex.facts[i].value)));
+                        ex.findings.push(conflict(
+                            source_path,
+                            doc_id,
+                            r,
+                            &format!(
+                                "{fact}: extracted {} but the record says {value}",
+                                ex.facts[i].value
+                            ),
+                        ));
                     }
                     ex.facts.remove(i);
                 }
@@ -150,7 +198,16 @@ pub fn apply(records: &[&Located], source_path: &str, doc_id: &str, ex: &mut Ext
                     evidence: manual_evidence(r),
                 });
             }
-            Record::Categories { position, label_zh, code, count, pct_stated, tiers, universe, .. } => {
+            Record::Categories {
+                position,
+                label_zh,
+                code,
+                count,
+                pct_stated,
+                tiers,
+                universe,
+                ..
+            } => {
                 let existing = ex.categories.iter().position(|c| c.position == *position);
                 if let Some(i) = existing {
                     let c = &ex.categories[i];
@@ -181,7 +238,9 @@ pub fn apply(records: &[&Located], source_path: &str, doc_id: &str, ex: &mut Ext
                     tiers: tiers.clone().unwrap_or_default(),
                     horizon_years: None,
                     mapping: tiers.as_ref().map(|_| "manual".to_string()),
-                    mapping_rule: tiers.as_ref().map(|_| format!("{}:{}", r.file.display(), r.line)),
+                    mapping_rule: tiers
+                        .as_ref()
+                        .map(|_| format!("{}:{}", r.file.display(), r.line)),
                 });
                 ex.categories.sort_by_key(|c| c.position);
             }
@@ -190,8 +249,13 @@ pub fn apply(records: &[&Located], source_path: &str, doc_id: &str, ex: &mut Ext
 }
 
 fn conflict(source_path: &str, doc_id: &str, r: &Located, msg: &str) -> Finding {
-    Finding::new(source_path, Severity::Warn, "record_conflict", format!("{msg} ({}:{}); the record wins", r.file.display(), r.line))
-        .doc(doc_id)
+    Finding::new(
+        source_path,
+        Severity::Warn,
+        "record_conflict",
+        format!("{msg} ({}:{}); the record wins", r.file.display(), r.line),
+    )
+    .doc(doc_id)
 }
 
 fn trim_float(v: f64) -> String {
@@ -222,11 +286,19 @@ mod tests {
 
     #[test]
     fn unknown_tier_and_table_are_rejected() {
-        let e = parse(Path::new("x.jsonl"), r#"{"table":"categories","doc":"a","position":0,"label_zh":"x","tiers":["done"]}"#).unwrap_err();
+        let e = parse(
+            Path::new("x.jsonl"),
+            r#"{"table":"categories","doc":"a","position":0,"label_zh":"x","tiers":["done"]}"#,
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("unknown tier"));
         let e = parse(Path::new("x.jsonl"), r#"{"table":"nope","doc":"a"}"#).unwrap_err();
         assert!(e.to_string().contains("x.jsonl:1"));
-        let e = parse(Path::new("x.jsonl"), r#"{"table":"facts","doc":"a","fact":"rate_satisfied","value":320,"unit":"percent"}"#).unwrap_err();
+        let e = parse(
+            Path::new("x.jsonl"),
+            r#"{"table":"facts","doc":"a","fact":"rate_satisfied","value":320,"unit":"percent"}"#,
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("0-100"));
     }
 }

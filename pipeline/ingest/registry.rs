@@ -54,10 +54,21 @@ impl Registry {
         let file: RegistryFile = parse_toml(path, &src)?;
         let mut entries = BTreeMap::new();
         for e in file.report {
-            let line = src.find(&format!("\"{}\"", e.path)).map(|b| crate::rules::line_col(&src, b).0).unwrap_or(0);
-            let bad = |message: String| Error::Rules { path: path.to_path_buf(), line, column: 1, message };
+            let line = src
+                .find(&format!("\"{}\"", e.path))
+                .map(|b| crate::rules::line_col(&src, b).0)
+                .unwrap_or(0);
+            let bad = |message: String| Error::Rules {
+                path: path.to_path_buf(),
+                line,
+                column: 1,
+                message,
+            };
             if !is_contained_relative(&e.path) {
-                return Err(bad(format!("report path {:?} must be relative and stay inside the input folder", e.path)));
+                return Err(bad(format!(
+                    "report path {:?} must be relative and stay inside the input folder",
+                    e.path
+                )));
             }
             check_enum(&e.admin_level, LEVELS, "admin_level").map_err(bad)?;
             check_enum(&e.issuer_kind, KINDS, "issuer_kind").map_err(bad)?;
@@ -69,7 +80,10 @@ impl Registry {
             }
             entries.insert(e.path.clone(), e);
         }
-        Ok(Registry { entries, path: path.display().to_string() })
+        Ok(Registry {
+            entries,
+            path: path.display().to_string(),
+        })
     }
 
     /// Entries whose file does not exist under any of `roots`.
@@ -78,22 +92,35 @@ impl Registry {
             .keys()
             .filter(|p| !roots.iter().any(|r| r.join(p).is_file()))
             .map(|p| {
-                Finding::new(&self.path, Severity::Warn, "registry_missing_file", format!("registry entry {p:?} names a file that is not in the input folders"))
+                Finding::new(
+                    &self.path,
+                    Severity::Warn,
+                    "registry_missing_file",
+                    format!("registry entry {p:?} names a file that is not in the input folders"),
+                )
             })
             .collect()
     }
 }
 
-fn check_enum(v: &Option<String>, allowed: &[&str], field: &str) -> std::result::Result<(), String> {
+fn check_enum(
+    v: &Option<String>,
+    allowed: &[&str],
+    field: &str,
+) -> std::result::Result<(), String> {
     match v {
-        Some(s) if !allowed.contains(&s.as_str()) => Err(format!("{field} {s:?} is not one of {allowed:?}")),
+        Some(s) if !allowed.contains(&s.as_str()) => {
+            Err(format!("{field} {s:?} is not one of {allowed:?}"))
+        }
         _ => Ok(()),
     }
 }
 
 /// Overlay the registry's statements on the inferred metadata.
 pub fn apply(reg: &Registry, doc: &mut Document, findings: &mut Vec<Finding>) {
-    let Some(e) = reg.entries.get(&doc.source_path) else { return };
+    let Some(e) = reg.entries.get(&doc.source_path) else {
+        return;
+    };
     let m = &mut doc.meta;
     let before = m.clone();
     let set = |dst: &mut Option<String>, v: &Option<String>| {
@@ -130,7 +157,10 @@ pub fn apply(reg: &Registry, doc: &mut Document, findings: &mut Vec<Finding>) {
                 &doc.source_path,
                 Severity::Info,
                 "registry_overrides",
-                format!("registry says jurisdiction {:?}; the text suggested {:?}", m.jurisdiction_zh, before.jurisdiction_zh),
+                format!(
+                    "registry says jurisdiction {:?}; the text suggested {:?}",
+                    m.jurisdiction_zh, before.jurisdiction_zh
+                ),
             )
             .doc(&doc.doc_id),
         );
@@ -160,4 +190,3 @@ fn all_stated(e: &Entry) -> bool {
         && e.year_handled.is_some()
         && e.report_date.is_some()
 }
-

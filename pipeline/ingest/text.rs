@@ -12,7 +12,12 @@ use crate::rules::TextRules;
 type Chars = Vec<(char, u32)>;
 
 /// Normalize `chars` (with origins into the original text) into parse-ready text.
-pub fn normalize(chars: Vec<char>, origins: Vec<u32>, orig_len: u32, rules: &TextRules) -> NormText {
+pub fn normalize(
+    chars: Vec<char>,
+    origins: Vec<u32>,
+    orig_len: u32,
+    rules: &TextRules,
+) -> NormText {
     let mut cs: Chars = chars
         .into_iter()
         .zip(origins)
@@ -21,7 +26,11 @@ pub fn normalize(chars: Vec<char>, origins: Vec<u32>, orig_len: u32, rules: &Tex
         .collect();
     to_simplified(&mut cs);
     let lines = split_lines(&cs);
-    let kept: Vec<&[(char, u32)]> = lines.into_iter().map(trim).filter(|l| !l.is_empty() && !is_boilerplate(l, rules)).collect();
+    let kept: Vec<&[(char, u32)]> = lines
+        .into_iter()
+        .map(trim)
+        .filter(|l| !l.is_empty() && !is_boilerplate(l, rules))
+        .collect();
     let joined = join_lines(&kept);
     let spaced = drop_spaces_between_han(joined);
     let numbered = rewrite_chinese_numerals(spaced);
@@ -58,7 +67,11 @@ fn split_lines(cs: &Chars) -> Vec<&[(char, u32)]> {
 fn trim(line: &[(char, u32)]) -> &[(char, u32)] {
     let ws = |c: char| c == ' ' || c.is_whitespace();
     let start = line.iter().position(|(c, _)| !ws(*c)).unwrap_or(line.len());
-    let end = line.iter().rposition(|(c, _)| !ws(*c)).map(|p| p + 1).unwrap_or(start);
+    let end = line
+        .iter()
+        .rposition(|(c, _)| !ws(*c))
+        .map(|p| p + 1)
+        .unwrap_or(start);
     &line[start..end.max(start)]
 }
 
@@ -68,7 +81,10 @@ fn line_string(line: &[(char, u32)]) -> String {
 
 fn is_boilerplate(line: &[(char, u32)], rules: &TextRules) -> bool {
     let s = line_string(line);
-    let core: String = s.chars().filter(|c| !matches!(c, '•' | '·' | '|' | ' ' | '-' | '[' | ']' | '【' | '】')).collect();
+    let core: String = s
+        .chars()
+        .filter(|c| !matches!(c, '•' | '·' | '|' | ' ' | '-' | '[' | ']' | '【' | '】'))
+        .collect();
     if core.is_empty() {
         return true;
     }
@@ -101,7 +117,10 @@ fn starts_block(line: &[(char, u32)]) -> bool {
     if matches!(first, '(' | '（') {
         return true;
     }
-    let numeral_run: String = s.chars().take_while(|c| cn_digit(*c).is_some() || *c == '十' || c.is_ascii_digit()).collect();
+    let numeral_run: String = s
+        .chars()
+        .take_while(|c| cn_digit(*c).is_some() || *c == '十' || c.is_ascii_digit())
+        .collect();
     if !numeral_run.is_empty() {
         let n = numeral_run.chars().count();
         let after = s.chars().nth(n);
@@ -113,7 +132,10 @@ fn starts_block(line: &[(char, u32)]) -> bool {
             _ => false,
         };
     }
-    s.starts_with('第') && s.chars().nth(2).is_some_and(|c| matches!(c, '章' | '条' | '部' | '节'))
+    s.starts_with('第')
+        && s.chars()
+            .nth(2)
+            .is_some_and(|c| matches!(c, '章' | '条' | '部' | '节'))
 }
 
 /// Minimum length of a line that a PDF wrapped mid-sentence (headings and titles are shorter).
@@ -127,7 +149,11 @@ fn join_lines(lines: &[&[(char, u32)]]) -> Chars {
         if k > 0 {
             let prev = lines[k - 1];
             let table_row = |l: &[(char, u32)]| l.iter().any(|(c, _)| *c == '|');
-            let join = !ends_sentence(prev) && prev.len() >= MIN_WRAPPED_LINE && !starts_block(line) && !table_row(prev) && !table_row(line);
+            let join = !ends_sentence(prev)
+                && prev.len() >= MIN_WRAPPED_LINE
+                && !starts_block(line)
+                && !table_row(prev)
+                && !table_row(line);
             if !join {
                 let o = line.first().map(|(_, o)| *o).unwrap_or(0);
                 out.push(('\n', o.saturating_sub(1)));
@@ -159,7 +185,9 @@ fn drop_spaces_between_han(cs: Chars) -> Chars {
 }
 
 /// Units after which a Chinese numeral is a quantity worth rewriting as digits.
-const NUMERAL_UNITS: &[char] = &['件', '份', '位', '名', '项', '个', '人', '条', '次', '家', '年', '月', '日'];
+const NUMERAL_UNITS: &[char] = &[
+    '件', '份', '位', '名', '项', '个', '人', '条', '次', '家', '年', '月', '日',
+];
 /// Characters before a numeral that make it an ordinal or part of a word, not a quantity.
 const NUMERAL_BLOCKERS: &[char] = &['第', '每', '逐', '届', '星', '统', '唯', '万', '之'];
 
@@ -186,10 +214,16 @@ fn rewrite_chinese_numerals(cs: Chars) -> Chars {
             let run_end = numeral_run_end(&cs, i, false);
             let unit = cs.get(run_end).map(|(u, _)| *u);
             let before = if i > 0 { Some(cs[i - 1].0) } else { None };
-            let blocked = before.is_some_and(|b| NUMERAL_BLOCKERS.contains(&b) || b.is_ascii_digit());
+            let blocked =
+                before.is_some_and(|b| NUMERAL_BLOCKERS.contains(&b) || b.is_ascii_digit());
             // A lone 一/两 before 件 is idiom (办理一件提案、解决一个问题) unless a noun or 的
             // precedes it (提案一件, 留作参考的一件).
-            let after_noun = before.is_some_and(|b| matches!(b, '案' | '议' | '见' | '的' | '有' | '共' | '计' | '为' | ')' | '）' | '类'));
+            let after_noun = before.is_some_and(|b| {
+                matches!(
+                    b,
+                    '案' | '议' | '见' | '的' | '有' | '共' | '计' | '为' | ')' | '）' | '类'
+                )
+            });
             let lone_one = run_end == i + 1 && matches!(c, '一' | '两') && !after_noun;
             if !blocked && !lone_one && unit.is_some_and(|u| NUMERAL_UNITS.contains(&u)) {
                 let s: String = cs[i..run_end].iter().map(|(c, _)| *c).collect();
@@ -267,7 +301,11 @@ fn build(cs: Chars, orig_len: u32) -> NormText {
     }
     char_bytes.push(text.len() as u32);
     origin.push(orig_len);
-    NormText { text, origin, char_bytes }
+    NormText {
+        text,
+        origin,
+        char_bytes,
+    }
 }
 
 #[cfg(test)]
@@ -287,7 +325,8 @@ mod tests {
 
     #[test]
     fn joins_pdf_break_inside_a_word() {
-        let t = norm("从办理结果分类统计情况看，建议所涉及问题已解\n\n决或基本解决的(A类)88件,占58%;");
+        let t =
+            norm("从办理结果分类统计情况看，建议所涉及问题已解\n\n决或基本解决的(A类)88件,占58%;");
         assert!(t.text.contains("已解决或基本解决的(A类)88件"), "{}", t.text);
     }
 
@@ -305,7 +344,11 @@ mod tests {
         let start = t.text.find("88").unwrap();
         let cs = t.char_at_byte(start);
         let o = t.orig_span(Span::new(cs, cs + 2));
-        let orig: String = src.chars().skip(o.start as usize).take((o.end - o.start) as usize).collect();
+        let orig: String = src
+            .chars()
+            .skip(o.start as usize)
+            .take((o.end - o.start) as usize)
+            .collect();
         assert_eq!(orig, "８８");
     }
 
@@ -320,18 +363,26 @@ mod tests {
 
     #[test]
     fn drops_boilerplate_lines() {
-        let t = norm("雪园足球比分直播\n\n图片\n\n漯河市人民政府\n  • 字号:\n  • |\n  • 打印\n正文。");
+        let t =
+            norm("雪园足球比分直播\n\n图片\n\n漯河市人民政府\n  • 字号:\n  • |\n  • 打印\n正文。");
         assert_eq!(t.text, "漯河市人民政府\n正文。");
     }
 
     #[test]
     fn rewrites_chinese_numerals_that_are_quantities() {
-        let t = norm("共收到建议四千二百八十七件，解决的占百分之七十二点二，二〇二二年，第一次会议，十二届");
-        assert_eq!(t.text, "共收到建议4287件,解决的占72.2%,2022年,第一次会议,十二届");
+        let t = norm(
+            "共收到建议四千二百八十七件，解决的占百分之七十二点二，二〇二二年，第一次会议，十二届",
+        );
+        assert_eq!(
+            t.text,
+            "共收到建议4287件,解决的占72.2%,2022年,第一次会议,十二届"
+        );
         let p = t.text.find("72.2%").unwrap();
         let c = t.char_at_byte(p);
         let o = t.orig_span(Span::new(c, c + 5));
-        let src: Vec<char> = "共收到建议四千二百八十七件，解决的占百分之七十二点二".chars().collect();
+        let src: Vec<char> = "共收到建议四千二百八十七件，解决的占百分之七十二点二"
+            .chars()
+            .collect();
         let orig: String = src[o.start as usize..o.end as usize].iter().collect();
         assert_eq!(orig, "百分之七十二点二");
     }

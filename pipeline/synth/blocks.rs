@@ -6,9 +6,18 @@ use super::rng::Rng;
 use super::schemes::{self, Kind, Order, Phrase, Scheme};
 use super::style::Style;
 
-const NPC_ITEMS: &[&str] = &["人大代表建议", "代表建议", "建议", "代表所提建议、批评和意见"];
+const NPC_ITEMS: &[&str] = &[
+    "人大代表建议",
+    "代表建议",
+    "建议",
+    "代表所提建议、批评和意见",
+];
 const CPPCC_ITEMS: &[&str] = &["政协提案", "委员提案", "提案", "政协委员提案"];
-const BOTH_ITEMS: &[&str] = &["人大代表建议和政协委员提案", "建议提案", "人大代表建议、政协委员提案"];
+const BOTH_ITEMS: &[&str] = &[
+    "人大代表建议和政协委员提案",
+    "建议提案",
+    "人大代表建议、政协委员提案",
+];
 
 /// Channel vocabulary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,12 +101,17 @@ impl Blk<'_> {
         let session = self.session.clone();
         let form = self.rng.below(7);
         let mut s = match (self.channel, form) {
-            _ if unit == "全国" => format!("{year_txt}{session}上{}们提出的{n}件{items}已全部办理完毕", self.channel.who()),
+            _ if unit == "全国" => format!(
+                "{year_txt}{session}上{}们提出的{n}件{items}已全部办理完毕",
+                self.channel.who()
+            ),
             (Channel::Cppcc, 0 | 1) => {
                 let submitted = total + self.rng.range(3, 1 + total / 8);
                 let sub = self.n(submitted);
                 self.gold.quirk("submitted_vs_filed");
-                format!("{year_txt}{session}以来，政协委员、各参加单位和各专门委员会共提出提案{sub}件，经审查立案{n}件")
+                format!(
+                    "{year_txt}{session}以来，政协委员、各参加单位和各专门委员会共提出提案{sub}件，经审查立案{n}件"
+                )
             }
             (Channel::Npc, 0) if total > 40 => {
                 let all = total + self.rng.range(3, 1 + total / 6);
@@ -107,11 +121,16 @@ impl Blk<'_> {
                 self.gold.total = Some(all);
                 self.gold.total_government_system = Some(total);
                 self.gold.quirk("total_split_government_vs_all");
-                format!("{year_txt}{unit}人大转交全{unit}所有承办单位办理的建议共{all_n}件，其中转交政府系统承办的代表建议{n}件，占全{unit}代表建议的{share}")
+                format!(
+                    "{year_txt}{unit}人大转交全{unit}所有承办单位办理的建议共{all_n}件，其中转交政府系统承办的代表建议{n}件，占全{unit}代表建议的{share}"
+                )
             }
             (_, 0..=2) => format!("{year_txt}{session}共交办{items}{n}件"),
             (_, 3) => format!("{year_txt}{unit}政府系统共承办{items}{n}件"),
-            (_, 4) => format!("{year_txt}在{session}上，{}们共提出{items}{n}件", self.channel.who()),
+            (_, 4) => format!(
+                "{year_txt}在{session}上，{}们共提出{items}{n}件",
+                self.channel.who()
+            ),
             (_, 5) => format!("{year_txt}由{unit}政府负责承办的{items}共{n}件"),
             _ => format!("{year_txt}共收到{session}{items}{n}件"),
         };
@@ -150,7 +169,9 @@ impl Blk<'_> {
                 let group = self.rng.range(total / 10, total / 3);
                 let indiv = total - group;
                 self.gold.proposer_split.insert("集体提案".into(), group);
-                self.gold.proposer_split.insert("委员个人和联名提案".into(), indiv);
+                self.gold
+                    .proposer_split
+                    .insert("委员个人和联名提案".into(), indiv);
                 let (a, b) = (self.n(group), self.n(indiv));
                 format!("，其中集体提案{a}件，委员个人和联名提案{b}件")
             }
@@ -214,13 +235,28 @@ impl Blk<'_> {
             *first += short;
         }
         let with_pct = self.rng.chance(0.6);
-        let shares = if with_pct { self.style.shares(&counts, total) } else { vec![] };
+        let shares = if with_pct {
+            self.style.shares(&counts, total)
+        } else {
+            vec![]
+        };
         let suffix = *self.rng.pick(&["方面", "类", "", "方面"]);
-        let suffix = if self.channel == Channel::Cppcc && self.rng.chance(0.3) { "提案" } else { suffix };
+        let suffix = if self.channel == Channel::Cppcc && self.rng.chance(0.3) {
+            "提案"
+        } else {
+            suffix
+        };
         if self.rng.chance(0.12) && with_pct {
             return self.topics_table(&labels, &counts, &shares);
         }
-        let intro = *self.rng.pick(&["按内容分，", "按领域分：", "从内容看，", "从涉及内容分类情况看，", "按内容归类，", "按内容分类："]);
+        let intro = *self.rng.pick(&[
+            "按内容分，",
+            "按领域分：",
+            "从内容看，",
+            "从涉及内容分类情况看，",
+            "按内容归类，",
+            "按内容分类：",
+        ]);
         let sep = *self.rng.pick(&["；", "，", "、"]);
         let mut parts = Vec::new();
         for (i, (l, c)) in labels.iter().zip(&counts).enumerate() {
@@ -230,14 +266,22 @@ impl Blk<'_> {
             let pct_txt = match &pct {
                 Some(x) => {
                     let p = self.pct(x);
-                    let z = if self.rng.chance(0.3) { "占比" } else { self.style.zhan };
+                    let z = if self.rng.chance(0.3) {
+                        "占比"
+                    } else {
+                        self.style.zhan
+                    };
                     format!("，{z}{p}")
                 }
                 None => String::new(),
             };
             parts.push(format!("{label}{cn}件{pct_txt}"));
             let (pct_stated, _) = pct.as_deref().map(pct_fields).unwrap_or((None, None));
-            self.gold.topics.push(GoldTopic { label_zh: label, count: Some(*c), pct_stated });
+            self.gold.topics.push(GoldTopic {
+                label_zh: label,
+                count: Some(*c),
+                pct_stated,
+            });
         }
         let sep = if with_pct && sep == "、" { "；" } else { sep };
         format!("{intro}{}。", parts.join(sep))
@@ -245,12 +289,19 @@ impl Blk<'_> {
 
     fn topics_table(&mut self, labels: &[&str], counts: &[u64], shares: &[String]) -> String {
         let sep = "｜";
-        let mut rows = vec![format!("表{}：类别统计表", self.rng.range(1, 2)), format!("性质类别{sep}件数{sep}百分比(%)")];
+        let mut rows = vec![
+            format!("表{}：类别统计表", self.rng.range(1, 2)),
+            format!("性质类别{sep}件数{sep}百分比(%)"),
+        ];
         for (i, (l, c)) in labels.iter().zip(counts).enumerate() {
             let pct = shares.get(i).cloned().unwrap_or_default();
             rows.push(format!("{l}{sep}{c}{sep}{pct}"));
             let (pct_stated, _) = pct_fields(&pct);
-            self.gold.topics.push(GoldTopic { label_zh: l.to_string(), count: Some(*c), pct_stated });
+            self.gold.topics.push(GoldTopic {
+                label_zh: l.to_string(),
+                count: Some(*c),
+                pct_stated,
+            });
         }
         rows.push(format!("合计{sep}{}{sep}100", self.universe()));
         self.gold.quirk("table_format");
@@ -274,8 +325,13 @@ impl Blk<'_> {
         let order = schemes::draw_order(self.rng, scheme.kind);
         self.gold.synth.order = order.as_str().to_string();
         let item = self.channel.item();
-        let noun = if self.channel == Channel::Both { "件" } else { item };
-        let mut share = (self.rng.chance(0.85)).then(|| schemes::draw_share_clause(self.rng, self.style.zhan, noun));
+        let noun = if self.channel == Channel::Both {
+            "件"
+        } else {
+            item
+        };
+        let mut share = (self.rng.chance(0.85))
+            .then(|| schemes::draw_share_clause(self.rng, self.style.zhan, noun));
         let mut prefix = String::new();
         let mut denom = total;
         let variant = self.rng.below(100);
@@ -285,7 +341,10 @@ impl Blk<'_> {
             scheme_shrink(scheme, k);
             denom = total - k;
             let kn = self.n(k);
-            prefix = format!("经与提出{item}的{}沟通，其中{kn}件作为参阅件提供给有关单位改进工作参考，不需答复。", self.channel.who());
+            prefix = format!(
+                "经与提出{item}的{}沟通，其中{kn}件作为参阅件提供给有关单位改进工作参考，不需答复。",
+                self.channel.who()
+            );
             self.gold.quirk("denominator_differs");
         } else if variant < 6 && total > 30 && scheme.kind != Kind::Nested {
             // Categories that do not add up to the total (as printed in the source).
@@ -294,14 +353,23 @@ impl Blk<'_> {
             share = None;
             self.gold.quirk("sum_mismatch");
         }
-        let ph = Phrase { style: self.style, order, noun, share: share.as_deref(), denom };
+        let ph = Phrase {
+            style: self.style,
+            order,
+            noun,
+            share: share.as_deref(),
+            denom,
+        };
         let (text, gold) = schemes::render(self.rng, scheme, &ph);
         if order != Order::Table && gold.iter().any(|g| g.pct_text.is_some()) {
             self.gold.quirk("pct_trailing_zeros");
         }
         self.gold.outcome_scheme = gold;
         let intro = if order == Order::Table {
-            format!("{}办理结果分类统计如下：\n", self.rng.pick(&["", "按落实情况分类，"]))
+            format!(
+                "{}办理结果分类统计如下：\n",
+                self.rng.pick(&["", "按落实情况分类，"])
+            )
         } else {
             self.rng
                 .pick(&[
@@ -321,20 +389,36 @@ impl Blk<'_> {
     }
 
     fn aggregate(&mut self, scheme: &Scheme) -> String {
-        let Some(c) = scheme.cats.first() else { return String::new() };
-        let x = self.style.value(c.count as f64 * 100.0 / self.universe().max(1) as f64, 1);
+        let Some(c) = scheme.cats.first() else {
+            return String::new();
+        };
+        let x = self
+            .style
+            .value(c.count as f64 * 100.0 / self.universe().max(1) as f64, 1);
         let p = self.pct(&x);
         let (pct_stated, pct_text) = pct_fields(&x);
         let label = format!("{}的", c.label);
-        self.gold.outcome_scheme =
-            vec![GoldCategory { code: None, label_zh: label.clone(), count: None, pct_stated, pct_text, grade: Some("skip".into()), ..Default::default() }];
+        self.gold.outcome_scheme = vec![GoldCategory {
+            code: None,
+            label_zh: label.clone(),
+            count: None,
+            pct_stated,
+            pct_text,
+            grade: Some("skip".into()),
+            ..Default::default()
+        }];
         self.gold.quirk("only_aggregate_pct");
         format!("{label}占{p}。")
     }
 
     /// Only the lead items are classified (a department's 主办件), e.g. 13件主办件…“A”类.
     fn partial_universe(&mut self) -> String {
-        let lead = self.gold.roles.get("主办").copied().unwrap_or(self.universe());
+        let lead = self
+            .gold
+            .roles
+            .get("主办")
+            .copied()
+            .unwrap_or(self.universe());
         let m = self.rng.range(5, 9);
         let d = self.rng.range(1, 28);
         let n = self.n(lead);
@@ -361,7 +445,11 @@ impl Blk<'_> {
         } else {
             (rest, None)
         };
-        let names = if self.rng.chance(0.5) { ["主办", "协办", "会办"] } else { ["主办", "分办", "会办"] };
+        let names = if self.rng.chance(0.5) {
+            ["主办", "协办", "会办"]
+        } else {
+            ["主办", "分办", "会办"]
+        };
         let mut parts = vec![(names[0], lead), (names[1], second)];
         if let Some(t) = third {
             parts.push((names[2], t));
@@ -378,20 +466,45 @@ impl Blk<'_> {
     /// Rates as printed; every printed rate goes into the gold file under its printed name.
     pub fn rates(&mut self) -> String {
         let names: &[&str] = match self.channel {
-            Channel::Npc => &["办结率", "办复率", "答复率", "面复率", "见面率", "面商率", "按时办结率", "代表见面率", "建议办复率"],
+            Channel::Npc => &[
+                "办结率",
+                "办复率",
+                "答复率",
+                "面复率",
+                "见面率",
+                "面商率",
+                "按时办结率",
+                "代表见面率",
+                "建议办复率",
+            ],
             Channel::Cppcc => &["办复率", "办结率", "面商率", "见面率", "按时办复率"],
             Channel::Both => &["办结率", "办复率", "面复率", "按时办结率"],
         };
         let sat: &[&str] = match self.channel {
-            Channel::Npc => &["满意率", "代表满意率", "满意和基本满意率", "代表满意和基本满意率"],
-            Channel::Cppcc => &["满意率", "委员满意率", "满意和基本满意率", "委员满意和基本满意率"],
+            Channel::Npc => &[
+                "满意率",
+                "代表满意率",
+                "满意和基本满意率",
+                "代表满意和基本满意率",
+            ],
+            Channel::Cppcc => &[
+                "满意率",
+                "委员满意率",
+                "满意和基本满意率",
+                "委员满意和基本满意率",
+            ],
             Channel::Both => &["满意率", "满意和基本满意率"],
         };
         let k = self.rng.range(1, 3) as usize;
         let mut picked: Vec<&str> = self.rng.sample(names, k);
         picked.push(*self.rng.pick(sat));
         let sat_name = picked[picked.len() - 1];
-        let sat_value = if self.rng.chance(0.6) { "100".to_string() } else { self.style.value(95.0 + self.rng.unit() * 4.99, self.rng.range(1, 2) as usize) };
+        let sat_value = if self.rng.chance(0.6) {
+            "100".to_string()
+        } else {
+            self.style
+                .value(95.0 + self.rng.unit() * 4.99, self.rng.range(1, 2) as usize)
+        };
         match self.rng.below(4) {
             0 => {
                 // 办复率和满意率均为100%
@@ -407,8 +520,14 @@ impl Blk<'_> {
                 // 办结率100%、面复率100%、满意率97.97%
                 let mut parts = Vec::new();
                 for (i, n) in picked.iter().enumerate() {
-                    let v = if i + 1 == picked.len() { sat_value.clone() } else { "100".into() };
-                    self.gold.rates.insert(n.to_string(), v.parse().unwrap_or(100.0));
+                    let v = if i + 1 == picked.len() {
+                        sat_value.clone()
+                    } else {
+                        "100".into()
+                    };
+                    self.gold
+                        .rates
+                        .insert(n.to_string(), v.parse().unwrap_or(100.0));
                     let p = self.pct(&v);
                     parts.push(format!("{n}{p}"));
                 }
@@ -421,10 +540,19 @@ impl Blk<'_> {
                 }
                 let p = self.pct("100");
                 let sp = self.pct(&sat_value);
-                self.gold.rates.insert(sat_name.to_string(), sat_value.parse().unwrap_or(100.0));
+                self.gold
+                    .rates
+                    .insert(sat_name.to_string(), sat_value.parse().unwrap_or(100.0));
                 let sat_txt = format!("{sat_name}为{sp}");
-                let who = if sat_name.starts_with(self.channel.who()) { "" } else { self.channel.who() };
-                format!("{}{p}；从征询意见反馈情况看，{who}{sat_txt}", join_names(&lead) + if lead.len() > 1 { "均为" } else { "为" })
+                let who = if sat_name.starts_with(self.channel.who()) {
+                    ""
+                } else {
+                    self.channel.who()
+                };
+                format!(
+                    "{}{p}；从征询意见反馈情况看，{who}{sat_txt}",
+                    join_names(&lead) + if lead.len() > 1 { "均为" } else { "为" }
+                )
             }
         }
     }
@@ -433,12 +561,18 @@ impl Blk<'_> {
     pub fn feedback(&mut self) -> String {
         let total = self.universe();
         let forms = self.rng.range(total * 6 / 10, total.max(1));
-        self.gold.feedback = Some(Feedback { forms_returned: forms });
+        self.gold.feedback = Some(Feedback {
+            forms_returned: forms,
+        });
         let f = self.n(forms);
         format!(
             "共收到{}{}反馈意见表{f}份，全部为“满意”或“基本满意”，未收到“不满意”的反馈意见。",
             self.unit,
-            if self.channel == Channel::Cppcc { "政协委员" } else { "人大代表" }
+            if self.channel == Channel::Cppcc {
+                "政协委员"
+            } else {
+                "人大代表"
+            }
         )
     }
 }
@@ -455,7 +589,14 @@ fn join_names(names: &[&str]) -> String {
 fn scheme_shrink(scheme: &mut Scheme, k: u64) {
     let mut left = k;
     while left > 0 {
-        let Some(c) = scheme.cats.iter_mut().filter(|c| c.parent.is_none()).max_by_key(|c| c.count) else { return };
+        let Some(c) = scheme
+            .cats
+            .iter_mut()
+            .filter(|c| c.parent.is_none())
+            .max_by_key(|c| c.count)
+        else {
+            return;
+        };
         if c.count == 0 {
             return;
         }

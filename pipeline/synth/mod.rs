@@ -61,18 +61,32 @@ pub fn generate_one(seed: u64, index: u64) -> Result<Generated> {
         "cppcc_proposal" => "zhengxie",
         _ => "jianyi-tian",
     };
-    let year = g.year_handled.map(|y| y.to_string()).unwrap_or_else(|| "nd".into());
-    let stem = format!("{}/{index:06}-{}-{channel}-{year}", composed.place.region, composed.place.slug);
-    let mut gold_json = serde_json::to_vec_pretty(&composed.gold).map_err(|e| Error::Invalid(format!("gold for report {index}: {e}")))?;
+    let year = g
+        .year_handled
+        .map(|y| y.to_string())
+        .unwrap_or_else(|| "nd".into());
+    let stem = format!(
+        "{}/{index:06}-{}-{channel}-{year}",
+        composed.place.region, composed.place.slug
+    );
+    let mut gold_json = serde_json::to_vec_pretty(&composed.gold)
+        .map_err(|e| Error::Invalid(format!("gold for report {index}: {e}")))?;
     gold_json.push(b'\n');
-    Ok(Generated { stem, ext: file.ext, bytes: file.bytes, gold_json })
+    Ok(Generated {
+        stem,
+        ext: file.ext,
+        bytes: file.bytes,
+        gold_json,
+    })
 }
 
 /// Generate `reports` reports (`.txt`/`.html`) and a `.gold.json` for each under `out`.
 /// Returns the number of reports written.
 pub fn generate(opts: &SynthOptions) -> Result<usize> {
     std::fs::create_dir_all(&opts.out).map_err(|e| Error::io(&opts.out, e))?;
-    (0..opts.reports as u64).into_par_iter().try_for_each(|i| write_one(&opts.out, generate_one(opts.seed, i)?))?;
+    (0..opts.reports as u64)
+        .into_par_iter()
+        .try_for_each(|i| write_one(&opts.out, generate_one(opts.seed, i)?))?;
     Ok(opts.reports)
 }
 

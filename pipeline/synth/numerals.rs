@@ -62,14 +62,21 @@ pub fn cn_decimal(text: &str) -> String {
     let mut s = cn_integer(int.parse().unwrap_or(0));
     if !frac.is_empty() {
         s.push('点');
-        s.extend(frac.chars().filter_map(|c| c.to_digit(10).map(|d| DIGITS[d as usize])));
+        s.extend(
+            frac.chars()
+                .filter_map(|c| c.to_digit(10).map(|d| DIGITS[d as usize])),
+        );
     }
     s
 }
 
 /// Digit by digit, as in years: 2022 → 二〇二二.
 pub fn cn_digits(n: u64) -> String {
-    n.to_string().chars().filter_map(|c| c.to_digit(10)).map(|d| if d == 0 { '〇' } else { DIGITS[d as usize] }).collect()
+    n.to_string()
+        .chars()
+        .filter_map(|c| c.to_digit(10))
+        .map(|d| if d == 0 { '〇' } else { DIGITS[d as usize] })
+        .collect()
 }
 
 /// ASCII digits, `.` between digits and `%` to their full-width forms.
@@ -118,6 +125,9 @@ mod tests {
         assert_eq!(cn_decimal("72.2"), "七十二点二");
         assert_eq!(cn_decimal("100"), "一百");
         assert_eq!(cn_digits(2022), "二〇二二");
-        assert_eq!(full_width_digits("占7.5%，共88件。"), "占７．５％，共８８件。");
+        assert_eq!(
+            full_width_digits("占7.5%，共88件。"),
+            "占７．５％，共８８件。"
+        );
     }
 }

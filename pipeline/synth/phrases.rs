@@ -56,16 +56,21 @@ const DEPTS: &[&str] = &[
 ];
 
 const GIVEN: &[&str] = &[
-    "文华", "香稳", "付红", "广军", "晓芳", "益民", "海蛟", "战福", "长鹰", "艳", "俊丽", "梅", "爱琴", "宪德", "利", "文杰", "丽", "霞", "春闻", "发荣", "彦",
-    "建国", "志强", "红梅", "秀英", "国庆", "卫东", "明", "静", "磊", "玉兰", "德胜", "新民", "永红", "慧", "晓东", "丽娟", "宏伟", "振华", "海燕", "金凤",
-    "庆丰", "学军", "少华", "云飞", "佳琪", "子涵", "树林", "春生", "桂英", "凤英", "立新", "向阳", "雪梅", "天佑", "兴旺", "淑珍", "长青", "建华", "玉洁",
+    "文华", "香稳", "付红", "广军", "晓芳", "益民", "海蛟", "战福", "长鹰", "艳", "俊丽", "梅",
+    "爱琴", "宪德", "利", "文杰", "丽", "霞", "春闻", "发荣", "彦", "建国", "志强", "红梅", "秀英",
+    "国庆", "卫东", "明", "静", "磊", "玉兰", "德胜", "新民", "永红", "慧", "晓东", "丽娟", "宏伟",
+    "振华", "海燕", "金凤", "庆丰", "学军", "少华", "云飞", "佳琪", "子涵", "树林", "春生", "桂英",
+    "凤英", "立新", "向阳", "雪梅", "天佑", "兴旺", "淑珍", "长青", "建华", "玉洁",
 ];
 
 const SURNAMES: &[&str] = &[
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许",
-    "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁", "潘", "蒋", "蔡", "余", "杜", "叶", "程", "苏", "魏", "吕", "丁", "任", "沈", "姚", "卢", "崔",
-    "钟", "谭", "陆", "汪", "金", "石", "廖", "贾", "夏", "韦", "方", "白", "邹", "孟", "熊", "秦", "邱", "江", "尹", "薛", "段", "雷", "侯", "龙", "史", "陶",
-    "黎", "贺", "顾", "毛", "郝", "龚", "邵", "万", "钱", "严", "覃", "武", "戴", "孔", "欧阳", "司马", "诸葛", "上官", "杞", "路", "翟", "靳", "仝", "冉",
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭",
+    "何", "高", "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾",
+    "肖", "田", "董", "袁", "潘", "蒋", "蔡", "余", "杜", "叶", "程", "苏", "魏", "吕", "丁", "任",
+    "沈", "姚", "卢", "崔", "钟", "谭", "陆", "汪", "金", "石", "廖", "贾", "夏", "韦", "方", "白",
+    "邹", "孟", "熊", "秦", "邱", "江", "尹", "薛", "段", "雷", "侯", "龙", "史", "陶", "黎", "贺",
+    "顾", "毛", "郝", "龚", "邵", "万", "钱", "严", "覃", "武", "戴", "孔", "欧阳", "司马", "诸葛",
+    "上官", "杞", "路", "翟", "靳", "仝", "冉",
 ];
 
 /// A person's name: surname + given name.
@@ -211,11 +216,34 @@ const ACTIONS: &[&str] = &[
     "开展专项培训{n}期，培训基层工作人员和经营主体{n4}人次，发放宣传资料{n4}份，群众知晓率进一步提高",
 ];
 
-const THINGS: &[&str] =
-    &["充电桩", "公共停车位", "村级卫生室", "农村公路", "污水处理设施", "公办幼儿园", "社区养老服务站", "供水管网", "口袋公园", "标准化考场"];
-const INDICATORS: &[&str] =
-    &["农村自来水普及率", "生活垃圾无害化处理率", "义务教育巩固率", "城市建成区路网密度达标率", "空气质量优良天数比例", "污水集中收集率", "基本养老保险参保率"];
-const SLOGANS: &[&str] = &["万人助万企", "我为群众办实事", "进企业、解难题", "百名干部进百村", "政策找企业"];
+const THINGS: &[&str] = &[
+    "充电桩",
+    "公共停车位",
+    "村级卫生室",
+    "农村公路",
+    "污水处理设施",
+    "公办幼儿园",
+    "社区养老服务站",
+    "供水管网",
+    "口袋公园",
+    "标准化考场",
+];
+const INDICATORS: &[&str] = &[
+    "农村自来水普及率",
+    "生活垃圾无害化处理率",
+    "义务教育巩固率",
+    "城市建成区路网密度达标率",
+    "空气质量优良天数比例",
+    "污水集中收集率",
+    "基本养老保险参保率",
+];
+const SLOGANS: &[&str] = &[
+    "万人助万企",
+    "我为群众办实事",
+    "进企业、解难题",
+    "百名干部进百村",
+    "政策找企业",
+];
 
 const PROBLEMS: &[&str] = &[
     "虽然{item}办理工作取得了一定成效，但也还存在一些不足：一是个别承办单位对办理工作重视程度不够，存在“重答复、轻落实”现象；二是部分{item}涉及面广、解决难度大，受政策、资金等因素制约，落实进度不快；三是与{who}的沟通还不够经常、不够深入",
@@ -291,14 +319,22 @@ impl Ctx {
             "thing" => rng.pick(THINGS).to_string(),
             "indicator" => rng.pick(INDICATORS).to_string(),
             "slogan" => rng.pick(SLOGANS).to_string(),
-            "topic_doc" => rng.pick(TOPICS).trim_start_matches("加快").trim_start_matches("加强").to_string(),
+            "topic_doc" => rng
+                .pick(TOPICS)
+                .trim_start_matches("加快")
+                .trim_start_matches("加强")
+                .to_string(),
             _ => String::new(),
         }
     }
 
     /// One "how we handled it" section: a heading and 2–5 measures (一是…二是…).
     pub fn measures_section(&self, rng: &mut Rng, ordinal: usize) -> Vec<String> {
-        let head = format!("（{}）{}。", cn_integer(ordinal as u64), rng.pick(SECTION_HEADS));
+        let head = format!(
+            "（{}）{}。",
+            cn_integer(ordinal as u64),
+            rng.pick(SECTION_HEADS)
+        );
         let k = rng.range(3, 7) as usize;
         let picks = rng.sample(MEASURES, k);
         let numbered = rng.chance(0.6);
@@ -324,15 +360,30 @@ impl Ctx {
         let topic = rng.pick(TOPICS);
         let co = rng.range(0, 6);
         let number = rng.chance(0.45).then(|| rng.range(1, 420));
-        let who_one = if self.who.starts_with('委') { "委员" } else { "代表" };
-        let noun = if self.item.contains("提案") && !self.item.contains("建议") { "提案" } else { "建议" };
-        let by = if co > 1 { format!("{lead}等{co}位{who_one}") } else { format!("{lead}{who_one}") };
+        let who_one = if self.who.starts_with('委') {
+            "委员"
+        } else {
+            "代表"
+        };
+        let noun = if self.item.contains("提案") && !self.item.contains("建议") {
+            "提案"
+        } else {
+            "建议"
+        };
+        let by = if co > 1 {
+            format!("{lead}等{co}位{who_one}")
+        } else {
+            format!("{lead}{who_one}")
+        };
         let num_txt = match number {
             Some(n) if rng.chance(0.5) => format!("（第{n}号{noun}）"),
             Some(n) => format!("（{n}号{noun}）"),
             None => String::new(),
         };
-        let mut s = format!("（{}）{by}提出的关于{topic}的{noun}{num_txt}。", cn_integer(ordinal as u64));
+        let mut s = format!(
+            "（{}）{by}提出的关于{topic}的{noun}{num_txt}。",
+            cn_integer(ordinal as u64)
+        );
         let k = rng.range(2, 5) as usize;
         for (i, a) in rng.sample(ACTIONS, k).iter().enumerate() {
             s.push_str(&format!("{}是", cn_integer(i as u64 + 1)));

@@ -82,25 +82,52 @@ fn parse(src: &str) -> Gazetteer {
             "county" => "county",
             _ => continue,
         };
-        all.push(Row { name: f[1].into(), short_name: f[2].into(), level, province: f[4].into(), prefecture: f[5].into() });
+        all.push(Row {
+            name: f[1].into(),
+            short_name: f[2].into(),
+            level,
+            province: f[4].into(),
+            prefecture: f[5].into(),
+        });
     }
     let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for r in &all {
         *counts.entry(r.name.as_str()).or_default() += 1;
     }
     let count_of = |name: &str| counts.get(name).copied().unwrap_or(0);
-    let mut g = Gazetteer { provincial: vec![], prefecture: vec![], county: vec![], district: vec![] };
+    let mut g = Gazetteer {
+        provincial: vec![],
+        prefecture: vec![],
+        county: vec![],
+        district: vec![],
+    };
     for r in &all {
-        if matches!(r.province.as_str(), "台湾省" | "香港特别行政区" | "澳门特别行政区") {
+        if matches!(
+            r.province.as_str(),
+            "台湾省" | "香港特别行政区" | "澳门特别行政区"
+        ) {
             continue;
         }
         match r.level {
             "provincial" => g.provincial.push(r.clone()),
             // 地区 and 盟 have no people's congress of their own.
-            "prefecture" if r.name.ends_with('市') || r.name.ends_with('州') => g.prefecture.push(r.clone()),
-            "county" if r.name.ends_with('区') && !r.name.ends_with("林区") && !r.prefecture.is_empty() => g.district.push(r.clone()),
+            "prefecture" if r.name.ends_with('市') || r.name.ends_with('州') => {
+                g.prefecture.push(r.clone())
+            }
+            "county"
+                if r.name.ends_with('区')
+                    && !r.name.ends_with("林区")
+                    && !r.prefecture.is_empty() =>
+            {
+                g.district.push(r.clone())
+            }
             // A county printed without its prefecture must be unambiguous.
-            "county" if (r.name.ends_with('县') || r.name.ends_with('市') || r.name.ends_with('旗')) && count_of(&r.name) == 1 => g.county.push(r.clone()),
+            "county"
+                if (r.name.ends_with('县') || r.name.ends_with('市') || r.name.ends_with('旗'))
+                    && count_of(&r.name) == 1 =>
+            {
+                g.county.push(r.clone())
+            }
             _ => {}
         }
     }
@@ -137,8 +164,20 @@ fn national() -> Place {
 
 fn place_of(r: &Row, level: Level) -> Place {
     let unit = unit_of(&r.name, level);
-    let name = if level == Level::District { format!("{}{}", r.prefecture, r.name) } else { r.name.clone() };
-    Place { name, short: r.short_name.clone(), unit, province: Some(r.province.clone()), level, region: region_slug(&r.province), slug: slug(&r.short_name) }
+    let name = if level == Level::District {
+        format!("{}{}", r.prefecture, r.name)
+    } else {
+        r.name.clone()
+    };
+    Place {
+        name,
+        short: r.short_name.clone(),
+        unit,
+        province: Some(r.province.clone()),
+        level,
+        region: region_slug(&r.province),
+        slug: slug(&r.short_name),
+    }
 }
 
 fn unit_of(name: &str, level: Level) -> String {
@@ -146,7 +185,11 @@ fn unit_of(name: &str, level: Level) -> String {
         Level::Provincial if name.ends_with("自治区") => "自治区".into(),
         Level::Provincial if name.ends_with('省') => "省".into(),
         Level::Prefecture if name.ends_with('州') => "州".into(),
-        _ => name.chars().last().map(String::from).unwrap_or_else(|| "市".into()),
+        _ => name
+            .chars()
+            .last()
+            .map(String::from)
+            .unwrap_or_else(|| "市".into()),
     }
 }
 
@@ -165,8 +208,16 @@ pub fn slug(s: &str) -> String {
 
 fn region_slug(province: &str) -> String {
     let short = province.trim_end_matches('省').trim_end_matches('市');
-    let short = ["壮族自治区", "回族自治区", "维吾尔自治区", "自治区"].iter().fold(short.to_string(), |s, suf| s.trim_end_matches(suf).to_string());
-    if short == "陕西" { "shaanxi".into() } else { slug(&short) }
+    let short = ["壮族自治区", "回族自治区", "维吾尔自治区", "自治区"]
+        .iter()
+        .fold(short.to_string(), |s, suf| {
+            s.trim_end_matches(suf).to_string()
+        });
+    if short == "陕西" {
+        "shaanxi".into()
+    } else {
+        slug(&short)
+    }
 }
 
 #[cfg(test)]
@@ -176,13 +227,22 @@ mod tests {
     #[test]
     fn every_level_draws_a_named_place() {
         let mut rng = Rng::new(3);
-        for level in [Level::Provincial, Level::Prefecture, Level::County, Level::District] {
+        for level in [
+            Level::Provincial,
+            Level::Prefecture,
+            Level::County,
+            Level::District,
+        ] {
             for _ in 0..50 {
                 let p = draw(&mut rng, level);
                 assert_eq!(p.level, level);
                 assert!(p.name.ends_with(p.unit.as_str()));
                 assert!(p.province.is_some());
-                assert!(p.region.chars().all(|c| c.is_ascii_lowercase()), "{}", p.region);
+                assert!(
+                    p.region.chars().all(|c| c.is_ascii_lowercase()),
+                    "{}",
+                    p.region
+                );
             }
         }
         assert_eq!(region_slug("新疆维吾尔自治区"), "xinjiang");

@@ -42,7 +42,11 @@ pub fn render(rng: &mut Rng, c: &mut Composed) -> File {
         to_traditional_all(c);
         c.gold.quirk("traditional");
     }
-    c.gold.synth.script = if traditional { "traditional".into() } else { "simplified".into() };
+    c.gold.synth.script = if traditional {
+        "traditional".into()
+    } else {
+        "simplified".into()
+    };
     if rng.chance(0.06) {
         for p in c.paragraphs.iter_mut() {
             *p = full_width_digits(p);
@@ -58,20 +62,33 @@ pub fn render(rng: &mut Rng, c: &mut Composed) -> File {
     }
     let html = rng.chance(0.2);
     let encoding = draw_encoding(rng, html);
-    let text = if html { html_page(rng, c, encoding) } else { txt_page(rng, c) };
+    let text = if html {
+        html_page(rng, c, encoding)
+    } else {
+        txt_page(rng, c)
+    };
     c.gold.synth.format = if html { "html".into() } else { "txt".into() };
     c.gold.synth.encoding = encoding.as_str().into();
     if encoding != Encoding::Utf8 {
         c.gold.quirk(&format!("encoding_{}", encoding.as_str()));
     }
-    File { bytes: encode(&text, encoding), ext: if html { "html" } else { "txt" } }
+    File {
+        bytes: encode(&text, encoding),
+        ext: if html { "html" } else { "txt" },
+    }
 }
 
 fn draw_encoding(rng: &mut Rng, html: bool) -> Encoding {
     if html {
         *rng.pick_weighted(&[(88, Encoding::Utf8), (12, Encoding::Gb18030)])
     } else {
-        *rng.pick_weighted(&[(78, Encoding::Utf8), (3, Encoding::Utf8Bom), (14, Encoding::Gb18030), (3, Encoding::Utf16LeBom), (2, Encoding::Utf16BeBom)])
+        *rng.pick_weighted(&[
+            (78, Encoding::Utf8),
+            (3, Encoding::Utf8Bom),
+            (14, Encoding::Gb18030),
+            (3, Encoding::Utf16LeBom),
+            (2, Encoding::Utf16BeBom),
+        ])
     }
 }
 
@@ -122,9 +139,18 @@ fn convert_gold(g: &mut Gold, f: fn(&str) -> String) {
     for t in g.topics.iter_mut() {
         t.label_zh = f(&t.label_zh);
     }
-    g.rates = std::mem::take(&mut g.rates).into_iter().map(|(k, v)| (f(&k), v)).collect();
-    g.roles = std::mem::take(&mut g.roles).into_iter().map(|(k, v)| (f(&k), v)).collect();
-    g.proposer_split = std::mem::take(&mut g.proposer_split).into_iter().map(|(k, v)| (f(&k), v)).collect();
+    g.rates = std::mem::take(&mut g.rates)
+        .into_iter()
+        .map(|(k, v)| (f(&k), v))
+        .collect();
+    g.roles = std::mem::take(&mut g.roles)
+        .into_iter()
+        .map(|(k, v)| (f(&k), v))
+        .collect();
+    g.proposer_split = std::mem::take(&mut g.proposer_split)
+        .into_iter()
+        .map(|(k, v)| (f(&k), v))
+        .collect();
     // Names stay in their canonical (simplified) form: the same person in either script.
 }
 
@@ -149,11 +175,22 @@ fn half_width_punctuation(c: &mut Composed) {
     convert_gold(&mut c.gold, half_width);
 }
 
-const TOP_LINES: &[&str] = &["图片", "字号：大 中 小", "【打印本页】 【关闭窗口】", "当前位置：首页 > 政务公开 > 建议提案办理", "分享到：", "雪园足球比分直播"];
+const TOP_LINES: &[&str] = &[
+    "图片",
+    "字号：大 中 小",
+    "【打印本页】 【关闭窗口】",
+    "当前位置：首页 > 政务公开 > 建议提案办理",
+    "分享到：",
+    "雪园足球比分直播",
+];
 
 fn boilerplate_top(rng: &mut Rng, c: &Composed) -> Vec<String> {
     let k = rng.range(1, 3) as usize;
-    let mut v: Vec<String> = rng.sample(TOP_LINES, k).into_iter().map(String::from).collect();
+    let mut v: Vec<String> = rng
+        .sample(TOP_LINES, k)
+        .into_iter()
+        .map(String::from)
+        .collect();
     if let Some(d) = &c.gold.report_date {
         v.push(format!("时间:{d}来源:"));
     }
@@ -165,7 +202,11 @@ fn boilerplate_bottom(rng: &mut Rng, c: &Composed) -> Vec<String> {
         format!("浏览次数：{}", rng.range(30, 9000)),
         "扫一扫在手机打开当前页".into(),
         format!("版权所有：{}人民政府办公室", c.place.name),
-        format!("网站标识码：{} ICP备{}号", rng.range(1_000_000_000, 9_999_999_999), rng.range(10_000_000, 99_999_999)),
+        format!(
+            "网站标识码：{} ICP备{}号",
+            rng.range(1_000_000_000, 9_999_999_999),
+            rng.range(10_000_000, 99_999_999)
+        ),
     ]
 }
 
@@ -208,7 +249,10 @@ fn hard_wrap(rng: &mut Rng, p: &str) -> Vec<String> {
     let mut start = 0;
     while start < chars.len() {
         let mut end = (start + width).min(chars.len());
-        while end < chars.len() && end > start + 1 && (is_numeric(chars[end - 1]) && is_numeric(chars[end]) || is_numeric(chars[end - 1]) && is_pct(chars[end]))
+        while end < chars.len()
+            && end > start + 1
+            && (is_numeric(chars[end - 1]) && is_numeric(chars[end])
+                || is_numeric(chars[end - 1]) && is_pct(chars[end]))
         {
             end -= 1;
         }
@@ -258,7 +302,11 @@ fn escape(s: &str, entities: bool) -> String {
 
 fn html_page(rng: &mut Rng, c: &mut Composed, enc: Encoding) -> String {
     let entities = rng.chance(0.5);
-    let charset = if enc == Encoding::Gb18030 { "gb2312" } else { "utf-8" };
+    let charset = if enc == Encoding::Gb18030 {
+        "gb2312"
+    } else {
+        "utf-8"
+    };
     let title = escape(&c.title, entities);
     let mut h = format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"{charset}\">\n<title>{title}</title>\n\
@@ -277,7 +325,10 @@ fn html_page(rng: &mut Rng, c: &mut Composed, enc: Encoding) -> String {
         if p.contains('\n') {
             h.push_str(&html_table(p, entities));
         } else if rng.chance(0.1) {
-            h.push_str(&format!("<p><span style=\"font-family: 仿宋_GB2312;\">{}</span></p>\n", escape(p, entities)));
+            h.push_str(&format!(
+                "<p><span style=\"font-family: 仿宋_GB2312;\">{}</span></p>\n",
+                escape(p, entities)
+            ));
         } else {
             h.push_str(&format!("<p>{}</p>\n", escape(p, entities)));
         }

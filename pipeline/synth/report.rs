@@ -56,7 +56,12 @@ struct Setting {
 }
 
 pub fn compose(rng: &mut Rng, seed: u64, index: u64) -> Composed {
-    let kind = *rng.pick_weighted(&[(35, Kind::GovReport), (18, Kind::DeptSummary), (30, Kind::News), (17, Kind::Committee)]);
+    let kind = *rng.pick_weighted(&[
+        (35, Kind::GovReport),
+        (18, Kind::DeptSummary),
+        (30, Kind::News),
+        (17, Kind::Committee),
+    ]);
     let level = draw_level(rng, kind);
     let place = places::draw(rng, level);
     let channel = draw_channel(rng, kind);
@@ -64,19 +69,45 @@ pub fn compose(rng: &mut Rng, seed: u64, index: u64) -> Composed {
     let (session, term) = session_name(rng, &place, channel, year);
     let cn = rng.chance(0.10);
     let date = rng.chance(0.85).then(|| report_date(rng, year, kind));
-    let set = Setting { kind, place, channel, year, session, term, date, year_stated: rng.chance(0.94), cn };
+    let set = Setting {
+        kind,
+        place,
+        channel,
+        year,
+        session,
+        term,
+        date,
+        year_stated: rng.chance(0.94),
+        cn,
+    };
     let style = Style::draw(rng, cn);
     let mut gold = base_gold(&set, seed, index);
     gold.synth.pct_style = style.sign_name().to_string();
-    gold.synth.numerals = if cn { "chinese".into() } else { "arabic".into() };
+    gold.synth.numerals = if cn {
+        "chinese".into()
+    } else {
+        "arabic".into()
+    };
     let total = draw_total(rng, set.place.level, kind, channel);
-    let mut scheme = if set.place.level == Level::National { *rng.pick(&["aggregate", "aggregate", "none"]) } else { schemes::draw_id(rng) };
+    let mut scheme = if set.place.level == Level::National {
+        *rng.pick(&["aggregate", "aggregate", "none"])
+    } else {
+        schemes::draw_id(rng)
+    };
     if scheme == "partial_universe" && kind != Kind::DeptSummary {
         scheme = "abc";
     }
     let ctx = narrative_ctx(&set);
     let (title, paragraphs) = {
-        let mut blk = Blk { rng, style: &style, gold: &mut gold, channel, unit: set.place.unit.clone(), session: set.session.clone(), total };
+        let mut blk = Blk {
+            rng,
+            style: &style,
+            gold: &mut gold,
+            channel,
+            unit: set.place.unit.clone(),
+            session: set.session.clone(),
+            total,
+        };
         match kind {
             Kind::GovReport => gov_report(&set, &mut blk, &ctx, scheme),
             Kind::DeptSummary => dept_summary(&set, &mut blk, &ctx, scheme),
@@ -87,21 +118,51 @@ pub fn compose(rng: &mut Rng, seed: u64, index: u64) -> Composed {
     if gold.synth.scheme.is_empty() {
         gold.synth.scheme = "none".into();
     }
-    Composed { title, paragraphs, gold, place: set.place, chinese_numerals: cn }
+    Composed {
+        title,
+        paragraphs,
+        gold,
+        place: set.place,
+        chinese_numerals: cn,
+    }
 }
 
 fn draw_level(rng: &mut Rng, kind: Kind) -> Level {
     match kind {
-        Kind::DeptSummary => *rng.pick_weighted(&[(40, Level::Prefecture), (35, Level::County), (25, Level::District)]),
-        Kind::News => *rng.pick_weighted(&[(4, Level::National), (20, Level::Provincial), (40, Level::Prefecture), (21, Level::County), (15, Level::District)]),
-        Kind::Committee => *rng.pick_weighted(&[(20, Level::Provincial), (40, Level::Prefecture), (25, Level::County), (15, Level::District)]),
-        Kind::GovReport => *rng.pick_weighted(&[(12, Level::Provincial), (45, Level::Prefecture), (25, Level::County), (18, Level::District)]),
+        Kind::DeptSummary => *rng.pick_weighted(&[
+            (40, Level::Prefecture),
+            (35, Level::County),
+            (25, Level::District),
+        ]),
+        Kind::News => *rng.pick_weighted(&[
+            (4, Level::National),
+            (20, Level::Provincial),
+            (40, Level::Prefecture),
+            (21, Level::County),
+            (15, Level::District),
+        ]),
+        Kind::Committee => *rng.pick_weighted(&[
+            (20, Level::Provincial),
+            (40, Level::Prefecture),
+            (25, Level::County),
+            (15, Level::District),
+        ]),
+        Kind::GovReport => *rng.pick_weighted(&[
+            (12, Level::Provincial),
+            (45, Level::Prefecture),
+            (25, Level::County),
+            (18, Level::District),
+        ]),
     }
 }
 
 fn draw_channel(rng: &mut Rng, kind: Kind) -> Channel {
     match kind {
-        Kind::DeptSummary => *rng.pick_weighted(&[(45, Channel::Npc), (25, Channel::Cppcc), (30, Channel::Both)]),
+        Kind::DeptSummary => *rng.pick_weighted(&[
+            (45, Channel::Npc),
+            (25, Channel::Cppcc),
+            (30, Channel::Both),
+        ]),
         Kind::GovReport => *rng.pick_weighted(&[(60, Channel::Npc), (40, Channel::Cppcc)]),
         _ => *rng.pick_weighted(&[(55, Channel::Npc), (45, Channel::Cppcc)]),
     }
@@ -123,7 +184,9 @@ fn draw_total(rng: &mut Rng, level: Level, kind: Kind, channel: Channel) -> u64 
 /// 十三届全国人大三次会议. Returns the name and the term number.
 fn session_name(rng: &mut Rng, place: &Place, channel: Channel, year: i32) -> (String, u64) {
     let (base, first_term) = match place.level {
-        Level::National | Level::Provincial => (2013, if channel == Channel::Cppcc { 11 } else { 12 }),
+        Level::National | Level::Provincial => {
+            (2013, if channel == Channel::Cppcc { 11 } else { 12 })
+        }
         _ => (2011 + rng.range(0, 4) as i32, rng.range(5, 17)),
     };
     let since = (year - base).max(0) as u64;
@@ -150,7 +213,11 @@ fn session_name(rng: &mut Rng, place: &Place, channel: Channel, year: i32) -> (S
 
 fn report_date(rng: &mut Rng, year: i32, kind: Kind) -> (i32, u32, u32) {
     let late = kind == Kind::News || rng.chance(0.3);
-    let (y, m) = if late { (year + 1, rng.range(1, 3) as u32) } else { (year, rng.range(9, 12) as u32) };
+    let (y, m) = if late {
+        (year + 1, rng.range(1, 3) as u32)
+    } else {
+        (year, rng.range(9, 12) as u32)
+    };
     (y, m, rng.range(1, 28) as u32)
 }
 
@@ -174,7 +241,11 @@ fn base_gold(set: &Setting, seed: u64, index: u64) -> Gold {
 fn narrative_ctx(set: &Setting) -> Ctx {
     let unit = set.place.unit.clone();
     Ctx {
-        gov: if set.place.level == Level::National { "国务院".into() } else { format!("{unit}政府") },
+        gov: if set.place.level == Level::National {
+            "国务院".into()
+        } else {
+            format!("{unit}政府")
+        },
         unit,
         item: set.channel.item().into(),
         who: set.channel.who().into(),
@@ -187,19 +258,36 @@ fn narrative_ctx(set: &Setting) -> Ctx {
 /// A date as printed: 2021年12月21日, 2021-12-21 or 二〇二一年十二月二十一日.
 fn date_text(set: &Setting, rng: &mut Rng, (y, m, d): (i32, u32, u32)) -> String {
     if set.cn && rng.chance(0.6) {
-        return format!("{}年{}月{}日", cn_digits(y as u64), cn_integer(m as u64), cn_integer(d as u64));
+        return format!(
+            "{}年{}月{}日",
+            cn_digits(y as u64),
+            cn_integer(m as u64),
+            cn_integer(d as u64)
+        );
     }
-    if rng.chance(0.15) { format!("{y}-{m:02}-{d:02}") } else { format!("{y}年{m}月{d}日") }
+    if rng.chance(0.15) {
+        format!("{y}-{m:02}-{d:02}")
+    } else {
+        format!("{y}年{m}月{d}日")
+    }
 }
 
 /// "2021年" when the handling year is printed, else nothing.
 fn year_of(set: &Setting) -> String {
-    if set.year_stated { format!("{}年", set.year) } else { String::new() }
+    if set.year_stated {
+        format!("{}年", set.year)
+    } else {
+        String::new()
+    }
 }
 
 /// "2021年，" when the handling year is printed.
 fn year_lead(set: &Setting) -> String {
-    if set.year_stated { format!("{}年，", set.year) } else { String::new() }
+    if set.year_stated {
+        format!("{}年，", set.year)
+    } else {
+        String::new()
+    }
 }
 
 /// Standing-committee meeting the report was given at.
@@ -227,20 +315,32 @@ fn gov_report(set: &Setting, b: &mut Blk, ctx: &Ctx, scheme: &str) -> (String, V
     b.gold.issuer_kind = Some("government".into());
     let title = match set.channel {
         Channel::Cppcc => format!("{name}人民政府关于{}{item}办理情况的报告", set.session),
-        _ => format!("{name}人民政府关于{}代表所提建议、批评和意见办理情况的报告", set.session),
+        _ => format!(
+            "{name}人民政府关于{}代表所提建议、批评和意见办理情况的报告",
+            set.session
+        ),
     };
     let mut ps = Vec::new();
     if let Some(d) = set.date {
         let when = date_text(set, b.rng, d);
         ps.push(format!("——{when}在{}上", meeting(set, b.rng)));
     }
-    ps.push(format!("{} {}", official_title(&set.place.unit), person(b.rng)));
+    ps.push(format!(
+        "{} {}",
+        official_title(&set.place.unit),
+        person(b.rng)
+    ));
     ps.push(if set.channel == Channel::Cppcc {
         "主席、各位副主席、秘书长，各位常委：".into()
     } else {
         "主任、各位副主任、秘书长，各位委员：".into()
     });
-    ps.push(format!("受{}政府委托，现将{}{}所提{item}（以下简称“{item}”）办理情况报告如下，请予审议。", set.place.unit, set.session, set.channel.who()));
+    ps.push(format!(
+        "受{}政府委托，现将{}{}所提{item}（以下简称“{item}”）办理情况报告如下，请予审议。",
+        set.place.unit,
+        set.session,
+        set.channel.who()
+    ));
     ps.push("一、总体办理情况".into());
     let mut p = b.total_sentence(&year_lead(set));
     p.push_str(&format!(
@@ -248,7 +348,11 @@ fn gov_report(set: &Setting, b: &mut Blk, ctx: &Ctx, scheme: &str) -> (String, V
         if set.channel == Channel::Cppcc { "政协" } else { "人大常委会" },
         ctx.gov
     ));
-    p.push_str(&format!("目前，{}件{item}已全部按时按要求办理完毕，并书面答复{}。", b.style.count(b.rng, b.gold.total.unwrap_or(b.total)), set.channel.who()));
+    p.push_str(&format!(
+        "目前，{}件{item}已全部按时按要求办理完毕，并书面答复{}。",
+        b.style.count(b.rng, b.gold.total.unwrap_or(b.total)),
+        set.channel.who()
+    ));
     if let Some(o) = b.outcomes(scheme) {
         p.push_str(&o);
     }
@@ -268,16 +372,33 @@ fn gov_report(set: &Setting, b: &mut Blk, ctx: &Ctx, scheme: &str) -> (String, V
 
 fn dept_summary(set: &Setting, b: &mut Blk, ctx: &Ctx, scheme: &str) -> (String, Vec<String>) {
     let d = dept(b.rng, &set.place.unit);
-    let issuer = format!("{}{}", set.place.name, d.trim_start_matches(set.place.unit.as_str()));
+    let issuer = format!(
+        "{}{}",
+        set.place.name,
+        d.trim_start_matches(set.place.unit.as_str())
+    );
     b.gold.issuer_zh = Some(issuer.clone());
     b.gold.issuer_kind = Some("department".into());
     let long = set.channel.items_long(b.rng);
-    let title = format!("{}{}{long}办理情况工作总结", if b.rng.chance(0.5) { issuer.as_str() } else { "" }, year_of(set));
+    let title = format!(
+        "{}{}{long}办理情况工作总结",
+        if b.rng.chance(0.5) {
+            issuer.as_str()
+        } else {
+            ""
+        },
+        year_of(set)
+    );
     let mut ps = Vec::new();
     if let Some(dt) = set.date {
         if b.rng.chance(0.5) {
             let iso = format!("{:04}-{:02}-{:02}", dt.0, dt.1, dt.2);
-            ps.push(format!("- 索引号: {}/{}-{:05} 组配分类: 建议和提案总体情况", 11_000_000 + b.rng.below(9_000_000), dt.0, b.rng.range(1, 400)));
+            ps.push(format!(
+                "- 索引号: {}/{}-{:05} 组配分类: 建议和提案总体情况",
+                11_000_000 + b.rng.below(9_000_000),
+                dt.0,
+                b.rng.range(1, 400)
+            ));
             ps.push(format!("- 成文日期: {iso} 发布日期: {iso}"));
             ps.push(format!("- 发布机构: {issuer}"));
         } else {
@@ -293,7 +414,11 @@ fn dept_summary(set: &Setting, b: &mut Blk, ctx: &Ctx, scheme: &str) -> (String,
     ps.push("一、总体办结情况".into());
     let mut p = b.total_sentence(&year_lead(set));
     p.push_str(&b.roles());
-    p.push_str(&format!("截至目前，{}件{}已全部办理完毕", b.style.count(b.rng, b.gold.total.unwrap_or(b.total)), set.channel.item()));
+    p.push_str(&format!(
+        "截至目前，{}件{}已全部办理完毕",
+        b.style.count(b.rng, b.gold.total.unwrap_or(b.total)),
+        set.channel.item()
+    ));
     p.push_str(&format!("，{}。", b.rates()));
     if let Some(o) = b.outcomes(scheme) {
         p.push_str(&o);
@@ -308,15 +433,33 @@ fn news(set: &Setting, b: &mut Blk, ctx: &Ctx, scheme: &str) -> (String, Vec<Str
     let item = set.channel.item();
     let (issuer, kind) = match set.channel {
         Channel::Cppcc => (format!("{name}政协"), "cppcc"),
-        _ if set.place.level == Level::National || b.rng.chance(0.5) => (format!("{name}人大常委会"), "congress"),
+        _ if set.place.level == Level::National || b.rng.chance(0.5) => {
+            (format!("{name}人大常委会"), "congress")
+        }
         _ => (format!("{name}人民政府"), "government"),
     };
     b.gold.issuer_zh = Some(issuer.clone());
     b.gold.issuer_kind = Some(kind.into());
-    let title = format!("{name}{}{}办理工作情况通报", if set.channel == Channel::Cppcc { "政协" } else { "人大代表" }, item);
+    let title = format!(
+        "{name}{}{}办理工作情况通报",
+        if set.channel == Channel::Cppcc {
+            "政协"
+        } else {
+            "人大代表"
+        },
+        item
+    );
     let mut ps = Vec::new();
-    let when = set.date.map(|d| date_text(set, b.rng, d)).map(|w| format!("{w}，")).unwrap_or_default();
-    ps.push(format!("{when}{issuer}通报了{}以来{}{item}的办理情况。", set.session, set.channel.who()));
+    let when = set
+        .date
+        .map(|d| date_text(set, b.rng, d))
+        .map(|w| format!("{w}，"))
+        .unwrap_or_default();
+    ps.push(format!(
+        "{when}{issuer}通报了{}以来{}{item}的办理情况。",
+        set.session,
+        set.channel.who()
+    ));
     ps.push(b.total_sentence(&year_lead(set)));
     if b.rng.chance(0.6) {
         ps.push(b.topics());
@@ -338,8 +481,22 @@ fn news(set: &Setting, b: &mut Blk, ctx: &Ctx, scheme: &str) -> (String, Vec<Str
 fn committee(set: &Setting, b: &mut Blk, ctx: &Ctx, scheme: &str) -> (String, Vec<String>) {
     let name = &set.place.name;
     let (issuer, kind, title) = match set.channel {
-        Channel::Cppcc => (format!("政协{name}委员会"), "cppcc", format!("政协{name}委员会常务委员会关于{}以来提案工作情况的报告", set.session)),
-        _ => (format!("{name}人大常委会代表工作委员会"), "congress", format!("关于{}{name}人大代表建议、批评和意见办理工作情况的报告", year_of(set))),
+        Channel::Cppcc => (
+            format!("政协{name}委员会"),
+            "cppcc",
+            format!(
+                "政协{name}委员会常务委员会关于{}以来提案工作情况的报告",
+                set.session
+            ),
+        ),
+        _ => (
+            format!("{name}人大常委会代表工作委员会"),
+            "congress",
+            format!(
+                "关于{}{name}人大代表建议、批评和意见办理工作情况的报告",
+                year_of(set)
+            ),
+        ),
     };
     b.gold.issuer_zh = Some(issuer.clone());
     b.gold.issuer_kind = Some(kind.into());
@@ -348,7 +505,11 @@ fn committee(set: &Setting, b: &mut Blk, ctx: &Ctx, scheme: &str) -> (String, Ve
         let when = date_text(set, b.rng, d);
         ps.push(format!("——{when}在{}上", meeting(set, b.rng)));
     }
-    let head = if set.channel == Channel::Cppcc { "副主席" } else { "主任" };
+    let head = if set.channel == Channel::Cppcc {
+        "副主席"
+    } else {
+        "主任"
+    };
     ps.push(format!("{issuer}{head} {}", person(b.rng)));
     ps.push("一、基本情况".into());
     ps.push(b.total_sentence(&year_lead(set)));
@@ -365,7 +526,14 @@ fn committee(set: &Setting, b: &mut Blk, ctx: &Ctx, scheme: &str) -> (String, Ve
 
 /// Measures sections, named items, problems and next steps, until the report is about
 /// `target` characters long (real reports run 10–20 KB).
-fn narrative_sections(rng: &mut Rng, ctx: &Ctx, ps: &mut Vec<String>, gold: &mut Gold, target: std::ops::RangeInclusive<usize>, max_items: u64) {
+fn narrative_sections(
+    rng: &mut Rng,
+    ctx: &Ctx,
+    ps: &mut Vec<String>,
+    gold: &mut Gold,
+    target: std::ops::RangeInclusive<usize>,
+    max_items: u64,
+) {
     let target = rng.range(*target.start() as u64, *target.end() as u64) as usize;
     let size = |ps: &Vec<String>| ps.iter().map(|p| p.chars().count()).sum::<usize>();
     ps.push("二、主要做法".into());

@@ -38,7 +38,11 @@ impl Rng {
 
     /// Uniform in `[lo, hi]` (inclusive).
     pub fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        if hi <= lo { lo } else { lo + self.below(hi - lo + 1) }
+        if hi <= lo {
+            lo
+        } else {
+            lo + self.below(hi - lo + 1)
+        }
     }
 
     /// Uniform float in `[0, 1)`.
@@ -98,8 +102,14 @@ mod tests {
     fn streams_are_reproducible_and_distinct() {
         let a: Vec<u64> = (0..4).map(|_| Rng::for_report(7, 3).next_u64()).collect();
         assert!(a.windows(2).all(|w| w[0] == w[1]));
-        assert_ne!(Rng::for_report(7, 3).next_u64(), Rng::for_report(7, 4).next_u64());
-        assert_ne!(Rng::for_report(7, 3).next_u64(), Rng::for_report(8, 3).next_u64());
+        assert_ne!(
+            Rng::for_report(7, 3).next_u64(),
+            Rng::for_report(7, 4).next_u64()
+        );
+        assert_ne!(
+            Rng::for_report(7, 3).next_u64(),
+            Rng::for_report(8, 3).next_u64()
+        );
     }
 
     #[test]

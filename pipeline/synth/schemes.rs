@@ -59,7 +59,10 @@ const DEFERRED_WORDS: &[Wording] = &[
     Wording("因目前条件限制需以后解决或留作参考", D),
     Wording("因条件限制暂时难以解决", D),
     Wording("因政策法规和财力物力等客观条件限制，暂时难以解决", D),
-    Wording("所提问题需在今后选择适当时机加以解决或向上级有关部门反映", D),
+    Wording(
+        "所提问题需在今后选择适当时机加以解决或向上级有关部门反映",
+        D,
+    ),
     Wording("因政策和条件限制难以解决", D),
     Wording("因受财力、政策所限，或者其他条件尚不具备，暂时难以解决", D),
     Wording("由于客观条件限制等原因不能解决或留作参考", D),
@@ -70,9 +73,21 @@ const DEFS: &[Def] = &[
         id: "uncoded3",
         kind: Kind::Uncoded,
         slots: &[
-            Slot { code: None, wordings: RESOLVED_WORDS, weight: (40, 90) },
-            Slot { code: None, wordings: MIDDLE_WORDS, weight: (10, 45) },
-            Slot { code: None, wordings: DEFERRED_WORDS, weight: (1, 10) },
+            Slot {
+                code: None,
+                wordings: RESOLVED_WORDS,
+                weight: (40, 90),
+            },
+            Slot {
+                code: None,
+                wordings: MIDDLE_WORDS,
+                weight: (10, 45),
+            },
+            Slot {
+                code: None,
+                wordings: DEFERRED_WORDS,
+                weight: (1, 10),
+            },
         ],
     },
     Def {
@@ -80,10 +95,26 @@ const DEFS: &[Def] = &[
         kind: Kind::Uncoded,
         slots: &[
             Slot {
-                code: None, wordings: &[Wording("所提问题已经解决和部分解决", RIP), Wording("已经解决和部分解决", RIP)], weight: (50, 85)
+                code: None,
+                wordings: &[
+                    Wording("所提问题已经解决和部分解决", RIP),
+                    Wording("已经解决和部分解决", RIP),
+                ],
+                weight: (50, 85),
             },
-            Slot { code: None, wordings: &[Wording("正在解决和列入规划逐步解决", IPP)], weight: (10, 30) },
-            Slot { code: None, wordings: &[Wording("因政策、体制和条件所限暂时难以解决，已做解释说明", D)], weight: (2, 10) },
+            Slot {
+                code: None,
+                wordings: &[Wording("正在解决和列入规划逐步解决", IPP)],
+                weight: (10, 30),
+            },
+            Slot {
+                code: None,
+                wordings: &[Wording(
+                    "因政策、体制和条件所限暂时难以解决，已做解释说明",
+                    D,
+                )],
+                weight: (2, 10),
+            },
         ],
     },
     Def {
@@ -91,19 +122,39 @@ const DEFS: &[Def] = &[
         kind: Kind::Uncoded,
         slots: &[
             Slot {
-                code: None, wordings: &[Wording("已经解决", R), Wording("所提建议已经解决", R), Wording("已得到解决", R)], weight: (20, 60)
-            },
-            Slot {
-                code: None, wordings: &[Wording("正在解决", IP), Wording("所提建议正在解决", IP), Wording("正在落实", IP)], weight: (15, 40)
+                code: None,
+                wordings: &[
+                    Wording("已经解决", R),
+                    Wording("所提建议已经解决", R),
+                    Wording("已得到解决", R),
+                ],
+                weight: (20, 60),
             },
             Slot {
                 code: None,
-                wordings: &[Wording("列入计划解决", P), Wording("所提建议列入计划解决", P), Wording("已列入计划逐步解决", P)],
+                wordings: &[
+                    Wording("正在解决", IP),
+                    Wording("所提建议正在解决", IP),
+                    Wording("正在落实", IP),
+                ],
+                weight: (15, 40),
+            },
+            Slot {
+                code: None,
+                wordings: &[
+                    Wording("列入计划解决", P),
+                    Wording("所提建议列入计划解决", P),
+                    Wording("已列入计划逐步解决", P),
+                ],
                 weight: (10, 35),
             },
             Slot {
                 code: None,
-                wordings: &[Wording("因政策和条件限制难以解决", D), Wording("因条件不具备暂时无法解决", D), Wording("留作参考", D)],
+                wordings: &[
+                    Wording("因政策和条件限制难以解决", D),
+                    Wording("因条件不具备暂时无法解决", D),
+                    Wording("留作参考", D),
+                ],
                 weight: (2, 12),
             },
         ],
@@ -138,7 +189,10 @@ const DEFS: &[Def] = &[
                 code: Some("C"),
                 wordings: &[
                     Wording("留作参考", D),
-                    Wording("因现行政策、当前条件限制或其他原因暂时不能解决，留作参考", D),
+                    Wording(
+                        "因现行政策、当前条件限制或其他原因暂时不能解决，留作参考",
+                        D,
+                    ),
                     Wording("因政策法规和财力物力等客观条件限制，暂时难以解决", D),
                     Wording("所提问题因客观条件限制无法解决", D),
                 ],
@@ -151,59 +205,150 @@ const DEFS: &[Def] = &[
         kind: Kind::Coded,
         slots: &[
             Slot {
-                code: Some("A"), wordings: &[Wording("已经解决或基本解决", R), Wording("已经解决或基本解决，或已通过其他途径解决", R)], weight: (20, 80)
+                code: Some("A"),
+                wordings: &[
+                    Wording("已经解决或基本解决", R),
+                    Wording("已经解决或基本解决，或已通过其他途径解决", R),
+                ],
+                weight: (20, 80),
             },
-            Slot { code: Some("B"), wordings: &[Wording("正在解决或有关工作已启动", IP), Wording("正在解决", IP)], weight: (10, 60) },
-            Slot { code: Some("C"), wordings: &[Wording("已列入规划计划逐步解决", P), Wording("已列入计划逐步解决", P)], weight: (2, 20) },
-            Slot { code: Some("D"), wordings: &[Wording("留作参考", D), Wording("因条件限制暂不能解决，留作参考", D)], weight: (0, 8) },
+            Slot {
+                code: Some("B"),
+                wordings: &[
+                    Wording("正在解决或有关工作已启动", IP),
+                    Wording("正在解决", IP),
+                ],
+                weight: (10, 60),
+            },
+            Slot {
+                code: Some("C"),
+                wordings: &[
+                    Wording("已列入规划计划逐步解决", P),
+                    Wording("已列入计划逐步解决", P),
+                ],
+                weight: (2, 20),
+            },
+            Slot {
+                code: Some("D"),
+                wordings: &[
+                    Wording("留作参考", D),
+                    Wording("因条件限制暂不能解决，留作参考", D),
+                ],
+                weight: (0, 8),
+            },
         ],
     },
     Def {
         id: "abcd_c_deferred",
         kind: Kind::Coded,
         slots: &[
-            Slot { code: Some("A"), wordings: &[Wording("所提问题已解决或基本解决", R)], weight: (50, 80) },
-            Slot { code: Some("B"), wordings: &[Wording("所提问题部分解决或列入计划逐步解决", IPP)], weight: (10, 40) },
-            Slot { code: Some("C"), wordings: &[Wording("所提问题因条件、能力所限近期尚不能解决", D)], weight: (1, 10) },
-            Slot { code: Some("D"), wordings: &[Wording("所提问题未被采纳或留作参考", D)], weight: (0, 3) },
+            Slot {
+                code: Some("A"),
+                wordings: &[Wording("所提问题已解决或基本解决", R)],
+                weight: (50, 80),
+            },
+            Slot {
+                code: Some("B"),
+                wordings: &[Wording("所提问题部分解决或列入计划逐步解决", IPP)],
+                weight: (10, 40),
+            },
+            Slot {
+                code: Some("C"),
+                wordings: &[Wording("所提问题因条件、能力所限近期尚不能解决", D)],
+                weight: (1, 10),
+            },
+            Slot {
+                code: Some("D"),
+                wordings: &[Wording("所提问题未被采纳或留作参考", D)],
+                weight: (0, 3),
+            },
         ],
     },
     Def {
         id: "jiayibing",
         kind: Kind::Coded,
         slots: &[
-            Slot { code: Some("甲"), wordings: &[Wording("已经解决或基本解决", R)], weight: (40, 85) },
-            Slot { code: Some("乙"), wordings: &[Wording("正在解决以及列入计划逐步解决", IPP)], weight: (10, 45) },
-            Slot { code: Some("丙"), wordings: &[Wording("暂时不能解决", D), Wording("因条件限制暂时不能解决", D)], weight: (1, 10) },
+            Slot {
+                code: Some("甲"),
+                wordings: &[Wording("已经解决或基本解决", R)],
+                weight: (40, 85),
+            },
+            Slot {
+                code: Some("乙"),
+                wordings: &[Wording("正在解决以及列入计划逐步解决", IPP)],
+                weight: (10, 45),
+            },
+            Slot {
+                code: Some("丙"),
+                wordings: &[
+                    Wording("暂时不能解决", D),
+                    Wording("因条件限制暂时不能解决", D),
+                ],
+                weight: (1, 10),
+            },
         ],
     },
     Def {
         id: "horizon3",
         kind: Kind::Uncoded,
         slots: &[
-            Slot { code: None, wordings: &[Wording("已经解决或正在解决", RIP)], weight: (40, 70) },
             Slot {
                 code: None,
-                wordings: &[Wording("从闭会之日起3年能够基本解决", P), Wording("从闭会之日起2年内能够基本解决", P), Wording("3年内能够基本解决", P)],
+                wordings: &[Wording("已经解决或正在解决", RIP)],
+                weight: (40, 70),
+            },
+            Slot {
+                code: None,
+                wordings: &[
+                    Wording("从闭会之日起3年能够基本解决", P),
+                    Wording("从闭会之日起2年内能够基本解决", P),
+                    Wording("3年内能够基本解决", P),
+                ],
                 weight: (20, 50),
             },
-            Slot { code: None, wordings: &[Wording("作为工作参考", D), Wording("留作参考", D)], weight: (1, 5) },
+            Slot {
+                code: None,
+                wordings: &[Wording("作为工作参考", D), Wording("留作参考", D)],
+                weight: (1, 5),
+            },
         ],
     },
     Def {
         id: "horizon2",
         kind: Kind::Uncoded,
         slots: &[
-            Slot { code: None, wordings: &[Wording("当年已经解决", R), Wording("当年已解决", R)], weight: (40, 75) },
-            Slot { code: None, wordings: &[Wording("列入今后三年计划逐步解决", P), Wording("需两至三年逐步解决", P)], weight: (20, 50) },
+            Slot {
+                code: None,
+                wordings: &[Wording("当年已经解决", R), Wording("当年已解决", R)],
+                weight: (40, 75),
+            },
+            Slot {
+                code: None,
+                wordings: &[
+                    Wording("列入今后三年计划逐步解决", P),
+                    Wording("需两至三年逐步解决", P),
+                ],
+                weight: (20, 50),
+            },
         ],
     },
     Def {
         id: "two_bucket",
         kind: Kind::Uncoded,
         slots: &[
-            Slot { code: None, wordings: &[Wording("已经得到解决", R), Wording("已解决或采纳", R)], weight: (60, 95) },
-            Slot { code: None, wordings: &[Wording("列入计划拟解决", P), Wording("列入工作计划逐步解决", P)], weight: (5, 40) },
+            Slot {
+                code: None,
+                wordings: &[Wording("已经得到解决", R), Wording("已解决或采纳", R)],
+                weight: (60, 95),
+            },
+            Slot {
+                code: None,
+                wordings: &[
+                    Wording("列入计划拟解决", P),
+                    Wording("列入工作计划逐步解决", P),
+                ],
+                weight: (5, 40),
+            },
         ],
     },
     Def {
@@ -212,13 +357,19 @@ const DEFS: &[Def] = &[
         slots: &[
             Slot {
                 code: None,
-                wordings: &[Wording("吸纳建议并推动相关工作取得进展或列入工作计划", ALL3), Wording("采纳建议并推动相关工作取得进展或列入工作计划", ALL3)],
+                wordings: &[
+                    Wording("吸纳建议并推动相关工作取得进展或列入工作计划", ALL3),
+                    Wording("采纳建议并推动相关工作取得进展或列入工作计划", ALL3),
+                ],
                 weight: (80, 95),
             },
             Slot {
                 code: None,
                 wordings: &[
-                    Wording("对改进工作具有参考价值，拟在后续工作中研究借鉴，或因法律政策限制、现实条件不足无法解决并向代表充分说明", D),
+                    Wording(
+                        "对改进工作具有参考价值，拟在后续工作中研究借鉴，或因法律政策限制、现实条件不足无法解决并向代表充分说明",
+                        D,
+                    ),
                     Wording("留作参考并向代表作出说明", D),
                 ],
                 weight: (4, 15),
@@ -229,10 +380,35 @@ const DEFS: &[Def] = &[
         id: "nested",
         kind: Kind::Nested,
         slots: &[
-            Slot { code: None, wordings: &[Wording("已解决和正在解决", RIP), Wording("已经解决和正在解决", RIP)], weight: (60, 85) },
-            Slot { code: None, wordings: &[Wording("已解决或基本解决", R), Wording("已经解决或基本解决", R)], weight: (20, 60) },
-            Slot { code: None, wordings: &[Wording("列入计划逐步解决", P), Wording("已列入计划待解决", P)], weight: (8, 30) },
-            Slot { code: None, wordings: &[Wording("留作参考", D), Wording("因条件限制暂时难以解决", D)], weight: (1, 8) },
+            Slot {
+                code: None,
+                wordings: &[
+                    Wording("已解决和正在解决", RIP),
+                    Wording("已经解决和正在解决", RIP),
+                ],
+                weight: (60, 85),
+            },
+            Slot {
+                code: None,
+                wordings: &[
+                    Wording("已解决或基本解决", R),
+                    Wording("已经解决或基本解决", R),
+                ],
+                weight: (20, 60),
+            },
+            Slot {
+                code: None,
+                wordings: &[
+                    Wording("列入计划逐步解决", P),
+                    Wording("已列入计划待解决", P),
+                ],
+                weight: (8, 30),
+            },
+            Slot {
+                code: None,
+                wordings: &[Wording("留作参考", D), Wording("因条件限制暂时难以解决", D)],
+                weight: (1, 8),
+            },
         ],
     },
     Def {
@@ -240,12 +416,27 @@ const DEFS: &[Def] = &[
         kind: Kind::Aggregate,
         slots: &[Slot {
             code: None,
-            wordings: &[Wording("建议所提问题得到解决或者计划逐步解决", &[]), Wording("所提问题得到解决或者计划逐步解决", &[])],
+            wordings: &[
+                Wording("建议所提问题得到解决或者计划逐步解决", &[]),
+                Wording("所提问题得到解决或者计划逐步解决", &[]),
+            ],
             weight: (70, 90),
         }],
     },
-    Def { id: "partial_universe", kind: Kind::Partial, slots: &[Slot { code: Some("A"), wordings: &[Wording("A类", R)], weight: (1, 1) }] },
-    Def { id: "none", kind: Kind::None, slots: &[] },
+    Def {
+        id: "partial_universe",
+        kind: Kind::Partial,
+        slots: &[Slot {
+            code: Some("A"),
+            wordings: &[Wording("A类", R)],
+            weight: (1, 1),
+        }],
+    },
+    Def {
+        id: "none",
+        kind: Kind::None,
+        slots: &[],
+    },
 ];
 
 /// One category of an instantiated scheme.
@@ -294,7 +485,10 @@ pub fn draw_id(rng: &mut Rng) -> &'static str {
 
 /// Counts for `total` items in the scheme `id` (categories sum to `total`, children nest).
 pub fn instantiate(rng: &mut Rng, id: &str, total: u64) -> Scheme {
-    let def = DEFS.iter().find(|d| d.id == id).unwrap_or(&DEFS[DEFS.len() - 1]);
+    let def = DEFS
+        .iter()
+        .find(|d| d.id == id)
+        .unwrap_or(&DEFS[DEFS.len() - 1]);
     let mut cats: Vec<Cat> = def
         .slots
         .iter()
@@ -310,7 +504,11 @@ pub fn instantiate(rng: &mut Rng, id: &str, total: u64) -> Scheme {
             }
         })
         .collect();
-    let weights: Vec<u64> = def.slots.iter().map(|s| rng.range(s.weight.0 as u64, s.weight.1 as u64)).collect();
+    let weights: Vec<u64> = def
+        .slots
+        .iter()
+        .map(|s| rng.range(s.weight.0 as u64, s.weight.1 as u64))
+        .collect();
     match def.kind {
         Kind::Nested => {
             // Slot 1 is a part of slot 0; slots 0, 2, 3 share the total.
@@ -328,17 +526,28 @@ pub fn instantiate(rng: &mut Rng, id: &str, total: u64) -> Scheme {
             }
         }
     }
-    Scheme { id: def.id, kind: def.kind, cats }
+    Scheme {
+        id: def.id,
+        kind: def.kind,
+        cats,
+    }
 }
 
 /// Split `total` in proportion to `weights` (largest remainder; zero weights stay zero).
 fn split(_rng: &mut Rng, total: u64, weights: &[u64]) -> Vec<u64> {
     let sum: u64 = weights.iter().sum::<u64>().max(1);
-    let exact: Vec<f64> = weights.iter().map(|w| *w as f64 * total as f64 / sum as f64).collect();
+    let exact: Vec<f64> = weights
+        .iter()
+        .map(|w| *w as f64 * total as f64 / sum as f64)
+        .collect();
     let mut v: Vec<u64> = exact.iter().map(|x| x.floor() as u64).collect();
     let left = total.saturating_sub(v.iter().sum());
     let mut order: Vec<usize> = (0..v.len()).filter(|i| weights[*i] > 0).collect();
-    order.sort_by(|a, b| (exact[*b] - exact[*b].floor()).total_cmp(&(exact[*a] - exact[*a].floor())).then(a.cmp(b)));
+    order.sort_by(|a, b| {
+        (exact[*b] - exact[*b].floor())
+            .total_cmp(&(exact[*a] - exact[*a].floor()))
+            .then(a.cmp(b))
+    });
     for i in order.iter().cycle().take(left as usize) {
         v[*i] += 1;
     }
@@ -373,9 +582,13 @@ impl Order {
 
 pub fn draw_order(rng: &mut Rng, kind: Kind) -> Order {
     match kind {
-        Kind::Coded => {
-            *rng.pick_weighted(&[(20, Order::CodeDef), (30, Order::DefCode), (15, Order::DefCodeQuoted), (15, Order::CodeAfterCount), (10, Order::Table)])
-        }
+        Kind::Coded => *rng.pick_weighted(&[
+            (20, Order::CodeDef),
+            (30, Order::DefCode),
+            (15, Order::DefCodeQuoted),
+            (15, Order::CodeAfterCount),
+            (10, Order::Table),
+        ]),
         _ => *rng.pick_weighted(&[(70, Order::LabelCount), (30, Order::CountLabel)]),
     }
 }
@@ -422,7 +635,11 @@ pub fn render(rng: &mut Rng, scheme: &mut Scheme, ph: &Phrase) -> (String, Vec<G
         let c = scheme.cats[i].clone();
         let share = match (&c.pct, ph.share) {
             (Some(x), Some(tpl)) => {
-                let tpl = if first_share { tpl.to_string() } else { tpl.replace("（下同）", "").replace("总件数的", "") };
+                let tpl = if first_share {
+                    tpl.to_string()
+                } else {
+                    tpl.replace("（下同）", "").replace("总件数的", "")
+                };
                 first_share = false;
                 tpl.replace("{x}", &ph.style.pct(rng, x))
             }
@@ -436,7 +653,10 @@ pub fn render(rng: &mut Rng, scheme: &mut Scheme, ph: &Phrase) -> (String, Vec<G
         } else {
             parts.push(text);
         }
-        let parent_label = c.parent.and_then(|p| gold.get(p)).map(|g: &GoldCategory| g.label_zh.clone());
+        let parent_label = c
+            .parent
+            .and_then(|p| gold.get(p))
+            .map(|g: &GoldCategory| g.label_zh.clone());
         gold.push(gold_category(&c, label, parent_label));
     }
     let sep = *rng.pick_weighted(&[(70, "；"), (25, "，"), (5, "。")]);
@@ -447,7 +667,9 @@ fn assign_shares(scheme: &mut Scheme, ph: &Phrase) {
     if ph.share.is_none() {
         return;
     }
-    let top: Vec<usize> = (0..scheme.cats.len()).filter(|i| scheme.cats[*i].parent.is_none()).collect();
+    let top: Vec<usize> = (0..scheme.cats.len())
+        .filter(|i| scheme.cats[*i].parent.is_none())
+        .collect();
     let counts: Vec<u64> = top.iter().map(|i| scheme.cats[*i].count).collect();
     let shares = ph.style.shares(&counts, ph.denom);
     for (i, s) in top.iter().zip(shares) {
@@ -459,14 +681,22 @@ fn assign_shares(scheme: &mut Scheme, ph: &Phrase) {
 }
 
 fn with_de(label: &str) -> String {
-    if label.ends_with('的') { label.to_string() } else { format!("{label}的") }
+    if label.ends_with('的') {
+        label.to_string()
+    } else {
+        format!("{label}的")
+    }
 }
 
 /// One category as text, and the label as printed (for the gold file).
 fn category_text(rng: &mut Rng, c: &Cat, ph: &Phrase, share: &str) -> (String, String) {
     let n = format!("{}件", ph.style.count(rng, c.count));
     let code = c.code.clone().unwrap_or_default();
-    let (lp, rp) = if rng.chance(0.5) { ("（", "）") } else { ("(", ")") };
+    let (lp, rp) = if rng.chance(0.5) {
+        ("（", "）")
+    } else {
+        ("(", ")")
+    };
     let noun = if rng.chance(0.4) { ph.noun } else { "" };
     match ph.order {
         Order::CountLabel => {
@@ -495,7 +725,11 @@ fn category_text(rng: &mut Rng, c: &Cat, ph: &Phrase, share: &str) -> (String, S
         }
         Order::LabelCount | Order::Table => {
             let label = with_de(&c.label);
-            let you = if noun.is_empty() && rng.chance(0.3) { "有" } else { "" };
+            let you = if noun.is_empty() && rng.chance(0.3) {
+                "有"
+            } else {
+                ""
+            };
             (format!("{label}{noun}{you}{n}{share}"), label)
         }
     }
@@ -503,20 +737,45 @@ fn category_text(rng: &mut Rng, c: &Cat, ph: &Phrase, share: &str) -> (String, S
 
 fn gold_category(c: &Cat, label: String, parent: Option<String>) -> GoldCategory {
     let (pct_stated, pct_text) = c.pct.as_deref().map(pct_fields).unwrap_or((None, None));
-    GoldCategory { code: c.code.clone(), label_zh: label, count: Some(c.count), pct_stated, pct_text, tiers: c.tiers.clone(), parent, ..Default::default() }
+    GoldCategory {
+        code: c.code.clone(),
+        label_zh: label,
+        count: Some(c.count),
+        pct_stated,
+        pct_text,
+        tiers: c.tiers.clone(),
+        parent,
+        ..Default::default()
+    }
 }
 
 /// Plain-text table with the definitions in a footnote (as in district reports).
 fn render_table(rng: &mut Rng, scheme: &Scheme) -> (String, Vec<GoldCategory>) {
     let sep = if rng.chance(0.5) { "｜" } else { " | " };
-    let mut rows = vec![format!("表{}：落实情况统计表", rng.range(1, 3)), format!("类别标记{sep}件数{sep}百分比(%)")];
+    let mut rows = vec![
+        format!("表{}：落实情况统计表", rng.range(1, 3)),
+        format!("类别标记{sep}件数{sep}百分比(%)"),
+    ];
     for c in &scheme.cats {
-        rows.push(format!("{}{sep}{}{sep}{}", c.code.clone().unwrap_or_default(), c.count, c.pct.clone().unwrap_or_else(|| "-".into())));
+        rows.push(format!(
+            "{}{sep}{}{sep}{}",
+            c.code.clone().unwrap_or_default(),
+            c.count,
+            c.pct.clone().unwrap_or_else(|| "-".into())
+        ));
     }
     let sum: u64 = scheme.cats.iter().map(|c| c.count).sum();
     rows.push(format!("合计{sep}{sum}{sep}100"));
-    let notes: Vec<String> = scheme.cats.iter().map(|c| format!("“{}”类代表{}", c.code.clone().unwrap_or_default(), c.label)).collect();
+    let notes: Vec<String> = scheme
+        .cats
+        .iter()
+        .map(|c| format!("“{}”类代表{}", c.code.clone().unwrap_or_default(), c.label))
+        .collect();
     rows.push(format!("注：{}。", notes.join("；")));
-    let gold = scheme.cats.iter().map(|c| gold_category(c, c.label.clone(), None)).collect();
+    let gold = scheme
+        .cats
+        .iter()
+        .map(|c| gold_category(c, c.label.clone(), None))
+        .collect();
     (rows.join("\n"), gold)
 }

@@ -41,14 +41,27 @@ pub struct Style {
 
 impl Style {
     pub fn draw(rng: &mut Rng, cn_report: bool) -> Style {
-        let sign = *rng.pick_weighted(&[(80, PctSign::Half), (12, PctSign::Full), (5, PctSign::Spaced), (3, PctSign::Double)]);
+        let sign = *rng.pick_weighted(&[
+            (80, PctSign::Half),
+            (12, PctSign::Full),
+            (5, PctSign::Spaced),
+            (3, PctSign::Double),
+        ]);
         Style {
-            cn_numerals: if cn_report { 0.3 + rng.unit() * 0.5 } else { 0.0 },
+            cn_numerals: if cn_report {
+                0.3 + rng.unit() * 0.5
+            } else {
+                0.0
+            },
             sign,
             zhan: if rng.chance(0.03) { "佔" } else { "占" },
             decimals: *rng.pick_weighted(&[(30, 0usize), (45, 1), (25, 2)]),
             trailing_zeros: rng.chance(0.4),
-            rounding: *rng.pick_weighted(&[(55, Rounding::Plain), (35, Rounding::ForceHundred), (10, Rounding::Truncate)]),
+            rounding: *rng.pick_weighted(&[
+                (55, Rounding::Plain),
+                (35, Rounding::ForceHundred),
+                (10, Rounding::Truncate),
+            ]),
         }
     }
 
@@ -63,7 +76,11 @@ impl Style {
 
     /// A count: `88`, or `八十八` in a share of Chinese-numeral reports.
     pub fn count(&self, rng: &mut Rng, n: u64) -> String {
-        if self.cn_numerals > 0.0 && rng.chance(self.cn_numerals) { cn_integer(n) } else { n.to_string() }
+        if self.cn_numerals > 0.0 && rng.chance(self.cn_numerals) {
+            cn_integer(n)
+        } else {
+            n.to_string()
+        }
     }
 
     /// A percentage printed from its digits (`58.7`): `58.7%`, `58.7％`, … or `百分之五十八点七`.
@@ -86,7 +103,10 @@ impl Style {
     pub fn shares(&self, counts: &[u64], denom: u64) -> Vec<String> {
         let scale = 10u64.pow(self.decimals as u32);
         let units = shares_in_units(counts, denom, scale, self.rounding);
-        units.into_iter().map(|u| self.format_units(u, scale)).collect()
+        units
+            .into_iter()
+            .map(|u| self.format_units(u, scale))
+            .collect()
     }
 
     /// A single rate or share value (e.g. 97.97), formatted with this report's habits.
@@ -120,7 +140,10 @@ fn shares_in_units(counts: &[u64], denom: u64, scale: u64, rounding: Rounding) -
     if denom == 0 {
         return vec![0; counts.len()];
     }
-    let exact: Vec<f64> = counts.iter().map(|c| *c as f64 * 100.0 * scale as f64 / denom as f64).collect();
+    let exact: Vec<f64> = counts
+        .iter()
+        .map(|c| *c as f64 * 100.0 * scale as f64 / denom as f64)
+        .collect();
     match rounding {
         Rounding::Plain => exact.iter().map(|x| x.round() as u64).collect(),
         Rounding::Truncate => {
@@ -142,7 +165,11 @@ fn shares_in_units(counts: &[u64], denom: u64, scale: u64, rounding: Rounding) -
             }
             let mut left = (100 * scale).saturating_sub(v.iter().sum());
             let mut order: Vec<usize> = (0..v.len()).collect();
-            order.sort_by(|a, b| (exact[*b] - exact[*b].floor()).total_cmp(&(exact[*a] - exact[*a].floor())).then(a.cmp(b)));
+            order.sort_by(|a, b| {
+                (exact[*b] - exact[*b].floor())
+                    .total_cmp(&(exact[*a] - exact[*a].floor()))
+                    .then(a.cmp(b))
+            });
             for i in order {
                 if left == 0 {
                     break;
@@ -160,7 +187,14 @@ mod tests {
     use super::*;
 
     fn style(decimals: usize, rounding: Rounding, trailing_zeros: bool) -> Style {
-        Style { cn_numerals: 0.0, sign: PctSign::Half, zhan: "占", decimals, trailing_zeros, rounding }
+        Style {
+            cn_numerals: 0.0,
+            sign: PctSign::Half,
+            zhan: "占",
+            decimals,
+            trailing_zeros,
+            rounding,
+        }
     }
 
     #[test]
@@ -173,8 +207,14 @@ mod tests {
 
     #[test]
     fn trailing_zeros_are_kept_or_dropped() {
-        assert_eq!(style(2, Rounding::Plain, true).shares(&[53], 688), vec!["7.70"]);
-        assert_eq!(style(2, Rounding::Plain, false).shares(&[53], 688), vec!["7.7"]);
+        assert_eq!(
+            style(2, Rounding::Plain, true).shares(&[53], 688),
+            vec!["7.70"]
+        );
+        assert_eq!(
+            style(2, Rounding::Plain, false).shares(&[53], 688),
+            vec!["7.7"]
+        );
         assert_eq!(style(0, Rounding::Plain, true).shares(&[1], 3), vec!["33"]);
     }
 }

@@ -669,7 +669,10 @@ const WORDS: &[(&str, &str)] = &[
 ];
 
 fn char_of(c: char) -> char {
-    CHARS.binary_search_by(|(s, _)| s.cmp(&c)).map(|i| CHARS[i].1).unwrap_or(c)
+    CHARS
+        .binary_search_by(|(s, _)| s.cmp(&c))
+        .map(|i| CHARS[i].1)
+        .unwrap_or(c)
 }
 
 fn word_of(a: char, b: char) -> Option<&'static str> {
@@ -677,7 +680,10 @@ fn word_of(a: char, b: char) -> Option<&'static str> {
     let la = a.encode_utf8(&mut buf).len();
     let lb = b.encode_utf8(&mut buf[la..]).len();
     let key = std::str::from_utf8(&buf[..la + lb]).ok()?;
-    WORDS.binary_search_by(|(s, _)| (*s).cmp(key)).ok().map(|i| WORDS[i].1)
+    WORDS
+        .binary_search_by(|(s, _)| (*s).cmp(key))
+        .ok()
+        .map(|i| WORDS[i].1)
 }
 
 /// Convert to traditional characters, one character for one (offsets are kept).
@@ -708,7 +714,15 @@ mod tests {
         assert!(CHARS.windows(2).all(|w| w[0].0 < w[1].0));
         assert!(WORDS.windows(2).all(|w| w[0].0 < w[1].0));
         let t = to_traditional("办复率和满意率均为100%，已经解决或基本解决的建议");
-        assert_eq!(t.chars().count(), "办复率和满意率均为100%，已经解决或基本解决的建议".chars().count());
-        assert!(t.contains("辦") && t.contains("滿意率") && t.contains("和"), "{t}");
+        assert_eq!(
+            t.chars().count(),
+            "办复率和满意率均为100%，已经解决或基本解决的建议"
+                .chars()
+                .count()
+        );
+        assert!(
+            t.contains("辦") && t.contains("滿意率") && t.contains("和"),
+            "{t}"
+        );
     }
 }

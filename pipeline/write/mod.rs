@@ -2,6 +2,7 @@
 //! int64 counts, float64 percents, date32, no unsigned ints), byte-identical for the same
 //! inputs, written atomically (temp file + rename); plus the data dictionary.
 
+pub mod sink;
 pub mod table;
 pub mod tables;
 
@@ -31,7 +32,12 @@ pub struct FileMeta {
 /// table no new report touches stays byte-identical when the batch grows.
 fn table_inputs_hash(table: &Table, meta: &FileMeta) -> String {
     use sha2::{Digest, Sha256};
-    let Some(Data::Str(ids)) = table.columns.iter().find(|c| c.name == "doc_id").map(|c| &c.data) else {
+    let Some(Data::Str(ids)) = table
+        .columns
+        .iter()
+        .find(|c| c.name == "doc_id")
+        .map(|c| &c.data)
+    else {
         return meta.inputs_sha256.clone();
     };
     let mut ids: Vec<&str> = ids.iter().flatten().map(String::as_str).collect();
@@ -45,27 +51,38 @@ fn table_inputs_hash(table: &Table, meta: &FileMeta) -> String {
     crate::rules::hex(&h.finalize())
 }
 
-fn props(table: &Table, meta: &FileMeta) -> WriterProperties {
+pub(crate) fn props(table: &Table, meta: &FileMeta) -> WriterProperties {
     let kv = vec![
-        KeyValue::new("banli.version".into(), env!("CARGO_PKG_VERSION").to_string()),
+        KeyValue::new(
+            "banli.version".into(),
+            env!("CARGO_PKG_VERSION").to_string(),
+        ),
         KeyValue::new("banli.schema_version".into(), SCHEMA_VERSION.to_string()),
         KeyValue::new("banli.table".into(), table.name.to_string()),
-        KeyValue::new("banli.inputs_sha256".into(), table_inputs_hash(table, meta)),
         KeyValue::new("banli.rules_sha256".into(), meta.rules_sha256.clone()),
     ];
     WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::try_new(3).unwrap_or_default()))
         .set_created_by(format!("banli {}", env!("CARGO_PKG_VERSION")))
         .set_key_value_metadata(Some(kv))
+        .set_max_row_group_row_count(Some(128 * 1024))
         .build()
 }
 
 /// Serialize a table to Parquet bytes.
 pub fn parquet_bytes(table: &Table, meta: &FileMeta) -> Result<Vec<u8>> {
-    let err = |m: String| Error::Write { path: PathBuf::from(format!("{}.parquet", table.name)), message: m };
+    let err = |m: String| Error::Write {
+        path: PathBuf::from(format!("{}.parquet", table.name)),
+        message: m,
+    };
     let batch = table.record_batch().map_err(|e| err(e.to_string()))?;
     let mut buf = Vec::new();
-    let mut w = ArrowWriter::try_new(&mut buf, batch.schema(), Some(props(table, meta))).map_err(|e| err(e.to_string()))?;
+    let mut w = ArrowWriter::try_new(&mut buf, batch.schema(), Some(props(table, meta)))
+        .map_err(|e| err(e.to_string()))?;
+    w.append_key_value_metadata(KeyValue::new(
+        "banli.inputs_sha256".into(),
+        table_inputs_hash(table, meta),
+    ));
     w.write(&batch).map_err(|e| err(e.to_string()))?;
     w.close().map_err(|e| err(e.to_string()))?;
     Ok(buf)
@@ -75,7 +92,10 @@ pub fn parquet_bytes(table: &Table, meta: &FileMeta) -> Result<Vec<u8>> {
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let mut f = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
     f.write_all(bytes).map_err(|e| Error::io(&tmp, e))?;
@@ -157,16 +177,29 @@ pub fn data_dictionary_md(tables: &[Table]) -> String {
     for t in tables {
         s.push_str(&format!("\n## `{}`\n\n{}\n\n", t.name, t.description));
         if !t.primary_key.is_empty() {
-            s.push_str(&format!("Primary key: `{}`.\n\n", t.primary_key.join("`, `")));
+            s.push_str(&format!(
+                "Primary key: `{}`.\n\n",
+                t.primary_key.join("`, `")
+            ));
         }
         s.push_str("| column | type | null | description |\n|---|---|---|---|\n");
         for c in &t.columns {
             let mut desc = c.description.replace('|', "\\|");
             if !c.enum_values.is_empty() {
-                let vals: Vec<String> = c.enum_values.iter().map(|(v, l)| format!("`{v}` {l}")).collect();
+                let vals: Vec<String> = c
+                    .enum_values
+                    .iter()
+                    .map(|(v, l)| format!("`{v}` {l}"))
+                    .collect();
                 desc.push_str(&format!(" — one of: {}", vals.join("; ")));
             }
-            s.push_str(&format!("| `{}` | {} | {} | {} |\n", c.name, c.data.ty().arrow(), if c.nullable { "yes" } else { "no" }, desc));
+            s.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                c.name,
+                c.data.ty().arrow(),
+                if c.nullable { "yes" } else { "no" },
+                desc
+            ));
         }
     }
     s

@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::{BooleanBuilder, Date32Builder, Float64Builder, Int32Builder, Int64Builder, ListBuilder, StringBuilder};
+use arrow_array::builder::{
+    BooleanBuilder, Date32Builder, Float64Builder, Int32Builder, Int64Builder, ListBuilder,
+    StringBuilder,
+};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
 
@@ -102,7 +105,8 @@ impl Data {
                 Arc::new(b.finish())
             }
             Data::StrList(v) => {
-                let mut b = ListBuilder::new(StringBuilder::new()).with_field(Arc::new(Field::new("item", DataType::Utf8, true)));
+                let mut b = ListBuilder::new(StringBuilder::new())
+                    .with_field(Arc::new(Field::new("item", DataType::Utf8, true)));
                 for row in v {
                     for s in row {
                         b.values().append_value(s);
@@ -150,17 +154,39 @@ pub struct Table {
 
 impl Table {
     pub fn new(name: &'static str, description: &'static str) -> Table {
-        Table { name, description, primary_key: &[], foreign_keys: &[], columns: vec![] }
+        Table {
+            name,
+            description,
+            primary_key: &[],
+            foreign_keys: &[],
+            columns: vec![],
+        }
     }
 
-    pub fn keys(mut self, pk: &'static [&'static str], fks: &'static [(&'static str, &'static str, &'static str)]) -> Table {
+    pub fn keys(
+        mut self,
+        pk: &'static [&'static str],
+        fks: &'static [(&'static str, &'static str, &'static str)],
+    ) -> Table {
         self.primary_key = pk;
         self.foreign_keys = fks;
         self
     }
 
-    pub fn col(&mut self, name: &'static str, description: &'static str, nullable: bool, data: Data) -> &mut Table {
-        self.columns.push(Column { name, description, nullable, enum_values: &[], data });
+    pub fn col(
+        &mut self,
+        name: &'static str,
+        description: &'static str,
+        nullable: bool,
+        data: Data,
+    ) -> &mut Table {
+        self.columns.push(Column {
+            name,
+            description,
+            nullable,
+            enum_values: &[],
+            data,
+        });
         self
     }
 
@@ -172,7 +198,13 @@ impl Table {
         values: &'static [(&'static str, &'static str)],
         data: Data,
     ) -> &mut Table {
-        self.columns.push(Column { name, description, nullable, enum_values: values, data });
+        self.columns.push(Column {
+            name,
+            description,
+            nullable,
+            enum_values: values,
+            data,
+        });
         self
     }
 
@@ -185,11 +217,18 @@ impl Table {
             .columns
             .iter()
             .map(|c| {
-                Field::new(c.name, c.data.ty().arrow(), c.nullable)
-                    .with_metadata(std::collections::HashMap::from([("description".to_string(), c.description.to_string())]))
+                Field::new(c.name, c.data.ty().arrow(), c.nullable).with_metadata(
+                    std::collections::HashMap::from([(
+                        "description".to_string(),
+                        c.description.to_string(),
+                    )]),
+                )
             })
             .collect();
-        Schema::new(fields).with_metadata(std::collections::HashMap::from([("description".to_string(), self.description.to_string())]))
+        Schema::new(fields).with_metadata(std::collections::HashMap::from([(
+            "description".to_string(),
+            self.description.to_string(),
+        )]))
     }
 
     pub fn record_batch(&self) -> Result<RecordBatch, arrow_schema::ArrowError> {

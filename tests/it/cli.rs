@@ -7,7 +7,12 @@ use crate::write::{read_table, strings};
 #[test]
 fn metadata_is_inferred_from_the_text_with_the_registry_off() {
     let out = tempfile::tempdir().unwrap();
-    run_ok(banli().args(["run", "--no-registry", "--out"]).arg(out.path()).current_dir(repo()));
+    run_ok(
+        banli()
+            .args(["run", "--no-registry", "--out"])
+            .arg(out.path())
+            .current_dir(repo()),
+    );
     let docs = read_table(&out.path().join("documents.parquet"));
     let paths = strings(&docs, "source_path");
     let src = strings(&docs, "metadata_source");
@@ -17,11 +22,27 @@ fn metadata_is_inferred_from_the_text_with_the_registry_off() {
             if !p.to_string_lossy().ends_with(".gold.json") {
                 continue;
             }
-            let gold: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
-            let stem = p.file_name().unwrap().to_string_lossy().replace(".gold.json", ".txt");
-            let row = paths.iter().position(|x| x.as_deref() == Some(stem.as_str())).unwrap();
+            let gold: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+            let stem = p
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .replace(".gold.json", ".txt");
+            let row = paths
+                .iter()
+                .position(|x| x.as_deref() == Some(stem.as_str()))
+                .unwrap();
             assert_eq!(src[row].as_deref(), Some("inferred"));
-            for col in ["jurisdiction_zh", "jurisdiction_en", "province_zh", "admin_level", "issuer_kind", "channel", "session_zh"] {
+            for col in [
+                "jurisdiction_zh",
+                "jurisdiction_en",
+                "province_zh",
+                "admin_level",
+                "issuer_kind",
+                "channel",
+                "session_zh",
+            ] {
                 let got = strings(&docs, col)[row].clone();
                 let want = gold.get(col).and_then(|v| v.as_str()).map(String::from);
                 assert_eq!(got, want, "{stem}: {col}");
@@ -34,7 +55,16 @@ fn metadata_is_inferred_from_the_text_with_the_registry_off() {
 fn help_lists_subcommands_with_examples() {
     let out = run_ok(banli().arg("--help"));
     let s = String::from_utf8_lossy(&out.stdout);
-    for sub in ["run", "ingest", "explain", "score", "unmapped", "dictionary", "synth", "Examples"] {
+    for sub in [
+        "run",
+        "ingest",
+        "explain",
+        "score",
+        "unmapped",
+        "dictionary",
+        "synth",
+        "Examples",
+    ] {
         assert!(s.contains(sub), "--help lacks {sub}");
     }
 }
@@ -49,7 +79,11 @@ fn explain_prints_rows_beside_evidence() {
 
 #[test]
 fn score_prints_precision_and_recall() {
-    let out = run_ok(banli().args(["score", "--gold"]).arg(repo().join("datasets/reports/seeds")));
+    let out = run_ok(
+        banli()
+            .args(["score", "--gold"])
+            .arg(repo().join("datasets/reports/seeds")),
+    );
     let s = String::from_utf8_lossy(&out.stdout);
     assert!(s.contains("categories") && s.contains("precision"));
 }
@@ -60,12 +94,24 @@ fn unmapped_lists_what_no_rule_covered() {
     std::fs::write(dir.path().join("r.txt"), "县政府共承办建议20件，其中办理完毕且代表认可的12件，占60%；另有被退回重新审视的8件，占40%。").unwrap();
     let out = run_ok(banli().arg("unmapped").arg("--input").arg(dir.path()));
     let s = String::from_utf8_lossy(&out.stdout);
-    assert!(s.contains("unparsed statistic") || s.contains("r.txt"), "{s}");
+    assert!(
+        s.contains("unparsed statistic") || s.contains("r.txt"),
+        "{s}"
+    );
 }
 
 #[test]
 fn bad_arguments_exit_2() {
-    let out = banli().args(["run", "--input", "/nonexistent/folder", "--registry", "/nonexistent/reg.toml"]).output().unwrap();
+    let out = banli()
+        .args([
+            "run",
+            "--input",
+            "/nonexistent/folder",
+            "--registry",
+            "/nonexistent/reg.toml",
+        ])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("reg.toml"));
 }

@@ -9,24 +9,58 @@ use crate::util::*;
 fn development_cases_meet_the_accuracy_floor() {
     let report = banli::score::score_dir(&repo().join("datasets/reports/cases"), &RULES).unwrap();
     assert_eq!(report.documents, 23);
-    for (field, p_min, r_min) in [("categories", 0.95, 0.95), ("total", 0.95, 0.95), ("rates", 0.95, 0.9), ("tiers", 1.0, 0.95), ("topics", 0.95, 0.95)] {
+    for (field, p_min, r_min) in [
+        ("categories", 0.95, 0.95),
+        ("total", 0.95, 0.95),
+        ("rates", 0.95, 0.9),
+        ("tiers", 1.0, 0.95),
+        ("topics", 0.95, 0.95),
+    ] {
         let t = report.field(field);
-        assert!(t.precision() >= p_min && t.recall() >= r_min, "{field}: p {:.3} r {:.3}\n{}", t.precision(), t.recall(), t.misses.join("\n"));
+        assert!(
+            t.precision() >= p_min && t.recall() >= r_min,
+            "{field}: p {:.3} r {:.3}\n{}",
+            t.precision(),
+            t.recall(),
+            t.misses.join("\n")
+        );
     }
 }
 
 #[test]
 fn seeds_score_perfectly_on_extraction() {
     let report = banli::score::score_dir(&repo().join("datasets/reports/seeds"), &RULES).unwrap();
-    for field in ["categories", "category_code", "category_pct", "tiers", "total", "topics", "roles", "role_breakdown", "numbered_items", "session_split", "key_items", "government_items", "feedback_forms"] {
+    for field in [
+        "categories",
+        "category_code",
+        "category_pct",
+        "tiers",
+        "total",
+        "topics",
+        "roles",
+        "role_breakdown",
+        "numbered_items",
+        "session_split",
+        "key_items",
+        "government_items",
+        "feedback_forms",
+    ] {
         let t = report.field(field);
-        assert!(t.tp > 0 && t.fp == 0 && t.fn_ == 0, "{field}: {:?}", t.misses);
+        assert!(
+            t.tp > 0 && t.fp == 0 && t.fn_ == 0,
+            "{field}: {:?}",
+            t.misses
+        );
     }
     assert_eq!(report.field("named_proposers").fn_, 0);
 }
 
 fn status(p: &banli::model::Processed, check: &str) -> Vec<CheckStatus> {
-    p.checks.iter().filter(|c| c.check == check).map(|c| c.status).collect()
+    p.checks
+        .iter()
+        .filter(|c| c.check == check)
+        .map(|c| c.status)
+        .collect()
 }
 
 #[test]
@@ -34,7 +68,11 @@ fn shenzhen_sum_and_percent_mismatches_are_flagged() {
     let p = process_file(&case("021_"));
     // Four categories sum to 1103 件次 while the total is 848 suggestions.
     assert_ne!(status(&p, "categories_sum"), vec![CheckStatus::Pass]);
-    assert!(status(&p, "pct_stated_vs_computed").contains(&CheckStatus::Fail), "{:?}", p.checks);
+    assert!(
+        status(&p, "pct_stated_vs_computed").contains(&CheckStatus::Fail),
+        "{:?}",
+        p.checks
+    );
     assert_eq!(status(&p, "pct_sum_100"), vec![CheckStatus::Fail]);
 }
 
@@ -44,7 +82,11 @@ fn chongqing_rounding_warns_and_combined_bucket_keeps_both_codes() {
     let c = &p.extraction.categories;
     assert_eq!(c[2].code.as_deref(), Some("C/D"));
     assert_eq!(c[2].count, Some(90));
-    assert!(status(&p, "pct_stated_vs_computed").contains(&CheckStatus::Warn), "{:?}", p.checks);
+    assert!(
+        status(&p, "pct_stated_vs_computed").contains(&CheckStatus::Warn),
+        "{:?}",
+        p.checks
+    );
 }
 
 #[test]
@@ -52,7 +94,10 @@ fn gongchangling_unaccounted_items_fail_the_sum_and_widen_bounds() {
     let p = process_file(&case("054_"));
     assert_eq!(status(&p, "categories_sum"), vec![CheckStatus::Fail]);
     let planned = p.outcomes.iter().find(|o| o.tier == "planned").unwrap();
-    assert_eq!((planned.count_low, planned.count_high), (Some(11), Some(19)));
+    assert_eq!(
+        (planned.count_low, planned.count_high),
+        (Some(11), Some(19))
+    );
 }
 
 #[test]
@@ -93,7 +138,11 @@ fn traditional_report_keeps_original_wording_for_evidence() {
     let p = process_file(&case("036_"));
     let c = &p.extraction.categories;
     assert_eq!(c.len(), 3);
-    assert!(c[0].label_zh.contains("已經解決或基本解決"), "{}", c[0].label_zh);
+    assert!(
+        c[0].label_zh.contains("已經解決或基本解決"),
+        "{}",
+        c[0].label_zh
+    );
     assert!(c[0].label_norm.contains("已经解决或基本解决"));
     assert_eq!(c[0].code.as_deref(), Some("A"));
     assert_eq!(fact(&p, "bills_total"), Some(2.0));

@@ -48,23 +48,44 @@ fn html_report_with_markup_and_entities() {
     assert_eq!(facts(&p, "rate_satisfied"), vec![97.97]);
     // Offsets map into the HTML source.
     let c = &p.extraction.categories[0];
-    let orig: String = p.doc.original.chars().skip(c.evidence.orig.start as usize).take((c.evidence.orig.end - c.evidence.orig.start) as usize).collect();
+    let orig: String = p
+        .doc
+        .original
+        .chars()
+        .skip(c.evidence.orig.start as usize)
+        .take((c.evidence.orig.end - c.evidence.orig.start) as usize)
+        .collect();
     assert!(orig.starts_with("已解决或基本解决"), "{orig}");
 }
 
 #[test]
 fn full_width_digits_map_back_to_original() {
-    let p = process_text("共交办建议２３０件，其中１３５件已经解决或基本解决，占５８．７％；９５件正在解决，占４１．３％。");
+    let p = process_text(
+        "共交办建议２３０件，其中１３５件已经解决或基本解决，占５８．７％；９５件正在解决，占４１．３％。",
+    );
     let c = &p.extraction.categories[0];
     assert_eq!((c.count, c.pct_stated), (Some(135), Some(58.7)));
-    let f = p.extraction.facts.iter().find(|f| f.fact == "total_items").unwrap();
-    let orig: String = p.doc.original.chars().skip(f.evidence.orig.start as usize).take((f.evidence.orig.end - f.evidence.orig.start) as usize).collect();
+    let f = p
+        .extraction
+        .facts
+        .iter()
+        .find(|f| f.fact == "total_items")
+        .unwrap();
+    let orig: String = p
+        .doc
+        .original
+        .chars()
+        .skip(f.evidence.orig.start as usize)
+        .take((f.evidence.orig.end - f.evidence.orig.start) as usize)
+        .collect();
     assert!(orig.ends_with("２３０件"), "{orig}");
 }
 
 #[test]
 fn chinese_numerals_are_quantities() {
-    let p = process_text("代表共提出建议四千二百八十七件，其中已解决或基本解决的三千零九十六件，占百分之七十二点二。");
+    let p = process_text(
+        "代表共提出建议四千二百八十七件，其中已解决或基本解决的三千零九十六件，占百分之七十二点二。",
+    );
     assert_eq!(fact(&p, "total_items"), Some(4287.0));
     let c = &p.extraction.categories[0];
     assert_eq!((c.count, c.pct_stated), (Some(3096), Some(72.2)));
@@ -72,13 +93,17 @@ fn chinese_numerals_are_quantities() {
 
 #[test]
 fn pdf_break_inside_a_word_is_joined() {
-    let p = process_text("从办理结果分类统计情况看，建议所涉及问题已解\n\n决或基本解决的(A类)88件,占建议总数的58%;正在解决的(B类)63件,占42%。");
+    let p = process_text(
+        "从办理结果分类统计情况看，建议所涉及问题已解\n\n决或基本解决的(A类)88件,占建议总数的58%;正在解决的(B类)63件,占42%。",
+    );
     assert_eq!(p.extraction.categories[0].label_norm, "已解决或基本解决的");
 }
 
 #[test]
 fn boilerplate_lines_are_dropped() {
-    let p = process_text("雪园足球比分直播\n\n图片\n\n  • 字号:\n  • 打印\n县政府共承办建议10件，已解决的6件，占60%；正在解决的4件，占40%。");
+    let p = process_text(
+        "雪园足球比分直播\n\n图片\n\n  • 字号:\n  • 打印\n县政府共承办建议10件，已解决的6件，占60%；正在解决的4件，占40%。",
+    );
     assert!(!p.doc.text.text.contains("比分"));
     assert!(!p.doc.text.text.contains("字号"));
     assert_eq!(fact(&p, "total_items"), Some(10.0));
@@ -86,18 +111,26 @@ fn boilerplate_lines_are_dropped() {
 
 #[test]
 fn traditional_characters_are_matchable() {
-    let p = process_text("縣政府共辦理人大代表建議52件，“所提問題已經解決的”A類建議共33件，占63.4%；辦復率和滿意率均為100%。");
+    let p = process_text(
+        "縣政府共辦理人大代表建議52件，“所提問題已經解決的”A類建議共33件，占63.4%；辦復率和滿意率均為100%。",
+    );
     assert_eq!(p.extraction.categories[0].code.as_deref(), Some("A"));
     assert_eq!(p.extraction.categories[0].count, Some(33));
     assert_eq!(facts(&p, "rate_answered"), vec![100.0]);
     assert_eq!(facts(&p, "rate_satisfied"), vec![100.0]);
-    assert!(p.extraction.facts.iter().any(|f| f.name_zh.as_deref() == Some("滿意率")));
+    assert!(
+        p.extraction
+            .facts
+            .iter()
+            .any(|f| f.name_zh.as_deref() == Some("滿意率"))
+    );
 }
 
 #[test]
 fn binary_and_empty_files_are_per_file_errors() {
     let src = source(std::path::Path::new("x.txt"));
-    let e = banli::ingest::ingest_bytes(&src, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", &RULES, None).unwrap_err();
+    let e = banli::ingest::ingest_bytes(&src, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", &RULES, None)
+        .unwrap_err();
     assert!(e.message.contains("PNG"), "{}", e.message);
     assert_eq!(e.source_path, "x.txt");
     let e = banli::ingest::ingest_bytes(&src, b"", &RULES, None).unwrap_err();

@@ -62,26 +62,62 @@ proptest! {
 
 #[test]
 fn adversarial_repetition_finishes() {
-    for unit in ["件", "%", "1件", "1%", "占1%,", "(A类)1件,", "<div>", "代表提出的", "第1号"] {
+    for unit in [
+        "件",
+        "%",
+        "1件",
+        "1%",
+        "占1%,",
+        "(A类)1件,",
+        "<div>",
+        "代表提出的",
+        "第1号",
+    ] {
         let s = unit.repeat(1_000_000 / unit.len());
         let t = Instant::now();
-        let fmt = if unit.starts_with('<') { Format::Html } else { Format::Txt };
-        let src = source(std::path::Path::new(if fmt == Format::Html { "a.html" } else { "a.txt" }));
+        let fmt = if unit.starts_with('<') {
+            Format::Html
+        } else {
+            Format::Txt
+        };
+        let src = source(std::path::Path::new(if fmt == Format::Html {
+            "a.html"
+        } else {
+            "a.txt"
+        }));
         if let Ok((doc, _)) = banli::ingest::ingest_bytes(&src, s.as_bytes(), &RULES, None) {
             let _ = banli::run::process_all(vec![doc], &RULES, &[]);
         }
         // Not a speed target (see the benchmark): a guard against runaway (quadratic) work.
-        assert!(t.elapsed().as_secs() < 60, "{unit:?} took {:?}", t.elapsed());
+        assert!(
+            t.elapsed().as_secs() < 60,
+            "{unit:?} took {:?}",
+            t.elapsed()
+        );
     }
 }
 
 #[test]
 #[ignore]
 fn adversarial_timing_report() {
-    for unit in ["件", "%", "1件", "1%", "占1%,", "(A类)1件,", "<div>", "代表提出的", "第1号"] {
+    for unit in [
+        "件",
+        "%",
+        "1件",
+        "1%",
+        "占1%,",
+        "(A类)1件,",
+        "<div>",
+        "代表提出的",
+        "第1号",
+    ] {
         let s = unit.repeat(200_000 / unit.len());
         let t = Instant::now();
-        let src = source(std::path::Path::new(if unit.starts_with('<') { "a.html" } else { "a.txt" }));
+        let src = source(std::path::Path::new(if unit.starts_with('<') {
+            "a.html"
+        } else {
+            "a.txt"
+        }));
         if let Ok((doc, _)) = banli::ingest::ingest_bytes(&src, s.as_bytes(), &RULES, None) {
             let _ = banli::run::process_all(vec![doc], &RULES, &[]);
         }

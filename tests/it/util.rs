@@ -26,7 +26,10 @@ fn find(dir: &Path, prefix: &str) -> PathBuf {
     std::fs::read_dir(dir)
         .unwrap()
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix) && p.extension().is_some_and(|e| e == "txt"))
+        .find(|p| {
+            p.file_name().unwrap().to_string_lossy().starts_with(prefix)
+                && p.extension().is_some_and(|e| e == "txt")
+        })
         .unwrap_or_else(|| panic!("no report {prefix} in {}", dir.display()))
 }
 
@@ -42,7 +45,9 @@ pub fn source(path: &Path) -> SourceFile {
 /// Run stages 1-4 on one file.
 pub fn process_file(path: &Path) -> Processed {
     let (doc, _) = ingest::ingest_file(&source(path), &RULES, None).expect("ingest");
-    banli::run::process_all(vec![doc], &RULES, &[]).pop().unwrap()
+    banli::run::process_all(vec![doc], &RULES, &[])
+        .pop()
+        .unwrap()
 }
 
 /// Run stages 1-4 on text given inline.
@@ -51,26 +56,50 @@ pub fn process_text(text: &str) -> Processed {
 }
 
 pub fn process_bytes(bytes: &[u8], format: Format) -> Processed {
-    let src = SourceFile { collection: "test".into(), rel_path: "inline.txt".into(), path: PathBuf::from("inline.txt"), format };
+    let src = SourceFile {
+        collection: "test".into(),
+        rel_path: "inline.txt".into(),
+        path: PathBuf::from("inline.txt"),
+        format,
+    };
     let (doc, _) = ingest::ingest_bytes(&src, bytes, &RULES, None).expect("ingest");
-    banli::run::process_all(vec![doc], &RULES, &[]).pop().unwrap()
+    banli::run::process_all(vec![doc], &RULES, &[])
+        .pop()
+        .unwrap()
 }
 
 pub fn fact(p: &Processed, name: &str) -> Option<f64> {
-    p.extraction.facts.iter().find(|f| f.fact == name).map(|f| f.value)
+    p.extraction
+        .facts
+        .iter()
+        .find(|f| f.fact == name)
+        .map(|f| f.value)
 }
 
 pub fn facts(p: &Processed, name: &str) -> Vec<f64> {
-    p.extraction.facts.iter().filter(|f| f.fact == name).map(|f| f.value).collect()
+    p.extraction
+        .facts
+        .iter()
+        .filter(|f| f.fact == name)
+        .map(|f| f.value)
+        .collect()
 }
 
 /// (label, count, pct, tiers) of each category.
 pub fn cats(p: &Processed) -> Vec<(String, Option<i64>, Option<f64>, Vec<String>)> {
-    p.extraction.categories.iter().map(|c| (c.label_norm.clone(), c.count, c.pct_stated, c.tiers.clone())).collect()
+    p.extraction
+        .categories
+        .iter()
+        .map(|c| (c.label_norm.clone(), c.count, c.pct_stated, c.tiers.clone()))
+        .collect()
 }
 
 pub fn outcome(p: &Processed, tier: &str) -> (Option<f64>, Option<f64>, bool) {
-    let o = p.outcomes.iter().find(|o| o.tier == tier).unwrap_or_else(|| panic!("no outcome row {tier}"));
+    let o = p
+        .outcomes
+        .iter()
+        .find(|o| o.tier == tier)
+        .unwrap_or_else(|| panic!("no outcome row {tier}"));
     (o.share_low, o.share_high, o.exact)
 }
 
@@ -80,6 +109,11 @@ pub fn banli() -> Command {
 
 pub fn run_ok(cmd: &mut Command) -> Output {
     let out = cmd.output().expect("spawn banli");
-    assert!(out.status.success(), "banli failed: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "banli failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     out
 }
