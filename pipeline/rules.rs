@@ -271,6 +271,8 @@ pub struct ExtractRules {
     pub all_satisfied_patterns: Vec<String>,
     /// Denominator phrases after 占 (universe hints): phrase → universe.
     pub universe_phrases: HashMap<String, String>,
+    /// Canonical rate → what it measures.
+    pub rate_definitions: HashMap<String, String>,
     /// `all_satisfied_patterns`, compiled at load.
     #[serde(skip)]
     pub all_satisfied_re: Vec<Regex>,

@@ -282,7 +282,7 @@ pub fn documents(ps: &[Processed]) -> Table {
     t
 }
 
-pub fn facts(ps: &[Processed]) -> Table {
+pub fn facts(ps: &[Processed], rules: &Rules) -> Table {
     let rows: Vec<_> = ps
         .iter()
         .flat_map(|p| p.extraction.facts.iter().map(move |f| (p, f)))
@@ -331,6 +331,16 @@ pub fn facts(ps: &[Processed]) -> Table {
         "Prefix, role, level, channel or definition note",
         true,
         Data::Str(rows.iter().map(|(_, f)| f.qualifier.clone()).collect()),
+    );
+    t.col(
+        "definition",
+        "What a rate measures (datasets/rules/extract.toml rate_definitions); null for counts",
+        true,
+        Data::Str(
+            rows.iter()
+                .map(|(_, f)| rules.extract.rate_definitions.get(&f.fact).cloned())
+                .collect(),
+        ),
     );
     t.col(
         "bound",
@@ -898,7 +908,7 @@ pub fn findings(fs: &[Finding]) -> Table {
 pub fn all(ps: &[Processed], fs: &[Finding], rules: &Rules) -> Vec<Table> {
     vec![
         documents(ps),
-        facts(ps),
+        facts(ps, rules),
         categories(ps),
         outcomes(ps),
         topics(ps, rules),

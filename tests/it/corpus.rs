@@ -148,3 +148,66 @@ fn traditional_report_keeps_original_wording_for_evidence() {
     assert_eq!(fact(&p, "bills_total"), Some(2.0));
     assert_eq!(fact(&p, "total_items"), Some(52.0));
 }
+
+/// Every known inconsistency in the development cases (`quirks` in their gold) shows up as a
+/// warn/fail check; prints the confusion table reported in the notes.
+#[test]
+fn quirks_are_caught_by_checks() {
+    let dir = repo().join("datasets/reports/cases");
+    let pairs = [
+        ("sum_mismatch", "categories_sum"),
+        ("pct_mismatch", "pct_stated_vs_computed"),
+        ("denominator_differs", "denominator"),
+    ];
+    let mut table = vec![[0usize; 4]; pairs.len()]; // tp, fn, fp, tn
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "txt") {
+            continue;
+        }
+        let gold: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(path.with_extension("gold.json")).unwrap(),
+        )
+        .unwrap();
+        let quirks: Vec<&str> = gold["quirks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|q| q.as_str())
+            .collect();
+        let p = process_file(&path);
+        for (k, (quirk, check)) in pairs.iter().enumerate() {
+            let flagged = p
+                .checks
+                .iter()
+                .any(|c| c.check == *check && c.status != CheckStatus::Pass);
+            let has = quirks.contains(quirk);
+            let cell = match (has, flagged) {
+                (true, true) => 0,
+                (true, false) => 1,
+                (false, true) => 2,
+                (false, false) => 3,
+            };
+            table[k][cell] += 1;
+            if has && !flagged {
+                eprintln!("missed {quirk} in {}", path.display());
+            }
+            if !has && flagged {
+                eprintln!(
+                    "flagged {check} without {quirk} in {}",
+                    path.file_name().unwrap().to_string_lossy()
+                );
+            }
+        }
+    }
+    for (k, (quirk, check)) in pairs.iter().enumerate() {
+        eprintln!(
+            "{quirk:<20} vs {check:<24} tp {} fn {} fp {} tn {}",
+            table[k][0], table[k][1], table[k][2], table[k][3]
+        );
+        assert_eq!(
+            table[k][1], 0,
+            "{quirk}: a known inconsistency was not flagged"
+        );
+    }
+}
