@@ -177,19 +177,45 @@ pub struct TextRules {
     pub drop_exact: HashSet<String>,
     pub drop_contains: Vec<String>,
     pub drop_regex: Vec<Regex>,
+    /// `drop_contains` and `drop_regex` compiled into one automaton / set each: every line of
+    /// every report is tested, so this is on the hot path.
+    pub contains_ac: Option<aho_corasick::AhoCorasick>,
+    pub regex_set: Option<regex::RegexSet>,
+}
+
+impl TextRules {
+    /// Whether a line matches a `drop_contains` phrase or a `drop_regex`.
+    pub fn drops(&self, line: &str) -> bool {
+        self.contains_ac
+            .as_ref()
+            .is_some_and(|ac| ac.is_match(line))
+            || self.regex_set.as_ref().is_some_and(|rs| rs.is_match(line))
+    }
 }
 
 impl TextRules {
     fn compile(f: TextRulesFile, path: &Path) -> Result<TextRules> {
-        let drop_regex = f
+        let drop_regex: Vec<Regex> = f
             .drop_regex
             .iter()
             .map(|r| compile_regex(r, path))
             .collect::<Result<_>>()?;
+        let bad = |what: &str, e: String| Error::Rules {
+            path: path.to_path_buf(),
+            line: 0,
+            column: 0,
+            message: format!("{what}: {e}"),
+        };
+        let contains_ac = aho_corasick::AhoCorasick::new(&f.drop_contains)
+            .map_err(|e| bad("drop_contains", e.to_string()))?;
+        let regex_set =
+            regex::RegexSet::new(&f.drop_regex).map_err(|e| bad("drop_regex", e.to_string()))?;
         Ok(TextRules {
             drop_exact: f.drop_exact.into_iter().collect(),
             drop_contains: f.drop_contains,
             drop_regex,
+            contains_ac: Some(contains_ac),
+            regex_set: Some(regex_set),
         })
     }
 
@@ -199,6 +225,8 @@ impl TextRules {
             drop_exact: exact.iter().map(|s| s.to_string()).collect(),
             drop_contains: contains.iter().map(|s| s.to_string()).collect(),
             drop_regex: vec![],
+            contains_ac: aho_corasick::AhoCorasick::new(contains).ok(),
+            regex_set: None,
         }
     }
 }

@@ -25,56 +25,61 @@ static TITLE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 
 pub fn extract_items(ctx: &Ctx, ex: &mut Extraction) {
     let mut items: Vec<Item> = Vec::new();
-    for c in PROPOSED_BY.captures_iter(ctx.text) {
-        let (Some(all), Some(names)) = (c.get(0), c.get(1)) else {
-            continue;
-        };
-        let proposers = split_names(ctx, names.as_str());
-        if proposers.is_empty() {
-            continue;
-        }
-        let count = c
-            .get(2)
-            .and_then(|m| m.as_str().parse::<i64>().ok())
-            .or(Some(proposers.len() as i64)
-                .filter(|_| c.get(2).is_none() && !all.as_str().contains('等')));
-        let kind = c.get(3).map(|m| {
-            if m.as_str() == "委员" {
-                "cppcc_proposal"
-            } else {
-                "npc_suggestion"
+    // The match must contain 提出/提交/所提/领衔 after at most ~60 characters of names; run the
+    // pattern only near those words (the Han-run pattern is the costliest in extraction).
+    for (ws, we) in super::windows(ctx.text, &["提出", "提交", "所提", "领衔"], 60 * 3, 12)
+    {
+        for c in PROPOSED_BY.captures_iter(&ctx.text[ws..we]) {
+            let (Some(all), Some(names)) = (c.get(0), c.get(1)) else {
+                continue;
+            };
+            let proposers = split_names(ctx, names.as_str());
+            if proposers.is_empty() {
+                continue;
             }
-        });
-        let rest = &ctx.text[all.end()..];
-        let title = TITLE_AFTER.captures(rest);
-        let number = title
-            .as_ref()
-            .and_then(|t| t.get(1))
-            .and_then(|m| m.as_str().parse().ok());
-        let title_text = title
-            .as_ref()
-            .and_then(|t| t.get(2).or(t.get(3)))
-            .map(|m| (all.end() + m.start(), all.end() + m.end()));
-        let end = title
-            .as_ref()
-            .and_then(|t| t.get(0))
-            .map(|m| all.end() + m.end())
-            .unwrap_or(all.end());
-        let name_start = ctx.text[names.start()..]
-            .find(proposers[0].as_str())
-            .map(|p| names.start() + p)
-            .unwrap_or(names.start());
-        items.push(Item {
-            position: 0,
-            number,
-            title: title_text.map(|(s, e)| ctx.original_of(s, e)),
-            kind: kind.map(str::to_string),
-            proposers,
-            proposer_count: count,
-            key_item: false,
-            themes: vec![],
-            evidence: ctx.evidence(name_start, end, "item.proposed_by"),
-        });
+            let count = c
+                .get(2)
+                .and_then(|m| m.as_str().parse::<i64>().ok())
+                .or(Some(proposers.len() as i64)
+                    .filter(|_| c.get(2).is_none() && !all.as_str().contains('等')));
+            let kind = c.get(3).map(|m| {
+                if m.as_str() == "委员" {
+                    "cppcc_proposal"
+                } else {
+                    "npc_suggestion"
+                }
+            });
+            let rest = &ctx.text[(ws + all.end())..];
+            let title = TITLE_AFTER.captures(rest);
+            let number = title
+                .as_ref()
+                .and_then(|t| t.get(1))
+                .and_then(|m| m.as_str().parse().ok());
+            let title_text = title
+                .as_ref()
+                .and_then(|t| t.get(2).or(t.get(3)))
+                .map(|m| ((ws + all.end()) + m.start(), (ws + all.end()) + m.end()));
+            let end = title
+                .as_ref()
+                .and_then(|t| t.get(0))
+                .map(|m| (ws + all.end()) + m.end())
+                .unwrap_or(ws + all.end());
+            let name_start = ctx.text[(ws + names.start())..]
+                .find(proposers[0].as_str())
+                .map(|p| (ws + names.start()) + p)
+                .unwrap_or(ws + names.start());
+            items.push(Item {
+                position: 0,
+                number,
+                title: title_text.map(|(s, e)| ctx.original_of(s, e)),
+                kind: kind.map(str::to_string),
+                proposers,
+                proposer_count: count,
+                key_item: false,
+                themes: vec![],
+                evidence: ctx.evidence(name_start, end, "item.proposed_by"),
+            });
+        }
     }
     for c in NUMBERED.captures_iter(ctx.text) {
         let Some(all) = c.get(0) else { continue };

@@ -405,6 +405,32 @@ pub fn code_definitions(ctx: &Ctx) -> std::collections::HashMap<String, (usize, 
     defs
 }
 
+/// Byte ranges around every occurrence of any `needles`, widened by `before`/`after` bytes and
+/// merged: a regex whose match must contain a needle only needs to run there, which keeps the
+/// expensive patterns (long Han-character runs) off most of the text.
+pub(crate) fn windows(
+    text: &str,
+    needles: &[&str],
+    before: usize,
+    after: usize,
+) -> Vec<(usize, usize)> {
+    let mut hits: Vec<usize> = needles
+        .iter()
+        .flat_map(|n| text.match_indices(n).map(|(i, _)| i))
+        .collect();
+    hits.sort_unstable();
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for h in hits {
+        let s = text.floor_char_boundary(h.saturating_sub(before));
+        let e = text.ceil_char_boundary((h + after).min(text.len()));
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
 /// Strip any of `prefixes` from the start of `s[range]` repeatedly (longest first); returns the new start.
 pub(crate) fn strip_prefixes(s: &str, mut start: usize, end: usize, prefixes: &[String]) -> usize {
     loop {

@@ -20,63 +20,93 @@ static RATE_RE: LazyLock<Regex> = LazyLock::new(|| {
 const MAX_PREFIX_CHARS: usize = 8;
 
 pub fn extract_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
-    for cap in RATE_RE.captures_iter(ctx.text) {
-        let (Some(all), Some(names), Some(num)) = (cap.get(0), cap.get(1), cap.get(3)) else {
-            continue;
-        };
-        let Some(qi) = ctx
-            .qtys
-            .iter()
-            .position(|q| q.num_start == num.start() && q.unit == QUnit::Percent)
-        else {
-            continue;
-        };
-        if ctx.dense[qi] {
-            continue;
-        }
-        let q = &ctx.qtys[qi];
-        let lower = cap.get(2).is_some() || q.lower_bound;
-        let mut any = false;
-        for (name_start, name_end) in split_names(ctx, names.start(), names.end()) {
-            let name = &ctx.text[name_start..name_end];
-            let Some((suffix, canonical)) = rate_suffix(ctx, name) else {
+    // A rate name is at most 30 characters before 率/满意度 and its value a few after.
+    for (ws, we) in super::windows(ctx.text, &["率", "满意度"], 31 * 3, 48) {
+        for cap in RATE_RE.captures_iter(&ctx.text[ws..we]) {
+            let (Some(all), Some(names), Some(num)) = (cap.get(0), cap.get(1), cap.get(3)) else {
                 continue;
             };
-            let (s, e) = ctx.paragraph_of(all.start());
-            let before = ctx
-                .text
-                .floor_char_boundary(all.start().saturating_sub(300));
-            let near = &ctx.text[s.min(before)..e];
-            if ctx.rules.generic_rates.iter().any(|g| g == suffix)
-                && !ctx.contains_any(near, &ctx.rules.handling_context)
-            {
+            let (all, names, num) = (
+                Shifted::new(all, ws),
+                Shifted::new(names, ws),
+                Shifted::new(num, ws),
+            );
+            let Some(qi) = ctx
+                .qtys
+                .iter()
+                .position(|q| q.num_start == num.start() && q.unit == QUnit::Percent)
+            else {
+                continue;
+            };
+            if ctx.dense[qi] {
                 continue;
             }
-            let prefix_start = prefix_start(name, name.len() - suffix.len());
-            let prefix = &name[prefix_start..name.len() - suffix.len()];
-            let printed_start = name_start + prefix_start;
-            ex.facts.push(Fact {
-                fact: canonical.to_string(),
-                name_zh: Some(ctx.original_of(printed_start, name_end)),
-                value: q.value,
-                value_text: q.text.clone(),
-                unit: Unit::Percent,
-                qualifier: (!prefix.is_empty()).then(|| prefix.to_string()),
-                bound: if lower {
-                    "lower_bound".into()
-                } else {
-                    "exact".into()
-                },
-                provenance: Provenance::Extracted,
-                evidence: ctx.evidence(printed_start, all.end(), "rate.name_value"),
-            });
-            any = true;
-        }
-        if any {
-            used[qi] = true;
+            let q = &ctx.qtys[qi];
+            let lower = cap.get(2).is_some() || q.lower_bound;
+            let mut any = false;
+            for (name_start, name_end) in split_names(ctx, names.start(), names.end()) {
+                let name = &ctx.text[name_start..name_end];
+                let Some((suffix, canonical)) = rate_suffix(ctx, name) else {
+                    continue;
+                };
+                let (s, e) = ctx.paragraph_of(all.start());
+                let before = ctx
+                    .text
+                    .floor_char_boundary(all.start().saturating_sub(300));
+                let near = &ctx.text[s.min(before)..e];
+                if ctx.rules.generic_rates.iter().any(|g| g == suffix)
+                    && !ctx.contains_any(near, &ctx.rules.handling_context)
+                {
+                    continue;
+                }
+                let prefix_start = prefix_start(name, name.len() - suffix.len());
+                let prefix = &name[prefix_start..name.len() - suffix.len()];
+                let printed_start = name_start + prefix_start;
+                ex.facts.push(Fact {
+                    fact: canonical.to_string(),
+                    name_zh: Some(ctx.original_of(printed_start, name_end)),
+                    value: q.value,
+                    value_text: q.text.clone(),
+                    unit: Unit::Percent,
+                    qualifier: (!prefix.is_empty()).then(|| prefix.to_string()),
+                    bound: if lower {
+                        "lower_bound".into()
+                    } else {
+                        "exact".into()
+                    },
+                    provenance: Provenance::Extracted,
+                    evidence: ctx.evidence(printed_start, all.end(), "rate.name_value"),
+                });
+                any = true;
+            }
+            if any {
+                used[qi] = true;
+            }
         }
     }
     derived_all_satisfied(ctx, ex);
+}
+
+/// A match's range shifted from a window back into the whole text.
+#[derive(Clone, Copy)]
+struct Shifted {
+    s: usize,
+    e: usize,
+}
+
+impl Shifted {
+    fn new(m: regex::Match, offset: usize) -> Shifted {
+        Shifted {
+            s: m.start() + offset,
+            e: m.end() + offset,
+        }
+    }
+    fn start(self) -> usize {
+        self.s
+    }
+    fn end(self) -> usize {
+        self.e
+    }
 }
 
 /// Split `办复率和满意率` / `见面率、办结率、满意和基本满意率` into names; a compound name such as

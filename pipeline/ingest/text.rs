@@ -88,9 +88,7 @@ fn is_boilerplate(line: &[(char, u32)], rules: &TextRules) -> bool {
     if core.is_empty() {
         return true;
     }
-    rules.drop_exact.contains(core.as_str())
-        || rules.drop_contains.iter().any(|p| s.contains(p.as_str()))
-        || rules.drop_regex.iter().any(|r| r.is_match(&s))
+    rules.drop_exact.contains(core.as_str()) || rules.drops(&s)
 }
 
 const TERMINAL: &[char] = &['。', '！', '？', '!', '?', ';', '；', ':', '：', '…'];
