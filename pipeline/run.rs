@@ -87,11 +87,39 @@ pub fn lock_output(out: &Path) -> Result<OutputLock> {
 /// rayon enough work. A constant, so outputs never depend on machine size.
 pub const CHUNK: usize = 256;
 
+/// One input's fate, for the manifest (a plain struct: a batch can have millions of inputs).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InputRow {
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub doc_id: Option<String>,
+    pub status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl InputRow {
+    fn of(path: String, doc: &Document, status: &'static str, reason: Option<String>) -> InputRow {
+        InputRow {
+            path,
+            sha256: Some(doc.sha256.clone()),
+            bytes: Some(doc.bytes),
+            doc_id: Some(doc.doc_id.clone()),
+            status,
+            reason,
+        }
+    }
+}
+
 /// Duplicate detection and per-input status rows, across chunks.
 #[derive(Default)]
 struct InputLog {
     seen: HashMap<String, String>,
-    rows: Vec<serde_json::Value>,
+    rows: Vec<InputRow>,
 }
 
 impl InputLog {
@@ -116,17 +144,28 @@ impl InputLog {
                         )
                         .doc(&doc.doc_id),
                     );
-                    self.rows.push(json!({"path": label, "sha256": doc.sha256, "bytes": doc.bytes, "doc_id": doc.doc_id, "status": "duplicate", "reason": format!("same content as {first}")}));
+                    self.rows.push(InputRow::of(
+                        label,
+                        &doc,
+                        "duplicate",
+                        Some(format!("same content as {first}")),
+                    ));
                     return None;
                 }
                 self.seen.insert(doc.sha256.clone(), label.clone());
-                self.rows.push(json!({"path": label, "sha256": doc.sha256, "bytes": doc.bytes, "doc_id": doc.doc_id, "status": "ok"}));
+                self.rows
+                    .push(InputRow::of(label.clone(), &doc, "ok", None));
                 Some(doc)
             }
             Err(finding) => {
-                self.rows.push(
-                    json!({"path": label, "status": "quarantined", "reason": finding.message}),
-                );
+                self.rows.push(InputRow {
+                    path: label,
+                    sha256: None,
+                    bytes: None,
+                    doc_id: None,
+                    status: "quarantined",
+                    reason: Some(finding.message.clone()),
+                });
                 findings.push(finding);
                 None
             }
@@ -154,7 +193,7 @@ pub fn ingest_all(
     rules: &Rules,
     registry: Option<&Registry>,
     findings: &mut Vec<Finding>,
-) -> (Vec<Document>, Vec<serde_json::Value>) {
+) -> (Vec<Document>, Vec<InputRow>) {
     let (files, found) = ingest::discover(&opts.inputs);
     findings.extend(found);
     let results: Vec<_> = files
@@ -331,7 +370,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
     let quarantined = log
         .rows
         .iter()
-        .filter(|i| i["status"] == "quarantined")
+        .filter(|i| i.status == "quarantined")
         .count();
     let manifest = json!({
         "banli_version": env!("CARGO_PKG_VERSION"),
