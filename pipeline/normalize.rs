@@ -258,6 +258,24 @@ pub fn universe_of(categories: &[Category], facts: &[Fact]) -> Option<Universe> 
             count: (count as f64 * 100.0 / pct).round() as i64,
         });
     }
+    // Without printed shares: categories that add up exactly to a stated count use it.
+    if total != Some(sum) {
+        for name in [
+            "government_items",
+            "items_filed",
+            "items_handled",
+            "items_merged",
+            "items_received",
+            "table_total",
+        ] {
+            if fact_value(facts, name) == Some(sum) {
+                return Some(Universe {
+                    name: name.trim_start_matches("items_").to_string(),
+                    count: sum,
+                });
+            }
+        }
+    }
     match total {
         Some(t) if t >= sum => Some(Universe {
             name: "all_items".into(),

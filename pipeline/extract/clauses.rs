@@ -175,6 +175,23 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                 };
                 push_count_fact(ctx, ex, q, fact, None, clause_start);
                 used[qi] = true;
+                // `大会期间代表提出建议315件` opening a report is its total as well as a split.
+                let opening = during && totals.is_empty() && !left.contains("其中");
+                if !opening {
+                    continue;
+                }
+                if let Some(mut c) = total_candidate(
+                    ctx,
+                    qi,
+                    left,
+                    l_clause,
+                    &right_head,
+                    item_noun(ctx, left, right).as_deref(),
+                    paren_open.is_some(),
+                ) {
+                    c.kind = "received".into();
+                    totals.push(c);
+                }
                 continue;
             }
         }

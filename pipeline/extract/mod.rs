@@ -323,6 +323,7 @@ pub fn extract(doc: &Document, rules: &Rules) -> Extraction {
     items::extract_items(&ctx, &mut ex);
     clauses::report_unparsed(&ctx, &mut ex, &used);
     report_rejected(&ctx, &mut ex);
+    drop_isolated_categories(&ctx, &mut ex);
     for (i, c) in ex.categories.iter_mut().enumerate() {
         c.position = i as u32;
     }
@@ -330,6 +331,49 @@ pub fn extract(doc: &Document, rules: &Rules) -> Extraction {
         f.doc_id = Some(doc.doc_id.clone());
     }
     ex
+}
+
+/// A lone outcome-like count in narrative (`督促解决各类问题126件`) is not an outcome scheme: a
+/// real category comes with a code, a share, or sibling categories in its sentence. Such counts
+/// become findings instead.
+fn drop_isolated_categories(ctx: &Ctx, ex: &mut Extraction) {
+    // Siblings: other categories starting within a few sentences (schemes are listed together).
+    const NEAR: usize = 600;
+    let starts: Vec<usize> = ex
+        .categories
+        .iter()
+        .map(|c| ctx.text_byte(c.evidence.span.start))
+        .collect();
+    // In a coded scheme (two or more coded categories), an uncoded count without a share is
+    // narrative (`推动落实民生实事20件`), not a category.
+    let coded = ex.categories.iter().filter(|c| c.code.is_some()).count();
+    let mut keep = Vec::with_capacity(ex.categories.len());
+    for (i, c) in ex.categories.drain(..).enumerate() {
+        let siblings = starts
+            .iter()
+            .enumerate()
+            .filter(|(j, s)| *j != i && s.abs_diff(starts[i]) < NEAR)
+            .count();
+        let stray_in_coded_scheme = coded >= 2 && c.code.is_none() && c.pct_stated.is_none();
+        let supported = (c.code.is_some() || c.pct_stated.is_some() || siblings > 0)
+            && !stray_in_coded_scheme
+            || c.evidence.rule.starts_with("table")
+            || c.provenance != crate::model::Provenance::Extracted;
+        if supported {
+            keep.push(c);
+        } else {
+            ex.findings.push(
+                crate::model::Finding::new(
+                    &ctx.doc.source_path,
+                    crate::model::Severity::Info,
+                    "isolated_outcome_count",
+                    format!("{} {:?}件 at line {} looks like an outcome but stands alone (no code, share or sibling categories); not counted as a category", c.label_zh, c.count, c.evidence.line),
+                )
+                .at(Some(c.evidence.line), None),
+            );
+        }
+    }
+    ex.categories = keep;
 }
 
 fn report_dense(ctx: &Ctx, ex: &mut Extraction) {
@@ -369,38 +413,70 @@ fn report_rejected(ctx: &Ctx, ex: &mut Extraction) {
     }
 }
 
-/// `A类(已解决或采纳的)`, `"A"类代表…`, `“…的”A类`: definitions a report gives its codes,
-/// anywhere in the text (next to the counts, in a footnote, in the introduction).
-static CODE_DEFINITIONS: LazyLock<[Regex; 3]> = LazyLock::new(|| {
+/// `A类(已解决或采纳的)` and `“…的”A类`: definitions printed next to a code.
+static CODE_DEFINITIONS: LazyLock<[Regex; 2]> = LazyLock::new(|| {
     [
         Regex::new(r#"["“”']?([A-Z甲乙丙丁])["“”']?类\(([^()]{2,60})\)"#).expect("static regex"),
-        Regex::new(r#"["“”']?([A-Z甲乙丙丁])["“”']?类(?:代表|是指|指|为|:|即)([^;。"“”\n]{2,60})"#)
-            .expect("static regex"),
         Regex::new(r#"[“"]([^”"]{2,60})[”"](?:的)?["“”']?([A-Z甲乙丙丁])["“”']?类"#)
             .expect("static regex"),
     ]
 });
+/// `"A"类代表…` / `A类为…` / `A类:…`: a definition running to the next stop or the next code.
+static CODE_INTRO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"["“”']?([A-Z甲乙丙丁])["“”']?类(?:代表|是指|指|为|:|即)"#).expect("static regex")
+});
 
-/// Byte range of each code's definition (the first one with outcome vocabulary wins).
+/// Byte range of each code's definition, anywhere in the report (next to the counts, in a
+/// footnote, in the introduction); the first one with outcome vocabulary wins.
 pub fn code_definitions(ctx: &Ctx) -> std::collections::HashMap<String, (usize, usize)> {
     let mut defs = std::collections::HashMap::new();
+    let mut add = |code: &str, s: usize, e: usize| {
+        let def = &ctx.text[s..e];
+        if e > s
+            && ctx.contains_any(def, &ctx.rules.outcome_words)
+            && !ctx.contains_any(def, &ctx.rules.not_outcome_words)
+        {
+            defs.entry(code.to_string()).or_insert((s, e));
+        }
+    };
     for (k, re) in CODE_DEFINITIONS.iter().enumerate() {
         for c in re.captures_iter(ctx.text) {
-            let (code, def) = if k == 2 {
+            let (code, def) = if k == 1 {
                 (c.get(2), c.get(1))
             } else {
                 (c.get(1), c.get(2))
             };
-            let (Some(code), Some(def)) = (code, def) else {
-                continue;
-            };
-            if ctx.contains_any(def.as_str(), &ctx.rules.outcome_words)
-                && !ctx.contains_any(def.as_str(), &ctx.rules.not_outcome_words)
-            {
-                defs.entry(code.as_str().to_string())
-                    .or_insert((def.start(), def.end()));
+            if let (Some(code), Some(def)) = (code, def) {
+                add(code.as_str(), def.start(), def.end());
             }
         }
+    }
+    let intros: Vec<(String, usize, usize)> = CODE_INTRO
+        .captures_iter(ctx.text)
+        .filter_map(|c| {
+            Some((
+                c.get(1)?.as_str().to_string(),
+                c.get(0)?.start(),
+                c.get(0)?.end(),
+            ))
+        })
+        .collect();
+    for (i, (code, _, def_start)) in intros.iter().enumerate() {
+        let limit = intros
+            .get(i + 1)
+            .map(|n| n.1)
+            .unwrap_or(ctx.text.len())
+            .min(def_start + 180);
+        let limit = ctx.text.floor_char_boundary(limit);
+        let stop = ctx.text[*def_start..limit]
+            .find([';', '。', '\n', '"', '“', '”'])
+            .map(|p| def_start + p)
+            .unwrap_or(limit);
+        let end = ctx.text[*def_start..stop]
+            .trim_end_matches([',', '、', ' '])
+            .len()
+            + def_start;
+        add(code, *def_start, end);
     }
     defs
 }

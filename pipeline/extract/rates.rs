@@ -60,6 +60,12 @@ pub fn extract_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                     continue;
                 }
                 let prefix_start = prefix_start(name, name.len() - suffix.len());
+                let prefix_start = super::strip_prefixes(
+                    name,
+                    prefix_start,
+                    name.len() - suffix.len(),
+                    &ctx.rules.label_prefixes,
+                );
                 let prefix = &name[prefix_start..name.len() - suffix.len()];
                 let printed_start = name_start + prefix_start;
                 ex.facts.push(Fact {

@@ -211,3 +211,46 @@ fn quirks_are_caught_by_checks() {
         );
     }
 }
+
+/// Wordings beyond the bundled corpus: codes defined in a separate sentence, a narrative count
+/// that is not a category, a session count that opens the report, shares by 比例.
+#[test]
+fn coded_scheme_with_separate_definitions_and_narrative_counts() {
+    let p = process_text(
+        "关于市十五届人大三次会议代表建议办理情况的报告\n大会期间代表提出建议315件，闭会期间提出建议12件。市政府系统承办298件。\n\
+         办理结果为A类的196件、B类的88件、C类的14件。A类为已解决或基本解决，B类为正在解决或列入计划解决，C类为留作参考。\n\
+         在办理过程中，各承办单位推动落实民生实事20件。\n代表对办理结果满意和基本满意的比例为99.3%，其中满意率为91.2%。",
+    );
+    assert_eq!(fact(&p, "total_items"), Some(315.0));
+    assert_eq!(fact(&p, "items_after_session"), Some(12.0));
+    assert_eq!(fact(&p, "government_items"), Some(298.0));
+    let c = cats(&p);
+    assert_eq!(c.len(), 3, "{c:?}");
+    assert_eq!(
+        c[0],
+        (
+            "已解决或基本解决".into(),
+            Some(196),
+            None,
+            vec!["resolved".to_string()]
+        )
+    );
+    assert_eq!(
+        c[1].3,
+        vec!["in_progress".to_string(), "planned".to_string()]
+    );
+    assert_eq!(c[2].3, vec!["deferred".to_string()]);
+    assert!(
+        p.extraction
+            .findings
+            .iter()
+            .any(|f| f.code == "isolated_outcome_count")
+    );
+    assert_eq!(facts(&p, "rate_satisfied_or_basic"), vec![99.3]);
+    assert_eq!(facts(&p, "rate_satisfied"), vec![91.2]);
+    let o = p.outcomes.iter().find(|o| o.tier == "resolved").unwrap();
+    assert_eq!(
+        (o.universe.as_str(), o.universe_count),
+        ("government_items", Some(298))
+    );
+}
