@@ -355,6 +355,7 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
     }
 
     share_only_statements(ctx, ex, used);
+    super::drop_isolated_categories(ctx, ex);
     choose_total(ctx, ex, &totals, used);
 }
 

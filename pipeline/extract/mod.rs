@@ -323,7 +323,6 @@ pub fn extract(doc: &Document, rules: &Rules) -> Extraction {
     items::extract_items(&ctx, &mut ex);
     clauses::report_unparsed(&ctx, &mut ex, &used);
     report_rejected(&ctx, &mut ex);
-    drop_isolated_categories(&ctx, &mut ex);
     for (i, c) in ex.categories.iter_mut().enumerate() {
         c.position = i as u32;
     }
@@ -336,7 +335,7 @@ pub fn extract(doc: &Document, rules: &Rules) -> Extraction {
 /// A lone outcome-like count in narrative (`督促解决各类问题126件`) is not an outcome scheme: a
 /// real category comes with a code, a share, or sibling categories in its sentence. Such counts
 /// become findings instead.
-fn drop_isolated_categories(ctx: &Ctx, ex: &mut Extraction) {
+pub(crate) fn drop_isolated_categories(ctx: &Ctx, ex: &mut Extraction) {
     // Siblings: other categories starting within a few sentences (schemes are listed together).
     const NEAR: usize = 600;
     let starts: Vec<usize> = ex

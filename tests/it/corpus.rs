@@ -219,9 +219,12 @@ fn coded_scheme_with_separate_definitions_and_narrative_counts() {
     let p = process_text(
         "关于市十五届人大三次会议代表建议办理情况的报告\n大会期间代表提出建议315件，闭会期间提出建议12件。市政府系统承办298件。\n\
          办理结果为A类的196件、B类的88件、C类的14件。A类为已解决或基本解决，B类为正在解决或列入计划解决，C类为留作参考。\n\
-         在办理过程中，各承办单位推动落实民生实事20件。\n代表对办理结果满意和基本满意的比例为99.3%，其中满意率为91.2%。",
+         在办理过程中，督促解决各类问题126件，推动落实民生实事20件。\n代表对办理结果满意和基本满意的比例为99.3%，其中满意率为91.2%。",
     );
-    assert_eq!(fact(&p, "total_items"), Some(315.0));
+    // The categories cover the 298 items the government system handled: that is the total the
+    // scheme speaks about (as in 海曙 2021); 315 and 12 stay as the session split.
+    assert_eq!(fact(&p, "total_items"), Some(298.0));
+    assert_eq!(fact(&p, "items_during_session"), Some(315.0));
     assert_eq!(fact(&p, "items_after_session"), Some(12.0));
     assert_eq!(fact(&p, "government_items"), Some(298.0));
     let c = cats(&p);
