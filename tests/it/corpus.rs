@@ -254,6 +254,6 @@ fn coded_scheme_with_separate_definitions_and_narrative_counts() {
     let o = p.outcomes.iter().find(|o| o.tier == "resolved").unwrap();
     assert_eq!(
         (o.universe.as_str(), o.universe_count),
-        ("government_items", Some(298))
+        ("all_items", Some(298))
     );
 }
