@@ -169,7 +169,7 @@ fn prefix_start(name: &str, suffix_at: usize) -> usize {
     } else {
         0
     };
-    if let Some(p) = before[start..].rfind(['、', '和']) {
+    if let Some(p) = before[start..].rfind(['、', '和', '与', '对', '的']) {
         start += p + '和'.len_utf8();
     }
     start
