@@ -402,6 +402,32 @@ pub struct Category {
     pub mapping_rule: Option<String>,
 }
 
+impl Category {
+    /// A category with nothing stated yet; extraction sites fill what the source printed and
+    /// normalize fills the tiers.
+    pub fn blank() -> Category {
+        Category {
+            position: 0,
+            code: None,
+            label_zh: String::new(),
+            label_norm: String::new(),
+            count: None,
+            pct_stated: None,
+            pct_text: None,
+            universe: "all_items".into(),
+            universe_zh: None,
+            universe_count: None,
+            parent: None,
+            provenance: Provenance::Extracted,
+            evidence: Evidence::default(),
+            tiers: vec![],
+            horizon_years: None,
+            mapping: None,
+            mapping_rule: None,
+        }
+    }
+}
+
 /// A topic/field breakdown row (`topics` table).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Topic {

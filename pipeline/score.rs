@@ -185,9 +185,12 @@ pub fn score_dir(dir: &Path, rules: &Rules) -> Result<ScoreReport> {
     Ok(report)
 }
 
+fn tally<'a>(r: &'a mut ScoreReport, field: &str) -> &'a mut Tally {
+    r.fields.entry(field.to_string()).or_default()
+}
+
 fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreReport) {
     let meta = &p.doc.meta;
-    let mut field = |f: &str| r.fields.entry(f.to_string()).or_default() as *mut Tally;
     // Metadata: each field is one decision; a wrong value is both a miss and an extra.
     let meta_fields: [(&str, Option<String>); 8] = [
         (
@@ -220,8 +223,7 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
             Value::Number(n) => Some(n.to_string()),
             _ => continue,
         };
-        // SAFETY-free: the pointer is only used while `r` is not otherwise borrowed.
-        let t = unsafe { &mut *field(f) };
+        let t = tally(r, f);
         match (&want, &got) {
             (Some(w), Some(x))
                 if w == x
@@ -248,7 +250,7 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
             .map(|f| f.value as i64)
     };
     let mut count_field = |fname: &str, want: Option<i64>, got: Option<i64>| {
-        let t = unsafe { &mut *field(fname) };
+        let t = tally(r, fname);
         match (want, got) {
             (Some(w), Some(x)) if w == x => t.hit(),
             (Some(w), Some(x)) => {
@@ -314,18 +316,18 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
             }
             continue;
         }
-        let t = unsafe { &mut *field("categories") };
+        let t = tally(r, "categories");
         match found {
             Some((i, c)) => {
                 matched[i] = true;
                 t.hit();
-                let tc = unsafe { &mut *field("category_code") };
+                let tc = tally(r, "category_code");
                 if c.code.as_deref() == code {
                     tc.hit()
                 } else {
                     tc.miss(format!("{name}: {label} code {code:?}, got {:?}", c.code))
                 }
-                let tp = unsafe { &mut *field("category_pct") };
+                let tp = tally(r, "category_pct");
                 if c.pct_stated == pct
                     || c.pct_stated
                         .zip(pct)
@@ -363,7 +365,7 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
                     })
                     .unwrap_or_default();
                 let got: BTreeSet<String> = c.tiers.iter().cloned().collect();
-                let tt = unsafe { &mut *field("tiers") };
+                let tt = tally(r, "tiers");
                 if got == want || alts.contains(&got) {
                     tt.hit()
                 } else {
@@ -378,7 +380,7 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
     }
     for (i, c) in ex.categories.iter().enumerate() {
         if !matched[i] {
-            unsafe { &mut *field("categories") }.extra(format!(
+            tally(r, "categories").extra(format!(
                 "{name}: {} {:?} {:?}",
                 c.label_zh, c.count, c.pct_stated
             ));
@@ -410,7 +412,7 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
         let hit = got_rates.iter().enumerate().find(|(i, f)| {
             !used[*i] && (f.value - v).abs() < 1e-9 && canon.as_deref().is_none_or(|c| f.fact == c)
         });
-        let t = unsafe { &mut *field("rates") };
+        let t = tally(r, "rates");
         match hit {
             Some((i, _)) => {
                 used[i] = true;
@@ -421,7 +423,7 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
     }
     for (i, f) in got_rates.iter().enumerate() {
         if !used[i] {
-            unsafe { &mut *field("rates") }.extra(format!(
+            tally(r, "rates").extra(format!(
                 "{name}: {} {} {}",
                 f.fact,
                 f.name_zh.as_deref().unwrap_or(""),
@@ -445,7 +447,7 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
             .iter()
             .enumerate()
             .find(|(i, t)| !tused[*i] && t.count == count && same_wording(&t.label_zh, label));
-        let t = unsafe { &mut *field("topics") };
+        let t = tally(r, "topics");
         match hit {
             Some((i, _)) => {
                 tused[i] = true;
@@ -456,7 +458,7 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
     }
     for (i, t) in ex.topics.iter().enumerate() {
         if !tused[i] {
-            unsafe { &mut *field("topics") }.extra(format!("{name}: {} {:?}", t.label_zh, t.count));
+            tally(r, "topics").extra(format!("{name}: {} {:?}", t.label_zh, t.count));
         }
     }
 
@@ -474,7 +476,7 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
                     && (kk.contains(&r.role_zh)
                         || r.role_zh.contains(kk.trim_end_matches(['件', '（', '('])))
             });
-            let t = unsafe { &mut *field("roles") };
+            let t = tally(r, "roles");
             if hit {
                 t.hit()
             } else {
@@ -497,7 +499,7 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
                     && r.channel.as_deref() == channel
                     && Some(r.count) == n
             });
-            let t = unsafe { &mut *field("role_breakdown") };
+            let t = tally(r, "role_breakdown");
             if hit {
                 t.hit()
             } else {
@@ -508,7 +510,7 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
     if let Some(nums) = g.get("numbered_items").and_then(Value::as_array) {
         let got: BTreeSet<i64> = ex.items.iter().filter_map(|i| i.number).collect();
         let want: BTreeSet<i64> = nums.iter().filter_map(Value::as_i64).collect();
-        let t = unsafe { &mut *field("numbered_items") };
+        let t = tally(r, "numbered_items");
         for w in &want {
             if got.contains(w) {
                 t.hit()
@@ -530,7 +532,7 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
             .iter()
             .filter_map(|v| v.as_str().map(String::from))
             .collect();
-        let t = unsafe { &mut *field("named_proposers") };
+        let t = tally(r, "named_proposers");
         for w in &want {
             if got.contains(w) {
                 t.hit()

@@ -288,10 +288,7 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                         "category.count_label"
                     },
                 ),
-                tiers: vec![],
-                horizon_years: None,
-                mapping: None,
-                mapping_rule: None,
+                ..Category::blank()
             });
             if let Some((pi, _)) = &pct {
                 used[*pi] = true;
@@ -999,14 +996,12 @@ fn subset_classes(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             Some(_) => "stated",
             None => "all_items",
         };
-        let code_start = all.end() - code.as_str().len() - '类'.len_utf8();
         let label_start = ctx.text[..code.start()]
             .char_indices()
             .next_back()
             .filter(|(_, ch)| matches!(ch, '"' | '“'))
             .map(|(i, _)| i)
             .unwrap_or(code.start());
-        let _ = code_start;
         ex.categories.push(Category {
             position: ex.categories.len() as u32,
             code: Some(code.as_str().to_string()),
@@ -1025,10 +1020,7 @@ fn subset_classes(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                 all.end(),
                 "category.subset_class",
             ),
-            tiers: vec![],
-            horizon_years: None,
-            mapping: None,
-            mapping_rule: None,
+            ..Category::blank()
         });
         used[qi] = true;
     }
@@ -1099,10 +1091,7 @@ fn share_only_statements(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                 parent: None,
                 provenance: Provenance::Extracted,
                 evidence: ctx.evidence(l.start, p.end, "category.share_only"),
-                tiers: vec![],
-                horizon_years: None,
-                mapping: None,
-                mapping_rule: None,
+                ..Category::blank()
             });
             used[pi] = true;
         } else if ctx.contains_any(label, &ctx.rules.government_words) {

@@ -158,10 +158,7 @@ fn flush(ctx: &Ctx, ex: &mut Extraction, rows: &mut Vec<Row>, header_is_topic: b
                 parent: None,
                 provenance: Provenance::Extracted,
                 evidence,
-                tiers: vec![],
-                horizon_years: None,
-                mapping: None,
-                mapping_rule: None,
+                ..Category::blank()
             });
         } else {
             ex.topics.push(Topic {
