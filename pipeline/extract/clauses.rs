@@ -38,8 +38,14 @@ static SUBSET_CLASS: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Percent right after a count: `,占建议总数的58%`, `、占比88.1%`, `,各占比9%`.
 static ATTACHED_PCT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^(?:\([^()]{0,12}\))?[,、 ]?(?:各)?(?:占|佔|占比|比例为|比例达|比重为|为)([^\d%;。,]{0,12}?)(?:的)?[ ]?$"#).expect("static regex")
+    Regex::new(r#"^(?:\([^()]{0,12}\))?[,、 (]?(?:各)?(?:占|佔|占比|比例为|比例达|比重为|为)([^\d%;。,]{0,12}?)(?:的)?[ ]?$"#).expect("static regex")
 });
+/// `135件(58.7%)`: the share in parentheses right after the count, with no 占.
+static PAREN_PCT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"^\([ ]?$"#).expect("static regex"));
+/// `…的占58.7%(135件)`: the count in parentheses after a share.
+static COUNT_AFTER_SHARE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"^[ ]?\((?:共|计)?(\d+)件\)"#).expect("static regex"));
 
 /// A label that is only a code: `A类88件`, `答复为A类的有128件`.
 static CODE_ONLY_LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -530,6 +536,9 @@ fn attached_pct(ctx: &Ctx, qi: usize, rb: usize) -> Option<(usize, String)> {
     } else {
         between
     };
+    if PAREN_PCT.is_match(between) {
+        return Some((pi, String::new()));
+    }
     let caps = ATTACHED_PCT.captures(tail)?;
     Some((
         pi,
@@ -1077,12 +1086,22 @@ fn share_only_statements(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             });
             used[pi] = true;
         } else if let Some(l) = outcome_label_left(ctx, clause_start, label_end) {
+            // `…的占58.7%(135件)`: the count follows the share.
+            let count_after = COUNT_AFTER_SHARE
+                .captures(&ctx.text[p.end..])
+                .and_then(|c| c.get(1))
+                .map(|m| p.end + m.start());
+            let count_q =
+                count_after.and_then(|at| ctx.qtys.iter().position(|q| q.num_start == at));
+            if let Some(ci) = count_q {
+                used[ci] = true;
+            }
             ex.categories.push(Category {
                 position: ex.categories.len() as u32,
                 code: l.code.clone(),
                 label_zh: ctx.original_of(l.start, l.end),
                 label_norm: ctx.text[l.start..l.end].to_string(),
-                count: None,
+                count: count_q.map(|ci| ctx.qtys[ci].value as i64),
                 pct_stated: Some(p.value),
                 pct_text: Some(p.text.clone()),
                 universe: "all_items".into(),
