@@ -257,3 +257,55 @@ fn coded_scheme_with_separate_definitions_and_narrative_counts() {
         ("all_items", Some(298))
     );
 }
+
+#[test]
+fn shares_in_parentheses_either_side_of_the_count() {
+    let p = process_text(
+        "2023年，县政府共承办县人大代表建议215件。其中A类（问题已解决或基本解决）128件（59.5%），B类（问题正在解决或已列入计划解决）76件（35.4%），C类（因条件限制暂不能解决或作解释说明）11件（5.1%）。\n\
+         从内容看，经济类45件（占20.9%），城建类60件（占27.9%），社会事业类110件（占51.2%）。",
+    );
+    let c = cats(&p);
+    assert_eq!(
+        c.iter().map(|c| (c.1, c.2)).collect::<Vec<_>>(),
+        vec![
+            (Some(128), Some(59.5)),
+            (Some(76), Some(35.4)),
+            (Some(11), Some(5.1))
+        ]
+    );
+    let t: Vec<Option<f64>> = p.extraction.topics.iter().map(|t| t.pct_stated).collect();
+    assert_eq!(t, vec![Some(20.9), Some(27.9), Some(51.2)]);
+    let q = process_text(
+        "提案办理结果:已解决或基本解决的占62.3%(76件),正在解决的占30.3%(37件),留作参考的占7.4%(9件)。",
+    );
+    assert_eq!(
+        cats(&q).iter().map(|c| (c.1, c.2)).collect::<Vec<_>>(),
+        vec![
+            (Some(76), Some(62.3)),
+            (Some(37), Some(30.3)),
+            (Some(9), Some(7.4))
+        ]
+    );
+}
+
+#[test]
+fn traditional_html_table_with_worded_rows() {
+    let html = "<html><body><p>縣十七屆人大二次會議期間，代表共提出建議一百二十六件。</p><table><tr><th>辦理結果</th><th>件數</th><th>比例</th></tr>\
+        <tr><td>已解決或基本解決</td><td>80</td><td>63.5%</td></tr><tr><td>正在解決</td><td>30</td><td>23.8%</td></tr>\
+        <tr><td>列入計劃逐步解決</td><td>10</td><td>7.9%</td></tr><tr><td>留作參考</td><td>6</td><td>4.8%</td></tr></table>\
+        <p>代表對辦理結果滿意率超過90%。</p></body></html>";
+    let p = process_bytes(html.as_bytes(), banli::model::Format::Html);
+    assert_eq!(fact(&p, "total_items"), Some(126.0));
+    let c = cats(&p);
+    assert_eq!(c.len(), 4);
+    assert_eq!(p.extraction.categories[0].label_zh, "已解決或基本解決");
+    assert_eq!(c[2].3, vec!["planned".to_string()]);
+    let sat = p
+        .extraction
+        .facts
+        .iter()
+        .find(|f| f.fact == "rate_satisfied")
+        .unwrap();
+    assert_eq!((sat.value, sat.bound.as_str()), (90.0, "lower_bound"));
+    assert_eq!(outcome(&p, "addressed"), (Some(95.2), Some(95.2), true));
+}
