@@ -295,6 +295,8 @@ pub struct ExtractRules {
     pub name_stop_chars: String,
     /// Words that look like a surname plus a character but are not names.
     pub name_stop_words: Vec<String>,
+    /// Two-character surnames (上官, 欧阳).
+    pub compound_surnames: Vec<String>,
     /// Phrases meaning every returned form was satisfied (derived 100%).
     pub all_satisfied_patterns: Vec<String>,
     /// Denominator phrases after 占 (universe hints): phrase → universe.

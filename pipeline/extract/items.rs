@@ -180,7 +180,18 @@ fn split_names(ctx: &Ctx, raw: &str) -> Vec<String> {
             let start = strip_prefixes(piece, 0, piece.len(), &ctx.rules.name_prefixes);
             let mut name = &piece[start..];
             let n = name.chars().count();
-            if n > 3 {
+            // Compound surnames (上官树林, 欧阳修) keep their two characters.
+            let compound = [4usize, 3].into_iter().filter(|k| n >= *k).find_map(|k| {
+                let at = name.char_indices().nth(n - k).map(|(i, _)| i)?;
+                ctx.rules
+                    .compound_surnames
+                    .iter()
+                    .any(|c| name[at..].starts_with(c.as_str()))
+                    .then_some(at)
+            });
+            if let Some(at) = compound {
+                name = &name[at..];
+            } else if n > 3 {
                 // Keep the last 3 characters if they start with a surname, else the last 2.
                 let chars: Vec<(usize, char)> = name.char_indices().collect();
                 let three = chars[n - 3];
@@ -202,10 +213,15 @@ fn split_names(ctx: &Ctx, raw: &str) -> Vec<String> {
                     .name_stop_words
                     .iter()
                     .any(|w| name.contains(w.as_str()))
-                && name
+                && (name
                     .chars()
                     .next()
-                    .is_some_and(|c| ctx.all.surnames.contains(&c));
+                    .is_some_and(|c| ctx.all.surnames.contains(&c))
+                    || ctx
+                        .rules
+                        .compound_surnames
+                        .iter()
+                        .any(|c| name.starts_with(c.as_str())));
             ok.then(|| name.to_string())
         })
         .collect()
