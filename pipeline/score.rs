@@ -10,7 +10,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::ingest::{self, InputDir};
+use crate::ingest::InputDir;
 use crate::model::{Processed, Provenance, Unit};
 use crate::rules::Rules;
 use crate::run::{self, RunOptions};
@@ -711,7 +711,6 @@ pub fn unmapped(ps: &[Processed]) -> String {
             let _ = writeln!(s, "{}\t{}", p.doc.source_path, f.message);
         }
     }
-    let _ = ingest::format_of(Path::new("x.txt"));
     s
 }
 

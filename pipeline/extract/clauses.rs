@@ -151,10 +151,10 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                     },
                 ),
             });
-            if q.unit == QUnit::Other {
-                ex.roles
-                    .last_mut()
-                    .map(|r| r.role_zh = format!("{role_zh}单位"));
+            if q.unit == QUnit::Other
+                && let Some(r) = ex.roles.last_mut()
+            {
+                r.role_zh = format!("{role_zh}单位");
             }
             last_role = Some((q.end, pos));
             used[qi] = true;
@@ -371,8 +371,7 @@ fn left_bound(ctx: &Ctx, qi: usize, sentence_start: usize) -> usize {
     }
     if let Some((i, c)) = ctx.text[lb..q.start]
         .char_indices()
-        .filter(|(_, c)| is_hard_boundary(*c))
-        .last()
+        .rfind(|(_, c)| is_hard_boundary(*c))
     {
         lb = lb + i + c.len_utf8();
     }

@@ -193,15 +193,9 @@ fn derived_all_satisfied(ctx: &Ctx, ex: &mut Extraction) {
                 continue;
             }
             // The denominator: the nearest count before the phrase in the same sentence.
-            let denom = ctx
-                .qtys
-                .iter()
-                .filter(|q| {
-                    q.start >= s
-                        && q.end <= m.start()
-                        && matches!(q.unit, QUnit::Form | QUnit::Item)
-                })
-                .last();
+            let denom = ctx.qtys.iter().rfind(|q| {
+                q.start >= s && q.end <= m.start() && matches!(q.unit, QUnit::Form | QUnit::Item)
+            });
             let qualifier = match denom {
                 Some(q) if q.unit == QUnit::Form => format!(
                     "derived: all {} returned feedback forms {}",

@@ -107,8 +107,6 @@ fn flush(ctx: &Ctx, ex: &mut Extraction, rows: &mut Vec<Row>, header_is_topic: b
         return;
     }
     let text = ctx.text;
-    let last_end = rows.last().map(|r| r.end).unwrap_or(0);
-    let _ = last_end;
     let defs = super::code_definitions(ctx);
     let coded = rows
         .iter()

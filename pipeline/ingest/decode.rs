@@ -96,11 +96,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
 
 /// UTF-16 without BOM shows as NUL bytes in every other position for CJK/ASCII text.
 fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let sample = &bytes[..bytes.len().min(4096)];
-    let pairs = sample.len() / 2;
     let even_nul = sample.iter().step_by(2).filter(|b| **b == 0).count();
     let odd_nul = sample
         .iter()
@@ -111,7 +110,6 @@ fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
     // UTF-16 puts a zero byte beside every ASCII character (digits, punctuation), always on the
     // same side; CJK-heavy text has few of them, so any consistent run of them counts, and a
     // clean decode confirms it.
-    let _ = pairs;
     let candidate = if odd_nul >= 2 && even_nul == 0 {
         Some(UTF_16LE)
     } else if even_nul >= 2 && odd_nul == 0 {

@@ -559,7 +559,7 @@ pub fn outcomes(ps: &[Processed]) -> Table {
     t
 }
 
-pub fn topics(ps: &[Processed], rules: &Rules) -> Table {
+pub fn topics(ps: &[Processed]) -> Table {
     let rows: Vec<_> = ps
         .iter()
         .flat_map(|p| p.extraction.topics.iter().map(move |x| (p, x)))
@@ -640,7 +640,6 @@ pub fn topics(ps: &[Processed], rules: &Rules) -> Table {
                 .collect(),
         ),
     );
-    let _ = rules;
     provenance_cols(&mut t, rows.iter().map(|(_, x)| &x.evidence));
     t
 }
@@ -911,7 +910,7 @@ pub fn all(ps: &[Processed], fs: &[Finding], rules: &Rules) -> Vec<Table> {
         facts(ps, rules),
         categories(ps),
         outcomes(ps),
-        topics(ps, rules),
+        topics(ps),
         roles(ps),
         items(ps),
         checks(ps),
