@@ -42,7 +42,7 @@ static ATTACHED_PCT: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// `135件(58.7%)`: the share in parentheses right after the count, with no 占.
 static PAREN_PCT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"^\([ ]?$"#).expect("static regex"));
+    LazyLock::new(|| Regex::new(r#"^(?:\([ ]?|[ ]+)$"#).expect("static regex"));
 /// `…的占58.7%(135件)`: the count in parentheses after a share.
 static COUNT_AFTER_SHARE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"^[ ]?\((?:共|计)?(\d+)件\)"#).expect("static regex"));
@@ -664,7 +664,7 @@ fn outcome_label_left(ctx: &Ctx, lb: usize, qstart: usize) -> Option<Label> {
 
 /// A code standing alone as the label (`A类88件`): the category is real, its wording elsewhere.
 fn code_only_label(ctx: &Ctx, clause_start: usize, qstart: usize) -> Option<Label> {
-    let piece = &ctx.text[clause_start..qstart];
+    let piece = ctx.text[clause_start..qstart].trim_end();
     let c = CODE_ONLY_LABEL.captures(piece)?;
     if ctx.contains_any(piece, &ctx.rules.not_outcome_words) {
         return None;

@@ -52,7 +52,7 @@ pub struct Qty {
 
 static QTY_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)([ ]?)(万件|件次|件|份|%+|位|名|人|家|个|项)",
+        r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)([ ]?)(万件|件次|件|条|份|%+|位|名|人|家|个|项)",
     )
     .expect("static regex")
 });
@@ -217,7 +217,8 @@ fn scan_quantities(text: &str) -> (Vec<Qty>, Rejected) {
         };
         let unit_s = unit_m.as_str();
         let unit = match unit_s {
-            "件" | "万件" => QUnit::Item,
+            // Some reports count suggestions in 条.
+            "件" | "万件" | "条" => QUnit::Item,
             "件次" => QUnit::ItemTimes,
             "份" => QUnit::Form,
             "位" | "名" | "人" => QUnit::Person,

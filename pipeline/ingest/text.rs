@@ -222,7 +222,9 @@ fn rewrite_chinese_numerals(cs: Chars) -> Chars {
                     '案' | '议' | '见' | '的' | '有' | '共' | '计' | '为' | ')' | '）' | '类'
                 )
             });
-            let lone_one = run_end == i + 1 && matches!(c, '一' | '两') && !after_noun;
+            let idiom_unit = unit.is_some_and(|u| matches!(u, '件' | '个' | '项' | '条'));
+            let lone_one =
+                run_end == i + 1 && matches!(c, '一' | '两') && !after_noun && idiom_unit;
             if !blocked && !lone_one && unit.is_some_and(|u| NUMERAL_UNITS.contains(&u)) {
                 let s: String = cs[i..run_end].iter().map(|(c, _)| *c).collect();
                 if let Some(v) = parse_cn_integer(&s)
