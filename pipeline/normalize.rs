@@ -318,17 +318,47 @@ pub fn outcomes(categories: &[Category], universe: Option<&Universe>) -> Vec<Out
         let sum: i64 = top.iter().filter_map(|c| c.count).sum();
         let unclassified = (u.count - sum).max(0);
         for (name, g) in GROUPS {
+            // Sub-counts (`其中已经解决的3096件`) sharpen the lower bound of a merged parent.
+            let refined: i64 = top
+                .iter()
+                .filter(|p| !inside(p, g))
+                .flat_map(|p| {
+                    categories.iter().filter(move |k| {
+                        k.parent == Some(p.position)
+                            && inside(k, g)
+                            && k.tiers.iter().all(|t| p.tiers.contains(t))
+                    })
+                })
+                .filter_map(|k| k.count)
+                .sum();
             let low: i64 = top
                 .iter()
                 .filter(|c| inside(c, g))
                 .filter_map(|c| c.count)
+                .sum::<i64>()
+                + refined;
+            // … and sub-counts wholly outside the group lower the upper bound of their parent.
+            let excluded: i64 = top
+                .iter()
+                .filter(|p| touches(p, g) && !p.tiers.is_empty())
+                .flat_map(|p| {
+                    categories.iter().filter(move |k| {
+                        k.parent == Some(p.position)
+                            && !k.tiers.is_empty()
+                            && k.tiers
+                                .iter()
+                                .all(|t| p.tiers.contains(t) && !g.contains(&t.as_str()))
+                    })
+                })
+                .filter_map(|k| k.count)
                 .sum();
             let high: i64 = top
                 .iter()
                 .filter(|c| touches(c, g))
                 .filter_map(|c| c.count)
                 .sum::<i64>()
-                + unclassified;
+                + unclassified
+                - excluded;
             let share = |n: i64| (u.count > 0).then(|| round1(n as f64 * 100.0 / u.count as f64));
             out.push(Outcome {
                 tier: name.into(),

@@ -77,6 +77,8 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
     let mut universe_carry: Option<String> = None;
     let mut last_role: Option<(usize, u32)> = None; // (end byte of the role count, role position)
     let mut last_category: Option<(usize, i64, usize)> = None; // (sentence start, count, index)
+    // An open `其中` breakdown: (sentence start, parent index, count left for children).
+    let mut nest: Option<(usize, usize, i64)> = None;
 
     subset_classes(ctx, ex, used);
     let definitions = super::code_definitions(ctx);
@@ -255,7 +257,25 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                 universe_carry = universe_zh.clone();
             }
             let universe_zh = universe_zh.or_else(|| universe_carry.clone());
-            let parent = nested_parent(ctx, left, ss, q.value as i64, last_category);
+            let count = q.value as i64;
+            // Children follow `其中` and share its sentence while their counts fit the parent.
+            let parent = match nest {
+                Some((ns, p, left_over)) if ns == ss && count <= left_over => Some(p as u32),
+                _ => nested_parent(ctx, left, ss, count, last_category),
+            };
+            nest = parent.map(|p| {
+                let used_before = match nest {
+                    Some((ns, np, lo)) if ns == ss && np == p as usize => {
+                        ex.categories[p as usize].count.unwrap_or(0) - lo
+                    }
+                    _ => 0,
+                };
+                (
+                    ss,
+                    p as usize,
+                    ex.categories[p as usize].count.unwrap_or(0) - used_before - count,
+                )
+            });
             let end = pct
                 .as_ref()
                 .map(|(pi, _)| ctx.qtys[*pi].end)

@@ -348,6 +348,7 @@ pub(crate) fn drop_isolated_categories(ctx: &Ctx, ex: &mut Extraction) {
     // narrative (`推动落实民生实事20件`), not a category.
     let coded = ex.categories.iter().filter(|c| c.code.is_some()).count();
     let mut keep = Vec::with_capacity(ex.categories.len());
+    let mut new_index: Vec<Option<u32>> = Vec::with_capacity(ex.categories.len());
     for (i, c) in ex.categories.drain(..).enumerate() {
         let siblings = starts
             .iter()
@@ -360,8 +361,10 @@ pub(crate) fn drop_isolated_categories(ctx: &Ctx, ex: &mut Extraction) {
             || c.evidence.rule.starts_with("table")
             || c.provenance != crate::model::Provenance::Extracted;
         if supported {
+            new_index.push(Some(keep.len() as u32));
             keep.push(c);
         } else {
+            new_index.push(None);
             ex.findings.push(
                 crate::model::Finding::new(
                     &ctx.doc.source_path,
@@ -372,6 +375,12 @@ pub(crate) fn drop_isolated_categories(ctx: &Ctx, ex: &mut Extraction) {
                 .at(Some(c.evidence.line), None),
             );
         }
+    }
+    // Nesting refers to positions: renumber after removals.
+    for c in &mut keep {
+        c.parent = c
+            .parent
+            .and_then(|p| new_index.get(p as usize).copied().flatten());
     }
     ex.categories = keep;
 }

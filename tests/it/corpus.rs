@@ -309,3 +309,30 @@ fn traditional_html_table_with_worded_rows() {
     assert_eq!((sat.value, sat.bound.as_str()), (90.0, "lower_bound"));
     assert_eq!(outcome(&p, "addressed"), (Some(95.2), Some(95.2), true));
 }
+
+#[test]
+fn nested_sub_counts_sharpen_bounds_and_count_once() {
+    let p = process_text(
+        "代表提出的7160件建议已全部办理完毕。其中所提问题已经解决或计划逐步解决的5288件，占73.9%，其中已经解决的3096件，正在解决的536件。",
+    );
+    let c = &p.extraction.categories;
+    assert_eq!(c.len(), 3);
+    assert_eq!((c[1].parent, c[2].parent), (Some(0), Some(0)));
+    let get = |t: &str| {
+        p.outcomes
+            .iter()
+            .find(|o| o.tier == t)
+            .map(|o| (o.count_low, o.count_high))
+            .unwrap()
+    };
+    // Only the parent counts towards the universe; the 3096 resolved inside it raise the lower
+    // bound of resolved and lower the upper bound of planned.
+    assert_eq!(get("resolved"), (Some(3096), Some(7160)));
+    assert_eq!(get("planned"), (Some(0), Some(7160 - 3096)));
+    assert_eq!(get("addressed"), (Some(5288), Some(7160)));
+    assert!(
+        p.checks
+            .iter()
+            .any(|k| k.check == "nested_within_parent" && k.status == CheckStatus::Pass)
+    );
+}
