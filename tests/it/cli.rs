@@ -115,3 +115,29 @@ fn bad_arguments_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("reg.toml"));
 }
+
+#[test]
+fn year_filter_keeps_only_reports_handled_that_year() {
+    let out = tempfile::tempdir().unwrap();
+    run_ok(
+        banli()
+            .args(["run", "--year", "2020", "--out"])
+            .arg(out.path())
+            .current_dir(repo()),
+    );
+    let docs = read_table(&out.path().join("documents.parquet"));
+    let years = docs
+        .column_by_name("year_handled")
+        .unwrap()
+        .as_any()
+        .downcast_ref::<arrow_array::Int32Array>()
+        .unwrap()
+        .clone();
+    assert!(docs.num_rows() >= 2, "Zibo 2020 and Luohe 2020 at least");
+    assert!((0..years.len()).all(|i| years.value(i) == 2020));
+    let paths = strings(&docs, "source_path");
+    assert!(
+        paths.iter().flatten().any(|p| p.starts_with("004_")),
+        "{paths:?}"
+    );
+}
