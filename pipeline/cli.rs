@@ -114,6 +114,9 @@ struct RunArgs {
 struct ExplainArgs {
     /// The report file.
     report: PathBuf,
+    /// Also print the normalized text the rules read (half-width, simplified, joined lines).
+    #[arg(long)]
+    text: bool,
     #[arg(long, value_name = "DIR")]
     datasets: Option<PathBuf>,
 }
@@ -138,6 +141,19 @@ struct DictionaryArgs {
     /// Where to write datapackage.json (also written by every run).
     #[arg(long)]
     datapackage: Option<PathBuf>,
+}
+
+/// Write to stdout; a closed pipe (`banli explain … | head`) ends the program quietly.
+fn emit(s: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(s.as_bytes()).and_then(|_| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("banli: error: writing output: {e}");
+        std::process::exit(2);
+    }
 }
 
 pub fn main() -> ExitCode {
@@ -222,7 +238,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 no_score: a.no_score,
             };
             let report = banli::bench::run(&opts)?;
-            print!("{}", report.render());
+            emit(&report.render());
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -292,8 +308,8 @@ fn cmd_ingest(a: InputArgs) -> Result<ExitCode> {
         match ingest::ingest_file(f, &rules, registry.as_ref()) {
             Ok((doc, fs)) => {
                 let m = &doc.meta;
-                println!(
-                    "{}/{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                emit(&format!(
+                    "{}/{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\n",
                     f.collection,
                     f.rel_path,
                     doc.encoding,
@@ -303,7 +319,7 @@ fn cmd_ingest(a: InputArgs) -> Result<ExitCode> {
                     m.channel.as_deref().unwrap_or("-"),
                     m.year_handled.map(|y| y.to_string()).unwrap_or("-".into()),
                     m.report_date.map(|d| d.iso()).unwrap_or("-".into()),
-                );
+                ));
                 findings.extend(fs);
             }
             Err(e) => findings.push(e),
@@ -335,10 +351,10 @@ fn cmd_explain(a: ExplainArgs) -> Result<ExitCode> {
     let p = run::process_all(vec![doc], &rules, &[])
         .pop()
         .context("no document")?;
-    if std::env::var_os("BANLI_SHOW_TEXT").is_some() {
-        println!("{}", banli::score::normalized_text(&p));
+    if a.text {
+        emit(&format!("{}\n", banli::score::normalized_text(&p)));
     }
-    print!("{}", banli::score::explain(&p));
+    emit(&banli::score::explain(&p));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -346,7 +362,7 @@ fn cmd_score(a: ScoreArgs) -> Result<ExitCode> {
     let datasets = a.datasets.unwrap_or_else(bundled_datasets_dir);
     let rules = Rules::load(&datasets)?;
     let report = banli::score::score_dir(&a.gold, &rules)?;
-    print!("{}", report.render(a.verbose));
+    emit(&report.render(a.verbose));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -361,7 +377,7 @@ fn cmd_unmapped(a: InputArgs) -> Result<ExitCode> {
     let mut findings = Vec::new();
     let (docs, _) = run::ingest_all(&opts, &rules, None, &mut findings);
     let processed = run::process_all(docs, &rules, &[]);
-    print!("{}", banli::score::unmapped(&processed));
+    emit(&banli::score::unmapped(&processed));
     Ok(ExitCode::SUCCESS)
 }
 
