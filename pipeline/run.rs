@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::ingest::records::{self, Located};
 use crate::ingest::{self, InputDir, Registry};
-use crate::model::{Document, Finding, Processed, Severity};
+use crate::model::{Check, CheckStatus, Document, Finding, Processed, Severity};
 use crate::rules::{Rules, hex};
 use crate::write::sink::Sinks;
 use crate::write::{self, FileMeta, Table};
@@ -120,6 +120,8 @@ impl InputRow {
 struct InputLog {
     seen: HashMap<String, String>,
     rows: Vec<InputRow>,
+    /// (doc_id kept, path of the later copy, path kept): become `duplicate_report` checks.
+    duplicates: Vec<(String, String, String)>,
 }
 
 impl InputLog {
@@ -135,6 +137,8 @@ impl InputLog {
             Ok((doc, fs)) => {
                 findings.extend(fs);
                 if let Some(first) = self.seen.get(&doc.sha256) {
+                    self.duplicates
+                        .push((doc.doc_id.clone(), label.clone(), first.clone()));
                     findings.push(
                         Finding::new(
                             &f.rel_path,
@@ -302,6 +306,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
     let mut sinks = Sinks::create(&opts.out, &data_schemas, &meta)?;
     let mut log = InputLog::default();
     let mut inputs_hasher = Sha256::new();
+    let mut written: std::collections::HashSet<String> = std::collections::HashSet::new();
     let (mut documents, mut t_ingest, mut t_process, mut t_write) =
         (0usize, Duration::ZERO, Duration::ZERO, Duration::ZERO);
     for chunk in files.chunks(CHUNK) {
@@ -326,12 +331,34 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
             p.doc.release_text();
         }
         documents += processed.len();
+        written.extend(processed.iter().map(|p| p.doc.doc_id.clone()));
         t_process += t.elapsed();
         let t = Instant::now();
         sinks.append(&write::tables::all(&processed, &[], &rules))?;
         t_write += t.elapsed();
     }
     let t = Instant::now();
+    // Only copies of a report that was written (the year filter may have left it out).
+    log.duplicates.retain(|(id, _, _)| written.contains(id));
+    let duplicate_checks: Vec<Check> = log
+        .duplicates
+        .iter()
+        .map(|(_, copy, kept)| Check {
+            check: "duplicate_report".into(),
+            status: CheckStatus::Warn,
+            expected: Some("one file per report".into()),
+            observed: Some(copy.clone()),
+            message: format!("{copy} has the same content as {kept}; it was processed once"),
+            subject: Some(format!("file:{copy}")),
+        })
+        .collect();
+    let rows: Vec<(&str, &Check)> = log
+        .duplicates
+        .iter()
+        .zip(&duplicate_checks)
+        .map(|((id, _, _), c)| (id.as_str(), c))
+        .collect();
+    sinks.append(&[write::tables::checks_of(rows)])?;
     findings.sort_by(|a, b| {
         (&a.source_path, a.line, &a.code, &a.message).cmp(&(
             &b.source_path,

@@ -2,7 +2,7 @@
 //! descriptions are defined here once; the data dictionary is generated from the same code.
 
 use super::table::{Data, Table};
-use crate::model::{Evidence, Finding, Processed};
+use crate::model::{Check, Evidence, Finding, Processed};
 use crate::rules::Rules;
 
 const LEVELS: &[(&str, &str)] = &[
@@ -797,10 +797,15 @@ pub fn items(ps: &[Processed]) -> Table {
 }
 
 pub fn checks(ps: &[Processed]) -> Table {
-    let rows: Vec<_> = ps
-        .iter()
-        .flat_map(|p| p.checks.iter().map(move |x| (p, x)))
-        .collect();
+    checks_of(
+        ps.iter()
+            .flat_map(|p| p.checks.iter().map(move |x| (p.doc.doc_id.as_str(), x)))
+            .collect(),
+    )
+}
+
+/// The `checks` table from (doc_id, check) rows.
+pub fn checks_of(rows: Vec<(&str, &Check)>) -> Table {
     let mut t = Table::new(
         "checks",
         "Validation of each report against itself; failing checks never change the data",
@@ -810,7 +815,7 @@ pub fn checks(ps: &[Processed]) -> Table {
         "doc_id",
         "Report id (documents.doc_id)",
         false,
-        Data::Str(rows.iter().map(|(p, _)| s(&p.doc.doc_id)).collect()),
+        Data::Str(rows.iter().map(|(id, _)| s(id)).collect()),
     );
     t.col(
         "check",

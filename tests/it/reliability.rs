@@ -126,6 +126,16 @@ fn bad_inputs_give_findings_and_the_batch_goes_on() {
     assert!(has("overflow.txt", "number_out_of_range"));
     assert!(has("absurd_pct.txt", "number_out_of_range"));
     assert!(has("duplicate_b.txt", "duplicate_report"));
+    let checks = read_table(&out.path().join("checks.parquet"));
+    let names = strings(&checks, "check");
+    let observed = strings(&checks, "observed");
+    assert!(
+        names
+            .iter()
+            .zip(&observed)
+            .any(|(c, o)| c.as_deref() == Some("duplicate_report")
+                && o.as_deref().is_some_and(|o| o.ends_with("duplicate_b.txt")))
+    );
     // The good reports' numbers came through, whatever their encoding.
     let facts = read_table(&out.path().join("facts.parquet"));
     let names = strings(&facts, "fact");
