@@ -132,7 +132,7 @@ from fontTools.pens.cu2quPen import Cu2QuPen
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 
 src_path, otf_path, ttf_path, required_path = sys.argv[1:]
-font = TTFont(otf_path)
+font = TTFont(otf_path, recalcTimestamp=False)
 assert font.sfntVersion == "OTTO" and "CFF " in font
 
 order = font.getGlyphOrder()
