@@ -406,27 +406,14 @@ pub fn outcomes(categories: &[Category], universe: Option<&Universe>) -> Vec<Out
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Evidence, Provenance};
 
     fn cat(label: &str, count: i64, tiers: &[&str]) -> Category {
         Category {
-            position: 0,
-            code: None,
             label_zh: label.into(),
             label_norm: label.into(),
             count: Some(count),
-            pct_stated: None,
-            pct_text: None,
-            universe: "all_items".into(),
-            universe_zh: None,
-            universe_count: None,
-            parent: None,
-            provenance: Provenance::Extracted,
-            evidence: Evidence::default(),
             tiers: tiers.iter().map(|s| s.to_string()).collect(),
-            horizon_years: None,
-            mapping: None,
-            mapping_rule: None,
+            ..Category::blank()
         }
     }
 

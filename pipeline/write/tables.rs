@@ -98,6 +98,16 @@ fn s(v: &str) -> Option<String> {
     Some(v.to_string())
 }
 
+/// The `doc_id` column every per-report table starts with.
+fn doc_id_col<'a>(t: &mut Table, ids: impl Iterator<Item = &'a str>) {
+    t.col(
+        "doc_id",
+        "Report id (documents.doc_id)",
+        false,
+        Data::Str(ids.map(s).collect()),
+    );
+}
+
 /// Provenance columns shared by every extracted table.
 fn provenance_cols<'a>(t: &mut Table, evs: impl Iterator<Item = &'a Evidence> + Clone) {
     t.col(
@@ -289,12 +299,7 @@ pub fn facts(ps: &[Processed], rules: &Rules) -> Table {
         .collect();
     let mut t = Table::new("facts", "One row per extracted quantity (tidy, long)")
         .keys(&[], &[("doc_id", "documents", "doc_id")]);
-    t.col(
-        "doc_id",
-        "Report id (documents.doc_id)",
-        false,
-        Data::Str(rows.iter().map(|(p, _)| s(&p.doc.doc_id)).collect()),
-    );
+    doc_id_col(&mut t, rows.iter().map(|(p, _)| p.doc.doc_id.as_str()));
     t.col(
         "fact",
         "Canonical name: total_items, government_items, key_items, rate_satisfied, …",
@@ -372,12 +377,7 @@ pub fn categories(ps: &[Processed]) -> Table {
         &["doc_id", "position"],
         &[("doc_id", "documents", "doc_id")],
     );
-    t.col(
-        "doc_id",
-        "Report id (documents.doc_id)",
-        false,
-        Data::Str(rows.iter().map(|(p, _)| s(&p.doc.doc_id)).collect()),
-    );
+    doc_id_col(&mut t, rows.iter().map(|(p, _)| p.doc.doc_id.as_str()));
     t.col(
         "position",
         "Order in the source (0-based)",
@@ -495,12 +495,7 @@ pub fn outcomes(ps: &[Processed]) -> Table {
         .collect();
     let mut t = Table::new("outcomes", "The common schema: per report and tier, counts and shares as bounds. No rows = no outcome scheme (unknown, not zero)")
         .keys(&["doc_id", "tier"], &[("doc_id", "documents", "doc_id")]);
-    t.col(
-        "doc_id",
-        "Report id (documents.doc_id)",
-        false,
-        Data::Str(rows.iter().map(|(p, _)| s(&p.doc.doc_id)).collect()),
-    );
+    doc_id_col(&mut t, rows.iter().map(|(p, _)| p.doc.doc_id.as_str()));
     t.enum_col(
         "tier",
         "Fine tier or coarse group",
@@ -572,12 +567,7 @@ pub fn topics(ps: &[Processed]) -> Table {
         &["doc_id", "position"],
         &[("doc_id", "documents", "doc_id")],
     );
-    t.col(
-        "doc_id",
-        "Report id (documents.doc_id)",
-        false,
-        Data::Str(rows.iter().map(|(p, _)| s(&p.doc.doc_id)).collect()),
-    );
+    doc_id_col(&mut t, rows.iter().map(|(p, _)| p.doc.doc_id.as_str()));
     t.col(
         "position",
         "Order in the source",
@@ -657,12 +647,7 @@ pub fn roles(ps: &[Processed]) -> Table {
         &["doc_id", "position"],
         &[("doc_id", "documents", "doc_id")],
     );
-    t.col(
-        "doc_id",
-        "Report id (documents.doc_id)",
-        false,
-        Data::Str(rows.iter().map(|(p, _)| s(&p.doc.doc_id)).collect()),
-    );
+    doc_id_col(&mut t, rows.iter().map(|(p, _)| p.doc.doc_id.as_str()));
     t.col(
         "position",
         "Order in the source",
@@ -728,12 +713,7 @@ pub fn items(ps: &[Processed]) -> Table {
         &["doc_id", "position"],
         &[("doc_id", "documents", "doc_id")],
     );
-    t.col(
-        "doc_id",
-        "Report id (documents.doc_id)",
-        false,
-        Data::Str(rows.iter().map(|(p, _)| s(&p.doc.doc_id)).collect()),
-    );
+    doc_id_col(&mut t, rows.iter().map(|(p, _)| p.doc.doc_id.as_str()));
     t.col(
         "position",
         "Order in the source",
@@ -811,12 +791,7 @@ pub fn checks_of(rows: Vec<(&str, &Check)>) -> Table {
         "Validation of each report against itself; failing checks never change the data",
     )
     .keys(&[], &[("doc_id", "documents", "doc_id")]);
-    t.col(
-        "doc_id",
-        "Report id (documents.doc_id)",
-        false,
-        Data::Str(rows.iter().map(|(id, _)| s(id)).collect()),
-    );
+    doc_id_col(&mut t, rows.iter().map(|(id, _)| *id));
     t.col(
         "check",
         "Check name",

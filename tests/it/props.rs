@@ -96,31 +96,3 @@ fn adversarial_repetition_finishes() {
         );
     }
 }
-
-#[test]
-#[ignore]
-fn adversarial_timing_report() {
-    for unit in [
-        "件",
-        "%",
-        "1件",
-        "1%",
-        "占1%,",
-        "(A类)1件,",
-        "<div>",
-        "代表提出的",
-        "第1号",
-    ] {
-        let s = unit.repeat(200_000 / unit.len());
-        let t = Instant::now();
-        let src = source(std::path::Path::new(if unit.starts_with('<') {
-            "a.html"
-        } else {
-            "a.txt"
-        }));
-        if let Ok((doc, _)) = banli::ingest::ingest_bytes(&src, s.as_bytes(), &RULES, None) {
-            let _ = banli::run::process_all(vec![doc], &RULES, &[]);
-        }
-        eprintln!("{unit:?}: {:?}", t.elapsed());
-    }
-}
