@@ -38,7 +38,7 @@ static SUBSET_CLASS: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Percent right after a count: `,占建议总数的58%`, `、占比88.1%`, `,各占比9%`.
 static ATTACHED_PCT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^(?:\([^()]{0,12}\))?[,、 (]?(?:各)?(?:占|佔|占比|比例为|比例达|比重为|为)([^\d%;。,]{0,12}?)(?:的)?[ ]?$"#).expect("static regex")
+    Regex::new(r#"^(?:\([^()]{0,12}\))?[,、 (]?(?:各)?(?:占比为|占比|佔比|比例为|比例达|比重为|占|佔|为)([^\d%;。,]{0,12}?)(?:的)?[ ]?$"#).expect("static regex")
 });
 /// `135件(58.7%)`: the share in parentheses right after the count, with no 占.
 static PAREN_PCT: LazyLock<Regex> =

@@ -159,9 +159,31 @@ impl<'a> Ctx<'a> {
     }
 
     /// Original text of a normalized byte range, line breaks removed.
+    ///
+    /// When normalization dropped something inside the range (a page-number line between two
+    /// halves of a label), only the original characters behind the kept ones are returned.
     pub fn original_of(&self, start: usize, end: usize) -> String {
-        let o = self.doc.text.orig_span(self.char_span(start, end));
-        self.original_chars(o)
+        let span = self.char_span(start, end);
+        let o = self.doc.text.orig_span(span);
+        if o.end - o.start <= (span.end - span.start) + 2 {
+            return self.original_chars(o);
+        }
+        let mut out = String::new();
+        let mut last = None;
+        for i in span.start..span.end {
+            let Some(&oi) = self.doc.text.origin.get(i as usize) else {
+                break;
+            };
+            if last == Some(oi) {
+                continue;
+            }
+            last = Some(oi);
+            out.push_str(&self.original_chars(Span {
+                start: oi,
+                end: oi + 1,
+            }));
+        }
+        out
     }
 
     fn original_chars(&self, o: Span) -> String {

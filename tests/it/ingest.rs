@@ -136,3 +136,15 @@ fn binary_and_empty_files_are_per_file_errors() {
     let e = banli::ingest::ingest_bytes(&src, b"", &RULES, None).unwrap_err();
     assert!(e.message.contains("empty"));
 }
+
+#[test]
+fn page_number_lines_inside_a_sentence_are_dropped_from_labels() {
+    let p = process_text(
+        "从办理结果看，已解决或基本解决的建议共计128件，占比为59.5%，正在解决或列入计划\n— 3 —\n解决的建议76件，占35.4%；留作参考的11件，占5.1%。",
+    );
+    let c = &p.extraction.categories;
+    assert_eq!(c.len(), 3);
+    assert_eq!(c[1].label_zh, "正在解决或列入计划解决");
+    // The evidence still quotes the original stretch, page line included, so it can be found.
+    assert!(c[1].evidence.sentence.contains("— 3 —"));
+}
