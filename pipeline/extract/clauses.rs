@@ -69,6 +69,8 @@ struct TotalCandidate {
     government: bool,
     /// A percentage printed right after the count (`…139件,占全县代表建议的92%`).
     pct: Option<usize>,
+    /// `其中人大代表建议218件、政协提案168件`: a split of the total by channel.
+    channel_split: Option<&'static str>,
 }
 
 /// Every decision about counted clauses in one document.
@@ -903,6 +905,17 @@ fn total_candidate(
     let government = ctx.contains_any(left, &ctx.rules.government_words)
         || ctx.contains_any(right_head, &ctx.rules.government_words);
     let strict = noun.is_some() && kind.is_some() && !left.contains("其中") && !in_paren;
+    let npc = ["人大代表建议", "代表建议", "人大建议"]
+        .iter()
+        .any(|w| l_clause.contains(w) || right_head.starts_with(w));
+    let cppcc = ["政协提案", "委员提案", "政协委员提案"]
+        .iter()
+        .any(|w| l_clause.contains(w) || right_head.starts_with(w));
+    let channel_split = match (npc, cppcc) {
+        (true, false) if !strict => Some("npc_items"),
+        (false, true) if !strict => Some("cppcc_items"),
+        _ => None,
+    };
     Some(TotalCandidate {
         qi,
         value,
@@ -910,6 +923,7 @@ fn total_candidate(
         strict,
         government,
         pct: None,
+        channel_split,
     })
 }
 
@@ -1004,6 +1018,8 @@ fn choose_total(ctx: &Ctx, ex: &mut Extraction, cands: &[TotalCandidate], used: 
             }
         } else if c.strict {
             push_count_fact(ctx, ex, q, &format!("items_{}", c.kind), None, from);
+        } else if let Some(split) = c.channel_split {
+            push_count_fact(ctx, ex, q, split, None, from);
         }
         used[c.qi] = true;
     }

@@ -336,3 +336,13 @@ fn nested_sub_counts_sharpen_bounds_and_count_once() {
             .any(|k| k.check == "nested_within_parent" && k.status == CheckStatus::Pass)
     );
 }
+
+#[test]
+fn a_total_split_by_channel() {
+    let p = process_text(
+        "2022年，市政府共承办人大代表建议和政协提案386件，其中人大代表建议218件，政协提案168件。",
+    );
+    assert_eq!(fact(&p, "total_items"), Some(386.0));
+    assert_eq!(fact(&p, "npc_items"), Some(218.0));
+    assert_eq!(fact(&p, "cppcc_items"), Some(168.0));
+}
