@@ -105,6 +105,10 @@ struct RunArgs {
     /// Exit with code 1 when any error-level finding exists.
     #[arg(long)]
     strict: bool,
+    /// Keep a content-hash cache in OUT/.cache: a rerun only processes new or changed reports
+    /// (same outputs as a full run; costs about a third more time on a cold run).
+    #[arg(long)]
+    cache: bool,
     /// Folder of pre-extracted records (*.jsonl). Default: datasets/records for bundled data.
     #[arg(long, value_name = "DIR")]
     records: Option<PathBuf>,
@@ -258,6 +262,7 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
         datasets: r.datasets,
         year: a.year,
         progress: std::io::stderr().is_terminal(),
+        cache: a.cache,
     };
     let spinner = opts.progress.then(|| {
         let pb = indicatif::ProgressBar::new_spinner();

@@ -14,6 +14,7 @@
 //! lexicons and crosswalks are data in `datasets/`, loaded by [`rules`].
 
 pub mod bench;
+pub mod cache;
 pub mod error;
 pub mod extract;
 pub mod gazetteer;

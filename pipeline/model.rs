@@ -187,7 +187,6 @@ pub struct DocMeta {
     pub session_zh: Option<String>,
     pub year_handled: Option<i32>,
     pub report_date: Option<Date>,
-    #[serde(skip)]
     pub metadata_source: MetadataSource,
 }
 
@@ -267,8 +266,9 @@ impl NormText {
     }
 }
 
-/// One report after ingest: decoded, normalized, with metadata.
-#[derive(Debug, Clone)]
+/// One report after ingest: decoded, normalized, with metadata. Serialized (without its texts)
+/// by the run cache.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Document {
     /// Stable id derived from the content hash.
     pub doc_id: String,
@@ -281,7 +281,9 @@ pub struct Document {
     pub encoding: String,
     pub bytes: u64,
     /// Decoded text as found in the file (for HTML: the file's text including markup).
+    #[serde(skip)]
     pub original: String,
+    #[serde(skip)]
     pub text: NormText,
     pub meta: DocMeta,
     /// Where the report was published, when the registry says.
@@ -476,7 +478,7 @@ pub struct Item {
 }
 
 /// Everything extracted from one document.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Extraction {
     pub facts: Vec<Fact>,
     pub categories: Vec<Category>,
@@ -533,7 +535,7 @@ pub struct Check {
 }
 
 /// A fully processed report: the unit the writer and the cache deal in.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Processed {
     pub doc: Document,
     pub extraction: Extraction,

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use crate::cache::{Cache, EntryRef};
 use crate::error::{Error, Result};
 use crate::ingest::records::{self, Located};
 use crate::ingest::{self, InputDir, Registry};
@@ -30,6 +31,8 @@ pub struct RunOptions {
     pub datasets: PathBuf,
     pub year: Option<i32>,
     pub progress: bool,
+    /// Keep a content-hash cache in `out/.cache` so reruns only process new or changed reports.
+    pub cache: bool,
 }
 
 /// What a run did, for the CLI and tests.
@@ -177,6 +180,45 @@ impl InputLog {
     }
 }
 
+/// A report read for this run: from the cache, or freshly ingested (still to be processed).
+enum Loaded {
+    Cached(Box<Processed>),
+    Fresh(Document),
+}
+
+/// Read a file; a cache entry for its bytes and place stands in for ingest and processing.
+fn load(
+    f: &ingest::SourceFile,
+    rules: &Rules,
+    registry: Option<&Registry>,
+    cache: &Cache,
+) -> std::result::Result<(Loaded, Vec<Finding>), Finding> {
+    let readable = std::fs::metadata(&f.path).is_ok_and(|m| m.len() <= ingest::MAX_FILE_BYTES);
+    if readable && let Ok(bytes) = std::fs::read(&f.path) {
+        let sha = hex(&Sha256::digest(&bytes));
+        if let Some(e) = cache.get(&sha, &f.collection, &f.rel_path) {
+            return Ok((Loaded::Cached(Box::new(e.processed)), e.ingest_findings));
+        }
+        return ingest::ingest_bytes(f, &bytes, rules, registry)
+            .map(|(d, fs)| (Loaded::Fresh(d), fs));
+    }
+    ingest::ingest_file(f, rules, registry).map(|(d, fs)| (Loaded::Fresh(d), fs))
+}
+
+fn registry_fingerprint(path: Option<&Path>) -> String {
+    path.and_then(|p| std::fs::read(p).ok())
+        .map(|b| hex(&Sha256::digest(&b)))
+        .unwrap_or_default()
+}
+
+fn records_fingerprint(records: &[Located]) -> String {
+    let mut h = Sha256::new();
+    for r in records {
+        h.update(format!("{:?}", r.record).as_bytes());
+    }
+    hex(&h.finalize())
+}
+
 /// Temp files a killed run left behind (only ever ours: `.<name>.tmp-<pid>`); we hold the lock.
 fn remove_stale_temp_files(out: &Path) {
     let Ok(rd) = std::fs::read_dir(out) else {
@@ -307,28 +349,73 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
     let mut log = InputLog::default();
     let mut inputs_hasher = Sha256::new();
     let mut written: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let cache = Cache::new(
+        &opts.out,
+        &[
+            &rules.fingerprint,
+            &registry_fingerprint(opts.registry.as_deref()),
+            &records_fingerprint(&records),
+        ],
+        opts.cache,
+    );
+    let mut cache_hits = 0usize;
     let (mut documents, mut t_ingest, mut t_process, mut t_write) =
         (0usize, Duration::ZERO, Duration::ZERO, Duration::ZERO);
     for chunk in files.chunks(CHUNK) {
         let t = Instant::now();
         let results: Vec<_> = chunk
             .par_iter()
-            .map(|f| (f, ingest::ingest_file(f, &rules, registry.as_ref())))
+            .map(|f| (f, load(f, &rules, registry.as_ref(), &cache)))
             .collect();
-        let mut docs: Vec<Document> = results
-            .into_iter()
-            .filter_map(|(f, r)| log.admit(f, r, &mut findings))
-            .collect();
-        if let Some(y) = opts.year {
-            docs.retain(|d| d.meta.year_handled == Some(y));
+        let mut fresh: Vec<Document> = Vec::new();
+        let mut ingest_findings: HashMap<String, Vec<Finding>> = HashMap::new();
+        let mut cached: Vec<Processed> = Vec::new();
+        for (f, r) in results {
+            match r {
+                Ok((Loaded::Cached(p), fs)) => {
+                    if log
+                        .admit(f, Ok((p.doc.clone(), fs)), &mut findings)
+                        .is_some()
+                    {
+                        cached.push(*p);
+                    }
+                }
+                Ok((Loaded::Fresh(d), fs)) => {
+                    let kept = fs.clone();
+                    if let Some(d) = log.admit(f, Ok((d, fs)), &mut findings) {
+                        ingest_findings.insert(d.doc_id.clone(), kept);
+                        fresh.push(d);
+                    }
+                }
+                Err(e) => {
+                    log.admit(f, Err(e), &mut findings);
+                }
+            }
         }
+        if let Some(y) = opts.year {
+            fresh.retain(|d| d.meta.year_handled == Some(y));
+            cached.retain(|p| p.doc.meta.year_handled == Some(y));
+        }
+        cache_hits += cached.len();
         t_ingest += t.elapsed();
         let t = Instant::now();
-        let mut processed = process_all(docs, &rules, &records);
-        for p in &mut processed {
+        let mut processed = process_all(fresh, &rules, &records);
+        processed.par_iter_mut().for_each(|p| p.doc.release_text());
+        processed.par_iter().for_each(|p| {
+            let none = Vec::new();
+            let ingest_findings = ingest_findings.get(&p.doc.doc_id).unwrap_or(&none);
+            cache.put(&EntryRef {
+                processed: p,
+                ingest_findings,
+            });
+        });
+        processed.extend(cached);
+        processed.sort_by(|a, b| {
+            (&a.doc.collection, &a.doc.source_path).cmp(&(&b.doc.collection, &b.doc.source_path))
+        });
+        for p in &processed {
             findings.extend(p.extraction.findings.iter().cloned());
             inputs_hasher.update(p.doc.sha256.as_bytes());
-            p.doc.release_text();
         }
         documents += processed.len();
         written.extend(processed.iter().map(|p| p.doc.doc_id.clone()));
@@ -409,6 +496,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
         "registry": opts.registry.as_ref().map(|p| p.display().to_string()),
         "inputs": log.rows,
         "quarantined": quarantined,
+        "cache": { "hits": cache_hits, "misses": documents - cache_hits.min(documents) },
         "rows": rows,
         "findings": by_code,
         "timings_ms": {

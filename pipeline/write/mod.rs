@@ -105,6 +105,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Write bytes to a temp file beside `path` and rename it into place, without fsync (for caches:
+/// never half-written, but may be lost in a crash).
+pub fn write_renamed(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
 /// Write one table as `<dir>/<name>.parquet`.
 pub fn write_table(dir: &Path, table: &Table, meta: &FileMeta) -> Result<PathBuf> {
     let path = dir.join(format!("{}.parquet", table.name));

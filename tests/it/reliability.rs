@@ -391,3 +391,44 @@ fn killing_a_run_never_leaves_partial_tables() {
     );
     let _ = Severity::Info;
 }
+
+#[test]
+fn cached_rerun_processes_only_the_new_report_and_matches_a_full_run() {
+    let input = tempfile::tempdir().unwrap();
+    for p in ["000_", "001_", "004_"] {
+        let src = seed(p);
+        std::fs::copy(&src, input.path().join(src.file_name().unwrap())).unwrap();
+    }
+    let out = tempfile::tempdir().unwrap();
+    let mut o = opts(input.path(), out.path());
+    o.cache = true;
+    run::run(&o).unwrap();
+    let s = seed("002_");
+    std::fs::copy(&s, input.path().join(s.file_name().unwrap())).unwrap();
+    run::run(&o).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["cache"]["hits"], 3);
+    assert_eq!(manifest["cache"]["misses"], 1);
+    // Identical to a cold, uncached run over the same four reports.
+    let full = tempfile::tempdir().unwrap();
+    run::run(&opts(input.path(), full.path())).unwrap();
+    for name in [
+        "documents",
+        "facts",
+        "categories",
+        "outcomes",
+        "topics",
+        "roles",
+        "items",
+        "checks",
+        "findings",
+    ] {
+        let f = format!("{name}.parquet");
+        assert!(
+            std::fs::read(out.path().join(&f)).unwrap()
+                == std::fs::read(full.path().join(&f)).unwrap(),
+            "{f} differs from a full run"
+        );
+    }
+}
