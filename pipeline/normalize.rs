@@ -295,6 +295,26 @@ fn decimals(text: Option<&str>) -> u32 {
 }
 
 /// One decimal, and never -0.0 (an empty f64 sum is -0.0, which prints badly in every reader).
+/// Items in sub-categories `child` of top-level categories `parent`, counting only children whose
+/// tiers lie within their parent's (a child contradicting its parent says nothing reliable).
+fn child_count(
+    categories: &[Category],
+    top: &[&Category],
+    parent: impl Fn(&Category) -> bool,
+    child: impl Fn(&Category) -> bool,
+) -> i64 {
+    top.iter()
+        .filter(|p| parent(p))
+        .flat_map(|p| {
+            categories.iter().filter(|k| {
+                k.parent == Some(p.position) && k.tiers.iter().all(|t| p.tiers.contains(t))
+            })
+        })
+        .filter(|k| child(k))
+        .filter_map(|k| k.count)
+        .sum()
+}
+
 fn round1(v: f64) -> f64 {
     (v * 10.0).round() / 10.0 + 0.0
 }
@@ -318,19 +338,8 @@ pub fn outcomes(categories: &[Category], universe: Option<&Universe>) -> Vec<Out
         let sum: i64 = top.iter().filter_map(|c| c.count).sum();
         let unclassified = (u.count - sum).max(0);
         for (name, g) in GROUPS {
-            // Sub-counts (`其中已经解决的3096件`) sharpen the lower bound of a merged parent.
-            let refined: i64 = top
-                .iter()
-                .filter(|p| !inside(p, g))
-                .flat_map(|p| {
-                    categories.iter().filter(move |k| {
-                        k.parent == Some(p.position)
-                            && inside(k, g)
-                            && k.tiers.iter().all(|t| p.tiers.contains(t))
-                    })
-                })
-                .filter_map(|k| k.count)
-                .sum();
+            // Sub-counts (`其中已经解决的3096件`) sharpen the lower bound of a merged parent …
+            let refined = child_count(categories, &top, |p| !inside(p, g), |k| inside(k, g));
             let low: i64 = top
                 .iter()
                 .filter(|c| inside(c, g))
@@ -338,20 +347,12 @@ pub fn outcomes(categories: &[Category], universe: Option<&Universe>) -> Vec<Out
                 .sum::<i64>()
                 + refined;
             // … and sub-counts wholly outside the group lower the upper bound of their parent.
-            let excluded: i64 = top
-                .iter()
-                .filter(|p| touches(p, g) && !p.tiers.is_empty())
-                .flat_map(|p| {
-                    categories.iter().filter(move |k| {
-                        k.parent == Some(p.position)
-                            && !k.tiers.is_empty()
-                            && k.tiers
-                                .iter()
-                                .all(|t| p.tiers.contains(t) && !g.contains(&t.as_str()))
-                    })
-                })
-                .filter_map(|k| k.count)
-                .sum();
+            let excluded = child_count(
+                categories,
+                &top,
+                |p| touches(p, g) && !p.tiers.is_empty(),
+                |k| !k.tiers.is_empty() && k.tiers.iter().all(|t| !g.contains(&t.as_str())),
+            );
             let high: i64 = top
                 .iter()
                 .filter(|c| touches(c, g))
