@@ -105,10 +105,13 @@ struct RunArgs {
     /// Exit with code 1 when any error-level finding exists.
     #[arg(long)]
     strict: bool,
-    /// Keep a content-hash cache in OUT/.cache: a rerun only processes new or changed reports
-    /// (same outputs as a full run; costs about a third more time on a cold run).
+    /// Do not keep the content-hash cache in OUT/.cache (by default a rerun only re-extracts
+    /// new or changed reports, with the same outputs as a full run).
     #[arg(long)]
-    cache: bool,
+    no_cache: bool,
+    /// Skip stage 6 (comparison tables, charts, report page).
+    #[arg(long)]
+    no_compare: bool,
     /// Folder of pre-extracted records (*.jsonl). Default: datasets/records for bundled data.
     #[arg(long, value_name = "DIR")]
     records: Option<PathBuf>,
@@ -262,7 +265,7 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
         datasets: r.datasets,
         year: a.year,
         progress: std::io::stderr().is_terminal(),
-        cache: a.cache,
+        cache: !a.no_cache,
     };
     let spinner = opts.progress.then(|| {
         let pb = indicatif::ProgressBar::new_spinner();
@@ -272,6 +275,16 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
     });
     let summary =
         run::run(&opts).with_context(|| format!("running banli into {}", a.out.display()))?;
+    if let Some(pb) = &spinner {
+        pb.set_message("comparing, drawing charts…");
+    }
+    let analytics = if a.no_compare {
+        None
+    } else {
+        Some(compare_outputs(&opts).with_context(|| {
+            format!("comparing the reports in {} (stage 6)", a.out.display())
+        })?)
+    };
     if let Some(pb) = spinner {
         pb.finish_and_clear();
     }
@@ -287,6 +300,18 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    if let Some(an) = &analytics {
+        eprintln!(
+            "banli: compared → {} ({} charts); rows: {}",
+            an.report.display(),
+            an.charts.len(),
+            an.rows
+                .iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     if summary.errors > 0 {
         eprintln!(
             "banli: {} error-level finding(s); see {}/findings.parquet and manifest.json",
@@ -386,9 +411,58 @@ fn cmd_unmapped(a: InputArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Stage 6 over everything in the output folder (all years present), then the data package
+/// and the manifest are completed with what it wrote.
+fn compare_outputs(opts: &RunOptions) -> Result<banli_analytics::Summary> {
+    let out = &opts.out;
+    let _lock = run::lock_output(out)?;
+    let rules = Rules::load(&opts.datasets)?;
+    let manifest_path = out.join("manifest.json");
+    let mut manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(&manifest_path)
+            .with_context(|| format!("reading {}", manifest_path.display()))?,
+    )
+    .with_context(|| format!("parsing {}", manifest_path.display()))?;
+    let meta = banli::write::FileMeta {
+        inputs_sha256: manifest["inputs_sha256"].as_str().unwrap_or_default().to_string(),
+        rules_sha256: rules.fingerprint.clone(),
+    };
+    let vocab = banli_analytics::Vocabulary::from_rules(&rules);
+    let summary = banli_analytics::analyze(out, &vocab, &meta)?;
+
+    let mut tables = banli::write::tables::all(&[], &[], &rules);
+    tables.extend(banli_analytics::schemas());
+    banli::write::write_atomic(
+        &out.join("datapackage.json"),
+        &serde_json::to_vec_pretty(&banli::write::datapackage(&tables))?,
+    )?;
+    for (k, v) in &summary.rows {
+        manifest["rows"][k] = serde_json::json!(v);
+    }
+    for (k, v) in &summary.timings_ms {
+        manifest["timings_ms"][k] = serde_json::json!(v);
+    }
+    manifest["charts"] = serde_json::json!(
+        summary
+            .charts
+            .iter()
+            .map(|c| serde_json::json!({
+                "name": c.name,
+                "title": c.title,
+                "svg": format!("charts/{}.svg", c.name),
+                "png": format!("charts/{}.png", c.name),
+            }))
+            .collect::<Vec<_>>()
+    );
+    manifest["report"] = serde_json::json!("report.html");
+    banli::write::write_atomic(&manifest_path, &serde_json::to_vec_pretty(&manifest)?)?;
+    Ok(summary)
+}
+
 fn cmd_dictionary(a: DictionaryArgs) -> Result<ExitCode> {
     let rules = Rules::bundled()?;
-    let tables = banli::write::tables::all(&[], &[], &rules);
+    let mut tables = banli::write::tables::all(&[], &[], &rules);
+    tables.extend(banli_analytics::schemas());
     let md = banli::write::data_dictionary_md(&tables);
     banli::write::write_atomic(&a.md, md.as_bytes())?;
     if let Some(dp) = a.datapackage {

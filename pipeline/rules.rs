@@ -113,7 +113,7 @@ pub fn bundled_datasets_dir() -> PathBuf {
     if cwd.join("rules/text.toml").exists() {
         return cwd;
     }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("datasets")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../datasets")
 }
 
 fn fingerprint(files: &[(PathBuf, String)]) -> String {

@@ -19,7 +19,7 @@ use crate::ingest::records::{self, Located};
 use crate::ingest::{self, InputDir, Registry};
 use crate::model::{Check, CheckStatus, Document, Finding, Processed, Severity};
 use crate::rules::{Rules, hex};
-use crate::write::sink::Sinks;
+use crate::write::sink::{self, Sinks};
 use crate::write::{self, FileMeta, Table};
 
 #[derive(Debug, Clone, Default)]
@@ -219,17 +219,24 @@ fn records_fingerprint(records: &[Located]) -> String {
     hex(&h.finalize())
 }
 
-/// Temp files a killed run left behind (only ever ours: `.<name>.tmp-<pid>`); we hold the lock.
+/// Temp files a killed run left behind (only ever ours: `.<name>.tmp-<pid>`), in the output
+/// folder and its table partitions (`<table>/year=…/`); we hold the lock.
 fn remove_stale_temp_files(out: &Path) {
-    let Ok(rd) = std::fs::read_dir(out) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') && name.contains(".tmp-") {
-            let _ = std::fs::remove_file(e.path());
+    fn sweep(dir: &Path, depth: usize) {
+        let Ok(rd) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let path = e.path();
+            if name.starts_with('.') && name.contains(".tmp-") {
+                let _ = std::fs::remove_file(&path);
+            } else if depth > 0 && !name.starts_with('.') && path.is_dir() {
+                sweep(&path, depth - 1);
+            }
         }
     }
+    sweep(out, 2);
 }
 
 /// Ingest every input at once (for `score`, `unmapped` and small batches); returns documents
@@ -348,7 +355,8 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
     let mut sinks = Sinks::create(&opts.out, &data_schemas, &meta)?;
     let mut log = InputLog::default();
     let mut inputs_hasher = Sha256::new();
-    let mut written: std::collections::HashSet<String> = std::collections::HashSet::new();
+    // doc_id → partition of every report written (the duplicate checks follow their report).
+    let mut written: HashMap<String, String> = HashMap::new();
     let cache = Cache::new(
         &opts.out,
         &[
@@ -418,15 +426,17 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
             inputs_hasher.update(p.doc.sha256.as_bytes());
         }
         documents += processed.len();
-        written.extend(processed.iter().map(|p| p.doc.doc_id.clone()));
         t_process += t.elapsed();
         let t = Instant::now();
-        sinks.append(&write::tables::all(&processed, &[], &rules))?;
+        for (partition, group) in by_partition(processed) {
+            written.extend(group.iter().map(|p| (p.doc.doc_id.clone(), partition.clone())));
+            sinks.append(&partition, &write::tables::all(&group, &[], &rules))?;
+        }
         t_write += t.elapsed();
     }
     let t = Instant::now();
     // Only copies of a report that was written (the year filter may have left it out).
-    log.duplicates.retain(|(id, _, _)| written.contains(id));
+    log.duplicates.retain(|(id, _, _)| written.contains_key(id));
     let duplicate_checks: Vec<Check> = log
         .duplicates
         .iter()
@@ -439,13 +449,16 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
             subject: Some(format!("file:{copy}")),
         })
         .collect();
-    let rows: Vec<(&str, &Check)> = log
-        .duplicates
-        .iter()
-        .zip(&duplicate_checks)
-        .map(|((id, _, _), c)| (id.as_str(), c))
-        .collect();
-    sinks.append(&[write::tables::checks_of(rows)])?;
+    for ((id, _, _), c) in log.duplicates.iter().zip(&duplicate_checks) {
+        if let Some(partition) = written.get(id) {
+            let row = write::tables::checks_of(vec![(id.as_str(), c)]);
+            sinks.append(partition, &[row])?;
+        }
+    }
+    if documents == 0 && opts.year.is_none() {
+        // No report at all: one empty partition still gives readers every table's schema.
+        sinks.append(&sink::year_partition(None), &[])?;
+    }
     findings.sort_by(|a, b| {
         (&a.source_path, a.line, &a.code, &a.message).cmp(&(
             &b.source_path,
@@ -459,8 +472,12 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
         inputs_sha256: hex(&inputs_hasher.finalize()),
         ..meta
     };
-    let mut rows: BTreeMap<String, usize> = sinks
-        .finish()?
+    let done = sinks.finish()?;
+    let table_names: Vec<&str> = data_schemas.iter().map(|t| t.name).collect();
+    let owned = opts.year.map(|y| sink::year_partition(Some(y)));
+    sink::remove_stale_partitions(&opts.out, &table_names, &done.partitions, owned.as_deref())?;
+    let mut rows: BTreeMap<String, usize> = done
+        .rows
         .into_iter()
         .map(|(n, r)| (n.to_string(), r))
         .collect();
@@ -493,6 +510,7 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
         "inputs_sha256": meta.inputs_sha256,
         "rules_sha256": meta.rules_sha256,
         "year_filter": opts.year,
+        "partitions_written": done.partitions,
         "registry": opts.registry.as_ref().map(|p| p.display().to_string()),
         "inputs": log.rows,
         "quarantined": quarantined,
@@ -517,6 +535,18 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
         errors,
         out: opts.out.clone(),
     })
+}
+
+/// Split a chunk's reports by year partition, keeping their order within each.
+fn by_partition(processed: Vec<Processed>) -> BTreeMap<String, Vec<Processed>> {
+    let mut groups: BTreeMap<String, Vec<Processed>> = BTreeMap::new();
+    for p in processed {
+        groups
+            .entry(sink::year_partition(p.doc.meta.year_handled))
+            .or_default()
+            .push(p);
+    }
+    groups
 }
 
 fn rfc3339(t: SystemTime) -> String {

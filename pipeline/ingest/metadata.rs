@@ -2242,7 +2242,7 @@ mod tests {
     // ------------------------------------------------------------ gold files
 
     fn gold_dir(name: &str) -> PathBuf {
-        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/reports/")).join(name)
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../datasets/reports/")).join(name)
     }
 
     fn gold_pairs(dir: &PathBuf) -> Vec<(String, DocMeta, serde_json::Value)> {

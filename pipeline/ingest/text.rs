@@ -38,6 +38,11 @@ pub fn normalize(
 }
 
 /// Full-width ASCII to half-width; odd spaces to a plain space.
+/// A name in simplified characters (one to one), so 重慶市 and 重庆市 compare equal.
+pub fn simplified(s: &str) -> String {
+    fast2s::convert(s)
+}
+
 pub fn fold_width(c: char) -> char {
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),

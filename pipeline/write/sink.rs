@@ -1,8 +1,10 @@
-//! Incremental Parquet writing: tables arrive chunk by chunk and leave in fixed-size batches, so
-//! memory stays flat whatever the corpus size and the bytes depend only on the rows (not on how
-//! the batch was chunked). Files are written beside their destination and renamed at the end.
+//! Incremental Parquet writing, partitioned by year: tables arrive chunk by chunk and leave in
+//! fixed-size batches, so memory stays flat whatever the corpus size and the bytes depend only on
+//! the rows (not on how the batch was chunked). Each table is a hive-style folder,
+//! `<table>/year=2021/part-0.parquet`, so a run over one year never rewrites another year's
+//! files. Files are written beside their destination and renamed only when all are complete.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -17,8 +19,26 @@ use crate::error::{Error, Result};
 /// Rows per write call: a constant, so page boundaries are a function of the rows alone.
 const WRITE_ROWS: usize = 8192;
 
+/// The file name inside a partition folder.
+pub const PART_FILE: &str = "part-0.parquet";
+
+/// Hive's name for a partition whose key is null; pyarrow, polars and R's arrow read it as null.
+pub const NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
+
+/// The partition folder name for a report's year handled (`year=2021`).
+pub fn year_partition(year: Option<i32>) -> String {
+    match year {
+        Some(y) => format!("year={y}"),
+        None => format!("year={NULL_PARTITION}"),
+    }
+}
+
+/// Where one partition of a table lives.
+pub fn partition_file(dir: &Path, table: &str, partition: &str) -> PathBuf {
+    dir.join(table).join(partition).join(PART_FILE)
+}
+
 struct Sink {
-    name: &'static str,
     tmp: PathBuf,
     dest: PathBuf,
     writer: ArrowWriter<File>,
@@ -28,49 +48,85 @@ struct Sink {
     doc_ids: BTreeSet<String>,
 }
 
-/// One open Parquet file per output table.
+/// What `Sinks::finish` moved into place.
+#[derive(Debug, Clone, Default)]
+pub struct Written {
+    /// Rows per table, summed over partitions (every table listed, zero rows included).
+    pub rows: Vec<(&'static str, usize)>,
+    /// Partition folder names written (`year=2021`).
+    pub partitions: BTreeSet<String>,
+}
+
+/// One open Parquet file per table and partition; a partition gets a file for every table (a
+/// zero-row file carries the schema), opened when its first report arrives.
 pub struct Sinks {
-    sinks: Vec<Sink>,
+    dir: PathBuf,
+    schemas: Vec<Table>,
+    meta: FileMeta,
+    open: BTreeMap<(String, usize), Sink>,
 }
 
 impl Sinks {
-    /// Open a temp file for each table of `schema_tables` (tables with zero rows: their schemas).
+    /// Prepare sinks for the tables of `schema_tables` (tables with zero rows: their schemas).
     pub fn create(dir: &Path, schema_tables: &[Table], meta: &FileMeta) -> Result<Sinks> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let mut sinks = Vec::new();
-        for t in schema_tables {
-            let dest = dir.join(format!("{}.parquet", t.name));
-            let tmp = dir.join(format!(".{}.parquet.tmp-{}", t.name, std::process::id()));
-            let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-            let writer =
-                ArrowWriter::try_new(file, std::sync::Arc::new(t.schema()), Some(props(t, meta)))
-                    .map_err(|e| Error::Write {
-                    path: dest.clone(),
-                    message: e.to_string(),
-                })?;
-            sinks.push(Sink {
-                name: t.name,
-                tmp,
-                dest,
-                writer,
-                pending: vec![],
-                pending_rows: 0,
-                rows: 0,
-                doc_ids: BTreeSet::new(),
-            });
-        }
-        Ok(Sinks { sinks })
+        Ok(Sinks {
+            dir: dir.to_path_buf(),
+            schemas: schema_tables.to_vec(),
+            meta: meta.clone(),
+            open: BTreeMap::new(),
+        })
     }
 
-    /// Append the rows of `tables` (same names and schemas as at creation).
-    pub fn append(&mut self, tables: &[Table]) -> Result<()> {
+    fn open_partition(&mut self, partition: &str) -> Result<()> {
+        for (i, t) in self.schemas.iter().enumerate() {
+            let key = (partition.to_string(), i);
+            if self.open.contains_key(&key) {
+                continue;
+            }
+            let dest = partition_file(&self.dir, t.name, partition);
+            let folder = dest.parent().unwrap_or(&self.dir).to_path_buf();
+            std::fs::create_dir_all(&folder).map_err(|e| Error::io(&folder, e))?;
+            let tmp = folder.join(format!(".{PART_FILE}.tmp-{}", std::process::id()));
+            let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+            let writer = ArrowWriter::try_new(
+                file,
+                std::sync::Arc::new(t.schema()),
+                Some(props(t, &self.meta)),
+            )
+            .map_err(|e| Error::Write {
+                path: dest.clone(),
+                message: e.to_string(),
+            })?;
+            self.open.insert(
+                key,
+                Sink {
+                    tmp,
+                    dest,
+                    writer,
+                    pending: vec![],
+                    pending_rows: 0,
+                    rows: 0,
+                    doc_ids: BTreeSet::new(),
+                },
+            );
+        }
+        Ok(())
+    }
+
+    /// Append the rows of `tables` (same names and schemas as at creation) to one partition.
+    pub fn append(&mut self, partition: &str, tables: &[Table]) -> Result<()> {
+        self.open_partition(partition)?;
         for t in tables {
-            let Some(sink) = self.sinks.iter_mut().find(|s| s.name == t.name) else {
+            let Some(i) = self.schemas.iter().position(|s| s.name == t.name) else {
                 continue;
             };
             if t.rows() == 0 {
                 continue;
             }
+            let Some(sink) = self.open.get_mut(&(partition.to_string(), i)) else {
+                continue;
+            };
             if let Some(Data::Str(ids)) = t
                 .columns
                 .iter()
@@ -93,11 +149,13 @@ impl Sinks {
         Ok(())
     }
 
-    /// Close every file and move it into place; returns rows per table.
-    pub fn finish(self) -> Result<Vec<(&'static str, usize)>> {
-        let mut done = Vec::new();
+    /// Close every file and move it into place.
+    pub fn finish(self) -> Result<Written> {
+        let mut rows: Vec<(&'static str, usize)> =
+            self.schemas.iter().map(|t| (t.name, 0)).collect();
+        let mut partitions = BTreeSet::new();
         let mut closed = Vec::new();
-        for mut s in self.sinks {
+        for ((partition, i), mut s) in self.open {
             s.flush(true)?;
             s.writer.append_key_value_metadata(KeyValue::new(
                 "banli.inputs_sha256".into(),
@@ -109,16 +167,17 @@ impl Sinks {
                 message: e.to_string(),
             })?;
             closed.push((s.tmp, s.dest));
-            done.push((s.name, s.rows));
+            rows[i].1 += s.rows;
+            partitions.insert(partition);
         }
-        // Rename only once every table is complete: a crash before this leaves the old set.
+        // Rename only once every file is complete: a crash before this leaves the old set.
         for (tmp, dest) in closed {
             File::open(&tmp)
                 .and_then(|f| f.sync_all())
                 .map_err(|e| Error::io(&tmp, e))?;
             std::fs::rename(&tmp, &dest).map_err(|e| Error::io(&dest, e))?;
         }
-        Ok(done)
+        Ok(Written { rows, partitions })
     }
 }
 
@@ -149,6 +208,36 @@ impl Sink {
         }
         Ok(())
     }
+}
+
+/// Remove partitions of `tables` that this run owns but did not write: with no year filter the
+/// run owns every partition; with `--year Y` only `year=Y`. Also removes the flat
+/// `<table>.parquet` files of the layout before partitioning.
+pub fn remove_stale_partitions(
+    dir: &Path,
+    tables: &[&str],
+    written: &BTreeSet<String>,
+    owned: Option<&str>,
+) -> Result<()> {
+    for t in tables {
+        let flat = dir.join(format!("{t}.parquet"));
+        if flat.is_file() {
+            std::fs::remove_file(&flat).map_err(|e| Error::io(&flat, e))?;
+        }
+        let folder = dir.join(t);
+        let Ok(rd) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let ours = name.starts_with("year=") && owned.is_none_or(|o| o == name);
+            if ours && !written.contains(&name) {
+                let p = e.path();
+                std::fs::remove_dir_all(&p).map_err(|e| Error::io(&p, e))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn hash_ids(ids: &BTreeSet<String>) -> String {

@@ -150,6 +150,9 @@ pub struct Table {
     /// (column, referenced table, referenced column)
     pub foreign_keys: &'static [(&'static str, &'static str, &'static str)],
     pub columns: Vec<Column>,
+    /// Written as a hive-partitioned folder `<name>/year=YYYY/` (per-report tables) rather than
+    /// one file `<name>.parquet` (run-level and cross-year tables).
+    pub partitioned: bool,
 }
 
 impl Table {
@@ -160,6 +163,22 @@ impl Table {
             primary_key: &[],
             foreign_keys: &[],
             columns: vec![],
+            partitioned: true,
+        }
+    }
+
+    /// A table written as one file, `<name>.parquet`.
+    pub fn single_file(mut self) -> Table {
+        self.partitioned = false;
+        self
+    }
+
+    /// Where the table lives relative to the output folder.
+    pub fn path(&self) -> String {
+        if self.partitioned {
+            self.name.to_string()
+        } else {
+            format!("{}.parquet", self.name)
         }
     }
 

@@ -835,8 +835,9 @@ pub fn checks_of(rows: Vec<(&str, &Check)>) -> Table {
 pub fn findings(fs: &[Finding]) -> Table {
     let mut t = Table::new(
         "findings",
-        "Problems and notes about inputs: unreadable files, unparsed statistics, record conflicts",
-    );
+        "Problems and notes about the last run's inputs: unreadable files, unparsed statistics, record conflicts (one file, `findings.parquet`)",
+    )
+    .single_file();
     t.col(
         "source_path",
         "File the finding is about",

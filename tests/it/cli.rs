@@ -2,7 +2,8 @@
 //! unmapped, exit codes.
 
 use crate::util::*;
-use crate::write::{read_table, strings};
+use crate::bin::*;
+use crate::tables::{read_out, strings};
 
 #[test]
 fn metadata_is_inferred_from_the_text_with_the_registry_off() {
@@ -13,7 +14,7 @@ fn metadata_is_inferred_from_the_text_with_the_registry_off() {
             .arg(out.path())
             .current_dir(repo()),
     );
-    let docs = read_table(&out.path().join("documents.parquet"));
+    let docs = read_out(out.path(), "documents");
     let paths = strings(&docs, "source_path");
     let src = strings(&docs, "metadata_source");
     for dir in ["seeds"] {
@@ -125,7 +126,7 @@ fn year_filter_keeps_only_reports_handled_that_year() {
             .arg(out.path())
             .current_dir(repo()),
     );
-    let docs = read_table(&out.path().join("documents.parquet"));
+    let docs = read_out(out.path(), "documents");
     let years = docs
         .column_by_name("year_handled")
         .unwrap()

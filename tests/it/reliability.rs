@@ -8,7 +8,8 @@ use banli::model::Severity;
 use banli::run::{self, RunOptions};
 
 use crate::util::*;
-use crate::write::{read_table, strings};
+use crate::bin::*;
+use crate::tables::{files, read_out, read_table, strings};
 
 const GOOD: &str = "2022年，县政府共承办人大代表建议20件。其中已解决或基本解决的12件，占60%；正在解决的8件，占40%。";
 
@@ -112,7 +113,7 @@ fn bad_inputs_give_findings_and_the_batch_goes_on() {
             entry["reason"]
         );
     }
-    let findings = read_table(&out.path().join("findings.parquet"));
+    let findings = read_out(out.path(), "findings");
     let codes = strings(&findings, "code");
     let paths = strings(&findings, "source_path");
     let has = |file: &str, code: &str| {
@@ -126,7 +127,7 @@ fn bad_inputs_give_findings_and_the_batch_goes_on() {
     assert!(has("overflow.txt", "number_out_of_range"));
     assert!(has("absurd_pct.txt", "number_out_of_range"));
     assert!(has("duplicate_b.txt", "duplicate_report"));
-    let checks = read_table(&out.path().join("checks.parquet"));
+    let checks = read_out(out.path(), "checks");
     let names = strings(&checks, "check");
     let observed = strings(&checks, "observed");
     assert!(
@@ -137,7 +138,7 @@ fn bad_inputs_give_findings_and_the_batch_goes_on() {
                 && o.as_deref().is_some_and(|o| o.ends_with("duplicate_b.txt")))
     );
     // The good reports' numbers came through, whatever their encoding.
-    let facts = read_table(&out.path().join("facts.parquet"));
+    let facts = read_out(out.path(), "facts");
     let names = strings(&facts, "fact");
     let vals = facts
         .column_by_name("value")
@@ -155,7 +156,7 @@ fn bad_inputs_give_findings_and_the_batch_goes_on() {
         assert!(totals.contains(&t), "total {t} missing: {totals:?}");
     }
     // 320% is kept as printed and fails a check; the data is not "fixed".
-    let checks = read_table(&out.path().join("checks.parquet"));
+    let checks = read_out(out.path(), "checks");
     let check_names = strings(&checks, "check");
     let observed = strings(&checks, "observed");
     assert!(
@@ -280,10 +281,10 @@ fn bad_jsonl_record_is_a_finding_naming_file_and_line() {
     assert_eq!(s.findings.get("error:bad_record"), Some(&1));
     // The valid record overrides the extracted total and the conflict is reported.
     assert_eq!(s.findings.get("warn:record_conflict"), Some(&1));
-    let facts = read_table(&out.path().join("facts.parquet"));
+    let facts = read_out(out.path(), "facts");
     let prov = strings(&facts, "provenance");
     assert!(prov.iter().any(|p| p.as_deref() == Some("manual")));
-    let findings = read_table(&out.path().join("findings.parquet"));
+    let findings = read_out(out.path(), "findings");
     let msgs = strings(&findings, "message");
     assert!(
         msgs.iter().flatten().any(|m| m.contains("b.jsonl:1")),
@@ -318,18 +319,24 @@ fn adding_one_report_changes_only_its_rows() {
         std::fs::copy(&src, input.path().join(src.file_name().unwrap())).unwrap();
     }
     run::run(&opts(input.path(), out.path())).unwrap();
-    let before = std::fs::read(out.path().join("categories.parquet")).unwrap();
-    let facts_before = read_table(&out.path().join("facts.parquet"));
+    let before = files(out.path());
+    let facts_before = read_out(out.path(), "facts");
     let s = seed("002_");
     std::fs::copy(&s, input.path().join(s.file_name().unwrap())).unwrap();
     let summary = run::run(&opts(input.path(), out.path())).unwrap();
     assert_eq!(summary.documents, 3);
-    // Jinan DRC has no categories: the categories table is unchanged byte for byte.
+    // Jinan DRC (2022) lands in its own year partition: every file of the other years is
+    // unchanged byte for byte, and its categories partition is empty.
+    let after = files(out.path());
+    for (path, bytes) in before.iter().filter(|(p, _)| p.contains("year=")) {
+        assert!(after.get(path) == Some(bytes), "{path} was rewritten");
+    }
+    assert!(after.contains_key("categories/year=2022/part-0.parquet"));
     assert_eq!(
-        std::fs::read(out.path().join("categories.parquet")).unwrap(),
-        before
+        read_table(&out.path().join("categories/year=2022/part-0.parquet")).num_rows(),
+        0
     );
-    let facts_after = read_table(&out.path().join("facts.parquet"));
+    let facts_after = read_out(out.path(), "facts");
     assert!(facts_after.num_rows() > facts_before.num_rows());
 }
 
@@ -359,7 +366,7 @@ fn killing_a_run_never_leaves_partial_tables() {
     let mut survived = 0;
     for d in delays {
         let mut child = banli()
-            .args(["run", "--input"])
+            .args(["run", "--no-cache", "--input"])
             .arg(input.path())
             .arg("--out")
             .arg(out.path())
@@ -370,7 +377,7 @@ fn killing_a_run_never_leaves_partial_tables() {
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
         for name in ["documents", "facts", "categories", "outcomes", "checks"] {
-            let batch = read_table(&out.path().join(format!("{name}.parquet")));
+            let batch = read_out(out.path(), name);
             assert!(
                 batch.num_rows() > 0,
                 "{name} unreadable or empty after kill at {d} ms"
@@ -381,14 +388,21 @@ fn killing_a_run_never_leaves_partial_tables() {
     assert_eq!(survived, delays.len());
     let s = run::run(&opts(input.path(), out.path())).unwrap();
     assert_eq!(s.documents, 600);
-    // The completed run cleaned up what the killed ones left behind.
-    assert!(
-        !std::fs::read_dir(out.path()).unwrap().any(|e| e
-            .unwrap()
-            .file_name()
-            .to_string_lossy()
-            .contains(".tmp-"))
-    );
+    // The completed run cleaned up what the killed ones left behind, partitions included.
+    fn temp_files(dir: &Path) -> Vec<String> {
+        let mut found = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.contains(".tmp-") {
+                found.push(e.path().display().to_string());
+            } else if e.path().is_dir() && name != ".cache" {
+                found.extend(temp_files(&e.path()));
+            }
+        }
+        found
+    }
+    let left = temp_files(out.path());
+    assert!(left.is_empty(), "temp files left: {left:?}");
     let _ = Severity::Info;
 }
 
@@ -413,22 +427,9 @@ fn cached_rerun_processes_only_the_new_report_and_matches_a_full_run() {
     // Identical to a cold, uncached run over the same four reports.
     let full = tempfile::tempdir().unwrap();
     run::run(&opts(input.path(), full.path())).unwrap();
-    for name in [
-        "documents",
-        "facts",
-        "categories",
-        "outcomes",
-        "topics",
-        "roles",
-        "items",
-        "checks",
-        "findings",
-    ] {
-        let f = format!("{name}.parquet");
-        assert!(
-            std::fs::read(out.path().join(&f)).unwrap()
-                == std::fs::read(full.path().join(&f)).unwrap(),
-            "{f} differs from a full run"
-        );
+    let (cached, cold) = (files(out.path()), files(full.path()));
+    assert_eq!(cached.keys().collect::<Vec<_>>(), cold.keys().collect::<Vec<_>>());
+    for (f, bytes) in &cached {
+        assert!(bytes == &cold[f], "{f} differs from a full run");
     }
 }

@@ -1,7 +1,6 @@
 //! Shared helpers: the bundled rules, processing a file or a string, running the binary.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::LazyLock;
 
 use banli::ingest::{self, SourceFile};
@@ -10,8 +9,13 @@ use banli::rules::Rules;
 
 pub static RULES: LazyLock<Rules> = LazyLock::new(|| Rules::bundled().expect("bundled rules load"));
 
+/// The repository root (the folder with `datasets/`), from whichever package runs the tests.
 pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .find(|p| p.join("datasets").is_dir())
+        .unwrap_or(&here)
+        .to_path_buf()
 }
 
 pub fn seed(prefix: &str) -> PathBuf {
@@ -103,17 +107,4 @@ pub fn outcome(p: &Processed, tier: &str) -> (Option<f64>, Option<f64>, bool) {
     (o.share_low, o.share_high, o.exact)
 }
 
-pub fn banli() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_banli"))
-}
 
-pub fn run_ok(cmd: &mut Command) -> Output {
-    let out = cmd.output().expect("spawn banli");
-    assert!(
-        out.status.success(),
-        "banli failed: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}

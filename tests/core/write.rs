@@ -1,69 +1,14 @@
 //! Parquet output: round trip, contract types, key/value metadata, byte-identical reruns.
 
-use std::collections::BTreeMap;
 use std::fs::File;
-use std::path::Path;
 
-use arrow_array::{Array, RecordBatch, StringArray};
 use arrow_schema::DataType;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
-use banli::run::{self, RunOptions};
+use banli::run;
 
+use crate::tables::*;
 use crate::util::*;
-
-pub fn read_table(path: &Path) -> RecordBatch {
-    let f = File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let builder = ParquetRecordBatchReaderBuilder::try_new(f).unwrap();
-    let schema = builder.schema().clone();
-    let mut batches: Vec<RecordBatch> = builder
-        .with_batch_size(1 << 24)
-        .build()
-        .unwrap()
-        .map(|b| b.unwrap())
-        .collect();
-    assert!(batches.len() <= 1, "expected one batch");
-    batches
-        .pop()
-        .unwrap_or_else(|| RecordBatch::new_empty(schema))
-}
-
-pub fn strings(batch: &RecordBatch, col: &str) -> Vec<Option<String>> {
-    let a = batch
-        .column_by_name(col)
-        .unwrap_or_else(|| panic!("no column {col}"));
-    let s = a
-        .as_any()
-        .downcast_ref::<StringArray>()
-        .unwrap_or_else(|| panic!("{col} is {:?}", a.data_type()));
-    (0..s.len())
-        .map(|i| (!s.is_null(i)).then(|| s.value(i).to_string()))
-        .collect()
-}
-
-pub fn bundled_opts(out: &Path) -> RunOptions {
-    let datasets = repo().join("datasets");
-    RunOptions {
-        inputs: run::bundled_inputs(&datasets),
-        out: out.to_path_buf(),
-        datasets,
-        ..Default::default()
-    }
-}
-
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "parquet"))
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read(&p).unwrap(),
-            )
-        })
-        .collect()
-}
 
 #[test]
 fn reruns_are_byte_identical_and_tables_round_trip() {
@@ -94,7 +39,7 @@ fn reruns_are_byte_identical_and_tables_round_trip() {
         "checks",
         "findings",
     ] {
-        let batch = read_table(&a.path().join(format!("{name}.parquet")));
+        let batch = read_out(a.path(), name);
         assert_eq!(batch.num_rows(), s1.rows[name], "{name} rows");
         for f in batch.schema().fields() {
             let ok = matches!(
@@ -114,7 +59,7 @@ fn reruns_are_byte_identical_and_tables_round_trip() {
             );
         }
     }
-    let docs = read_table(&a.path().join("documents.parquet"));
+    let docs = read_out(a.path(), "documents");
     assert_eq!(docs.num_rows(), 28);
     assert_eq!(
         docs.schema()
@@ -130,7 +75,7 @@ fn reruns_are_byte_identical_and_tables_round_trip() {
             .data_type(),
         &DataType::Int32
     );
-    let f = File::open(a.path().join("facts.parquet")).unwrap();
+    let f = File::open(&table_files(a.path(), "facts")[0]).unwrap();
     let meta = ParquetRecordBatchReaderBuilder::try_new(f)
         .unwrap()
         .metadata()
@@ -172,25 +117,3 @@ fn evidence_spans_point_at_the_printed_number() {
     }
 }
 
-#[test]
-fn data_dictionary_is_generated_from_the_writer_schema() {
-    let tables = banli::write::tables::all(&[], &[], &RULES);
-    let md = banli::write::data_dictionary_md(&tables);
-    for t in &tables {
-        assert!(md.contains(&format!("## `{}`", t.name)));
-        for c in &t.columns {
-            assert!(
-                md.contains(&format!("| `{}` |", c.name)),
-                "{}.{}",
-                t.name,
-                c.name
-            );
-        }
-    }
-    let committed =
-        std::fs::read_to_string(repo().join("docs/DATA.md")).expect("docs/DATA.md is committed");
-    assert_eq!(
-        committed, md,
-        "docs/DATA.md is stale: run `cargo run -- dictionary`"
-    );
-}

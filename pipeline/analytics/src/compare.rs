@@ -1,0 +1,643 @@
+//! The comparisons, as polars lazy queries over the Parquet hand-off: each report's own figures
+//! (volume, outcome bounds, rates, topics, checks) side by side per jurisdiction, issuer,
+//! channel and year; year-over-year changes as intervals; themes across jurisdictions.
+//!
+//! Everything here is computed from the core tables; nothing is re-extracted.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use polars::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::frame::strings;
+use crate::labels;
+
+/// Fine tiers in their order on a bar (most to least responsive).
+pub const FINE_TIERS: [&str; 4] = ["resolved", "in_progress", "planned", "deferred"];
+/// Fine tiers and coarse groups, as in `outcomes.tier`.
+pub const TIER_GROUPS: [&str; 6] = [
+    "resolved",
+    "in_progress",
+    "planned",
+    "deferred",
+    "progressing",
+    "addressed",
+];
+/// Rates carried into the comparison, each with its own definition.
+pub const RATES: [&str; 5] = [
+    "rate_completed",
+    "rate_answered",
+    "rate_face_to_face",
+    "rate_satisfied",
+    "rate_satisfied_or_basic",
+];
+
+/// Labels of the common taxonomy and the theme lexicon (from `datasets/`).
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    /// (code, label_zh, label_en)
+    pub topics: Vec<(String, String, String)>,
+    /// (id, label_zh, label_en)
+    pub themes: Vec<(String, String, String)>,
+}
+
+impl Vocabulary {
+    pub fn from_rules(rules: &banli::rules::Rules) -> Vocabulary {
+        Vocabulary {
+            topics: rules
+                .topics
+                .topic
+                .iter()
+                .map(|t| (t.code.clone(), t.label_zh.clone(), t.label_en.clone()))
+                .collect(),
+            themes: rules
+                .themes
+                .iter()
+                .map(|t| (t.id.clone(), t.label_zh.clone(), t.label_en.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// The collected results.
+pub struct Frames {
+    pub comparison: DataFrame,
+    pub trends: DataFrame,
+    pub themes: DataFrame,
+    pub topic_mix: DataFrame,
+    /// Outcome categories of the compared reports (for the composition chart and the page).
+    pub composition: DataFrame,
+    /// Every failed check, with the report's label (for the page).
+    pub failed_checks: DataFrame,
+}
+
+/// Scan one per-report table (a hive-partitioned folder) lazily.
+pub fn scan(out: &Path, table: &str) -> Result<LazyFrame> {
+    let dir = out.join(table);
+    let has_files = std::fs::read_dir(&dir)
+        .map(|rd| rd.flatten().any(|e| e.path().is_dir()))
+        .unwrap_or(false);
+    if !has_files {
+        return Err(Error::MissingTable { path: dir });
+    }
+    let args = ScanArgsParquet {
+        hive_options: HiveOptions::new_enabled(),
+        ..Default::default()
+    };
+    let path = dir.to_string_lossy().into_owned();
+    Ok(LazyFrame::scan_parquet(PlRefPath::new(path), args)?)
+}
+
+fn left_join(a: LazyFrame, b: LazyFrame, on: &str) -> LazyFrame {
+    let mut args = JoinArgs::new(JoinType::Left);
+    args.maintain_order = MaintainOrderJoin::Left;
+    a.join(b, [col(on)], [col(on)], args)
+}
+
+fn inner_join(a: LazyFrame, b: LazyFrame, on: &str) -> LazyFrame {
+    let mut args = JoinArgs::new(JoinType::Inner);
+    args.maintain_order = MaintainOrderJoin::Left;
+    a.join(b, [col(on)], [col(on)], args)
+}
+
+fn pct(e: Expr) -> Expr {
+    e.round(1, RoundMode::HalfAwayFromZero)
+}
+
+/// Jurisdiction names → comparison key (simplified script, so 重慶市 = 重庆市) and display label.
+fn jurisdiction_keys(docs: &LazyFrame) -> Result<LazyFrame> {
+    let names = docs
+        .clone()
+        .select([col("jurisdiction_zh"), col("jurisdiction_en")])
+        .filter(col("jurisdiction_zh").is_not_null())
+        .collect()?;
+    let mut map: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for (zh, en) in strings(&names, "jurisdiction_zh")?
+        .into_iter()
+        .zip(strings(&names, "jurisdiction_en")?)
+    {
+        let Some(zh) = zh else { continue };
+        map.entry(zh.clone()).or_insert_with(|| {
+            let key = banli::ingest::text::simplified(&zh);
+            let label = labels::display(Some(&key), en.as_deref()).unwrap_or(key.clone());
+            (key, label)
+        });
+    }
+    let zh: Vec<String> = map.keys().cloned().collect();
+    let key: Vec<String> = map.values().map(|v| v.0.clone()).collect();
+    let label: Vec<String> = map.values().map(|v| v.1.clone()).collect();
+    Ok(df!("jurisdiction_zh" => zh, "jurisdiction_key" => key, "label" => label)?.lazy())
+}
+
+/// One row per report with its comparison keys.
+fn documents(out: &Path) -> Result<LazyFrame> {
+    let raw = scan(out, "documents")?.select([
+        col("doc_id"),
+        col("source_path"),
+        col("jurisdiction_zh"),
+        col("jurisdiction_en"),
+        col("province_zh"),
+        col("admin_level"),
+        col("issuer_zh"),
+        col("issuer_kind"),
+        col("channel"),
+        col("year_handled").cast(DataType::Int32).alias("year"),
+    ]);
+    let keys = jurisdiction_keys(&raw)?;
+    Ok(left_join(raw, keys, "jurisdiction_zh").with_columns([
+        // A report that names no jurisdiction is compared with nothing: its own key.
+        col("jurisdiction_key")
+            .fill_null(concat_str([lit("?"), col("source_path")], "", true))
+            .alias("jurisdiction_key"),
+        col("label").fill_null(col("source_path")).alias("label"),
+        // Departments are compared as themselves; governments, congresses, CPPCCs by kind.
+        when(col("issuer_kind").eq(lit("department")))
+            .then(col("issuer_zh").fill_null(lit("department")))
+            .otherwise(col("issuer_kind").fill_null(lit("unknown")))
+            .alias("issuer_key"),
+    ]).with_column(
+        concat_str(
+            [
+                col("jurisdiction_key"),
+                col("issuer_key"),
+                col("channel").fill_null(lit("unknown")),
+            ],
+            "|",
+            true,
+        )
+        .alias("series_key"),
+    ))
+}
+
+/// The first value of one fact per report: unqualified before qualified (按时办结率 is a
+/// different measure from 办结率), then in reading order.
+fn first_fact(facts: &LazyFrame, fact: &str, name: &str) -> LazyFrame {
+    facts
+        .clone()
+        .filter(col("fact").eq(lit(fact)))
+        .sort_by_exprs(
+            [
+                col("doc_id"),
+                col("qualifier").is_not_null(),
+                col("span_start"),
+            ],
+            SortMultipleOptions::default(),
+        )
+        .group_by_stable([col("doc_id")])
+        .agg([
+            col("value").first().alias(name),
+            col("qualifier").first().alias(format!("{name}_qualifier")),
+            col("definition").first().alias(format!("{name}_definition")),
+            col("evidence").first().alias(format!("{name}_evidence")),
+        ])
+}
+
+/// `outcomes` in wide form: `<tier>_share_low/_high/_exact` per report.
+fn outcome_columns(out: &Path) -> Result<LazyFrame> {
+    let outcomes = scan(out, "outcomes")?.select([
+        col("doc_id"),
+        col("tier"),
+        col("share_low"),
+        col("share_high"),
+        col("count_low"),
+        col("count_high"),
+        col("exact"),
+        col("universe"),
+        col("universe_count"),
+    ]);
+    let fine = FINE_TIERS
+        .iter()
+        .map(|t| col("tier").eq(lit(*t)))
+        .reduce(|a, b| a.or(b))
+        .unwrap_or(lit(false));
+    let mut wide = outcomes
+        .clone()
+        .group_by_stable([col("doc_id")])
+        .agg([
+            col("universe").first().alias("universe"),
+            col("universe_count").first().alias("universe_count"),
+            col("exact")
+                .filter(fine)
+                .cast(DataType::Int32)
+                .min()
+                .eq(lit(1))
+                .alias("outcomes_exact"),
+        ]);
+    for t in TIER_GROUPS {
+        let one = outcomes.clone().filter(col("tier").eq(lit(t))).select([
+            col("doc_id"),
+            col("share_low").alias(format!("{t}_share_low")),
+            col("share_high").alias(format!("{t}_share_high")),
+            col("count_low").alias(format!("{t}_count_low")),
+            col("count_high").alias(format!("{t}_count_high")),
+            col("exact").alias(format!("{t}_exact")),
+        ]);
+        wide = left_join(wide, one, "doc_id");
+    }
+    Ok(wide)
+}
+
+fn check_columns(out: &Path) -> Result<LazyFrame> {
+    let status = |s: &str| {
+        col("status")
+            .eq(lit(s.to_string()))
+            .cast(DataType::Int64)
+            .sum()
+            .alias(format!("checks_{s}"))
+    };
+    Ok(scan(out, "checks")?
+        .select([col("doc_id"), col("check"), col("status")])
+        .sort_by_exprs([col("doc_id"), col("check")], SortMultipleOptions::default())
+        .group_by_stable([col("doc_id")])
+        .agg([
+            status("pass"),
+            status("warn"),
+            status("fail"),
+            col("check")
+                .filter(col("status").eq(lit("fail")))
+                .unique_stable()
+                .str()
+                .join(",", true)
+                .alias("failed_checks"),
+        ]))
+}
+
+/// Source categories that are not nested in another (the scheme's own partition).
+fn categories(out: &Path) -> Result<LazyFrame> {
+    Ok(scan(out, "categories")?
+        .filter(col("parent").is_null())
+        .select([
+            col("doc_id"),
+            col("position"),
+            col("code"),
+            col("label_zh"),
+            col("count"),
+            col("pct_stated"),
+            col("tiers"),
+            col("universe_count"),
+            col("mapping"),
+            col("evidence"),
+            col("line"),
+        ]))
+}
+
+/// Topic mix on the common taxonomy. A source topic mapped to k common topics is split k ways
+/// for the mix (`items_split`, shares add to 100); `items` counts it in full for each.
+fn topic_mix(out: &Path, vocab: &Vocabulary) -> Result<LazyFrame> {
+    let labels = df!(
+        "topic" => vocab.topics.iter().map(|t| t.0.clone()).collect::<Vec<_>>(),
+        "topic_zh" => vocab.topics.iter().map(|t| t.1.clone()).collect::<Vec<_>>(),
+        "topic_en" => vocab.topics.iter().map(|t| t.2.clone()).collect::<Vec<_>>(),
+    )?
+    .lazy();
+    let mix = scan(out, "topics")?
+        .select([col("doc_id"), col("count"), col("common_topics"), col("evidence")])
+        .filter(col("count").is_not_null())
+        .with_column(col("common_topics").list().len().alias("k"))
+        .filter(col("k").gt(lit(0)))
+        .with_column(
+            (col("count").cast(DataType::Float64) / col("k").cast(DataType::Float64))
+                .alias("items_split"),
+        )
+        .explode(
+            cols(["common_topics"]),
+            ExplodeOptions {
+                empty_as_null: false,
+                keep_nulls: false,
+            },
+        )
+        .group_by_stable([col("doc_id"), col("common_topics").alias("topic")])
+        .agg([
+            col("count").sum().cast(DataType::Int64).alias("items"),
+            col("items_split").sum().alias("items_split"),
+            col("evidence").first().alias("evidence"),
+        ])
+        .with_column(
+            pct(col("items_split") * lit(100.0) / col("items_split").sum().over([col("doc_id")])?)
+                .alias("share"),
+        );
+    Ok(left_join(mix, labels, "topic"))
+}
+
+/// Compute every comparison and collect.
+pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
+    let docs = documents(out)?;
+    let facts = scan(out, "facts")?.select([
+        col("doc_id"),
+        col("fact"),
+        col("value"),
+        col("qualifier"),
+        col("definition"),
+        col("span_start"),
+        col("evidence"),
+    ]);
+    let mut per_doc = docs.clone();
+    for (fact, name) in [
+        ("total_items", "total_items"),
+        ("government_items", "government_items"),
+        ("key_items", "key_items"),
+    ] {
+        per_doc = left_join(per_doc, first_fact(&facts, fact, name), "doc_id");
+    }
+    for rate in RATES {
+        per_doc = left_join(per_doc, first_fact(&facts, rate, rate), "doc_id");
+    }
+    per_doc = left_join(per_doc, outcome_columns(out)?, "doc_id");
+    per_doc = left_join(per_doc, check_columns(out)?, "doc_id");
+    let cats = categories(out)?;
+    let outcome_evidence = cats
+        .clone()
+        .sort_by_exprs([col("doc_id"), col("position")], SortMultipleOptions::default())
+        .group_by_stable([col("doc_id")])
+        .agg([col("evidence")
+            .unique_stable()
+            .str()
+            .join(" … ", true)
+            .alias("outcome_evidence")]);
+    per_doc = left_join(per_doc, outcome_evidence, "doc_id");
+    let mix = topic_mix(out, vocab)?;
+    let top_topic = mix
+        .clone()
+        .sort_by_exprs(
+            [col("doc_id"), col("items_split"), col("topic")],
+            SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
+        )
+        .group_by_stable([col("doc_id")])
+        .agg([
+            col("topic").first().alias("top_topic"),
+            col("topic_zh").first().alias("top_topic_zh"),
+            col("share").first().alias("top_topic_share"),
+            col("topic").len().cast(DataType::Int64).alias("n_topics"),
+        ]);
+    per_doc = left_join(per_doc, top_topic, "doc_id");
+
+    // Satisfaction as the report defines it: satisfied-or-basically when printed, else
+    // satisfied only; the definition travels with the value.
+    let per_doc = per_doc.with_columns([
+        col("total_items").cast(DataType::Int64),
+        col("government_items").cast(DataType::Int64),
+        col("key_items").cast(DataType::Int64),
+        when(col("rate_satisfied_or_basic").is_not_null())
+            .then(col("rate_satisfied_or_basic"))
+            .otherwise(col("rate_satisfied"))
+            .alias("satisfaction"),
+        when(col("rate_satisfied_or_basic").is_not_null())
+            .then(lit("satisfied_or_basic"))
+            .when(col("rate_satisfied").is_not_null())
+            .then(lit("satisfied"))
+            .otherwise(lit(NULL).cast(DataType::String))
+            .alias("satisfaction_definition"),
+        when(col("rate_satisfied_or_basic").is_not_null())
+            .then(col("rate_satisfied_or_basic_evidence"))
+            .otherwise(col("rate_satisfied_evidence"))
+            .alias("satisfaction_evidence"),
+        col("universe").is_not_null().alias("has_outcome_scheme"),
+    ]);
+
+    // One row per jurisdiction, issuer, channel and year: the fullest report of the group
+    // (largest total, then the first id) speaks for it; `n_reports` says how many there were.
+    let group = [col("series_key"), col("year")];
+    let comparison = per_doc
+        .sort_by_exprs(
+            [
+                col("series_key"),
+                col("year"),
+                col("has_outcome_scheme"),
+                col("total_items"),
+                col("doc_id"),
+            ],
+            SortMultipleOptions::default()
+                .with_order_descending_multi([false, false, true, true, false])
+                .with_nulls_last(true),
+        )
+        .with_columns([
+            col("doc_id").len().over(group.clone())?.cast(DataType::Int64).alias("n_reports"),
+            col("doc_id").first().over(group)?.alias("primary_doc"),
+        ])
+        .filter(col("doc_id").eq(col("primary_doc")))
+        .sort_by_exprs(
+            [col("year"), col("jurisdiction_key"), col("issuer_key"), col("channel")],
+            SortMultipleOptions::default().with_nulls_last(true),
+        )
+        .collect()?;
+
+    let compared = comparison
+        .clone()
+        .lazy()
+        .select([col("doc_id"), col("label"), col("year"), col("jurisdiction_key")]);
+    let topic_mix = inner_join(mix, compared.clone(), "doc_id")
+        .sort_by_exprs(
+            [col("year"), col("jurisdiction_key"), col("doc_id"), col("items_split"), col("topic")],
+            SortMultipleOptions::default()
+                .with_order_descending_multi([false, false, false, true, false])
+                .with_nulls_last(true),
+        )
+        .collect()?;
+    let composition = inner_join(
+        cats,
+        comparison.clone().lazy().select([
+            col("doc_id"),
+            col("label"),
+            col("year"),
+            col("universe"),
+            col("universe_count").alias("outcome_universe_count"),
+        ]),
+        "doc_id",
+    )
+    .with_column(
+        pct(when(col("pct_stated").is_not_null())
+            .then(col("pct_stated"))
+            .otherwise(
+                col("count").cast(DataType::Float64) * lit(100.0)
+                    / col("outcome_universe_count").cast(DataType::Float64),
+            ))
+        .alias("share"),
+    )
+    .sort_by_exprs([col("doc_id"), col("position")], SortMultipleOptions::default())
+    .collect()?;
+    let themes = themes(out, &docs, vocab)?.collect()?;
+    let failed_checks = inner_join(
+        scan(out, "checks")?
+            .filter(col("status").eq(lit("fail")))
+            .select([col("doc_id"), col("check"), col("expected"), col("observed"), col("message")]),
+        docs.clone()
+            .select([col("doc_id"), col("label"), col("year"), col("source_path")]),
+        "doc_id",
+    )
+    .sort_by_exprs(
+        [col("year"), col("label"), col("doc_id"), col("check")],
+        SortMultipleOptions::default().with_nulls_last(true),
+    )
+    .collect()?;
+    let trends = trends(&comparison)?.collect()?;
+    Ok(Frames {
+        comparison,
+        trends,
+        themes,
+        topic_mix,
+        composition,
+        failed_checks,
+    })
+}
+
+/// Which themes recur in which jurisdictions (items table × theme lexicon).
+fn themes(out: &Path, docs: &LazyFrame, vocab: &Vocabulary) -> Result<LazyFrame> {
+    let labels = df!(
+        "theme" => vocab.themes.iter().map(|t| t.0.clone()).collect::<Vec<_>>(),
+        "theme_zh" => vocab.themes.iter().map(|t| t.1.clone()).collect::<Vec<_>>(),
+        "theme_en" => vocab.themes.iter().map(|t| t.2.clone()).collect::<Vec<_>>(),
+    )?
+    .lazy();
+    let items = scan(out, "items")?
+        .select([
+            col("doc_id"),
+            col("position"),
+            col("themes"),
+            col("title"),
+            col("evidence"),
+            col("key_item"),
+        ])
+        .explode(
+            cols(["themes"]),
+            ExplodeOptions {
+                empty_as_null: false,
+                keep_nulls: false,
+            },
+        )
+        .filter(col("themes").is_not_null())
+        .rename(["themes"], ["theme"], true);
+    let located = inner_join(
+        items,
+        docs.clone().select([
+            col("doc_id"),
+            col("jurisdiction_key"),
+            col("jurisdiction_en"),
+            col("label"),
+            col("year"),
+        ]),
+        "doc_id",
+    )
+    .sort_by_exprs(
+        [col("theme"), col("jurisdiction_key"), col("year"), col("doc_id"), col("position")],
+        SortMultipleOptions::default().with_nulls_last(true),
+    );
+    let per_place = located
+        .group_by_stable([col("theme"), col("jurisdiction_key")])
+        .agg([
+            col("label").first(),
+            col("jurisdiction_en").first(),
+            col("doc_id").len().cast(DataType::Int64).alias("n_items"),
+            col("key_item").cast(DataType::Int64).sum().alias("n_key_items"),
+            col("doc_id").n_unique().cast(DataType::Int64).alias("n_reports"),
+            col("year").min().alias("year_first"),
+            col("year").max().alias("year_last"),
+            col("title").drop_nulls().first().alias("example_title"),
+            col("evidence").first().alias("example_evidence"),
+            col("doc_id").first().alias("example_doc_id"),
+        ])
+        .with_column(
+            col("jurisdiction_key")
+                .n_unique()
+                .over([col("theme")])?
+                .cast(DataType::Int64)
+                .alias("n_jurisdictions"),
+        )
+        .with_column(col("n_jurisdictions").gt_eq(lit(2)).alias("recurring"));
+    Ok(left_join(per_place, labels, "theme").sort_by_exprs(
+        [col("n_jurisdictions"), col("theme"), col("jurisdiction_key")],
+        SortMultipleOptions::default().with_order_descending_multi([true, false, false]),
+    ))
+}
+
+/// Year-over-year changes for every series (jurisdiction × issuer × channel) with several
+/// years: consecutive years present, the change as an interval [to_low − from_high,
+/// to_high − from_low] so bounded figures never yield a falsely exact change.
+fn trends(comparison: &DataFrame) -> Result<LazyFrame> {
+    let base = [
+        col("series_key"),
+        col("label"),
+        col("jurisdiction_key"),
+        col("jurisdiction_en"),
+        col("issuer_kind"),
+        col("issuer_zh"),
+        col("channel"),
+        col("year"),
+        col("doc_id"),
+    ];
+    let metric = |name: &str, unit: &str, low: Expr, high: Expr, definition: Expr| {
+        let mut e: Vec<Expr> = base.to_vec();
+        e.extend([
+            lit(name.to_string()).alias("metric"),
+            lit(unit.to_string()).alias("unit"),
+            low.cast(DataType::Float64).alias("low"),
+            high.cast(DataType::Float64).alias("high"),
+            definition.cast(DataType::String).alias("definition"),
+        ]);
+        comparison.clone().lazy().select(e)
+    };
+    let mut parts = vec![metric(
+        "total_items",
+        "count",
+        col("total_items"),
+        col("total_items"),
+        col("total_items_qualifier"),
+    )];
+    for t in TIER_GROUPS {
+        parts.push(metric(
+            &format!("{t}_share"),
+            "percent",
+            col(format!("{t}_share_low")),
+            col(format!("{t}_share_high")),
+            col("universe"),
+        ));
+    }
+    parts.push(metric(
+        "satisfaction",
+        "percent",
+        col("satisfaction"),
+        col("satisfaction"),
+        col("satisfaction_definition"),
+    ));
+    let long = concat(parts, UnionArgs::default())?
+        .filter(col("low").is_not_null().and(col("year").is_not_null()))
+        .sort_by_exprs(
+            [col("series_key"), col("metric"), col("year")],
+            SortMultipleOptions::default(),
+        );
+    let window = [col("series_key"), col("metric")];
+    let prev = |c: &str| col(c).shift(lit(1)).over(window.clone());
+    let (year_from, doc_from, low_from, high_from, def_from) = (
+        prev("year")?,
+        prev("doc_id")?,
+        prev("low")?,
+        prev("high")?,
+        prev("definition")?,
+    );
+    Ok(long
+        .with_columns([
+            year_from.alias("year_from"),
+            doc_from.alias("doc_id_from"),
+            low_from.alias("from_low"),
+            high_from.alias("from_high"),
+            def_from.alias("definition_from"),
+        ])
+        .filter(col("year_from").is_not_null())
+        .with_columns([
+            col("year").alias("year_to"),
+            col("doc_id").alias("doc_id_to"),
+            col("low").alias("to_low"),
+            col("high").alias("to_high"),
+            col("definition").alias("definition_to"),
+            pct(col("low") - col("from_high")).alias("change_low"),
+            pct(col("high") - col("from_low")).alias("change_high"),
+            col("from_low")
+                .eq(col("from_high"))
+                .and(col("low").eq(col("high")))
+                .alias("exact"),
+            // Same universe / same satisfaction definition / same kind of total on both ends.
+            col("definition")
+                .eq_missing(col("definition_from"))
+                .alias("comparable"),
+        ]))
+}

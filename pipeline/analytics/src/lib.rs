@@ -1,0 +1,88 @@
+//! banli-analytics, stage 6: comparisons across jurisdictions and years.
+//!
+//! Reads the per-report tables the core wrote (the Parquet files are the hand-off: polars and
+//! arrow-rs share no types), builds the comparison tables with polars lazy queries, writes them
+//! with the core's contract writer (plain Utf8/int64/float64, never view types), draws six
+//! charts with plotters and writes a static report page.
+//!
+//! - [`compare`]: the polars queries → [`compare::Frames`];
+//! - [`tables`]: the public definitions of `comparison`, `trends`, `themes`, `topic_mix`;
+//! - [`frame`]: DataFrame → contract [`banli::write::Table`];
+//! - [`charts`]: the figures (SVG + PNG, bundled CJK font);
+//! - [`report`]: `report.html`.
+
+pub mod charts;
+pub mod compare;
+pub mod error;
+pub mod frame;
+pub mod labels;
+pub mod report;
+pub mod tables;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use banli::write::{FileMeta, Table};
+
+pub use compare::Vocabulary;
+pub use error::{Error, Result};
+
+/// What the analytics stage wrote.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub rows: BTreeMap<String, usize>,
+    pub charts: Vec<charts::ChartFiles>,
+    pub report: PathBuf,
+    pub timings_ms: BTreeMap<String, u64>,
+}
+
+/// Empty analytics tables: their schemas, for the data dictionary and `datapackage.json`.
+pub fn schemas() -> Vec<Table> {
+    tables::all().iter().map(|d| d.empty()).collect()
+}
+
+/// Run stage 6 over an output folder the core stages have written.
+pub fn analyze(out: &Path, vocab: &Vocabulary, meta: &FileMeta) -> Result<Summary> {
+    let mut timings = BTreeMap::new();
+    let t = Instant::now();
+    let frames = compare::compare(out, vocab)?;
+    let defs = tables::all();
+    let sources = [
+        &frames.comparison,
+        &frames.trends,
+        &frames.themes,
+        &frames.topic_mix,
+    ];
+    let mut rows = BTreeMap::new();
+    let mut written = Vec::new();
+    for (def, df) in defs.iter().zip(sources) {
+        let table = def.from_frame(df)?;
+        rows.insert(def.name.to_string(), table.rows());
+        written.push(table);
+    }
+    // All four tables are serialized before any is moved into place.
+    let mut bytes = Vec::new();
+    for t in &written {
+        bytes.push((t.path(), banli::write::parquet_bytes(t, meta)?));
+    }
+    for (path, b) in bytes {
+        banli::write::write_atomic(&out.join(path), &b)?;
+    }
+    timings.insert("compare".to_string(), t.elapsed().as_millis() as u64);
+
+    let t = Instant::now();
+    let data = charts::ChartData::from_frames(&frames, vocab)?;
+    let charts = charts::render_all(&data, &out.join("charts"))?;
+    timings.insert("charts".to_string(), t.elapsed().as_millis() as u64);
+
+    let t = Instant::now();
+    let report = report::write(out, &frames, &data, &charts)?;
+    timings.insert("report".to_string(), t.elapsed().as_millis() as u64);
+    Ok(Summary {
+        rows,
+        charts,
+        report,
+        timings_ms: timings,
+    })
+}
