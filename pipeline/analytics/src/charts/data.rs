@@ -269,7 +269,7 @@ fn multi_year_series(rows: &[Row]) -> Vec<Row> {
 
 /// At most `MAX_ROWS` rows: the latest years first, then the largest reports; series with
 /// several years keep their earlier years when room is left.
-fn keep_readable(mut rows: Vec<Row>) -> Vec<Row> {
+pub(super) fn keep_readable(mut rows: Vec<Row>) -> Vec<Row> {
     if rows.len() <= MAX_ROWS {
         return rows;
     }

@@ -237,3 +237,122 @@ pub fn scale(v: f64, from: f64, to: f64, x0: i32, x1: i32) -> i32 {
     let t = if to > from { (v - from) / (to - from) } else { 0.0 };
     x0 + (t.clamp(0.0, 1.0) * f64::from(x1 - x0)).round() as i32
 }
+
+#[cfg(test)]
+mod tests {
+    use super::data::{ChartData, Row, Segment};
+    use super::*;
+
+    fn row(doc: &str, label: &str, year: i32, resolved: (f64, f64)) -> Row {
+        let mut tiers = std::collections::BTreeMap::new();
+        let exact = resolved.0 == resolved.1;
+        tiers.insert("resolved", (Some(resolved.0), Some(resolved.1), Some(exact)));
+        tiers.insert("addressed", (Some(90.0), Some(90.0), Some(true)));
+        Row {
+            doc_id: doc.into(),
+            series_key: format!("{label}|government|npc_suggestion"),
+            place: label.into(),
+            label: format!("{label} {year}"),
+            year: Some(year),
+            universe: Some("all_items".into()),
+            universe_count: Some(100),
+            total_items: Some(100),
+            tiers,
+            completed: Some(100.0),
+            answered: None,
+            face_to_face: None,
+            satisfaction: Some(97.5),
+            satisfaction_definition: Some("satisfied_or_basic".into()),
+        }
+    }
+
+    fn segment(doc: &str, share: f64, tiers: &[&str]) -> Segment {
+        Segment {
+            doc_id: doc.into(),
+            code: None,
+            label_zh: "类别".into(),
+            share: Some(share),
+            tiers: tiers.iter().map(|t| t.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_character_missing_from_the_font_is_written_in_pinyin() {
+        assert!(font_covers('漯') && font_covers('A') && font_covers('7'));
+        let rare = ['鱻', '龘', '靐', '齉', '爩']
+            .into_iter()
+            .find(|c| !font_covers(*c))
+            .expect("the subset lacks at least one rare character");
+        let out = drawable(&format!("{rare}市"));
+        assert!(!out.contains(rare), "{out}");
+        assert!(out.ends_with('市') && out.chars().next().is_some_and(|c| c.is_ascii_uppercase()), "{out}");
+    }
+
+    #[test]
+    fn composition_draws_a_merged_category_as_one_hatched_segment() {
+        let data = ChartData {
+            rows: vec![row("d1", "甲市 Jiashi", 2021, (0.0, 60.0))],
+            total_rows: 1,
+            segments: vec![
+                segment("d1", 60.0, &["resolved", "in_progress"]),
+                segment("d1", 30.0, &["planned"]),
+            ],
+            ..Default::default()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let files = render(&figures::Composition(&data), dir.path()).unwrap();
+        let svg = &files.svg_text;
+        assert!(svg.contains("甲市 Jiashi 2021"));
+        assert!(svg.contains("合并类别 merged category"));
+        assert!(svg.contains("60.0%") && svg.contains("30.0%"));
+        // The hatching: many short diagonal strokes inside the merged segment only.
+        assert!(svg.matches("<polyline").count() > 20, "no hatching drawn");
+        assert!(files.png.exists() && dir.path().join("outcome_composition.svg").exists());
+    }
+
+    #[test]
+    fn bounds_are_bars_and_exact_values_are_dots() {
+        let data = ChartData {
+            rows: vec![
+                row("d1", "甲市 Jiashi", 2021, (0.0, 52.8)),
+                row("d2", "乙县 Yixian", 2021, (58.7, 58.7)),
+            ],
+            total_rows: 2,
+            ..Default::default()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let svg = render(&figures::ResolvedBounds(&data), dir.path()).unwrap().svg_text;
+        assert!(svg.contains("[0.0%, 52.8%]"));
+        assert!(svg.contains("58.7%") && !svg.contains("[58.7%"));
+        assert_eq!(svg.matches("<circle").count(), 2, "one dot for the exact value, one in the legend");
+    }
+
+    #[test]
+    fn empty_inputs_still_give_every_chart_with_a_note() {
+        let dir = tempfile::tempdir().unwrap();
+        let charts = render_all(&ChartData::default(), dir.path()).unwrap();
+        assert_eq!(charts.len(), 6);
+        for c in &charts {
+            assert!(c.png.exists(), "{}", c.name);
+            assert!(c.svg_text.contains("No "), "{} has no empty-data note", c.name);
+        }
+    }
+
+    #[test]
+    fn many_reports_are_cut_to_a_readable_chart() {
+        let rows: Vec<Row> = (0..500)
+            .map(|i| row(&format!("d{i}"), &format!("市{i}"), 2000 + (i % 5), (50.0, 50.0)))
+            .collect();
+        let kept = data::keep_readable(rows);
+        assert_eq!(kept.len(), data::MAX_ROWS);
+        assert!(kept.iter().all(|r| r.year == Some(2004)), "the latest year comes first");
+        let data = ChartData {
+            total_rows: 500,
+            rows: kept,
+            ..Default::default()
+        };
+        let (_, h) = figures::ResolvedBounds(&data).size();
+        assert!(h < 2000, "{h} px tall");
+        assert!(data.shown_note().contains("40 of 500"));
+    }
+}
