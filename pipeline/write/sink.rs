@@ -22,15 +22,15 @@ const WRITE_ROWS: usize = 8192;
 /// The file name inside a partition folder.
 pub const PART_FILE: &str = "part-0.parquet";
 
-/// Hive's name for a partition whose key is null; pyarrow, polars and R's arrow read it as null.
-pub const NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
+/// The partition of reports whose year handled is unknown: `year=0`. Hive's null partition
+/// (`__HIVE_DEFAULT_PARTITION__`) would be the textbook choice, but `pandas.read_parquet` on the
+/// folder then fails ("Cannot yet unify dictionaries with nulls", pandas-dev/pandas#55400); the
+/// rows themselves keep `documents.year_handled` null.
+pub const UNKNOWN_YEAR: i32 = 0;
 
-/// The partition folder name for a report's year handled (`year=2021`).
+/// The partition folder name for a report's year handled (`year=2021`, `year=0` when unknown).
 pub fn year_partition(year: Option<i32>) -> String {
-    match year {
-        Some(y) => format!("year={y}"),
-        None => format!("year={NULL_PARTITION}"),
-    }
+    format!("year={}", year.unwrap_or(UNKNOWN_YEAR))
 }
 
 /// Where one partition of a table lives.

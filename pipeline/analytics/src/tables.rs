@@ -97,8 +97,9 @@ static COMPARISON_COLUMNS: LazyLock<Vec<Spec>> = LazyLock::new(|| {
 pub fn comparison() -> TableDef {
     TableDef {
         name: "comparison",
-        description: "One row per jurisdiction, issuer, channel and year: volume, outcome shares as bounds, rates with their definitions, top topic, checks",
-        primary_key: &["series_key", "year"],
+        description: "One row per jurisdiction, issuer, channel and year (series_key, year): volume, outcome shares as bounds, rates with their definitions, top topic, checks",
+        // `year` may be null (a report of unknown year), so the key is the report that speaks.
+        primary_key: &["doc_id"],
         columns: COMPARISON_COLUMNS.as_slice(),
     }
 }
