@@ -455,8 +455,10 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
             sinks.append(partition, &[row])?;
         }
     }
-    if documents == 0 && opts.year.is_none() {
-        // No report at all: one empty partition still gives readers every table's schema.
+    let owned = opts.year.map(|y| sink::year_partition(Some(y)));
+    if documents == 0 && !sink::has_other_partitions(&opts.out, "documents", owned.as_deref()) {
+        // Nothing to write and nothing kept from earlier runs: one empty partition still gives
+        // readers (and stage 6) every table's schema.
         sinks.append(&sink::year_partition(None), &[])?;
     }
     findings.sort_by(|a, b| {
@@ -474,7 +476,6 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
     };
     let done = sinks.finish()?;
     let table_names: Vec<&str> = data_schemas.iter().map(|t| t.name).collect();
-    let owned = opts.year.map(|y| sink::year_partition(Some(y)));
     sink::remove_stale_partitions(&opts.out, &table_names, &done.partitions, owned.as_deref())?;
     let mut rows: BTreeMap<String, usize> = done
         .rows

@@ -240,6 +240,16 @@ pub fn remove_stale_partitions(
     Ok(())
 }
 
+/// Whether `<dir>/<table>/` has a partition other than `except` (kept from earlier runs).
+pub fn has_other_partitions(dir: &Path, table: &str, except: Option<&str>) -> bool {
+    std::fs::read_dir(dir.join(table)).is_ok_and(|rd| {
+        rd.flatten().any(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.starts_with("year=") && except.is_none_or(|x| x != name)
+        })
+    })
+}
+
 fn hash_ids(ids: &BTreeSet<String>) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();

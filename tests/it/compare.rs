@@ -355,3 +355,19 @@ fn rerun_after_adding_one_report_extracts_only_it_and_matches_a_full_run() {
     }
     assert!(!fresh.path().join(".cache").exists(), "--no-cache wrote a cache");
 }
+
+#[test]
+fn a_year_with_no_reports_still_gives_empty_tables_and_a_page() {
+    let input = tempfile::tempdir().unwrap();
+    copy_seeds(input.path(), &["000_"]);
+    let out = tempfile::tempdir().unwrap();
+    run_into(input.path(), out.path(), &["--year", "1999"]);
+    assert_eq!(read_table(&out.path().join("comparison.parquet")).num_rows(), 0);
+    assert!(out.path().join("report.html").is_file());
+    assert!(out.path().join("charts/rates.png").is_file());
+    // Adding the year that has reports leaves a normal table.
+    run_into(input.path(), out.path(), &["--year", "2021"]);
+    let c = read_table(&out.path().join("comparison.parquet"));
+    assert_eq!(c.num_rows(), 1);
+    assert_eq!(i32_at(&c, "year", 0), Some(2021));
+}

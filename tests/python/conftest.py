@@ -10,6 +10,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from contract import HIVE_NULL_PARTITION, PARTITION_COLUMN, PARTITION_TYPE, UNKNOWN_YEAR
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -49,9 +51,63 @@ def resources(datapackage) -> dict[str, dict]:
 
 
 def table_path(out: Path, name: str) -> Path:
-    """`<out>/<name>.parquet`, or a hive-partitioned folder `<out>/<name>/` if that is what exists."""
+    """What a user opens: `<out>/<name>.parquet` (single file), else the hive-partitioned folder
+    `<out>/<name>/` (per-report tables: `<name>/year=2021/part-0.parquet`)."""
     f = out / f"{name}.parquet"
     return f if f.exists() else out / name
+
+
+def is_partitioned(out: Path, name: str) -> bool:
+    return (out / name).is_dir()
+
+
+def partitions(out: Path, name: str) -> list[str]:
+    """The partition folder names of a partitioned table (`year=2021`, …), sorted."""
+    return sorted(p.name for p in (out / name).iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def partition_year(folder: str) -> int:
+    """`year=2021` -> 2021, `year=0` -> 0 (reports of unknown year): what readers give. Hive's null
+    partition (`year=__HIVE_DEFAULT_PARTITION__`) is no longer written and fails here."""
+    key, _, value = folder.partition("=")
+    assert key == PARTITION_COLUMN, f"partition folder {folder!r} is not year=…"
+    assert value != HIVE_NULL_PARTITION, \
+        f"partition folder {folder!r}: reports of unknown year belong in {PARTITION_COLUMN}={UNKNOWN_YEAR}"
+    return int(value)
+
+
+def expected_partition_year(year_handled: int | None) -> int:
+    """The `year` a reader gives a report's rows: its year handled, 0 when that is unknown."""
+    return UNKNOWN_YEAR if year_handled is None else year_handled
+
+
+def part_files(out: Path, name: str) -> list[Path]:
+    """Every Parquet file of a table: the single file, or one file per partition folder."""
+    path = table_path(out, name)
+    if path.is_file():
+        return [path]
+    files = sorted(f for f in path.glob("*/*.parquet") if not f.name.startswith("."))
+    assert files, f"{path}: a partitioned table folder without Parquet files"
+    return files
+
+
+def file_schema(out: Path, name: str) -> pa.Schema:
+    """The schema inside the table's file(s): every partition file must carry the same one."""
+    files = part_files(out, name)
+    first = pq.read_schema(files[0])
+    for f in files[1:]:
+        other = pq.read_schema(f)
+        assert other.equals(first, check_metadata=False), f"{f} has another schema than {files[0]}:\n{other}\nvs\n{first}"
+    return first
+
+
+def dataset_schema(out: Path, name: str) -> pa.Schema:
+    """What a folder-level read (`partitioning="hive"`) must give: the file schema, plus the
+    `year` partition column (int32) for a partitioned table."""
+    schema = file_schema(out, name)
+    if is_partitioned(out, name):
+        schema = schema.append(pa.field(PARTITION_COLUMN, PARTITION_TYPE))
+    return schema
 
 
 _CACHE: dict[tuple[str, str], pa.Table] = {}
@@ -90,5 +146,6 @@ def doc_by_source(docs):
     return _get
 
 
-def parquet_file(out: Path, name: str) -> pq.ParquetFile:
-    return pq.ParquetFile(table_path(out, name))
+def parquet_files(out: Path, name: str) -> list[pq.ParquetFile]:
+    """Every file of a table (one per partition), for the file-level checks."""
+    return [pq.ParquetFile(f) for f in part_files(out, name)]
