@@ -1548,14 +1548,56 @@ fn in_clause_on_both_channels(ctx: &Ctx, start: usize, end: usize) -> bool {
     classify_clause(&format!("{back}{fwd}"), &ctx.r.channel) == ClauseChannel::Both
 }
 
+/// Bytes before a sitting word that a session phrase can span (the longest level + body +
+/// ordinals are well under 40 characters).
+const SESSION_WINDOW_BYTES: usize = 240;
+
+/// A match's byte range in the whole text.
+#[derive(Clone, Copy)]
+struct ByteRange {
+    start: usize,
+    end: usize,
+}
+
+/// Byte ranges ending at each occurrence of `word` and starting up to `before` bytes earlier
+/// (on a character boundary), overlapping ranges merged. No `word`: the whole text.
+fn windows_before(text: &str, word: &str, before: usize) -> Vec<(usize, usize)> {
+    if word.is_empty() {
+        return vec![(0, text.len())];
+    }
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (pos, _) in text.match_indices(word) {
+        let mut start = pos.saturating_sub(before);
+        while !text.is_char_boundary(start) {
+            start += 1;
+        }
+        let end = pos + word.len();
+        match out.last_mut() {
+            Some(last) if start <= last.1 => last.1 = end,
+            _ => out.push((start, end)),
+        }
+    }
+    out
+}
+
 fn session_mentions(ctx: &Ctx) -> Vec<SessionMention> {
     let s = &ctx.r.session;
     let mut out: Vec<SessionMention> = Vec::new();
+    // Every session phrase ends with the sitting word (次会议): the patterns only run in short
+    // windows before its occurrences, not over the whole text.
+    let windows = windows_before(ctx.text, &s.sitting_word, SESSION_WINDOW_BYTES);
     for re in &ctx.c.sessions {
-        for cap in re.captures_iter(ctx.text) {
+        for &(ws, we) in &windows {
+            let window = ctx.text.get(ws..we).unwrap_or("");
+            for cap in re.captures_iter(window) {
             let (Some(whole), Some(term_m)) = (cap.get(0), cap.name("term")) else {
                 continue;
             };
+            let whole = ByteRange {
+                start: ws + whole.start(),
+                end: ws + whole.end(),
+            };
+            let term_start = ws + term_m.start();
             let term = ordinal_value(term_m.as_str(), &s.ordinal_prefix);
             let num = cap
                 .name("num")
@@ -1567,15 +1609,16 @@ fn session_mentions(ctx: &Ctx) -> Vec<SessionMention> {
             let body = s.body_aliases.get(body).map(String::as_str).unwrap_or(body);
             let national = cap.name("nat").is_some()
                 || cap.name("lvl").is_some_and(|l| l.as_str() == s.national);
-            let start = last_body_before(ctx.text, whole.start(), term_m.start(), &s.cppcc_body);
-            let delivery = is_delivery_session(ctx, start, whole.end());
+            let start = last_body_before(ctx.text, whole.start, term_start, &s.cppcc_body);
+            let delivery = is_delivery_session(ctx, start, whole.end);
             out.push(SessionMention {
                 start,
-                end: whole.end(),
+                end: whole.end,
                 key: (body.to_string(), term, num),
                 national,
                 delivery,
             });
+            }
         }
     }
     out.sort_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
@@ -1938,6 +1981,21 @@ fn relative_year(ctx: &Ctx, anchor: Option<i32>) -> Option<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn session_windows_end_at_each_sitting_word_and_merge() {
+        let text = "在市十五届人大二次会议期间，政协第七届三次会议上";
+        let w = windows_before(text, "次会议", 240);
+        assert_eq!(w.len(), 1, "overlapping windows merge: {w:?}");
+        assert_eq!(w[0].0, 0);
+        assert!(text[..w[0].1].ends_with("三次会议"));
+        let far = format!("{}二次会议{}三次会议", "甲".repeat(10), "乙".repeat(200));
+        let w = windows_before(&far, "次会议", 30);
+        assert_eq!(w.len(), 2);
+        assert!(w.iter().all(|(s, e)| far.is_char_boundary(*s) && far.is_char_boundary(*e)));
+        assert_eq!(windows_before("abc", "", 10), vec![(0, 3)]);
+        assert!(windows_before("没有会议", "次会议", 10).is_empty());
+    }
     use crate::ingest::{SourceFile, ingest_bytes};
     use crate::model::Format;
     use std::collections::HashMap;
