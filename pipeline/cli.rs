@@ -455,6 +455,11 @@ fn compare_outputs(opts: &RunOptions) -> Result<banli_analytics::Summary> {
             .collect::<Vec<_>>()
     );
     manifest["report"] = serde_json::json!("report.html");
+    manifest["versions"] = serde_json::json!({
+        "banli": env!("CARGO_PKG_VERSION"),
+        "schema": banli::write::SCHEMA_VERSION,
+        "polars": banli_analytics::POLARS_VERSION,
+    });
     banli::write::write_atomic(&manifest_path, &serde_json::to_vec_pretty(&manifest)?)?;
     Ok(summary)
 }

@@ -208,6 +208,8 @@ fn report_page_is_self_contained_with_evidence() {
     assert_eq!(manifest["charts"].as_array().unwrap().len(), 6);
     assert!(manifest["rows"]["comparison"].as_u64().unwrap() > 20);
     assert!(manifest["timings_ms"]["charts"].is_u64());
+    assert_eq!(manifest["versions"]["polars"], "0.55.2");
+    assert!(manifest["inputs"].as_array().unwrap().iter().all(|i| i["sha256"].is_string()));
     let dp: serde_json::Value =
         serde_json::from_slice(&std::fs::read(BUNDLED.path().join("datapackage.json")).unwrap())
             .unwrap();

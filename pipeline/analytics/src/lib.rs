@@ -26,6 +26,9 @@ use std::time::Instant;
 use banli::write::{FileMeta, Table};
 
 pub use compare::Vocabulary;
+
+/// Versions of the analytics libraries, for the run manifest.
+pub const POLARS_VERSION: &str = polars::VERSION;
 pub use error::{Error, Result};
 
 /// What the analytics stage wrote.
