@@ -1,17 +1,25 @@
-//! Incremental Parquet writing, partitioned by year: tables arrive chunk by chunk and leave in
-//! fixed-size batches, so memory stays flat whatever the corpus size and the bytes depend only on
-//! the rows (not on how the batch was chunked). Each table is a hive-style folder,
-//! `<table>/year=2021/part-0.parquet`, so a run over one year never rewrites another year's
-//! files. Files are written beside their destination and renamed only when all are complete.
+//! Incremental Parquet writing, partitioned by year. Per-report tables are hive-style folders,
+//! `<table>/year=2021/part-0.parquet`, so a run over one year never rewrites another year's files.
+//!
+//! Reports arrive in input order, not by year, so every partition of every table is open for the
+//! whole run. To keep memory flat whatever the number of partitions, rows are not buffered: each
+//! chunk's rows go straight to an Arrow IPC spill file per partition, and `finish` turns each
+//! spill into Parquet in fixed `WRITE_ROWS` batches, so the bytes depend only on the partition's
+//! rows (not on chunking, nor on other partitions). Files are written beside their destination
+//! and renamed into place only when all are complete.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
+use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 
 use arrow_array::RecordBatch;
+use arrow_ipc::reader::StreamReader;
+use arrow_ipc::writer::StreamWriter;
 use arrow_select::concat::concat_batches;
 use parquet::arrow::ArrowWriter;
 use parquet::file::metadata::KeyValue;
+use rayon::prelude::*;
 
 use super::{Data, FileMeta, Table, props};
 use crate::error::{Error, Result};
@@ -38,12 +46,12 @@ pub fn partition_file(dir: &Path, table: &str, partition: &str) -> PathBuf {
     dir.join(table).join(partition).join(PART_FILE)
 }
 
+/// One table's partition during the run: rows spilled to Arrow IPC.
 struct Sink {
-    tmp: PathBuf,
+    table: usize,
+    spill: PathBuf,
     dest: PathBuf,
-    writer: ArrowWriter<File>,
-    pending: Vec<RecordBatch>,
-    pending_rows: usize,
+    writer: StreamWriter<BufWriter<File>>,
     rows: usize,
     doc_ids: BTreeSet<String>,
 }
@@ -57,13 +65,20 @@ pub struct Written {
     pub partitions: BTreeSet<String>,
 }
 
-/// One open Parquet file per table and partition; a partition gets a file for every table (a
-/// zero-row file carries the schema), opened when its first report arrives.
+/// One spill per table and partition; a partition gets a file for every table (a zero-row
+/// file carries the schema), opened when its first report arrives.
 pub struct Sinks {
     dir: PathBuf,
     schemas: Vec<Table>,
     meta: FileMeta,
     open: BTreeMap<(String, usize), Sink>,
+}
+
+fn write_err(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::Write {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
 }
 
 impl Sinks {
@@ -87,25 +102,17 @@ impl Sinks {
             let dest = partition_file(&self.dir, t.name, partition);
             let folder = dest.parent().unwrap_or(&self.dir).to_path_buf();
             std::fs::create_dir_all(&folder).map_err(|e| Error::io(&folder, e))?;
-            let tmp = folder.join(format!(".{PART_FILE}.tmp-{}", std::process::id()));
-            let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-            let writer = ArrowWriter::try_new(
-                file,
-                std::sync::Arc::new(t.schema()),
-                Some(props(t, &self.meta)),
-            )
-            .map_err(|e| Error::Write {
-                path: dest.clone(),
-                message: e.to_string(),
-            })?;
+            let spill = folder.join(format!(".{PART_FILE}.tmp-{}.arrows", std::process::id()));
+            let file = File::create(&spill).map_err(|e| Error::io(&spill, e))?;
+            let writer = StreamWriter::try_new(BufWriter::new(file), &t.schema())
+                .map_err(|e| write_err(&dest, e))?;
             self.open.insert(
                 key,
                 Sink {
-                    tmp,
+                    table: i,
+                    spill,
                     dest,
                     writer,
-                    pending: vec![],
-                    pending_rows: 0,
                     rows: 0,
                     doc_ids: BTreeSet::new(),
                 },
@@ -135,46 +142,40 @@ impl Sinks {
             {
                 sink.doc_ids.extend(ids.iter().flatten().cloned());
             }
-            let batch = t.record_batch().map_err(|e| Error::Write {
-                path: sink.dest.clone(),
-                message: e.to_string(),
-            })?;
+            let batch = t.record_batch().map_err(|e| write_err(&sink.dest, e))?;
             sink.rows += batch.num_rows();
-            sink.pending_rows += batch.num_rows();
-            sink.pending.push(batch);
-            if sink.pending_rows >= WRITE_ROWS {
-                sink.flush(false)?;
-            }
+            sink.writer
+                .write(&batch)
+                .map_err(|e| write_err(&sink.dest, e))?;
         }
         Ok(())
     }
 
-    /// Close every file and move it into place.
+    /// Turn every spill into its Parquet file (two at a time) and move all into place.
     pub fn finish(self) -> Result<Written> {
         let mut rows: Vec<(&'static str, usize)> =
             self.schemas.iter().map(|t| (t.name, 0)).collect();
         let mut partitions = BTreeSet::new();
-        let mut closed = Vec::new();
-        for ((partition, i), mut s) in self.open {
-            s.flush(true)?;
-            s.writer.append_key_value_metadata(KeyValue::new(
-                "banli.inputs_sha256".into(),
-                hash_ids(&s.doc_ids),
-            ));
-            let dest = s.dest.clone();
-            s.writer.close().map_err(|e| Error::Write {
-                path: dest.clone(),
-                message: e.to_string(),
-            })?;
-            closed.push((s.tmp, s.dest));
+        let mut sinks = Vec::new();
+        for ((partition, i), s) in self.open {
             rows[i].1 += s.rows;
             partitions.insert(partition);
+            sinks.push(s);
+        }
+        let (schemas, meta) = (&self.schemas, &self.meta);
+        let converted: Vec<Result<(PathBuf, PathBuf)>> = sinks
+            .into_par_iter()
+            .map(|s| {
+                let schema = &schemas[s.table];
+                s.into_parquet(schema, meta)
+            })
+            .collect();
+        let mut closed = Vec::with_capacity(converted.len());
+        for c in converted {
+            closed.push(c?);
         }
         // Rename only once every file is complete: a crash before this leaves the old set.
         for (tmp, dest) in closed {
-            File::open(&tmp)
-                .and_then(|f| f.sync_all())
-                .map_err(|e| Error::io(&tmp, e))?;
             std::fs::rename(&tmp, &dest).map_err(|e| Error::io(&dest, e))?;
         }
         Ok(Written { rows, partitions })
@@ -182,32 +183,74 @@ impl Sinks {
 }
 
 impl Sink {
-    /// Write whole `WRITE_ROWS` batches (all remaining rows when `all`).
-    fn flush(&mut self, all: bool) -> Result<()> {
-        if self.pending.is_empty() {
-            return Ok(());
+    /// Read the spill back and write the Parquet temp file; returns (temp, destination).
+    fn into_parquet(mut self, schema: &Table, meta: &FileMeta) -> Result<(PathBuf, PathBuf)> {
+        self.writer
+            .finish()
+            .map_err(|e| write_err(&self.dest, e))?;
+        drop(self.writer);
+        let folder = self.dest.parent().map(Path::to_path_buf).unwrap_or_default();
+        let tmp = folder.join(format!(".{PART_FILE}.tmp-{}", std::process::id()));
+        let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        let mut out = ArrowWriter::try_new(
+            file,
+            std::sync::Arc::new(schema.schema()),
+            Some(props(schema, meta)),
+        )
+        .map_err(|e| write_err(&self.dest, e))?;
+        let spill = File::open(&self.spill).map_err(|e| Error::io(&self.spill, e))?;
+        let reader =
+            StreamReader::try_new(BufReader::new(spill), None).map_err(|e| write_err(&self.spill, e))?;
+        let mut pending: Vec<RecordBatch> = Vec::new();
+        let mut pending_rows = 0;
+        for batch in reader {
+            let batch = batch.map_err(|e| write_err(&self.spill, e))?;
+            pending_rows += batch.num_rows();
+            pending.push(batch);
+            if pending_rows >= WRITE_ROWS {
+                pending_rows = write_whole_batches(&mut out, &mut pending, false, &self.dest)?;
+            }
         }
-        let err = |e: String| Error::Write {
-            path: self.dest.clone(),
-            message: e,
-        };
-        let schema = self.pending[0].schema();
-        let merged = concat_batches(&schema, &self.pending).map_err(|e| err(e.to_string()))?;
-        self.pending.clear();
-        let mut offset = 0;
-        while merged.num_rows() - offset >= WRITE_ROWS || (all && offset < merged.num_rows()) {
-            let len = WRITE_ROWS.min(merged.num_rows() - offset);
-            self.writer
-                .write(&merged.slice(offset, len))
-                .map_err(|e| err(e.to_string()))?;
-            offset += len;
-        }
-        self.pending_rows = merged.num_rows() - offset;
-        if self.pending_rows > 0 {
-            self.pending.push(merged.slice(offset, self.pending_rows));
-        }
-        Ok(())
+        write_whole_batches(&mut out, &mut pending, true, &self.dest)?;
+        out.append_key_value_metadata(KeyValue::new(
+            "banli.inputs_sha256".into(),
+            hash_ids(&self.doc_ids),
+        ));
+        out.close().map_err(|e| write_err(&self.dest, e))?;
+        let _ = std::fs::remove_file(&self.spill);
+        File::open(&tmp)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| Error::io(&tmp, e))?;
+        Ok((tmp, self.dest))
     }
+}
+
+/// Write whole `WRITE_ROWS` batches of `pending` (all remaining rows when `all`); keeps the
+/// rest in `pending` and returns its row count.
+fn write_whole_batches(
+    out: &mut ArrowWriter<File>,
+    pending: &mut Vec<RecordBatch>,
+    all: bool,
+    dest: &Path,
+) -> Result<usize> {
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    let schema = pending[0].schema();
+    let merged = concat_batches(&schema, pending.iter()).map_err(|e| write_err(dest, e))?;
+    pending.clear();
+    let mut offset = 0;
+    while merged.num_rows() - offset >= WRITE_ROWS || (all && offset < merged.num_rows()) {
+        let len = WRITE_ROWS.min(merged.num_rows() - offset);
+        out.write(&merged.slice(offset, len))
+            .map_err(|e| write_err(dest, e))?;
+        offset += len;
+    }
+    let left = merged.num_rows() - offset;
+    if left > 0 {
+        pending.push(merged.slice(offset, left));
+    }
+    Ok(left)
 }
 
 /// Remove partitions of `tables` that this run owns but did not write: with no year filter the

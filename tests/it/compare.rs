@@ -72,7 +72,6 @@ fn comparison_carries_each_reports_outcomes_as_bounds() {
     assert_eq!(bounds(&c, "resolved", luohe), (Some(58.7), Some(58.7), Some(true)));
     assert_eq!(i64_at(&c, "total_items", luohe), Some(230));
     assert_eq!(strings(&c, "label")[luohe].as_deref(), Some("漯河 Luohe"));
-    assert!(strings(&c, "outcome_evidence")[luohe].as_deref().unwrap().contains("58.7%"));
     // Jinan's DRC prints no outcome scheme: unknown, not zero.
     let jinan = (0..c.num_rows())
         .find(|&i| {

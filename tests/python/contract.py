@@ -77,16 +77,15 @@ _SERIES = {
 COLUMNS["comparison"] = {
     **_SERIES,
     "year": I32, "doc_id": STR, "source_path": STR, "n_reports": I64,
-    "total_items": I64, "total_items_qualifier": STR, "total_items_evidence": STR,
+    "total_items": I64, "total_items_qualifier": STR,
     "government_items": I64, "key_items": I64, "has_outcome_scheme": BOOL, "universe": STR,
     "universe_count": I64, "outcomes_exact": BOOL,
     # <tier>_share_low / _share_high (float64 percent) and <tier>_exact, fine tiers and coarse groups
     **{f"{t}_{c}": ty for t in TIERS for c, ty in (("share_low", F64), ("share_high", F64), ("exact", BOOL))},
-    "outcome_evidence": STR,
     "rate_completed": F64, "rate_completed_definition": STR, "rate_answered": F64, "rate_answered_definition": STR,
     "rate_face_to_face": F64, "rate_face_to_face_definition": STR, "rate_satisfied": F64,
     "rate_satisfied_or_basic": F64, "satisfaction": F64, "satisfaction_definition": STR,
-    "satisfaction_evidence": STR, "top_topic": STR, "top_topic_zh": STR, "top_topic_share": F64,
+    "top_topic": STR, "top_topic_zh": STR, "top_topic_share": F64,
     "n_topics": I64, "checks_pass": I64, "checks_warn": I64, "checks_fail": I64, "failed_checks": STR,
 }
 COLUMNS["trends"] = {
@@ -104,7 +103,7 @@ COLUMNS["themes"] = {
 }
 COLUMNS["topic_mix"] = {
     "doc_id": STR, "label": STR, "year": I32, "jurisdiction_key": STR, "topic": STR, "topic_zh": STR,
-    "topic_en": STR, "items": I64, "items_split": F64, "share": F64, "evidence": STR,
+    "topic_en": STR, "items": I64, "items_split": F64, "share": F64,
 }
 # Columns of the analytics tables that name a report (all must be documents.doc_id values).
 DOC_REFERENCES: dict[str, list[str]] = {

@@ -66,8 +66,6 @@ pub struct Frames {
     pub trends: DataFrame,
     pub themes: DataFrame,
     pub topic_mix: DataFrame,
-    /// Outcome categories of the compared reports (for the composition chart and the page).
-    pub composition: DataFrame,
     /// Every failed check, with the report's label (for the page).
     pub failed_checks: DataFrame,
 }
@@ -189,7 +187,6 @@ fn first_fact(facts: &LazyFrame, fact: &str, name: &str) -> LazyFrame {
             col("value").first().alias(name),
             col("qualifier").first().alias(format!("{name}_qualifier")),
             col("definition").first().alias(format!("{name}_definition")),
-            col("evidence").first().alias(format!("{name}_evidence")),
         ])
 }
 
@@ -206,6 +203,9 @@ fn outcome_columns(out: &Path) -> Result<LazyFrame> {
         col("universe"),
         col("universe_count"),
     ]);
+    // Read once: the wide form below uses the table seven times, and seven parallel scans of
+    // every report's rows would each hold their own copy.
+    let outcomes = outcomes.collect()?.lazy();
     let fine = FINE_TIERS
         .iter()
         .map(|t| col("tier").eq(lit(*t)))
@@ -292,7 +292,7 @@ fn topic_mix(out: &Path, vocab: &Vocabulary) -> Result<LazyFrame> {
     )?
     .lazy();
     let mix = scan(out, "topics")?
-        .select([col("doc_id"), col("count"), col("common_topics"), col("evidence")])
+        .select([col("doc_id"), col("count"), col("common_topics")])
         .filter(col("count").is_not_null())
         .with_column(col("common_topics").list().len().alias("k"))
         .filter(col("k").gt(lit(0)))
@@ -311,7 +311,6 @@ fn topic_mix(out: &Path, vocab: &Vocabulary) -> Result<LazyFrame> {
         .agg([
             col("count").sum().cast(DataType::Int64).alias("items"),
             col("items_split").sum().alias("items_split"),
-            col("evidence").first().alias("evidence"),
         ])
         .with_column(
             pct(col("items_split") * lit(100.0) / col("items_split").sum().over([col("doc_id")])?)
@@ -322,16 +321,27 @@ fn topic_mix(out: &Path, vocab: &Vocabulary) -> Result<LazyFrame> {
 
 /// Compute every comparison and collect.
 pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
-    let docs = documents(out)?;
-    let facts = scan(out, "facts")?.select([
-        col("doc_id"),
-        col("fact"),
-        col("value"),
-        col("qualifier"),
-        col("definition"),
-        col("span_start"),
-        col("evidence"),
-    ]);
+    let docs = documents(out)?.collect()?.lazy();
+    // Only the facts compared, read once (each `first_fact` below would otherwise scan the
+    // whole table again, in parallel, each with its own copy).
+    let wanted = ["total_items", "government_items", "key_items"]
+        .iter()
+        .chain(RATES.iter())
+        .map(|f| col("fact").eq(lit(*f)))
+        .reduce(|a, b| a.or(b))
+        .unwrap_or(lit(false));
+    let facts = scan(out, "facts")?
+        .filter(wanted)
+        .select([
+            col("doc_id"),
+            col("fact"),
+            col("value"),
+            col("qualifier"),
+            col("definition"),
+            col("span_start"),
+        ])
+        .collect()?
+        .lazy();
     let mut per_doc = docs.clone();
     for (fact, name) in [
         ("total_items", "total_items"),
@@ -345,17 +355,6 @@ pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
     }
     per_doc = left_join(per_doc, outcome_columns(out)?, "doc_id");
     per_doc = left_join(per_doc, check_columns(out)?, "doc_id");
-    let cats = categories(out)?;
-    let outcome_evidence = cats
-        .clone()
-        .sort_by_exprs([col("doc_id"), col("position")], SortMultipleOptions::default())
-        .group_by_stable([col("doc_id")])
-        .agg([col("evidence")
-            .unique_stable()
-            .str()
-            .join(" … ", true)
-            .alias("outcome_evidence")]);
-    per_doc = left_join(per_doc, outcome_evidence, "doc_id");
     let mix = topic_mix(out, vocab)?;
     let top_topic = mix
         .clone()
@@ -388,10 +387,6 @@ pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
             .then(lit("satisfied"))
             .otherwise(lit(NULL).cast(DataType::String))
             .alias("satisfaction_definition"),
-        when(col("rate_satisfied_or_basic").is_not_null())
-            .then(col("rate_satisfied_or_basic_evidence"))
-            .otherwise(col("rate_satisfied_evidence"))
-            .alias("satisfaction_evidence"),
         col("universe").is_not_null().alias("has_outcome_scheme"),
     ]);
 
@@ -434,28 +429,6 @@ pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
                 .with_nulls_last(true),
         )
         .collect()?;
-    let composition = inner_join(
-        cats,
-        comparison.clone().lazy().select([
-            col("doc_id"),
-            col("label"),
-            col("year"),
-            col("universe"),
-            col("universe_count").alias("outcome_universe_count"),
-        ]),
-        "doc_id",
-    )
-    .with_column(
-        pct(when(col("pct_stated").is_not_null())
-            .then(col("pct_stated"))
-            .otherwise(
-                col("count").cast(DataType::Float64) * lit(100.0)
-                    / col("outcome_universe_count").cast(DataType::Float64),
-            ))
-        .alias("share"),
-    )
-    .sort_by_exprs([col("doc_id"), col("position")], SortMultipleOptions::default())
-    .collect()?;
     let themes = themes(out, &docs, vocab)?.collect()?;
     let failed_checks = inner_join(
         scan(out, "checks")?
@@ -476,8 +449,93 @@ pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
         trends,
         themes,
         topic_mix,
-        composition,
         failed_checks,
+    })
+}
+
+/// What the page and the charts show of a few reports (at most a few hundred): their outcome
+/// categories and the sentences behind their figures. Kept out of `compare` so that memory
+/// does not grow with every report's evidence.
+pub struct Details {
+    /// Top-level outcome categories with their share of the universe and evidence.
+    pub composition: DataFrame,
+    /// The first sentence of each compared fact (doc_id, fact, evidence, line).
+    pub fact_evidence: DataFrame,
+    /// One sentence per report and common topic (doc_id, topic, evidence).
+    pub topic_evidence: DataFrame,
+}
+
+pub fn details(out: &Path, comparison: &DataFrame, docs: &[String]) -> Result<Details> {
+    let wanted = || {
+        col("doc_id").is_in(
+            lit(Series::new("docs".into(), docs.to_vec())).implode(false),
+            false,
+        )
+    };
+    let shown = comparison
+        .clone()
+        .lazy()
+        .filter(wanted())
+        .select([
+            col("doc_id"),
+            col("label"),
+            col("year"),
+            col("universe"),
+            col("universe_count").alias("outcome_universe_count"),
+        ]);
+    let composition = inner_join(categories(out)?.filter(wanted()), shown, "doc_id")
+        .with_column(
+            pct(when(col("pct_stated").is_not_null())
+                .then(col("pct_stated"))
+                .otherwise(
+                    col("count").cast(DataType::Float64) * lit(100.0)
+                        / col("outcome_universe_count").cast(DataType::Float64),
+                ))
+            .alias("share"),
+        )
+        .sort_by_exprs([col("doc_id"), col("position")], SortMultipleOptions::default())
+        .collect()?;
+    let kinds = ["total_items"]
+        .iter()
+        .chain(RATES.iter())
+        .map(|f| col("fact").eq(lit(*f)))
+        .reduce(|a, b| a.or(b))
+        .unwrap_or(lit(false));
+    let fact_evidence = scan(out, "facts")?
+        .filter(wanted().and(kinds))
+        .select([
+            col("doc_id"),
+            col("fact"),
+            col("qualifier"),
+            col("span_start"),
+            col("evidence"),
+            col("line"),
+        ])
+        .sort_by_exprs(
+            [col("doc_id"), col("fact"), col("qualifier").is_not_null(), col("span_start")],
+            SortMultipleOptions::default(),
+        )
+        .group_by_stable([col("doc_id"), col("fact")])
+        .agg([col("evidence").first(), col("line").first()])
+        .collect()?;
+    let topic_evidence = scan(out, "topics")?
+        .filter(wanted())
+        .select([col("doc_id"), col("common_topics"), col("evidence"), col("position")])
+        .explode(
+            cols(["common_topics"]),
+            ExplodeOptions {
+                empty_as_null: false,
+                keep_nulls: false,
+            },
+        )
+        .sort_by_exprs([col("doc_id"), col("position")], SortMultipleOptions::default())
+        .group_by_stable([col("doc_id"), col("common_topics").alias("topic")])
+        .agg([col("evidence").first()])
+        .collect()?;
+    Ok(Details {
+        composition,
+        fact_evidence,
+        topic_evidence,
     })
 }
 

@@ -49,38 +49,57 @@ pub fn schemas() -> Vec<Table> {
 pub fn analyze(out: &Path, vocab: &Vocabulary, meta: &FileMeta) -> Result<Summary> {
     let mut timings = BTreeMap::new();
     let t = Instant::now();
-    let frames = compare::compare(out, vocab)?;
+    let mut frames = compare::compare(out, vocab)?;
     let defs = tables::all();
-    let sources = [
-        &frames.comparison,
-        &frames.trends,
-        &frames.themes,
-        &frames.topic_mix,
-    ];
     let mut rows = BTreeMap::new();
-    let mut written = Vec::new();
-    for (def, df) in defs.iter().zip(sources) {
+    let mut staged = Vec::new();
+    // One table at a time (converted, serialized, written to a temp file, dropped), so memory
+    // holds one table's copy; all four are renamed into place together at the end.
+    for def in &defs {
+        let df = match def.name {
+            "comparison" => &frames.comparison,
+            "trends" => &frames.trends,
+            "themes" => &frames.themes,
+            _ => &frames.topic_mix,
+        };
         let table = def.from_frame(df)?;
         rows.insert(def.name.to_string(), table.rows());
-        written.push(table);
+        let dest = out.join(table.path());
+        let tmp = out.join(format!(".{}.tmp-{}", table.path(), std::process::id()));
+        banli::write::write_renamed(&tmp, &banli::write::parquet_bytes(&table, meta)?)?;
+        staged.push((tmp, dest));
+        if def.name == "trends" {
+            // Not drawn: free it before the charts.
+            frames.trends = polars::prelude::DataFrame::empty();
+        }
     }
-    // All four tables are serialized before any is moved into place.
-    let mut bytes = Vec::new();
-    for t in &written {
-        bytes.push((t.path(), banli::write::parquet_bytes(t, meta)?));
-    }
-    for (path, b) in bytes {
-        banli::write::write_atomic(&out.join(path), &b)?;
+    for (tmp, dest) in staged {
+        std::fs::File::open(&tmp)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| Error::io(&tmp, e))?;
+        std::fs::rename(&tmp, &dest).map_err(|e| Error::io(&dest, e))?;
     }
     timings.insert("compare".to_string(), t.elapsed().as_millis() as u64);
 
     let t = Instant::now();
-    let data = charts::ChartData::from_frames(&frames, vocab)?;
+    let mut data = charts::ChartData::from_frames(&frames, vocab)?;
+    // The page also lists the first rows of the comparison table with their sentences.
+    let mut shown = data.shown_docs();
+    shown.extend(
+        frame::strings(&frames.comparison, "doc_id")?
+            .into_iter()
+            .flatten()
+            .take(report::MAX_TABLE_ROWS),
+    );
+    shown.sort();
+    shown.dedup();
+    let details = compare::details(out, &frames.comparison, &shown)?;
+    data.set_segments(&details.composition)?;
     let charts = charts::render_all(&data, &out.join("charts"))?;
     timings.insert("charts".to_string(), t.elapsed().as_millis() as u64);
 
     let t = Instant::now();
-    let report = report::write(out, &frames, &data, &charts)?;
+    let report = report::write(out, &frames, &details, &data, &charts)?;
     timings.insert("report".to_string(), t.elapsed().as_millis() as u64);
     Ok(Summary {
         rows,

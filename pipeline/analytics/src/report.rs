@@ -7,10 +7,10 @@ use std::path::Path;
 
 use polars::prelude::DataFrame;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use crate::charts::{ChartData, ChartFiles};
-use crate::compare::Frames;
+use crate::compare::{Details, Frames};
 use crate::error::{Error, Result};
 use crate::frame::{floats, ints, strings};
 
@@ -63,6 +63,67 @@ fn opt_i(v: Option<i64>) -> String {
     v.map(|v| v.to_string()).unwrap_or_else(|| "–".into())
 }
 
+/// Sentences of the shown reports, by report and fact / topic.
+struct Lookup {
+    facts: HashMap<(String, String), String>,
+    outcomes: HashMap<String, String>,
+    topics: HashMap<(String, String), String>,
+}
+
+impl Lookup {
+    fn new(d: &Details) -> Result<Lookup> {
+        let f = &d.fact_evidence;
+        let facts = strings(f, "doc_id")?
+            .into_iter()
+            .zip(strings(f, "fact")?)
+            .zip(strings(f, "evidence")?)
+            .filter_map(|((doc, fact), ev)| Some(((doc?, fact?), ev?)))
+            .collect();
+        let mut outcomes: HashMap<String, String> = HashMap::new();
+        let m = &d.composition;
+        for (doc, ev) in strings(m, "doc_id")?.into_iter().zip(strings(m, "evidence")?) {
+            let (Some(doc), Some(ev)) = (doc, ev) else { continue };
+            let joined = outcomes.entry(doc).or_default();
+            if !joined.contains(&ev) {
+                if !joined.is_empty() {
+                    joined.push_str(" … ");
+                }
+                joined.push_str(&ev);
+            }
+        }
+        let t = &d.topic_evidence;
+        let topics = strings(t, "doc_id")?
+            .into_iter()
+            .zip(strings(t, "topic")?)
+            .zip(strings(t, "evidence")?)
+            .filter_map(|((doc, topic), ev)| Some(((doc?, topic?), ev?)))
+            .collect();
+        Ok(Lookup {
+            facts,
+            outcomes,
+            topics,
+        })
+    }
+
+    fn fact(&self, doc: &str, fact: &str) -> String {
+        self.facts
+            .get(&(doc.to_string(), fact.to_string()))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    fn outcomes(&self, doc: &str) -> String {
+        self.outcomes.get(doc).cloned().unwrap_or_default()
+    }
+
+    fn topic(&self, doc: &str, topic: &str) -> String {
+        self.topics
+            .get(&(doc.to_string(), topic.to_string()))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
 /// One line of a figure's evidence list.
 struct Evidence {
     who: String,
@@ -92,6 +153,8 @@ fn evidence_table(rows: &[Evidence]) -> String {
 /// Evidence rows per chart name, for the reports the charts show (`shown`).
 fn figure_evidence(
     f: &Frames,
+    d: &Details,
+    ev: &Lookup,
     shown: &BTreeSet<String>,
 ) -> Result<Vec<(&'static str, Vec<Evidence>)>> {
     let c = &f.comparison;
@@ -113,7 +176,7 @@ fn figure_evidence(
             .unwrap_or_default()
     };
 
-    let m = &f.composition;
+    let m = &d.composition;
     let (m_doc, m_label, m_share, m_ev, m_line) = (
         strings(m, "doc_id")?,
         strings(m, "label_zh")?,
@@ -136,20 +199,18 @@ fn figure_evidence(
         });
     }
 
-    let (rl, rh, oev) = (
+    let (rl, rh) = (
         floats(c, "resolved_share_low")?,
         floats(c, "resolved_share_high")?,
-        strings(c, "outcome_evidence")?,
     );
     let mut resolved = Vec::new();
     let mut rates = Vec::new();
     let mut yoy = Vec::new();
-    let (sat, sat_def, sat_ev) = (
+    let (sat, sat_def) = (
         floats(c, "satisfaction")?,
         strings(c, "satisfaction_definition")?,
-        strings(c, "satisfaction_evidence")?,
     );
-    let (total, total_ev) = (ints(c, "total_items")?, strings(c, "total_items_evidence")?);
+    let total = ints(c, "total_items")?;
     let rate_cols = [
         ("rate_completed", "办结率 completed"),
         ("rate_answered", "答复率 answered"),
@@ -157,36 +218,38 @@ fn figure_evidence(
     ];
     let mut rate_vals = Vec::new();
     for (name, zh) in rate_cols {
-        rate_vals.push((zh, floats(c, name)?, strings(c, &format!("{name}_evidence"))?));
+        rate_vals.push((name, zh, floats(c, name)?));
     }
     for i in 0..c.height() {
-        if !doc[i].as_ref().is_some_and(|d| shown.contains(d)) {
+        let Some(id) = doc[i].as_deref().filter(|d| shown.contains(*d)) else {
             continue;
-        }
+        };
         let source = src[i].clone().unwrap_or_default();
         if rl[i].is_some() {
             resolved.push(Evidence {
                 who: who(i),
                 what: format!("resolved {}%", bounds(rl[i], rh[i])),
-                sentence: oev[i].clone().unwrap_or_default(),
+                sentence: ev.outcomes(id),
                 source: source.clone(),
             });
         }
-        for (zh, vals, ev) in &rate_vals {
+        for (name, zh, vals) in &rate_vals {
             if let Some(v) = vals[i] {
                 rates.push(Evidence {
                     who: who(i),
                     what: format!("{zh} {v}%"),
-                    sentence: ev[i].clone().unwrap_or_default(),
+                    sentence: ev.fact(id, name),
                     source: source.clone(),
                 });
             }
         }
         if let Some(v) = sat[i] {
+            let def = sat_def[i].clone().unwrap_or_default();
+            let fact = if def == "satisfied_or_basic" { "rate_satisfied_or_basic" } else { "rate_satisfied" };
             rates.push(Evidence {
                 who: who(i),
-                what: format!("satisfaction {v}% ({})", sat_def[i].clone().unwrap_or_default()),
-                sentence: sat_ev[i].clone().unwrap_or_default(),
+                what: format!("satisfaction {v}% ({def})"),
+                sentence: ev.fact(id, fact),
                 source: source.clone(),
             });
         }
@@ -194,20 +257,20 @@ fn figure_evidence(
             yoy.push(Evidence {
                 who: who(i),
                 what: format!("{n} items; resolved {}%", bounds(rl[i], rh[i])),
-                sentence: total_ev[i].clone().unwrap_or_default(),
+                sentence: ev.fact(id, "total_items"),
                 source,
             });
         }
     }
 
     let t = &f.topic_mix;
-    let (t_doc, t_label, t_year, t_topic, t_share, t_ev) = (
+    let (t_doc, t_label, t_year, t_topic_zh, t_topic, t_share) = (
         strings(t, "doc_id")?,
         strings(t, "label")?,
         ints(t, "year")?,
         strings(t, "topic_zh")?,
+        strings(t, "topic")?,
         floats(t, "share")?,
-        strings(t, "evidence")?,
     );
     let topics = (0..t.height())
         .filter(|&i| t_doc[i].as_ref().is_some_and(|d| shown.contains(d)))
@@ -217,8 +280,11 @@ fn figure_evidence(
                 t_label[i].clone().unwrap_or_default(),
                 t_year[i].map(|y| y.to_string()).unwrap_or_default()
             ),
-            what: format!("{} {}%", t_topic[i].clone().unwrap_or_default(), opt_f(t_share[i])),
-            sentence: t_ev[i].clone().unwrap_or_default(),
+            what: format!("{} {}%", t_topic_zh[i].clone().unwrap_or_default(), opt_f(t_share[i])),
+            sentence: ev.topic(
+                t_doc[i].as_deref().unwrap_or_default(),
+                t_topic[i].as_deref().unwrap_or_default(),
+            ),
             source: source_of(t_doc[i].as_deref().unwrap_or_default()),
         })
         .collect();
@@ -251,9 +317,9 @@ fn figure_evidence(
 }
 
 /// Most rows of a table on the page; the Parquet tables have them all.
-const MAX_TABLE_ROWS: usize = 500;
+pub const MAX_TABLE_ROWS: usize = 500;
 
-fn comparison_table(c: &DataFrame) -> Result<String> {
+fn comparison_table(c: &DataFrame, ev: &Lookup) -> Result<String> {
     let cols = [
         "label", "year", "channel", "issuer_zh", "total_items", "universe", "universe_count",
     ];
@@ -271,7 +337,7 @@ fn comparison_table(c: &DataFrame) -> Result<String> {
         ints(c, "checks_fail")?,
         strings(c, "failed_checks")?,
     );
-    let (oev, tev) = (strings(c, "outcome_evidence")?, strings(c, "total_items_evidence")?);
+    let ids = strings(c, "doc_id")?;
     let mut s = String::from(
         "<table id=\"comparison\" class=\"sortable\"><thead><tr><th>jurisdiction</th><th>year</th><th>channel</th><th>issuer</th><th>items</th><th>universe</th><th>resolved %</th><th>progressing %</th><th>addressed %</th><th>deferred %</th><th>satisfaction %</th><th>failed checks</th></tr></thead><tbody>",
     );
@@ -293,10 +359,10 @@ fn comparison_table(c: &DataFrame) -> Result<String> {
             esc(&get(1)),
             esc(&get(2)),
             esc(&get(3)),
-            esc(&tev[i].clone().unwrap_or_default()),
+            esc(&ev.fact(ids[i].as_deref().unwrap_or_default(), "total_items")),
             esc(&get(4)),
             esc(&universe),
-            esc(&oev[i].clone().unwrap_or_default()),
+            esc(&ev.outcomes(ids[i].as_deref().unwrap_or_default())),
             bounds(res.0[i], res.1[i]),
             bounds(prog.0[i], prog.1[i]),
             bounds(addr.0[i], addr.1[i]),
@@ -384,12 +450,13 @@ document.documentElement.dataset.ready = "1";
 pub fn write(
     out: &Path,
     frames: &Frames,
+    details: &Details,
     data: &ChartData,
     charts: &[ChartFiles],
 ) -> Result<std::path::PathBuf> {
-    let mut shown: BTreeSet<String> = data.rows.iter().map(|r| r.doc_id.clone()).collect();
-    shown.extend(data.series_rows.iter().map(|r| r.doc_id.clone()));
-    let evidence = figure_evidence(frames, &shown)?;
+    let shown: BTreeSet<String> = data.shown_docs().into_iter().collect();
+    let lookup = Lookup::new(details)?;
+    let evidence = figure_evidence(frames, details, &lookup, &shown)?;
     let failed = &frames.failed_checks;
     let mut html = String::new();
     html.push_str("<!doctype html><html lang=\"zh-Hans\"><head><meta charset=\"utf-8\"><title>banli: 建议提案办理比较 comparison</title>");
@@ -421,7 +488,7 @@ pub fn write(
         html.push_str("</figure>");
     }
     html.push_str("<h2 id=\"table\">Comparison table</h2><p class=\"note\">Click a header to sort. Hover the items or resolved cell to read the sentence.</p>");
-    html.push_str(&comparison_table(&frames.comparison)?);
+    html.push_str(&comparison_table(&frames.comparison, &lookup)?);
     html.push_str("<h2 id=\"checks\">Failed checks</h2><p class=\"note\">Checks never change the data; they flag where a report's own numbers disagree.</p>");
     html.push_str(&failed_checks_table(failed)?);
     let _ = write!(html, "<script>{SCRIPT}</script></body></html>\n");

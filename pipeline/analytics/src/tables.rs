@@ -30,14 +30,13 @@ const KEY: [Spec; 10] = [
     spec("channel", Str, true, "npc_suggestion, cppcc_proposal or both"),
 ];
 
-const VOLUME: [Spec; 11] = [
+const VOLUME: [Spec; 10] = [
     spec("year", I32, true, "Year the items were handled"),
     spec("doc_id", Str, false, "The report that speaks for this row (documents.doc_id): the fullest of its group"),
     spec("source_path", Str, false, "That report's file, relative to its input folder"),
     spec("n_reports", I64, false, "Reports in the group (same jurisdiction, issuer, channel, year)"),
     spec("total_items", I64, true, "Items the report's scheme speaks about (facts.total_items)"),
     spec("total_items_qualifier", Str, true, "Kind of total: received, filed, merged or handled"),
-    spec("total_items_evidence", Str, true, "Sentence the total came from"),
     spec("government_items", I64, true, "Items handled by the government (when a congress report splits them)"),
     spec("key_items", I64, true, "Key (重点) items"),
     spec("has_outcome_scheme", Bool, false, "The report classifies outcomes (else every outcome column is null: unknown, not zero)"),
@@ -49,9 +48,7 @@ const OUTCOME_HEAD: [Spec; 2] = [
     spec("outcomes_exact", Bool, true, "All four fine tiers are exact: the composition compares exactly"),
 ];
 
-const OUTCOME_TAIL: [Spec; 1] = [spec("outcome_evidence", Str, true, "Sentences the outcome categories came from")];
-
-const RATES: [Spec; 14] = [
+const RATES: [Spec; 13] = [
     spec("rate_completed", F64, true, "办结率 (percent): handling finished"),
     spec("rate_completed_definition", Str, true, "What the completion rate measures"),
     spec("rate_answered", F64, true, "办复率/答复率 (percent): answered in writing"),
@@ -62,7 +59,6 @@ const RATES: [Spec; 14] = [
     spec("rate_satisfied_or_basic", F64, true, "满意和基本满意率 (percent): satisfied or basically satisfied"),
     spec("satisfaction", F64, true, "The report's satisfaction figure: satisfied-or-basically when printed, else satisfied only"),
     spec("satisfaction_definition", Str, true, "satisfied_or_basic or satisfied: never compare the two as equal"),
-    spec("satisfaction_evidence", Str, true, "Sentence the satisfaction figure came from"),
     spec("top_topic", Str, true, "Largest topic on the common taxonomy (topics.toml code)"),
     spec("top_topic_zh", Str, true, "Its Chinese label"),
     spec("top_topic_share", F64, true, "Its share of the topic mix (percent)"),
@@ -87,7 +83,6 @@ static COMPARISON_COLUMNS: LazyLock<Vec<Spec>> = LazyLock::new(|| {
     v.extend(tier_cols!("deferred", "deferred"));
     v.extend(tier_cols!("progressing", "progressing (in progress or planned)"));
     v.extend(tier_cols!("addressed", "addressed (resolved, in progress or planned)"));
-    v.extend(OUTCOME_TAIL);
     v.extend(RATES);
     v.extend(CHECKS);
     v
@@ -97,7 +92,7 @@ static COMPARISON_COLUMNS: LazyLock<Vec<Spec>> = LazyLock::new(|| {
 pub fn comparison() -> TableDef {
     TableDef {
         name: "comparison",
-        description: "One row per jurisdiction, issuer, channel and year (series_key, year): volume, outcome shares as bounds, rates with their definitions, top topic, checks",
+        description: "One row per jurisdiction, issuer, channel and year (series_key, year): volume, outcome shares as bounds, rates with their definitions, top topic, checks. Evidence: join facts/categories on doc_id (report.html shows it)",
         // `year` may be null (a report of unknown year), so the key is the report that speaks.
         primary_key: &["doc_id"],
         columns: COMPARISON_COLUMNS.as_slice(),
@@ -174,7 +169,6 @@ pub const TOPIC_MIX: TableDef = TableDef {
         spec("items", I64, false, "Items of source topics touching this topic (counted in full for each topic they map to)"),
         spec("items_split", F64, false, "Items with a source topic mapped to k common topics split k ways (adds up to the breakdown's total)"),
         spec("share", F64, false, "items_split as a percent of the report's breakdown (adds up to 100)"),
-        spec("evidence", Str, false, "Sentence of the (first) source topic"),
     ],
 };
 

@@ -171,23 +171,6 @@ impl ChartData {
         let rows = keep_readable(rows);
         let kept: std::collections::BTreeSet<String> = rows.iter().map(|r| r.doc_id.clone()).collect();
 
-        let s = &f.composition;
-        let segments = strings(s, "doc_id")?
-            .into_iter()
-            .zip(strings(s, "code")?)
-            .zip(strings(s, "label_zh")?)
-            .zip(floats(s, "share")?)
-            .zip(string_lists(s, "tiers")?)
-            .map(|((((d, code), label), share), tiers)| Segment {
-                doc_id: d.unwrap_or_default(),
-                code,
-                label_zh: label.unwrap_or_default(),
-                share,
-                tiers,
-            })
-            .filter(|s| kept.contains(&s.doc_id))
-            .collect();
-
         let t = &f.topic_mix;
         let topics = strings(t, "doc_id")?
             .into_iter()
@@ -232,11 +215,44 @@ impl ChartData {
             rows,
             total_rows,
             series_rows,
-            segments,
+            segments: Vec::new(),
             topics,
             topic_labels: vocab.topics.clone(),
             themes: readable_matrix(themes),
         })
+    }
+
+    /// The reports the figures draw (their categories and evidence are fetched for them only).
+    pub fn shown_docs(&self) -> Vec<String> {
+        let mut d: Vec<String> = self
+            .rows
+            .iter()
+            .chain(&self.series_rows)
+            .map(|r| r.doc_id.clone())
+            .collect();
+        d.sort();
+        d.dedup();
+        d
+    }
+
+    /// The outcome categories of the shown reports, as bar segments.
+    pub fn set_segments(&mut self, composition: &polars::prelude::DataFrame) -> Result<()> {
+        let s = composition;
+        self.segments = strings(s, "doc_id")?
+            .into_iter()
+            .zip(strings(s, "code")?)
+            .zip(strings(s, "label_zh")?)
+            .zip(floats(s, "share")?)
+            .zip(string_lists(s, "tiers")?)
+            .map(|((((d, code), label), share), tiers)| Segment {
+                doc_id: d.unwrap_or_default(),
+                code,
+                label_zh: label.unwrap_or_default(),
+                share,
+                tiers,
+            })
+            .collect();
+        Ok(())
     }
 
     /// "n of N" for a subtitle when rows were cut.
