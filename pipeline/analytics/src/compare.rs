@@ -70,20 +70,62 @@ pub struct Frames {
     pub failed_checks: DataFrame,
 }
 
-/// Scan one per-report table (a hive-partitioned folder) lazily.
-pub fn scan(out: &Path, table: &str) -> Result<LazyFrame> {
-    let dir = out.join(table);
-    let has_files = std::fs::read_dir(&dir)
-        .map(|rd| rd.flatten().any(|e| e.path().is_dir()))
-        .unwrap_or(false);
-    if !has_files {
+/// Where a query reads the per-report tables: every year, or one year partition.
+pub struct Src<'a> {
+    out: &'a Path,
+    partition: Option<&'a str>,
+}
+
+impl<'a> Src<'a> {
+    pub fn all(out: &'a Path) -> Src<'a> {
+        Src {
+            out,
+            partition: None,
+        }
+    }
+
+    fn one(out: &'a Path, partition: &'a str) -> Src<'a> {
+        Src {
+            out,
+            partition: Some(partition),
+        }
+    }
+}
+
+/// The year partitions present (`year=2021`, …), from the documents table.
+fn partitions(out: &Path) -> Result<Vec<String>> {
+    let dir = out.join("documents");
+    let mut parts: Vec<String> = std::fs::read_dir(&dir)
+        .map_err(|_| Error::MissingTable { path: dir.clone() })?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("year="))
+        .collect();
+    parts.sort();
+    if parts.is_empty() {
         return Err(Error::MissingTable { path: dir });
     }
+    Ok(parts)
+}
+
+/// Scan one per-report table lazily: the hive-partitioned folder, or one partition's file.
+pub fn scan(src: &Src, table: &str) -> Result<LazyFrame> {
+    let dir = src.out.join(table);
+    let (path, hive) = match src.partition {
+        Some(p) => (
+            dir.join(p).join(banli::write::sink::PART_FILE),
+            HiveOptions::new_disabled(),
+        ),
+        None => (dir.clone(), HiveOptions::new_enabled()),
+    };
+    if !path.exists() {
+        return Err(Error::MissingTable { path });
+    }
     let args = ScanArgsParquet {
-        hive_options: HiveOptions::new_enabled(),
+        hive_options: hive,
         ..Default::default()
     };
-    let path = dir.to_string_lossy().into_owned();
+    let path = path.to_string_lossy().into_owned();
     Ok(LazyFrame::scan_parquet(PlRefPath::new(path), args)?)
 }
 
@@ -104,9 +146,8 @@ fn pct(e: Expr) -> Expr {
 }
 
 /// Jurisdiction names → comparison key (simplified script, so 重慶市 = 重庆市) and display label.
-fn jurisdiction_keys(docs: &LazyFrame) -> Result<LazyFrame> {
-    let names = docs
-        .clone()
+fn jurisdiction_keys(src: &Src) -> Result<LazyFrame> {
+    let names = scan(src, "documents")?
         .select([col("jurisdiction_zh"), col("jurisdiction_en")])
         .filter(col("jurisdiction_zh").is_not_null())
         .collect()?;
@@ -129,8 +170,8 @@ fn jurisdiction_keys(docs: &LazyFrame) -> Result<LazyFrame> {
 }
 
 /// One row per report with its comparison keys.
-fn documents(out: &Path) -> Result<LazyFrame> {
-    let raw = scan(out, "documents")?.select([
+fn documents(src: &Src, keys: &LazyFrame) -> Result<LazyFrame> {
+    let raw = scan(src, "documents")?.select([
         col("doc_id"),
         col("source_path"),
         col("jurisdiction_zh"),
@@ -142,8 +183,7 @@ fn documents(out: &Path) -> Result<LazyFrame> {
         col("channel"),
         col("year_handled").cast(DataType::Int32).alias("year"),
     ]);
-    let keys = jurisdiction_keys(&raw)?;
-    Ok(left_join(raw, keys, "jurisdiction_zh").with_columns([
+    Ok(left_join(raw, keys.clone(), "jurisdiction_zh").with_columns([
         // A report that names no jurisdiction is compared with nothing: its own key.
         col("jurisdiction_key")
             .fill_null(concat_str([lit("?"), col("source_path")], "", true))
@@ -191,8 +231,8 @@ fn first_fact(facts: &LazyFrame, fact: &str, name: &str) -> LazyFrame {
 }
 
 /// `outcomes` in wide form: `<tier>_share_low/_high/_exact` per report.
-fn outcome_columns(out: &Path) -> Result<LazyFrame> {
-    let outcomes = scan(out, "outcomes")?.select([
+fn outcome_columns(src: &Src) -> Result<LazyFrame> {
+    let outcomes = scan(src, "outcomes")?.select([
         col("doc_id"),
         col("tier"),
         col("share_low"),
@@ -238,7 +278,7 @@ fn outcome_columns(out: &Path) -> Result<LazyFrame> {
     Ok(wide)
 }
 
-fn check_columns(out: &Path) -> Result<LazyFrame> {
+fn check_columns(src: &Src) -> Result<LazyFrame> {
     let status = |s: &str| {
         col("status")
             .eq(lit(s.to_string()))
@@ -246,7 +286,7 @@ fn check_columns(out: &Path) -> Result<LazyFrame> {
             .sum()
             .alias(format!("checks_{s}"))
     };
-    Ok(scan(out, "checks")?
+    Ok(scan(src, "checks")?
         .select([col("doc_id"), col("check"), col("status")])
         .sort_by_exprs([col("doc_id"), col("check")], SortMultipleOptions::default())
         .group_by_stable([col("doc_id")])
@@ -264,8 +304,8 @@ fn check_columns(out: &Path) -> Result<LazyFrame> {
 }
 
 /// Source categories that are not nested in another (the scheme's own partition).
-fn categories(out: &Path) -> Result<LazyFrame> {
-    Ok(scan(out, "categories")?
+fn categories(src: &Src) -> Result<LazyFrame> {
+    Ok(scan(src, "categories")?
         .filter(col("parent").is_null())
         .select([
             col("doc_id"),
@@ -284,14 +324,14 @@ fn categories(out: &Path) -> Result<LazyFrame> {
 
 /// Topic mix on the common taxonomy. A source topic mapped to k common topics is split k ways
 /// for the mix (`items_split`, shares add to 100); `items` counts it in full for each.
-fn topic_mix(out: &Path, vocab: &Vocabulary) -> Result<LazyFrame> {
+fn topic_mix(src: &Src, vocab: &Vocabulary) -> Result<LazyFrame> {
     let labels = df!(
         "topic" => vocab.topics.iter().map(|t| t.0.clone()).collect::<Vec<_>>(),
         "topic_zh" => vocab.topics.iter().map(|t| t.1.clone()).collect::<Vec<_>>(),
         "topic_en" => vocab.topics.iter().map(|t| t.2.clone()).collect::<Vec<_>>(),
     )?
     .lazy();
-    let mix = scan(out, "topics")?
+    let mix = scan(src, "topics")?
         .select([col("doc_id"), col("count"), col("common_topics")])
         .filter(col("count").is_not_null())
         .with_column(col("common_topics").list().len().alias("k"))
@@ -319,9 +359,77 @@ fn topic_mix(out: &Path, vocab: &Vocabulary) -> Result<LazyFrame> {
     Ok(left_join(mix, labels, "topic"))
 }
 
-/// Compute every comparison and collect.
+/// One year partition's share of the results.
+struct Part {
+    comparison: DataFrame,
+    topic_mix: DataFrame,
+    themes: DataFrame,
+    failed_checks: DataFrame,
+}
+
+fn union(frames: Vec<DataFrame>) -> Result<LazyFrame> {
+    let lazy: Vec<LazyFrame> = frames.into_iter().map(DataFrame::lazy).collect();
+    Ok(concat(
+        lazy,
+        UnionArgs {
+            to_supertypes: true,
+            ..Default::default()
+        },
+    )?)
+}
+
+/// Compute every comparison and collect. Each year partition is compared on its own (a
+/// comparison row is one series in one year), so memory follows the largest year, not the
+/// whole corpus; trends and theme recurrence are then computed across the years.
 pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
-    let docs = documents(out)?.collect()?.lazy();
+    let keys = jurisdiction_keys(&Src::all(out))?.collect()?.lazy();
+    let mut parts = Vec::new();
+    for p in partitions(out)? {
+        parts.push(compare_partition(&Src::one(out, &p), &keys, vocab)?);
+    }
+    let mut cmp = Vec::new();
+    let mut mix = Vec::new();
+    let mut th = Vec::new();
+    let mut failed = Vec::new();
+    for p in parts {
+        cmp.push(p.comparison);
+        mix.push(p.topic_mix);
+        th.push(p.themes);
+        failed.push(p.failed_checks);
+    }
+    let comparison = union(cmp)?
+        .sort_by_exprs(
+            [col("year"), col("jurisdiction_key"), col("issuer_key"), col("channel")],
+            SortMultipleOptions::default().with_nulls_last(true),
+        )
+        .collect()?;
+    let topic_mix = union(mix)?
+        .sort_by_exprs(
+            [col("year"), col("jurisdiction_key"), col("doc_id"), col("items_split"), col("topic")],
+            SortMultipleOptions::default()
+                .with_order_descending_multi([false, false, false, true, false])
+                .with_nulls_last(true),
+        )
+        .collect()?;
+    let themes = merge_themes(union(th)?, vocab)?.collect()?;
+    let failed_checks = union(failed)?
+        .sort_by_exprs(
+            [col("year"), col("label"), col("doc_id"), col("check")],
+            SortMultipleOptions::default().with_nulls_last(true),
+        )
+        .collect()?;
+    let trends = trends(&comparison)?.collect()?;
+    Ok(Frames {
+        comparison,
+        trends,
+        themes,
+        topic_mix,
+        failed_checks,
+    })
+}
+
+fn compare_partition(src: &Src, keys: &LazyFrame, vocab: &Vocabulary) -> Result<Part> {
+    let docs = documents(src, keys)?.collect()?.lazy();
     // Only the facts compared, read once (each `first_fact` below would otherwise scan the
     // whole table again, in parallel, each with its own copy).
     let wanted = ["total_items", "government_items", "key_items"]
@@ -330,7 +438,7 @@ pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
         .map(|f| col("fact").eq(lit(*f)))
         .reduce(|a, b| a.or(b))
         .unwrap_or(lit(false));
-    let facts = scan(out, "facts")?
+    let facts = scan(src, "facts")?
         .filter(wanted)
         .select([
             col("doc_id"),
@@ -353,9 +461,9 @@ pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
     for rate in RATES {
         per_doc = left_join(per_doc, first_fact(&facts, rate, rate), "doc_id");
     }
-    per_doc = left_join(per_doc, outcome_columns(out)?, "doc_id");
-    per_doc = left_join(per_doc, check_columns(out)?, "doc_id");
-    let mix = topic_mix(out, vocab)?;
+    per_doc = left_join(per_doc, outcome_columns(src)?, "doc_id");
+    per_doc = left_join(per_doc, check_columns(src)?, "doc_id");
+    let mix = topic_mix(src, vocab)?;
     let top_topic = mix
         .clone()
         .sort_by_exprs(
@@ -411,44 +519,25 @@ pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
             col("doc_id").first().over(group)?.alias("primary_doc"),
         ])
         .filter(col("doc_id").eq(col("primary_doc")))
-        .sort_by_exprs(
-            [col("year"), col("jurisdiction_key"), col("issuer_key"), col("channel")],
-            SortMultipleOptions::default().with_nulls_last(true),
-        )
         .collect()?;
-
     let compared = comparison
         .clone()
         .lazy()
         .select([col("doc_id"), col("label"), col("year"), col("jurisdiction_key")]);
-    let topic_mix = inner_join(mix, compared.clone(), "doc_id")
-        .sort_by_exprs(
-            [col("year"), col("jurisdiction_key"), col("doc_id"), col("items_split"), col("topic")],
-            SortMultipleOptions::default()
-                .with_order_descending_multi([false, false, false, true, false])
-                .with_nulls_last(true),
-        )
-        .collect()?;
-    let themes = themes(out, &docs, vocab)?.collect()?;
+    let topic_mix = inner_join(mix, compared, "doc_id").collect()?;
+    let themes = theme_counts(src, &docs)?.collect()?;
     let failed_checks = inner_join(
-        scan(out, "checks")?
+        scan(src, "checks")?
             .filter(col("status").eq(lit("fail")))
             .select([col("doc_id"), col("check"), col("expected"), col("observed"), col("message")]),
-        docs.clone()
-            .select([col("doc_id"), col("label"), col("year"), col("source_path")]),
+        docs.select([col("doc_id"), col("label"), col("year"), col("source_path")]),
         "doc_id",
     )
-    .sort_by_exprs(
-        [col("year"), col("label"), col("doc_id"), col("check")],
-        SortMultipleOptions::default().with_nulls_last(true),
-    )
     .collect()?;
-    let trends = trends(&comparison)?.collect()?;
-    Ok(Frames {
+    Ok(Part {
         comparison,
-        trends,
-        themes,
         topic_mix,
+        themes,
         failed_checks,
     })
 }
@@ -483,7 +572,8 @@ pub fn details(out: &Path, comparison: &DataFrame, docs: &[String]) -> Result<De
             col("universe"),
             col("universe_count").alias("outcome_universe_count"),
         ]);
-    let composition = inner_join(categories(out)?.filter(wanted()), shown, "doc_id")
+    let all = Src::all(out);
+    let composition = inner_join(categories(&all)?.filter(wanted()), shown, "doc_id")
         .with_column(
             pct(when(col("pct_stated").is_not_null())
                 .then(col("pct_stated"))
@@ -501,7 +591,7 @@ pub fn details(out: &Path, comparison: &DataFrame, docs: &[String]) -> Result<De
         .map(|f| col("fact").eq(lit(*f)))
         .reduce(|a, b| a.or(b))
         .unwrap_or(lit(false));
-    let fact_evidence = scan(out, "facts")?
+    let fact_evidence = scan(&all, "facts")?
         .filter(wanted().and(kinds))
         .select([
             col("doc_id"),
@@ -518,7 +608,7 @@ pub fn details(out: &Path, comparison: &DataFrame, docs: &[String]) -> Result<De
         .group_by_stable([col("doc_id"), col("fact")])
         .agg([col("evidence").first(), col("line").first()])
         .collect()?;
-    let topic_evidence = scan(out, "topics")?
+    let topic_evidence = scan(&all, "topics")?
         .filter(wanted())
         .select([col("doc_id"), col("common_topics"), col("evidence"), col("position")])
         .explode(
@@ -540,14 +630,8 @@ pub fn details(out: &Path, comparison: &DataFrame, docs: &[String]) -> Result<De
 }
 
 /// Which themes recur in which jurisdictions (items table × theme lexicon).
-fn themes(out: &Path, docs: &LazyFrame, vocab: &Vocabulary) -> Result<LazyFrame> {
-    let labels = df!(
-        "theme" => vocab.themes.iter().map(|t| t.0.clone()).collect::<Vec<_>>(),
-        "theme_zh" => vocab.themes.iter().map(|t| t.1.clone()).collect::<Vec<_>>(),
-        "theme_en" => vocab.themes.iter().map(|t| t.2.clone()).collect::<Vec<_>>(),
-    )?
-    .lazy();
-    let items = scan(out, "items")?
+fn theme_counts(src: &Src, docs: &LazyFrame) -> Result<LazyFrame> {
+    let items = scan(src, "items")?
         .select([
             col("doc_id"),
             col("position"),
@@ -556,6 +640,7 @@ fn themes(out: &Path, docs: &LazyFrame, vocab: &Vocabulary) -> Result<LazyFrame>
             col("evidence"),
             col("key_item"),
         ])
+        .filter(col("themes").list().len().gt(lit(0)))
         .explode(
             cols(["themes"]),
             ExplodeOptions {
@@ -580,7 +665,7 @@ fn themes(out: &Path, docs: &LazyFrame, vocab: &Vocabulary) -> Result<LazyFrame>
         [col("theme"), col("jurisdiction_key"), col("year"), col("doc_id"), col("position")],
         SortMultipleOptions::default().with_nulls_last(true),
     );
-    let per_place = located
+    Ok(located
         .group_by_stable([col("theme"), col("jurisdiction_key")])
         .agg([
             col("label").first(),
@@ -593,6 +678,35 @@ fn themes(out: &Path, docs: &LazyFrame, vocab: &Vocabulary) -> Result<LazyFrame>
             col("title").drop_nulls().first().alias("example_title"),
             col("evidence").first().alias("example_evidence"),
             col("doc_id").first().alias("example_doc_id"),
+        ]))
+}
+
+/// Which themes recur in which jurisdictions: the per-year counts (`theme_counts`) summed over
+/// the years (a report sits in one year, so report counts add up), with the lexicon's labels.
+fn merge_themes(parts: LazyFrame, vocab: &Vocabulary) -> Result<LazyFrame> {
+    let labels = df!(
+        "theme" => vocab.themes.iter().map(|t| t.0.clone()).collect::<Vec<_>>(),
+        "theme_zh" => vocab.themes.iter().map(|t| t.1.clone()).collect::<Vec<_>>(),
+        "theme_en" => vocab.themes.iter().map(|t| t.2.clone()).collect::<Vec<_>>(),
+    )?
+    .lazy();
+    let per_place = parts
+        .sort_by_exprs(
+            [col("theme"), col("jurisdiction_key"), col("year_first")],
+            SortMultipleOptions::default().with_nulls_last(true),
+        )
+        .group_by_stable([col("theme"), col("jurisdiction_key")])
+        .agg([
+            col("label").first(),
+            col("jurisdiction_en").first(),
+            col("n_items").sum(),
+            col("n_key_items").sum(),
+            col("n_reports").sum(),
+            col("year_first").min(),
+            col("year_last").max(),
+            col("example_title").drop_nulls().first(),
+            col("example_evidence").first(),
+            col("example_doc_id").first(),
         ])
         .with_column(
             col("jurisdiction_key")
