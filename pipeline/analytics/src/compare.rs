@@ -726,17 +726,9 @@ fn merge_themes(parts: LazyFrame, vocab: &Vocabulary) -> Result<LazyFrame> {
 /// years: consecutive years present, the change as an interval [to_low − from_high,
 /// to_high − from_low] so bounded figures never yield a falsely exact change.
 fn trends(comparison: &DataFrame) -> Result<LazyFrame> {
-    let base = [
-        col("series_key"),
-        col("label"),
-        col("jurisdiction_key"),
-        col("jurisdiction_en"),
-        col("issuer_kind"),
-        col("issuer_zh"),
-        col("channel"),
-        col("year"),
-        col("doc_id"),
-    ];
+    // The long form carries only keys and values (it has a row per series, year and metric);
+    // the descriptive columns are joined back onto the pairs at the end.
+    let base = [col("series_key"), col("year"), col("doc_id")];
     let metric = |name: &str, unit: &str, low: Expr, high: Expr, definition: Expr| {
         let mut e: Vec<Expr> = base.to_vec();
         e.extend([
@@ -786,7 +778,7 @@ fn trends(comparison: &DataFrame) -> Result<LazyFrame> {
         prev("high")?,
         prev("definition")?,
     );
-    Ok(long
+    let pairs = long
         .with_columns([
             year_from.alias("year_from"),
             doc_from.alias("doc_id_from"),
@@ -811,5 +803,24 @@ fn trends(comparison: &DataFrame) -> Result<LazyFrame> {
             col("definition")
                 .eq_missing(col("definition_from"))
                 .alias("comparable"),
-        ]))
+        ]);
+    // Describe each pair by the later report's row (its label, issuer and channel).
+    let later = comparison.clone().lazy().select([
+        col("series_key"),
+        col("year").alias("year_to"),
+        col("label"),
+        col("jurisdiction_key"),
+        col("jurisdiction_en"),
+        col("issuer_kind"),
+        col("issuer_zh"),
+        col("channel"),
+    ]);
+    let mut args = JoinArgs::new(JoinType::Left);
+    args.maintain_order = MaintainOrderJoin::Left;
+    Ok(pairs.join(
+        later,
+        [col("series_key"), col("year_to")],
+        [col("series_key"), col("year_to")],
+        args,
+    ))
 }
