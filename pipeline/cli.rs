@@ -278,13 +278,14 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
     if let Some(pb) = &spinner {
         pb.set_message("comparing, drawing charts…");
     }
-    let analytics = if a.no_compare {
-        None
-    } else {
-        Some(compare_outputs(&opts).with_context(|| {
-            format!("comparing the reports in {} (stage 6)", a.out.display())
-        })?)
-    };
+    let analytics =
+        if a.no_compare {
+            None
+        } else {
+            Some(compare_outputs(&opts).with_context(|| {
+                format!("comparing the reports in {} (stage 6)", a.out.display())
+            })?)
+        };
     if let Some(pb) = spinner {
         pb.finish_and_clear();
     }
@@ -424,7 +425,10 @@ fn compare_outputs(opts: &RunOptions) -> Result<banli_analytics::Summary> {
     )
     .with_context(|| format!("parsing {}", manifest_path.display()))?;
     let meta = banli::write::FileMeta {
-        inputs_sha256: manifest["inputs_sha256"].as_str().unwrap_or_default().to_string(),
+        inputs_sha256: manifest["inputs_sha256"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
         rules_sha256: rules.fingerprint.clone(),
     };
     let vocab = banli_analytics::Vocabulary::from_rules(&rules);

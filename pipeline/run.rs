@@ -429,7 +429,11 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
         t_process += t.elapsed();
         let t = Instant::now();
         for (partition, group) in by_partition(processed) {
-            written.extend(group.iter().map(|p| (p.doc.doc_id.clone(), partition.clone())));
+            written.extend(
+                group
+                    .iter()
+                    .map(|p| (p.doc.doc_id.clone(), partition.clone())),
+            );
             sinks.append(&partition, &write::tables::all(&group, &[], &rules))?;
         }
         t_write += t.elapsed();

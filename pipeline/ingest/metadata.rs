@@ -1590,34 +1590,34 @@ fn session_mentions(ctx: &Ctx) -> Vec<SessionMention> {
         for &(ws, we) in &windows {
             let window = ctx.text.get(ws..we).unwrap_or("");
             for cap in re.captures_iter(window) {
-            let (Some(whole), Some(term_m)) = (cap.get(0), cap.name("term")) else {
-                continue;
-            };
-            let whole = ByteRange {
-                start: ws + whole.start(),
-                end: ws + whole.end(),
-            };
-            let term_start = ws + term_m.start();
-            let term = ordinal_value(term_m.as_str(), &s.ordinal_prefix);
-            let num = cap
-                .name("num")
-                .and_then(|t| ordinal_value(t.as_str(), &s.ordinal_prefix));
-            let (Some(term), Some(num)) = (term, num) else {
-                continue;
-            };
-            let body = cap.name("body").map(|b| b.as_str()).unwrap_or("");
-            let body = s.body_aliases.get(body).map(String::as_str).unwrap_or(body);
-            let national = cap.name("nat").is_some()
-                || cap.name("lvl").is_some_and(|l| l.as_str() == s.national);
-            let start = last_body_before(ctx.text, whole.start, term_start, &s.cppcc_body);
-            let delivery = is_delivery_session(ctx, start, whole.end);
-            out.push(SessionMention {
-                start,
-                end: whole.end,
-                key: (body.to_string(), term, num),
-                national,
-                delivery,
-            });
+                let (Some(whole), Some(term_m)) = (cap.get(0), cap.name("term")) else {
+                    continue;
+                };
+                let whole = ByteRange {
+                    start: ws + whole.start(),
+                    end: ws + whole.end(),
+                };
+                let term_start = ws + term_m.start();
+                let term = ordinal_value(term_m.as_str(), &s.ordinal_prefix);
+                let num = cap
+                    .name("num")
+                    .and_then(|t| ordinal_value(t.as_str(), &s.ordinal_prefix));
+                let (Some(term), Some(num)) = (term, num) else {
+                    continue;
+                };
+                let body = cap.name("body").map(|b| b.as_str()).unwrap_or("");
+                let body = s.body_aliases.get(body).map(String::as_str).unwrap_or(body);
+                let national = cap.name("nat").is_some()
+                    || cap.name("lvl").is_some_and(|l| l.as_str() == s.national);
+                let start = last_body_before(ctx.text, whole.start, term_start, &s.cppcc_body);
+                let delivery = is_delivery_session(ctx, start, whole.end);
+                out.push(SessionMention {
+                    start,
+                    end: whole.end,
+                    key: (body.to_string(), term, num),
+                    national,
+                    delivery,
+                });
             }
         }
     }
@@ -1992,7 +1992,10 @@ mod tests {
         let far = format!("{}二次会议{}三次会议", "甲".repeat(10), "乙".repeat(200));
         let w = windows_before(&far, "次会议", 30);
         assert_eq!(w.len(), 2);
-        assert!(w.iter().all(|(s, e)| far.is_char_boundary(*s) && far.is_char_boundary(*e)));
+        assert!(
+            w.iter()
+                .all(|(s, e)| far.is_char_boundary(*s) && far.is_char_boundary(*e))
+        );
         assert_eq!(windows_before("abc", "", 10), vec![(0, 3)]);
         assert!(windows_before("没有会议", "次会议", 10).is_empty());
     }

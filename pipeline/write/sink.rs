@@ -185,11 +185,13 @@ impl Sinks {
 impl Sink {
     /// Read the spill back and write the Parquet temp file; returns (temp, destination).
     fn into_parquet(mut self, schema: &Table, meta: &FileMeta) -> Result<(PathBuf, PathBuf)> {
-        self.writer
-            .finish()
-            .map_err(|e| write_err(&self.dest, e))?;
+        self.writer.finish().map_err(|e| write_err(&self.dest, e))?;
         drop(self.writer);
-        let folder = self.dest.parent().map(Path::to_path_buf).unwrap_or_default();
+        let folder = self
+            .dest
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         let tmp = folder.join(format!(".{PART_FILE}.tmp-{}", std::process::id()));
         let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
         let mut out = ArrowWriter::try_new(
@@ -199,8 +201,8 @@ impl Sink {
         )
         .map_err(|e| write_err(&self.dest, e))?;
         let spill = File::open(&self.spill).map_err(|e| Error::io(&self.spill, e))?;
-        let reader =
-            StreamReader::try_new(BufReader::new(spill), None).map_err(|e| write_err(&self.spill, e))?;
+        let reader = StreamReader::try_new(BufReader::new(spill), None)
+            .map_err(|e| write_err(&self.spill, e))?;
         let mut pending: Vec<RecordBatch> = Vec::new();
         let mut pending_rows = 0;
         for batch in reader {

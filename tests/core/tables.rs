@@ -90,8 +90,10 @@ pub fn table_files(out: &Path, name: &str) -> Vec<PathBuf> {
 
 /// A whole table (all partitions) as one batch.
 pub fn read_out(out: &Path, name: &str) -> RecordBatch {
-    let batches: Vec<RecordBatch> = table_files(out, name).iter().map(|p| read_table(p)).collect();
+    let batches: Vec<RecordBatch> = table_files(out, name)
+        .iter()
+        .map(|p| read_table(p))
+        .collect();
     assert!(!batches.is_empty(), "{name}: no files");
     arrow_select::concat::concat_batches(&batches[0].schema(), &batches).unwrap()
 }
-

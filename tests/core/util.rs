@@ -106,5 +106,3 @@ pub fn outcome(p: &Processed, tier: &str) -> (Option<f64>, Option<f64>, bool) {
         .unwrap_or_else(|| panic!("no outcome row {tier}"));
     (o.share_low, o.share_high, o.exact)
 }
-
-

@@ -116,4 +116,3 @@ fn evidence_spans_point_at_the_printed_number() {
         assert!(n.contains(&c.label_norm), "{n}");
     }
 }
-

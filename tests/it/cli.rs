@@ -1,9 +1,9 @@
 //! The command line: run on the bundled data with the registry off, help, explain, score,
 //! unmapped, exit codes.
 
-use crate::util::*;
 use crate::bin::*;
 use crate::tables::{read_out, strings};
+use crate::util::*;
 
 #[test]
 fn metadata_is_inferred_from_the_text_with_the_registry_off() {

@@ -22,7 +22,12 @@ fn column<'a, T: 'static>(b: &'a RecordBatch, name: &str) -> &'a T {
         .unwrap_or_else(|| panic!("no column {name}"))
         .as_any()
         .downcast_ref::<T>()
-        .unwrap_or_else(|| panic!("{name} has type {:?}", b.column_by_name(name).unwrap().data_type()))
+        .unwrap_or_else(|| {
+            panic!(
+                "{name} has type {:?}",
+                b.column_by_name(name).unwrap().data_type()
+            )
+        })
 }
 
 fn f64_at(b: &RecordBatch, name: &str, row: usize) -> Option<f64> {
@@ -65,25 +70,35 @@ fn bounds(b: &RecordBatch, tier: &str, row: usize) -> (Option<f64>, Option<f64>,
 fn comparison_carries_each_reports_outcomes_as_bounds() {
     let c = read_table(&BUNDLED.path().join("comparison.parquet"));
     let zibo = row_of(&c, "淄博市", 2020);
-    assert_eq!(bounds(&c, "addressed", zibo), (Some(98.2), Some(98.2), Some(true)));
-    assert_eq!(bounds(&c, "resolved", zibo), (Some(0.0), Some(52.8), Some(false)));
+    assert_eq!(
+        bounds(&c, "addressed", zibo),
+        (Some(98.2), Some(98.2), Some(true))
+    );
+    assert_eq!(
+        bounds(&c, "resolved", zibo),
+        (Some(0.0), Some(52.8), Some(false))
+    );
     assert_eq!(bool_at(&c, "outcomes_exact", zibo), Some(false));
     let luohe = row_of(&c, "漯河市", 2021);
-    assert_eq!(bounds(&c, "resolved", luohe), (Some(58.7), Some(58.7), Some(true)));
+    assert_eq!(
+        bounds(&c, "resolved", luohe),
+        (Some(58.7), Some(58.7), Some(true))
+    );
     assert_eq!(i64_at(&c, "total_items", luohe), Some(230));
     assert_eq!(strings(&c, "label")[luohe].as_deref(), Some("漯河 Luohe"));
     // Jinan's DRC prints no outcome scheme: unknown, not zero.
     let jinan = (0..c.num_rows())
-        .find(|&i| {
-            strings(&c, "issuer_zh")[i].as_deref() == Some("济南市发展和改革委员会")
-        })
+        .find(|&i| strings(&c, "issuer_zh")[i].as_deref() == Some("济南市发展和改革委员会"))
         .expect("Jinan DRC row");
     assert_eq!(bool_at(&c, "has_outcome_scheme", jinan), Some(false));
     assert_eq!(bounds(&c, "resolved", jinan), (None, None, None));
     // Satisfaction keeps its definition.
     let defs = strings(&c, "satisfaction_definition");
     for (i, d) in defs.iter().enumerate() {
-        let (s, sb) = (f64_at(&c, "rate_satisfied", i), f64_at(&c, "rate_satisfied_or_basic", i));
+        let (s, sb) = (
+            f64_at(&c, "rate_satisfied", i),
+            f64_at(&c, "rate_satisfied_or_basic", i),
+        );
         match d.as_deref() {
             Some("satisfied_or_basic") => assert_eq!(f64_at(&c, "satisfaction", i), sb),
             Some("satisfied") => assert_eq!((f64_at(&c, "satisfaction", i), sb), (s, None)),
@@ -108,7 +123,9 @@ fn trends_follow_a_jurisdiction_across_years_with_interval_changes() {
     let key = strings(&t, "jurisdiction_key");
     let metric = strings(&t, "metric");
     let luohe_total = (0..t.num_rows())
-        .find(|&i| key[i].as_deref() == Some("漯河市") && metric[i].as_deref() == Some("total_items"))
+        .find(|&i| {
+            key[i].as_deref() == Some("漯河市") && metric[i].as_deref() == Some("total_items")
+        })
         .expect("Luohe 2020 → 2021 total");
     assert_eq!(i32_at(&t, "year_from", luohe_total), Some(2020));
     assert_eq!(i32_at(&t, "year_to", luohe_total), Some(2021));
@@ -126,8 +143,14 @@ fn trends_follow_a_jurisdiction_across_years_with_interval_changes() {
             f64_at(&t, "to_low", i).unwrap(),
             f64_at(&t, "to_high", i).unwrap(),
         );
-        let (cl, ch) = (f64_at(&t, "change_low", i).unwrap(), f64_at(&t, "change_high", i).unwrap());
-        assert!((cl - (tl - fh)).abs() < 0.051 && (ch - (th - fl)).abs() < 0.051, "row {i}");
+        let (cl, ch) = (
+            f64_at(&t, "change_low", i).unwrap(),
+            f64_at(&t, "change_high", i).unwrap(),
+        );
+        assert!(
+            (cl - (tl - fh)).abs() < 0.051 && (ch - (th - fl)).abs() < 0.051,
+            "row {i}"
+        );
         assert!(cl <= ch);
         assert_eq!(bool_at(&t, "exact", i), Some(fl == fh && tl == th));
     }
@@ -171,21 +194,57 @@ fn topic_mix_shares_add_up_per_report() {
 fn six_charts_in_svg_and_png_with_chinese_labels() {
     let dir = BUNDLED.path().join("charts");
     let expect = [
-        ("outcome_composition", vec!["办理结果构成", "漯河 Luohe 2021", "合并类别 merged category", "淄博 Zibo 2020", "基数 universe"]),
-        ("resolved_bounds", vec!["已解决比例", "漯河 Luohe 2021", "58.7%", "[0.0%, 52.8%]"]),
-        ("rates", vec!["满意率", "满意和基本满意率 satisfied or basically", "办结率 completed"]),
+        (
+            "outcome_composition",
+            vec![
+                "办理结果构成",
+                "漯河 Luohe 2021",
+                "合并类别 merged category",
+                "淄博 Zibo 2020",
+                "基数 universe",
+            ],
+        ),
+        (
+            "resolved_bounds",
+            vec!["已解决比例", "漯河 Luohe 2021", "58.7%", "[0.0%, 52.8%]"],
+        ),
+        (
+            "rates",
+            vec![
+                "满意率",
+                "满意和基本满意率 satisfied or basically",
+                "办结率 completed",
+            ],
+        ),
         ("topic_mix", vec!["建议内容分布", "城建交通"]),
-        ("year_over_year", vec!["逐年变化", "漯河 Luohe", "2020", "2021"]),
-        ("theme_matrix", vec!["新能源汽车充电", "楚雄 Chuxiong", "济南 Jinan", "漯河 Luohe"]),
+        (
+            "year_over_year",
+            vec!["逐年变化", "漯河 Luohe", "2020", "2021"],
+        ),
+        (
+            "theme_matrix",
+            vec![
+                "新能源汽车充电",
+                "楚雄 Chuxiong",
+                "济南 Jinan",
+                "漯河 Luohe",
+            ],
+        ),
     ];
     for (name, texts) in expect {
         let svg = std::fs::read_to_string(dir.join(format!("{name}.svg"))).unwrap();
         for t in texts {
             assert!(svg.contains(t), "{name}.svg lacks {t:?}");
         }
-        assert!(svg.contains("Noto Sans SC"), "{name}.svg names no CJK fallback font");
+        assert!(
+            svg.contains("Noto Sans SC"),
+            "{name}.svg names no CJK fallback font"
+        );
         let png = std::fs::read(dir.join(format!("{name}.png"))).unwrap();
-        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000, "{name}.png");
+        assert!(
+            png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000,
+            "{name}.png"
+        );
     }
 }
 
@@ -199,7 +258,10 @@ fn report_page_is_self_contained_with_evidence() {
     // Evidence sentences from the sources, e.g. Zibo's merged category.
     assert!(html.contains("已经解决或正在解决"));
     for bad in ["src=\"http", "href=\"http", "<link ", "@import", "url(http"] {
-        assert!(!html.contains(bad), "report.html loads something from the network: {bad}");
+        assert!(
+            !html.contains(bad),
+            "report.html loads something from the network: {bad}"
+        );
     }
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(BUNDLED.path().join("manifest.json")).unwrap())
@@ -208,7 +270,13 @@ fn report_page_is_self_contained_with_evidence() {
     assert!(manifest["rows"]["comparison"].as_u64().unwrap() > 20);
     assert!(manifest["timings_ms"]["charts"].is_u64());
     assert_eq!(manifest["versions"]["polars"], "0.55.2");
-    assert!(manifest["inputs"].as_array().unwrap().iter().all(|i| i["sha256"].is_string()));
+    assert!(
+        manifest["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["sha256"].is_string())
+    );
     let dp: serde_json::Value =
         serde_json::from_slice(&std::fs::read(BUNDLED.path().join("datapackage.json")).unwrap())
             .unwrap();
@@ -218,7 +286,14 @@ fn report_page_is_self_contained_with_evidence() {
         .iter()
         .map(|r| r["name"].as_str().unwrap())
         .collect();
-    for t in ["documents", "outcomes", "comparison", "trends", "themes", "topic_mix"] {
+    for t in [
+        "documents",
+        "outcomes",
+        "comparison",
+        "trends",
+        "themes",
+        "topic_mix",
+    ] {
         assert!(names.contains(&t), "datapackage lacks {t}");
     }
 }
@@ -226,7 +301,12 @@ fn report_page_is_self_contained_with_evidence() {
 fn chromium() -> Option<&'static str> {
     ["chromium", "chromium-browser", "google-chrome"]
         .into_iter()
-        .find(|b| Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success()))
+        .find(|b| {
+            Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
 }
 
 fn headless(browser: &str, profile: &Path) -> Command {
@@ -266,12 +346,21 @@ fn report_page_loads_in_headless_chromium_without_console_errors() {
         .unwrap();
     let text = String::from_utf8_lossy(&dom.stdout);
     let log = String::from_utf8_lossy(&dom.stderr);
-    assert!(text.contains("data-ready=\"1\""), "the page script did not run:\n{log}");
+    assert!(
+        text.contains("data-ready=\"1\""),
+        "the page script did not run:\n{log}"
+    );
     let console_errors: Vec<&str> = log
         .lines()
-        .filter(|l| l.contains("CONSOLE") && (l.contains("Uncaught") || l.contains(":ERROR:") || l.contains("Error")))
+        .filter(|l| {
+            l.contains("CONSOLE")
+                && (l.contains("Uncaught") || l.contains(":ERROR:") || l.contains("Error"))
+        })
         .collect();
-    assert!(console_errors.is_empty(), "console errors: {console_errors:?}");
+    assert!(
+        console_errors.is_empty(),
+        "console errors: {console_errors:?}"
+    );
     let shot = profile.path().join("report.png");
     let out = headless(browser, profile.path())
         .arg(format!("--screenshot={}", shot.display()))
@@ -279,9 +368,17 @@ fn report_page_loads_in_headless_chromium_without_console_errors() {
         .arg(&url)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let png = std::fs::read(&shot).unwrap();
-    assert!(png.starts_with(b"\x89PNG") && png.len() > 50_000, "screenshot is {} bytes", png.len());
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 50_000,
+        "screenshot is {} bytes",
+        png.len()
+    );
     // Kept for a person to look at: target/report-screenshot.png.
     let _ = std::fs::copy(&shot, repo().join("target/report-screenshot.png"));
 }
@@ -312,16 +409,29 @@ fn a_year_run_adds_its_partition_and_keeps_other_years_byte_identical() {
     let out = tempfile::tempdir().unwrap();
     run_into(input.path(), out.path(), &["--year", "2021"]);
     let after_2021 = files(out.path());
-    assert!(after_2021.keys().any(|k| k.starts_with("documents/year=2021/")));
-    assert!(!after_2021.keys().any(|k| k.contains("year=2022") || k.contains("year=2020")));
+    assert!(
+        after_2021
+            .keys()
+            .any(|k| k.starts_with("documents/year=2021/"))
+    );
+    assert!(
+        !after_2021
+            .keys()
+            .any(|k| k.contains("year=2022") || k.contains("year=2020"))
+    );
     run_into(input.path(), out.path(), &["--year", "2022"]);
     let after_2022 = files(out.path());
     for (k, v) in after_2021.iter().filter(|(k, _)| k.contains("year=2021")) {
-        assert!(after_2022.get(k) == Some(v), "{k} was rewritten by the 2022 run");
+        assert!(
+            after_2022.get(k) == Some(v),
+            "{k} was rewritten by the 2022 run"
+        );
     }
     // The comparison spans every year present.
     let c = read_table(&out.path().join("comparison.parquet"));
-    let mut years: Vec<i32> = (0..c.num_rows()).filter_map(|i| i32_at(&c, "year", i)).collect();
+    let mut years: Vec<i32> = (0..c.num_rows())
+        .filter_map(|i| i32_at(&c, "year", i))
+        .collect();
     years.sort();
     assert_eq!(years, vec![2021, 2022]);
     // A full run owns every year; the result equals a cold full run into a fresh folder.
@@ -354,7 +464,10 @@ fn rerun_after_adding_one_report_extracts_only_it_and_matches_a_full_run() {
     for (k, v) in &a {
         assert!(v == &b[k], "{k} differs from a full run");
     }
-    assert!(!fresh.path().join(".cache").exists(), "--no-cache wrote a cache");
+    assert!(
+        !fresh.path().join(".cache").exists(),
+        "--no-cache wrote a cache"
+    );
 }
 
 #[test]
@@ -363,7 +476,10 @@ fn a_year_with_no_reports_still_gives_empty_tables_and_a_page() {
     copy_seeds(input.path(), &["000_"]);
     let out = tempfile::tempdir().unwrap();
     run_into(input.path(), out.path(), &["--year", "1999"]);
-    assert_eq!(read_table(&out.path().join("comparison.parquet")).num_rows(), 0);
+    assert_eq!(
+        read_table(&out.path().join("comparison.parquet")).num_rows(),
+        0
+    );
     assert!(out.path().join("report.html").is_file());
     assert!(out.path().join("charts/rates.png").is_file());
     // Adding the year that has reports leaves a normal table.

@@ -7,9 +7,9 @@ use std::time::Duration;
 use banli::model::Severity;
 use banli::run::{self, RunOptions};
 
-use crate::util::*;
 use crate::bin::*;
 use crate::tables::{files, read_out, read_table, strings};
+use crate::util::*;
 
 const GOOD: &str = "2022年，县政府共承办人大代表建议20件。其中已解决或基本解决的12件，占60%；正在解决的8件，占40%。";
 
@@ -428,7 +428,10 @@ fn cached_rerun_processes_only_the_new_report_and_matches_a_full_run() {
     let full = tempfile::tempdir().unwrap();
     run::run(&opts(input.path(), full.path())).unwrap();
     let (cached, cold) = (files(out.path()), files(full.path()));
-    assert_eq!(cached.keys().collect::<Vec<_>>(), cold.keys().collect::<Vec<_>>());
+    assert_eq!(
+        cached.keys().collect::<Vec<_>>(),
+        cold.keys().collect::<Vec<_>>()
+    );
     for (f, bytes) in &cached {
         assert!(bytes == &cold[f], "{f} differs from a full run");
     }

@@ -183,29 +183,31 @@ fn documents(src: &Src, keys: &LazyFrame) -> Result<LazyFrame> {
         col("channel"),
         col("year_handled").cast(DataType::Int32).alias("year"),
     ]);
-    Ok(left_join(raw, keys.clone(), "jurisdiction_zh").with_columns([
-        // A report that names no jurisdiction is compared with nothing: its own key.
-        col("jurisdiction_key")
-            .fill_null(concat_str([lit("?"), col("source_path")], "", true))
-            .alias("jurisdiction_key"),
-        col("label").fill_null(col("source_path")).alias("label"),
-        // Departments are compared as themselves; governments, congresses, CPPCCs by kind.
-        when(col("issuer_kind").eq(lit("department")))
-            .then(col("issuer_zh").fill_null(lit("department")))
-            .otherwise(col("issuer_kind").fill_null(lit("unknown")))
-            .alias("issuer_key"),
-    ]).with_column(
-        concat_str(
-            [
-                col("jurisdiction_key"),
-                col("issuer_key"),
-                col("channel").fill_null(lit("unknown")),
-            ],
-            "|",
-            true,
-        )
-        .alias("series_key"),
-    ))
+    Ok(left_join(raw, keys.clone(), "jurisdiction_zh")
+        .with_columns([
+            // A report that names no jurisdiction is compared with nothing: its own key.
+            col("jurisdiction_key")
+                .fill_null(concat_str([lit("?"), col("source_path")], "", true))
+                .alias("jurisdiction_key"),
+            col("label").fill_null(col("source_path")).alias("label"),
+            // Departments are compared as themselves; governments, congresses, CPPCCs by kind.
+            when(col("issuer_kind").eq(lit("department")))
+                .then(col("issuer_zh").fill_null(lit("department")))
+                .otherwise(col("issuer_kind").fill_null(lit("unknown")))
+                .alias("issuer_key"),
+        ])
+        .with_column(
+            concat_str(
+                [
+                    col("jurisdiction_key"),
+                    col("issuer_key"),
+                    col("channel").fill_null(lit("unknown")),
+                ],
+                "|",
+                true,
+            )
+            .alias("series_key"),
+        ))
 }
 
 /// The first value of one fact per report: unqualified before qualified (按时办结率 is a
@@ -226,7 +228,9 @@ fn first_fact(facts: &LazyFrame, fact: &str, name: &str) -> LazyFrame {
         .agg([
             col("value").first().alias(name),
             col("qualifier").first().alias(format!("{name}_qualifier")),
-            col("definition").first().alias(format!("{name}_definition")),
+            col("definition")
+                .first()
+                .alias(format!("{name}_definition")),
         ])
 }
 
@@ -251,19 +255,16 @@ fn outcome_columns(src: &Src) -> Result<LazyFrame> {
         .map(|t| col("tier").eq(lit(*t)))
         .reduce(|a, b| a.or(b))
         .unwrap_or(lit(false));
-    let mut wide = outcomes
-        .clone()
-        .group_by_stable([col("doc_id")])
-        .agg([
-            col("universe").first().alias("universe"),
-            col("universe_count").first().alias("universe_count"),
-            col("exact")
-                .filter(fine)
-                .cast(DataType::Int32)
-                .min()
-                .eq(lit(1))
-                .alias("outcomes_exact"),
-        ]);
+    let mut wide = outcomes.clone().group_by_stable([col("doc_id")]).agg([
+        col("universe").first().alias("universe"),
+        col("universe_count").first().alias("universe_count"),
+        col("exact")
+            .filter(fine)
+            .cast(DataType::Int32)
+            .min()
+            .eq(lit(1))
+            .alias("outcomes_exact"),
+    ]);
     for t in TIER_GROUPS {
         let one = outcomes.clone().filter(col("tier").eq(lit(t))).select([
             col("doc_id"),
@@ -288,7 +289,10 @@ fn check_columns(src: &Src) -> Result<LazyFrame> {
     };
     Ok(scan(src, "checks")?
         .select([col("doc_id"), col("check"), col("status")])
-        .sort_by_exprs([col("doc_id"), col("check")], SortMultipleOptions::default())
+        .sort_by_exprs(
+            [col("doc_id"), col("check")],
+            SortMultipleOptions::default(),
+        )
         .group_by_stable([col("doc_id")])
         .agg([
             status("pass"),
@@ -399,13 +403,24 @@ pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
     }
     let comparison = union(cmp)?
         .sort_by_exprs(
-            [col("year"), col("jurisdiction_key"), col("issuer_key"), col("channel")],
+            [
+                col("year"),
+                col("jurisdiction_key"),
+                col("issuer_key"),
+                col("channel"),
+            ],
             SortMultipleOptions::default().with_nulls_last(true),
         )
         .collect()?;
     let topic_mix = union(mix)?
         .sort_by_exprs(
-            [col("year"), col("jurisdiction_key"), col("doc_id"), col("items_split"), col("topic")],
+            [
+                col("year"),
+                col("jurisdiction_key"),
+                col("doc_id"),
+                col("items_split"),
+                col("topic"),
+            ],
             SortMultipleOptions::default()
                 .with_order_descending_multi([false, false, false, true, false])
                 .with_nulls_last(true),
@@ -515,21 +530,33 @@ fn compare_partition(src: &Src, keys: &LazyFrame, vocab: &Vocabulary) -> Result<
                 .with_nulls_last(true),
         )
         .with_columns([
-            col("doc_id").len().over(group.clone())?.cast(DataType::Int64).alias("n_reports"),
+            col("doc_id")
+                .len()
+                .over(group.clone())?
+                .cast(DataType::Int64)
+                .alias("n_reports"),
             col("doc_id").first().over(group)?.alias("primary_doc"),
         ])
         .filter(col("doc_id").eq(col("primary_doc")))
         .collect()?;
-    let compared = comparison
-        .clone()
-        .lazy()
-        .select([col("doc_id"), col("label"), col("year"), col("jurisdiction_key")]);
+    let compared = comparison.clone().lazy().select([
+        col("doc_id"),
+        col("label"),
+        col("year"),
+        col("jurisdiction_key"),
+    ]);
     let topic_mix = inner_join(mix, compared, "doc_id").collect()?;
     let themes = theme_counts(src, &docs)?.collect()?;
     let failed_checks = inner_join(
         scan(src, "checks")?
             .filter(col("status").eq(lit("fail")))
-            .select([col("doc_id"), col("check"), col("expected"), col("observed"), col("message")]),
+            .select([
+                col("doc_id"),
+                col("check"),
+                col("expected"),
+                col("observed"),
+                col("message"),
+            ]),
         docs.select([col("doc_id"), col("label"), col("year"), col("source_path")]),
         "doc_id",
     )
@@ -561,17 +588,13 @@ pub fn details(out: &Path, comparison: &DataFrame, docs: &[String]) -> Result<De
             false,
         )
     };
-    let shown = comparison
-        .clone()
-        .lazy()
-        .filter(wanted())
-        .select([
-            col("doc_id"),
-            col("label"),
-            col("year"),
-            col("universe"),
-            col("universe_count").alias("outcome_universe_count"),
-        ]);
+    let shown = comparison.clone().lazy().filter(wanted()).select([
+        col("doc_id"),
+        col("label"),
+        col("year"),
+        col("universe"),
+        col("universe_count").alias("outcome_universe_count"),
+    ]);
     let all = Src::all(out);
     let composition = inner_join(categories(&all)?.filter(wanted()), shown, "doc_id")
         .with_column(
@@ -583,7 +606,10 @@ pub fn details(out: &Path, comparison: &DataFrame, docs: &[String]) -> Result<De
                 ))
             .alias("share"),
         )
-        .sort_by_exprs([col("doc_id"), col("position")], SortMultipleOptions::default())
+        .sort_by_exprs(
+            [col("doc_id"), col("position")],
+            SortMultipleOptions::default(),
+        )
         .collect()?;
     let kinds = ["total_items"]
         .iter()
@@ -602,7 +628,12 @@ pub fn details(out: &Path, comparison: &DataFrame, docs: &[String]) -> Result<De
             col("line"),
         ])
         .sort_by_exprs(
-            [col("doc_id"), col("fact"), col("qualifier").is_not_null(), col("span_start")],
+            [
+                col("doc_id"),
+                col("fact"),
+                col("qualifier").is_not_null(),
+                col("span_start"),
+            ],
             SortMultipleOptions::default(),
         )
         .group_by_stable([col("doc_id"), col("fact")])
@@ -610,7 +641,12 @@ pub fn details(out: &Path, comparison: &DataFrame, docs: &[String]) -> Result<De
         .collect()?;
     let topic_evidence = scan(&all, "topics")?
         .filter(wanted())
-        .select([col("doc_id"), col("common_topics"), col("evidence"), col("position")])
+        .select([
+            col("doc_id"),
+            col("common_topics"),
+            col("evidence"),
+            col("position"),
+        ])
         .explode(
             cols(["common_topics"]),
             ExplodeOptions {
@@ -618,7 +654,10 @@ pub fn details(out: &Path, comparison: &DataFrame, docs: &[String]) -> Result<De
                 keep_nulls: false,
             },
         )
-        .sort_by_exprs([col("doc_id"), col("position")], SortMultipleOptions::default())
+        .sort_by_exprs(
+            [col("doc_id"), col("position")],
+            SortMultipleOptions::default(),
+        )
         .group_by_stable([col("doc_id"), col("common_topics").alias("topic")])
         .agg([col("evidence").first()])
         .collect()?;
@@ -662,7 +701,13 @@ fn theme_counts(src: &Src, docs: &LazyFrame) -> Result<LazyFrame> {
         "doc_id",
     )
     .sort_by_exprs(
-        [col("theme"), col("jurisdiction_key"), col("year"), col("doc_id"), col("position")],
+        [
+            col("theme"),
+            col("jurisdiction_key"),
+            col("year"),
+            col("doc_id"),
+            col("position"),
+        ],
         SortMultipleOptions::default().with_nulls_last(true),
     );
     Ok(located
@@ -671,8 +716,14 @@ fn theme_counts(src: &Src, docs: &LazyFrame) -> Result<LazyFrame> {
             col("label").first(),
             col("jurisdiction_en").first(),
             col("doc_id").len().cast(DataType::Int64).alias("n_items"),
-            col("key_item").cast(DataType::Int64).sum().alias("n_key_items"),
-            col("doc_id").n_unique().cast(DataType::Int64).alias("n_reports"),
+            col("key_item")
+                .cast(DataType::Int64)
+                .sum()
+                .alias("n_key_items"),
+            col("doc_id")
+                .n_unique()
+                .cast(DataType::Int64)
+                .alias("n_reports"),
             col("year").min().alias("year_first"),
             col("year").max().alias("year_last"),
             col("title").drop_nulls().first().alias("example_title"),
@@ -717,7 +768,11 @@ fn merge_themes(parts: LazyFrame, vocab: &Vocabulary) -> Result<LazyFrame> {
         )
         .with_column(col("n_jurisdictions").gt_eq(lit(2)).alias("recurring"));
     Ok(left_join(per_place, labels, "theme").sort_by_exprs(
-        [col("n_jurisdictions"), col("theme"), col("jurisdiction_key")],
+        [
+            col("n_jurisdictions"),
+            col("theme"),
+            col("jurisdiction_key"),
+        ],
         SortMultipleOptions::default().with_order_descending_multi([true, false, false]),
     ))
 }

@@ -123,28 +123,42 @@ fn column_data(df: &DataFrame, table: &'static str, s: &Spec) -> Result<Data> {
             let c = cast(DataType::Boolean)?;
             Data::Bool(c.bool().map_err(|e| err(e.to_string()))?.iter().collect())
         }
-        Ty::Date | Ty::StrList => return Err(err("type not produced by the analytics stage".into())),
+        Ty::Date | Ty::StrList => {
+            return Err(err("type not produced by the analytics stage".into()));
+        }
     })
 }
 
 /// Read a string column as owned values (for charts and the report page).
 pub fn strings(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
-    let c = df.column(name)?.as_materialized_series().cast(&DataType::String)?;
+    let c = df
+        .column(name)?
+        .as_materialized_series()
+        .cast(&DataType::String)?;
     Ok(c.str()?.iter().map(|v| v.map(str::to_string)).collect())
 }
 
 pub fn floats(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
-    let c = df.column(name)?.as_materialized_series().cast(&DataType::Float64)?;
+    let c = df
+        .column(name)?
+        .as_materialized_series()
+        .cast(&DataType::Float64)?;
     Ok(c.f64()?.iter().collect())
 }
 
 pub fn ints(df: &DataFrame, name: &str) -> Result<Vec<Option<i64>>> {
-    let c = df.column(name)?.as_materialized_series().cast(&DataType::Int64)?;
+    let c = df
+        .column(name)?
+        .as_materialized_series()
+        .cast(&DataType::Int64)?;
     Ok(c.i64()?.iter().collect())
 }
 
 pub fn bools(df: &DataFrame, name: &str) -> Result<Vec<Option<bool>>> {
-    let c = df.column(name)?.as_materialized_series().cast(&DataType::Boolean)?;
+    let c = df
+        .column(name)?
+        .as_materialized_series()
+        .cast(&DataType::Boolean)?;
     Ok(c.bool()?.iter().collect())
 }
 

@@ -2,8 +2,20 @@
 
 /// Administrative suffixes dropped from a display name, longest first.
 const SUFFIXES: &[&str] = &[
-    "特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县",
-    "地区", "省", "市", "县", "区", "縣", "區",
+    "特别行政区",
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "地区",
+    "省",
+    "市",
+    "县",
+    "区",
+    "縣",
+    "區",
 ];
 
 /// The name without its administrative suffixes (宁波市海曙区 → 宁波海曙), keeping at least two
@@ -62,6 +74,9 @@ mod tests {
         assert_eq!(short_zh("市中区"), "市中");
         assert_eq!(short_zh("全国"), "全国");
         assert_eq!(short_zh("鞏留縣"), "鞏留");
-        assert_eq!(display(Some("漯河市"), Some("Luohe")).as_deref(), Some("漯河 Luohe"));
+        assert_eq!(
+            display(Some("漯河市"), Some("Luohe")).as_deref(),
+            Some("漯河 Luohe")
+        );
     }
 }

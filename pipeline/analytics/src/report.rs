@@ -34,7 +34,11 @@ fn base64(bytes: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -81,8 +85,13 @@ impl Lookup {
             .collect();
         let mut outcomes: HashMap<String, String> = HashMap::new();
         let m = &d.composition;
-        for (doc, ev) in strings(m, "doc_id")?.into_iter().zip(strings(m, "evidence")?) {
-            let (Some(doc), Some(ev)) = (doc, ev) else { continue };
+        for (doc, ev) in strings(m, "doc_id")?
+            .into_iter()
+            .zip(strings(m, "evidence")?)
+        {
+            let (Some(doc), Some(ev)) = (doc, ev) else {
+                continue;
+            };
             let joined = outcomes.entry(doc).or_default();
             if !joined.contains(&ev) {
                 if !joined.is_empty() {
@@ -190,10 +199,17 @@ fn figure_evidence(
         if !shown.contains(&d) {
             continue;
         }
-        let j = doc.iter().position(|x| x.as_deref() == Some(d.as_str())).unwrap_or(0);
+        let j = doc
+            .iter()
+            .position(|x| x.as_deref() == Some(d.as_str()))
+            .unwrap_or(0);
         composition.push(Evidence {
             who: who(j),
-            what: format!("{} {}%", m_label[i].clone().unwrap_or_default(), opt_f(m_share[i])),
+            what: format!(
+                "{} {}%",
+                m_label[i].clone().unwrap_or_default(),
+                opt_f(m_share[i])
+            ),
             sentence: m_ev[i].clone().unwrap_or_default(),
             source: format!("{}:{}", source_of(&d), opt_i(m_line[i])),
         });
@@ -245,7 +261,11 @@ fn figure_evidence(
         }
         if let Some(v) = sat[i] {
             let def = sat_def[i].clone().unwrap_or_default();
-            let fact = if def == "satisfied_or_basic" { "rate_satisfied_or_basic" } else { "rate_satisfied" };
+            let fact = if def == "satisfied_or_basic" {
+                "rate_satisfied_or_basic"
+            } else {
+                "rate_satisfied"
+            };
             rates.push(Evidence {
                 who: who(i),
                 what: format!("satisfaction {v}% ({def})"),
@@ -280,7 +300,11 @@ fn figure_evidence(
                 t_label[i].clone().unwrap_or_default(),
                 t_year[i].map(|y| y.to_string()).unwrap_or_default()
             ),
-            what: format!("{} {}%", t_topic_zh[i].clone().unwrap_or_default(), opt_f(t_share[i])),
+            what: format!(
+                "{} {}%",
+                t_topic_zh[i].clone().unwrap_or_default(),
+                opt_f(t_share[i])
+            ),
             sentence: ev.topic(
                 t_doc[i].as_deref().unwrap_or_default(),
                 t_topic[i].as_deref().unwrap_or_default(),
@@ -301,7 +325,11 @@ fn figure_evidence(
         .take(MAX_TABLE_ROWS)
         .map(|i| Evidence {
             who: h_label[i].clone().unwrap_or_default(),
-            what: format!("{} × {}", h_theme[i].clone().unwrap_or_default(), opt_i(h_n[i])),
+            what: format!(
+                "{} × {}",
+                h_theme[i].clone().unwrap_or_default(),
+                opt_i(h_n[i])
+            ),
             sentence: h_ev[i].clone().unwrap_or_default(),
             source: source_of(h_doc[i].as_deref().unwrap_or_default()),
         })
@@ -321,16 +349,30 @@ pub const MAX_TABLE_ROWS: usize = 500;
 
 fn comparison_table(c: &DataFrame, ev: &Lookup) -> Result<String> {
     let cols = [
-        "label", "year", "channel", "issuer_zh", "total_items", "universe", "universe_count",
+        "label",
+        "year",
+        "channel",
+        "issuer_zh",
+        "total_items",
+        "universe",
+        "universe_count",
     ];
     let mut v = Vec::new();
     for name in cols {
         v.push(strings(c, name)?);
     }
     let tier = |t: &str| -> Result<(Vec<Option<f64>>, Vec<Option<f64>>)> {
-        Ok((floats(c, &format!("{t}_share_low"))?, floats(c, &format!("{t}_share_high"))?))
+        Ok((
+            floats(c, &format!("{t}_share_low"))?,
+            floats(c, &format!("{t}_share_high"))?,
+        ))
     };
-    let (res, prog, addr, defer) = (tier("resolved")?, tier("progressing")?, tier("addressed")?, tier("deferred")?);
+    let (res, prog, addr, defer) = (
+        tier("resolved")?,
+        tier("progressing")?,
+        tier("addressed")?,
+        tier("deferred")?,
+    );
     let (sat, sat_def, fails, failed) = (
         floats(c, "satisfaction")?,
         strings(c, "satisfaction_definition")?,
@@ -349,7 +391,14 @@ fn comparison_table(c: &DataFrame, ev: &Lookup) -> Result<String> {
             _ => "no outcome scheme".into(),
         };
         let sat_text = match (sat[i], sat_def[i].as_deref()) {
-            (Some(x), Some(d)) => format!("{x:.1} ({})", if d == "satisfied" { "satisfied only" } else { "or basically" }),
+            (Some(x), Some(d)) => format!(
+                "{x:.1} ({})",
+                if d == "satisfied" {
+                    "satisfied only"
+                } else {
+                    "or basically"
+                }
+            ),
             _ => "–".into(),
         };
         let _ = write!(
@@ -389,7 +438,15 @@ fn failed_checks_table(f: &DataFrame) -> Result<String> {
     if f.height() == 0 {
         return Ok("<p>No check failed.</p>".into());
     }
-    let cols = ["label", "year", "check", "expected", "observed", "message", "source_path"];
+    let cols = [
+        "label",
+        "year",
+        "check",
+        "expected",
+        "observed",
+        "message",
+        "source_path",
+    ];
     let mut v = Vec::new();
     for name in cols {
         v.push(strings(f, name)?);
@@ -461,7 +518,10 @@ pub fn write(
     let mut html = String::new();
     html.push_str("<!doctype html><html lang=\"zh-Hans\"><head><meta charset=\"utf-8\"><title>banli: 建议提案办理比较 comparison</title>");
     let _ = write!(html, "<style>{STYLE}</style></head><body>");
-    let years: Vec<i64> = ints(&frames.comparison, "year")?.into_iter().flatten().collect();
+    let years: Vec<i64> = ints(&frames.comparison, "year")?
+        .into_iter()
+        .flatten()
+        .collect();
     let span = match (years.iter().min(), years.iter().max()) {
         (Some(a), Some(b)) if a != b => format!("{a}–{b}"),
         (Some(a), _) => a.to_string(),
@@ -512,6 +572,9 @@ mod tests {
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(esc("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            esc("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
     }
 }

@@ -169,7 +169,8 @@ impl ChartData {
         let total_rows = rows.len();
         let series_rows = multi_year_series(&rows);
         let rows = keep_readable(rows);
-        let kept: std::collections::BTreeSet<String> = rows.iter().map(|r| r.doc_id.clone()).collect();
+        let kept: std::collections::BTreeSet<String> =
+            rows.iter().map(|r| r.doc_id.clone()).collect();
 
         let t = &f.topic_mix;
         let topics = strings(t, "doc_id")?

@@ -44,14 +44,30 @@ fn fmt_pct(v: f64) -> String {
 
 /// "no data" in place of an empty figure, so every chart file always exists.
 fn empty_note<DB: DrawingBackend>(c: &Canvas<DB>, msg: &str) -> DrawResult<DB> {
-    c.text(msg, LABEL_X, TOP + 10, 16.0, rgb(0x777777), HPos::Left, VPos::Top)
+    c.text(
+        msg,
+        LABEL_X,
+        TOP + 10,
+        16.0,
+        rgb(0x777777),
+        HPos::Left,
+        VPos::Top,
+    )
 }
 
 /// Legend entries in one row, wrapping at the right edge.
-fn legend<DB: DrawingBackend>(c: &Canvas<DB>, y: i32, entries: &[(String, Swatch)]) -> DrawResult<DB> {
+fn legend<DB: DrawingBackend>(
+    c: &Canvas<DB>,
+    y: i32,
+    entries: &[(String, Swatch)],
+) -> DrawResult<DB> {
     let (mut x, mut y) = (LABEL_X, y);
     for (text, sw) in entries {
-        let w = 30 + (text.chars().map(|ch| if ch.is_ascii() { 8 } else { 15 }).sum::<i32>());
+        let w = 30
+            + (text
+                .chars()
+                .map(|ch| if ch.is_ascii() { 8 } else { 15 })
+                .sum::<i32>());
         if x + w > W as i32 - 20 {
             x = LABEL_X;
             y += 24;
@@ -150,9 +166,28 @@ impl Figure for Composition<'_> {
         c.percent_axis(PLOT_X0, PLOT_X1, TOP - 6, y_end, 0.0, 100.0, 10.0)?;
         for (i, r) in rows.iter().enumerate() {
             let y = TOP + i as i32 * COMP_ROW;
-            c.text(&r.label, PLOT_X0 - 10, y + 11, 14.0, BLACK, HPos::Right, VPos::Center)?;
-            let mut segs: Vec<_> = self.0.segments.iter().filter(|s| s.doc_id == r.doc_id).collect();
-            segs.sort_by_key(|s| s.tiers.iter().map(|t| tier_rank(t)).min().unwrap_or(TIERS.len()));
+            c.text(
+                &r.label,
+                PLOT_X0 - 10,
+                y + 11,
+                14.0,
+                BLACK,
+                HPos::Right,
+                VPos::Center,
+            )?;
+            let mut segs: Vec<_> = self
+                .0
+                .segments
+                .iter()
+                .filter(|s| s.doc_id == r.doc_id)
+                .collect();
+            segs.sort_by_key(|s| {
+                s.tiers
+                    .iter()
+                    .map(|t| tier_rank(t))
+                    .min()
+                    .unwrap_or(TIERS.len())
+            });
             let mut at = 0.0f64;
             for s in segs {
                 let Some(share) = s.share else { continue };
@@ -162,8 +197,18 @@ impl Figure for Composition<'_> {
                 }
                 let x0 = scale(at, 0.0, 100.0, PLOT_X0, PLOT_X1);
                 let x1 = scale(at + share, 0.0, 100.0, PLOT_X0, PLOT_X1);
-                let first = s.tiers.iter().min_by_key(|t| tier_rank(t)).map(String::as_str).unwrap_or("");
-                let last = s.tiers.iter().max_by_key(|t| tier_rank(t)).map(String::as_str).unwrap_or("");
+                let first = s
+                    .tiers
+                    .iter()
+                    .min_by_key(|t| tier_rank(t))
+                    .map(String::as_str)
+                    .unwrap_or("");
+                let last = s
+                    .tiers
+                    .iter()
+                    .max_by_key(|t| tier_rank(t))
+                    .map(String::as_str)
+                    .unwrap_or("");
                 c.rect(x0, y, x1, y + 22, tier_color(first), true)?;
                 if s.tiers.len() > 1 {
                     c.hatch(x0, y, x1, y + 22, tier_color(last))?;
@@ -178,7 +223,15 @@ impl Figure for Composition<'_> {
                         // A white label box keeps the figure readable over the hatching.
                         c.rect(mid - 22, y + 4, mid + 22, y + 18, WHITE, true)?;
                     }
-                    c.text(&fmt_pct(share), mid, y + 11, 12.0, ink, HPos::Center, VPos::Center)?;
+                    c.text(
+                        &fmt_pct(share),
+                        mid,
+                        y + 11,
+                        12.0,
+                        ink,
+                        HPos::Center,
+                        VPos::Center,
+                    )?;
                 }
                 at += share;
             }
@@ -191,12 +244,28 @@ impl Figure for Composition<'_> {
                 (None, Some(u)) => format!("基数 universe: {u}"),
                 _ => String::new(),
             };
-            c.text(&universe, PLOT_X0, y + 26, 12.0, rgb(0x555555), HPos::Left, VPos::Top)?;
+            c.text(
+                &universe,
+                PLOT_X0,
+                y + 26,
+                12.0,
+                rgb(0x555555),
+                HPos::Left,
+                VPos::Top,
+            )?;
         }
-        let mut entries: Vec<(String, Swatch)> =
-            TIERS.iter().map(|t| (t.1.to_string(), Swatch::Fill(t.2))).collect();
-        entries.push(("合并类别 merged category (spans tiers)".into(), Swatch::Hatched(TIERS[0].2, TIERS[1].2)));
-        entries.push(("未分类/未知 unclassified or unknown".into(), Swatch::Fill(UNKNOWN)));
+        let mut entries: Vec<(String, Swatch)> = TIERS
+            .iter()
+            .map(|t| (t.1.to_string(), Swatch::Fill(t.2)))
+            .collect();
+        entries.push((
+            "合并类别 merged category (spans tiers)".into(),
+            Swatch::Hatched(TIERS[0].2, TIERS[1].2),
+        ));
+        entries.push((
+            "未分类/未知 unclassified or unknown".into(),
+            Swatch::Fill(UNKNOWN),
+        ));
         legend(c, y_end + 34, &entries)
     }
 }
@@ -210,12 +279,19 @@ const ROW: i32 = 32;
 
 impl ResolvedBounds<'_> {
     fn rows(&self) -> Vec<&Row> {
-        let mut rows: Vec<&Row> = self.0.rows.iter().filter(|r| r.tier("resolved").0.is_some()).collect();
+        let mut rows: Vec<&Row> = self
+            .0
+            .rows
+            .iter()
+            .filter(|r| r.tier("resolved").0.is_some())
+            .collect();
         rows.sort_by(|a, b| {
             let (al, ah, _) = a.tier("resolved");
             let (bl, bh, _) = b.tier("resolved");
             let mid = |l: Option<f64>, h: Option<f64>| (l.unwrap_or(0.0) + h.unwrap_or(0.0)) / 2.0;
-            mid(bl, bh).total_cmp(&mid(al, ah)).then(a.label.cmp(&b.label))
+            mid(bl, bh)
+                .total_cmp(&mid(al, ah))
+                .then(a.label.cmp(&b.label))
         });
         rows
     }
@@ -245,14 +321,32 @@ impl Figure for ResolvedBounds<'_> {
         let color = rgb(TIERS[0].2);
         for (i, r) in rows.iter().enumerate() {
             let y = TOP + i as i32 * ROW + ROW / 2 - 4;
-            c.text(&r.label, PLOT_X0 - 10, y, 14.0, BLACK, HPos::Right, VPos::Center)?;
+            c.text(
+                &r.label,
+                PLOT_X0 - 10,
+                y,
+                14.0,
+                BLACK,
+                HPos::Right,
+                VPos::Center,
+            )?;
             let (lo, hi, exact) = r.tier("resolved");
-            let (Some(lo), Some(hi)) = (lo, hi) else { continue };
+            let (Some(lo), Some(hi)) = (lo, hi) else {
+                continue;
+            };
             let x0 = scale(lo, 0.0, 100.0, PLOT_X0, PLOT_X1);
             let x1 = scale(hi, 0.0, 100.0, PLOT_X0, PLOT_X1);
             if exact == Some(true) || (hi - lo).abs() < 1e-9 {
                 c.circle(x0, y, 6, color, true)?;
-                c.text(&fmt_pct(lo), x0 + 10, y, 12.0, BLACK, HPos::Left, VPos::Center)?;
+                c.text(
+                    &fmt_pct(lo),
+                    x0 + 10,
+                    y,
+                    12.0,
+                    BLACK,
+                    HPos::Left,
+                    VPos::Center,
+                )?;
             } else {
                 c.rect(x0, y - 5, x1.max(x0 + 2), y + 5, rgb(0xa6dba0), true)?;
                 c.line(vec![(x0, y - 8), (x0, y + 8)], color, 2)?;
@@ -266,7 +360,10 @@ impl Figure for ResolvedBounds<'_> {
             y_end + 34,
             &[
                 ("exact 确切值".into(), Swatch::Circle(TIERS[0].2)),
-                ("bounds 区间 (merged or unclassified categories)".into(), Swatch::Interval(0xa6dba0)),
+                (
+                    "bounds 区间 (merged or unclassified categories)".into(),
+                    Swatch::Interval(0xa6dba0),
+                ),
             ],
         )
     }
@@ -285,7 +382,13 @@ impl Rates<'_> {
             .0
             .rows
             .iter()
-            .filter(|r| r.completed.or(r.answered).or(r.face_to_face).or(r.satisfaction).is_some())
+            .filter(|r| {
+                r.completed
+                    .or(r.answered)
+                    .or(r.face_to_face)
+                    .or(r.satisfaction)
+                    .is_some()
+            })
             .collect();
         rows.sort_by(|a, b| a.label.cmp(&b.label));
         rows
@@ -310,7 +413,10 @@ impl Figure for Rates<'_> {
         "办结率、答复率、面复率与满意率 Rates".into()
     }
     fn size(&self) -> (u32, u32) {
-        (W, (TOP + self.rows().len().max(1) as i32 * ROW + 110) as u32)
+        (
+            W,
+            (TOP + self.rows().len().max(1) as i32 * ROW + 110) as u32,
+        )
     }
     fn draw<DB: DrawingBackend>(&self, c: &Canvas<DB>) -> DrawResult<DB> {
         c.heading(
@@ -323,10 +429,26 @@ impl Figure for Rates<'_> {
         }
         let from = self.range();
         let y_end = TOP + rows.len() as i32 * ROW;
-        c.percent_axis(PLOT_X0, PLOT_X1, TOP - 6, y_end, from, 100.0, if from >= 80.0 { 2.0 } else { 10.0 })?;
+        c.percent_axis(
+            PLOT_X0,
+            PLOT_X1,
+            TOP - 6,
+            y_end,
+            from,
+            100.0,
+            if from >= 80.0 { 2.0 } else { 10.0 },
+        )?;
         for (i, r) in rows.iter().enumerate() {
             let y = TOP + i as i32 * ROW + ROW / 2 - 4;
-            c.text(&r.label, PLOT_X0 - 10, y, 14.0, BLACK, HPos::Right, VPos::Center)?;
+            c.text(
+                &r.label,
+                PLOT_X0 - 10,
+                y,
+                14.0,
+                BLACK,
+                HPos::Right,
+                VPos::Center,
+            )?;
             let x = |v: f64| scale(v, from, 100.0, PLOT_X0, PLOT_X1);
             if let Some(v) = r.completed {
                 c.square(x(v), y - 8, 5, rgb(RATE_COLORS[0]))?;
@@ -352,8 +474,14 @@ impl Figure for Rates<'_> {
                 ("办结率 completed".into(), Swatch::Square(RATE_COLORS[0])),
                 ("答复率 answered".into(), Swatch::Diamond(RATE_COLORS[1])),
                 ("面复率 face to face".into(), Swatch::Cross(RATE_COLORS[2])),
-                ("满意率 satisfied only".into(), Swatch::Circle(RATE_COLORS[3])),
-                ("满意和基本满意率 satisfied or basically".into(), Swatch::Triangle(RATE_COLORS[3])),
+                (
+                    "满意率 satisfied only".into(),
+                    Swatch::Circle(RATE_COLORS[3]),
+                ),
+                (
+                    "满意和基本满意率 satisfied or basically".into(),
+                    Swatch::Triangle(RATE_COLORS[3]),
+                ),
             ],
         )
     }
@@ -367,11 +495,20 @@ pub struct TopicMix<'a>(pub &'a ChartData);
 impl TopicMix<'_> {
     fn rows(&self) -> Vec<&Row> {
         let docs: BTreeSet<&str> = self.0.topics.iter().map(|t| t.doc_id.as_str()).collect();
-        self.0.rows.iter().filter(|r| docs.contains(r.doc_id.as_str())).collect()
+        self.0
+            .rows
+            .iter()
+            .filter(|r| docs.contains(r.doc_id.as_str()))
+            .collect()
     }
 
     fn color(&self, topic: &str) -> u32 {
-        let i = self.0.topic_labels.iter().position(|t| t.0 == topic).unwrap_or(PALETTE.len() - 1);
+        let i = self
+            .0
+            .topic_labels
+            .iter()
+            .position(|t| t.0 == topic)
+            .unwrap_or(PALETTE.len() - 1);
         PALETTE[i % PALETTE.len()]
     }
 }
@@ -384,7 +521,10 @@ impl Figure for TopicMix<'_> {
         "建议内容分布 Topic mix on the common taxonomy".into()
     }
     fn size(&self) -> (u32, u32) {
-        (W, (TOP + self.rows().len().max(1) as i32 * ROW + 130) as u32)
+        (
+            W,
+            (TOP + self.rows().len().max(1) as i32 * ROW + 130) as u32,
+        )
     }
     fn draw<DB: DrawingBackend>(&self, c: &Canvas<DB>) -> DrawResult<DB> {
         c.heading(
@@ -399,17 +539,44 @@ impl Figure for TopicMix<'_> {
         c.percent_axis(PLOT_X0, PLOT_X1, TOP - 6, y_end, 0.0, 100.0, 10.0)?;
         for (i, r) in rows.iter().enumerate() {
             let y = TOP + i as i32 * ROW + 4;
-            c.text(&r.label, PLOT_X0 - 10, y + 10, 14.0, BLACK, HPos::Right, VPos::Center)?;
+            c.text(
+                &r.label,
+                PLOT_X0 - 10,
+                y + 10,
+                14.0,
+                BLACK,
+                HPos::Right,
+                VPos::Center,
+            )?;
             let mut at = 0.0;
-            let mut parts: Vec<_> = self.0.topics.iter().filter(|t| t.doc_id == r.doc_id).collect();
-            parts.sort_by_key(|t| self.0.topic_labels.iter().position(|l| l.0 == t.topic).unwrap_or(usize::MAX));
+            let mut parts: Vec<_> = self
+                .0
+                .topics
+                .iter()
+                .filter(|t| t.doc_id == r.doc_id)
+                .collect();
+            parts.sort_by_key(|t| {
+                self.0
+                    .topic_labels
+                    .iter()
+                    .position(|l| l.0 == t.topic)
+                    .unwrap_or(usize::MAX)
+            });
             for t in parts {
                 let share = t.share.clamp(0.0, 100.0 - at);
                 let x0 = scale(at, 0.0, 100.0, PLOT_X0, PLOT_X1);
                 let x1 = scale(at + share, 0.0, 100.0, PLOT_X0, PLOT_X1);
                 c.rect(x0, y, x1, y + 20, rgb(self.color(&t.topic)), true)?;
                 if x1 - x0 > 40 {
-                    c.text(&format!("{share:.0}%"), (x0 + x1) / 2, y + 10, 12.0, WHITE, HPos::Center, VPos::Center)?;
+                    c.text(
+                        &format!("{share:.0}%"),
+                        (x0 + x1) / 2,
+                        y + 10,
+                        12.0,
+                        WHITE,
+                        HPos::Center,
+                        VPos::Center,
+                    )?;
                 }
                 at += share;
             }
@@ -441,7 +608,12 @@ impl YearOverYear<'_> {
             .map(|mut v| {
                 v.sort_by_key(|r| r.year);
                 let last = v[v.len() - 1];
-                let name = last.label.split(' ').filter(|w| w.parse::<i32>().is_err()).collect::<Vec<_>>().join(" ");
+                let name = last
+                    .label
+                    .split(' ')
+                    .filter(|w| w.parse::<i32>().is_err())
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 (name, v)
             })
             .collect()
@@ -467,7 +639,10 @@ impl Figure for YearOverYear<'_> {
         if series.is_empty() {
             return empty_note(c, "尚无多年数据 No jurisdiction has several years yet");
         }
-        let years: Vec<i32> = series.iter().flat_map(|(_, v)| v.iter().filter_map(|r| r.year)).collect();
+        let years: Vec<i32> = series
+            .iter()
+            .flat_map(|(_, v)| v.iter().filter_map(|r| r.year))
+            .collect();
         let (y_min, y_max) = (
             *years.iter().min().unwrap_or(&0),
             *years.iter().max().unwrap_or(&0),
@@ -479,7 +654,10 @@ impl Figure for YearOverYear<'_> {
             .unwrap_or(1)
             .max(1) as f64;
         let (top, bottom) = (TOP + 10, 480);
-        let panels = [(70, 560, "已解决 resolved (%)"), (680, 1170, "建议总数 items")];
+        let panels = [
+            (70, 560, "已解决 resolved (%)"),
+            (680, 1170, "建议总数 items"),
+        ];
         for (pi, (x0, x1, name)) in panels.iter().enumerate() {
             c.text(name, *x0, top - 22, 14.0, BLACK, HPos::Left, VPos::Center)?;
             c.line(vec![(*x0, bottom), (*x1, bottom)], rgb(0x999999), 1)?;
@@ -488,18 +666,51 @@ impl Figure for YearOverYear<'_> {
                 let v = f64::from(k) / 4.0;
                 let y = bottom - ((bottom - top) as f64 * v) as i32;
                 c.line(vec![(*x0, y), (*x1, y)], rgb(0xeeeeee), 1)?;
-                let tick = if pi == 0 { format!("{:.0}", v * 100.0) } else { format!("{:.0}", v * max_items) };
-                c.text(&tick, x0 - 6, y, 12.0, rgb(0x555555), HPos::Right, VPos::Center)?;
+                let tick = if pi == 0 {
+                    format!("{:.0}", v * 100.0)
+                } else {
+                    format!("{:.0}", v * max_items)
+                };
+                c.text(
+                    &tick,
+                    x0 - 6,
+                    y,
+                    12.0,
+                    rgb(0x555555),
+                    HPos::Right,
+                    VPos::Center,
+                )?;
             }
             for yr in y_min..=y_max {
-                let x = scale(f64::from(yr), f64::from(y_min), f64::from(y_max.max(y_min + 1)), x0 + 30, x1 - 30);
-                c.text(&yr.to_string(), x, bottom + 6, 12.0, rgb(0x555555), HPos::Center, VPos::Top)?;
+                let x = scale(
+                    f64::from(yr),
+                    f64::from(y_min),
+                    f64::from(y_max.max(y_min + 1)),
+                    x0 + 30,
+                    x1 - 30,
+                );
+                c.text(
+                    &yr.to_string(),
+                    x,
+                    bottom + 6,
+                    12.0,
+                    rgb(0x555555),
+                    HPos::Center,
+                    VPos::Top,
+                )?;
             }
         }
         let px = |yr: i32, x0: i32, x1: i32| {
-            scale(f64::from(yr), f64::from(y_min), f64::from(y_max.max(y_min + 1)), x0 + 30, x1 - 30)
+            scale(
+                f64::from(yr),
+                f64::from(y_min),
+                f64::from(y_max.max(y_min + 1)),
+                x0 + 30,
+                x1 - 30,
+            )
         };
-        let py = |v: f64, max: f64| bottom - ((bottom - top) as f64 * (v / max).clamp(0.0, 1.0)) as i32;
+        let py =
+            |v: f64, max: f64| bottom - ((bottom - top) as f64 * (v / max).clamp(0.0, 1.0)) as i32;
         let mut entries = Vec::new();
         for (si, (name, rows)) in series.iter().enumerate() {
             let color = rgb(PALETTE[si % PALETTE.len()]);
@@ -520,7 +731,15 @@ impl Figure for YearOverYear<'_> {
                 if let Some(n) = r.total_items {
                     let x = px(yr, 680, 1170);
                     c.circle(x, py(n as f64, max_items), 5, color, true)?;
-                    c.text(&n.to_string(), x + 8, py(n as f64, max_items) - 8, 12.0, color, HPos::Left, VPos::Center)?;
+                    c.text(
+                        &n.to_string(),
+                        x + 8,
+                        py(n as f64, max_items) - 8,
+                        12.0,
+                        color,
+                        HPos::Left,
+                        VPos::Center,
+                    )?;
                     items.push((x, py(n as f64, max_items)));
                 }
             }
@@ -572,7 +791,10 @@ impl Figure for ThemeMatrix<'_> {
     fn size(&self) -> (u32, u32) {
         let (themes, places) = self.axes();
         let w = (PLOT_X0 + places.len() as i32 * CELL_W + 40).max(W as i32);
-        (w as u32, (TOP + 40 + themes.len().max(1) as i32 * CELL_H + 80) as u32)
+        (
+            w as u32,
+            (TOP + 40 + themes.len().max(1) as i32 * CELL_H + 80) as u32,
+        )
     }
     fn draw<DB: DrawingBackend>(&self, c: &Canvas<DB>) -> DrawResult<DB> {
         c.heading(
@@ -590,15 +812,47 @@ impl Figure for ThemeMatrix<'_> {
         }
         for (i, (theme, label)) in themes.iter().enumerate() {
             let y = top + i as i32 * CELL_H;
-            c.text(label, PLOT_X0 - 10, y + CELL_H / 2, 14.0, BLACK, HPos::Right, VPos::Center)?;
+            c.text(
+                label,
+                PLOT_X0 - 10,
+                y + CELL_H / 2,
+                14.0,
+                BLACK,
+                HPos::Right,
+                VPos::Center,
+            )?;
             for (j, p) in places.iter().enumerate() {
                 let x = PLOT_X0 + j as i32 * CELL_W;
-                c.rect(x + 2, y + 2, x + CELL_W - 2, y + CELL_H - 2, rgb(0xf4f4f4), true)?;
-                if let Some(cell) = self.0.themes.iter().find(|t| t.theme == *theme && t.place == *p) {
-                    let color = if cell.recurring { rgb(0x2166ac) } else { rgb(0x92c5de) };
+                c.rect(
+                    x + 2,
+                    y + 2,
+                    x + CELL_W - 2,
+                    y + CELL_H - 2,
+                    rgb(0xf4f4f4),
+                    true,
+                )?;
+                if let Some(cell) = self
+                    .0
+                    .themes
+                    .iter()
+                    .find(|t| t.theme == *theme && t.place == *p)
+                {
+                    let color = if cell.recurring {
+                        rgb(0x2166ac)
+                    } else {
+                        rgb(0x92c5de)
+                    };
                     c.rect(x + 2, y + 2, x + CELL_W - 2, y + CELL_H - 2, color, true)?;
                     let ink = if cell.recurring { WHITE } else { BLACK };
-                    c.text(&format!("{}", cell.n_items), x + CELL_W / 2, y + CELL_H / 2, 13.0, ink, HPos::Center, VPos::Center)?;
+                    c.text(
+                        &format!("{}", cell.n_items),
+                        x + CELL_W / 2,
+                        y + CELL_H / 2,
+                        13.0,
+                        ink,
+                        HPos::Center,
+                        VPos::Center,
+                    )?;
                 }
             }
         }
@@ -607,7 +861,10 @@ impl Figure for ThemeMatrix<'_> {
             c,
             y_end + 24,
             &[
-                ("recurring 多地出现 (2+ jurisdictions)".into(), Swatch::Fill(0x2166ac)),
+                (
+                    "recurring 多地出现 (2+ jurisdictions)".into(),
+                    Swatch::Fill(0x2166ac),
+                ),
                 ("one jurisdiction 仅一地".into(), Swatch::Fill(0x92c5de)),
             ],
         )

@@ -79,7 +79,8 @@ pub struct ChartFiles {
 /// Fallback families for SVG viewers that do not have our font installed.
 const SVG_FAMILIES: &str = "banli-sans, 'Noto Sans SC', 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif";
 
-type DrawResult<DB> = std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+type DrawResult<DB> =
+    std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 /// A figure that can draw itself on any plotters backend.
 pub trait Figure {
@@ -99,11 +100,21 @@ pub fn render<F: Figure>(fig: &F, dir: &Path) -> Result<ChartFiles> {
     {
         let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         let canvas = Canvas { area: root };
-        canvas.area.fill(&WHITE).map_err(|e| Error::chart(name, format!("{e:?}")))?;
-        fig.draw(&canvas).map_err(|e| Error::chart(name, format!("{e:?}")))?;
-        canvas.area.present().map_err(|e| Error::chart(name, format!("{e:?}")))?;
+        canvas
+            .area
+            .fill(&WHITE)
+            .map_err(|e| Error::chart(name, format!("{e:?}")))?;
+        fig.draw(&canvas)
+            .map_err(|e| Error::chart(name, format!("{e:?}")))?;
+        canvas
+            .area
+            .present()
+            .map_err(|e| Error::chart(name, format!("{e:?}")))?;
     }
-    let svg = svg.replace(&format!("font-family=\"{FAMILY}\""), &format!("font-family=\"{SVG_FAMILIES}\""));
+    let svg = svg.replace(
+        &format!("font-family=\"{FAMILY}\""),
+        &format!("font-family=\"{SVG_FAMILIES}\""),
+    );
     let svg_path = dir.join(format!("{name}.svg"));
     banli::write::write_atomic(&svg_path, svg.as_bytes())?;
 
@@ -112,9 +123,16 @@ pub fn render<F: Figure>(fig: &F, dir: &Path) -> Result<ChartFiles> {
     {
         let root = BitMapBackend::new(&tmp, size).into_drawing_area();
         let canvas = Canvas { area: root };
-        canvas.area.fill(&WHITE).map_err(|e| Error::chart(name, format!("{e:?}")))?;
-        fig.draw(&canvas).map_err(|e| Error::chart(name, format!("{e:?}")))?;
-        canvas.area.present().map_err(|e| Error::chart(name, format!("{e:?}")))?;
+        canvas
+            .area
+            .fill(&WHITE)
+            .map_err(|e| Error::chart(name, format!("{e:?}")))?;
+        fig.draw(&canvas)
+            .map_err(|e| Error::chart(name, format!("{e:?}")))?;
+        canvas
+            .area
+            .present()
+            .map_err(|e| Error::chart(name, format!("{e:?}")))?;
     }
     std::fs::rename(&tmp, &png_path).map_err(|e| Error::io(&png_path, e))?;
     Ok(ChartFiles {
@@ -148,13 +166,26 @@ pub fn rgb(hex: u32) -> RGBColor {
 }
 
 impl<DB: DrawingBackend> Canvas<DB> {
-    pub fn rect(&self, x0: i32, y0: i32, x1: i32, y1: i32, color: RGBColor, filled: bool) -> DrawResult<DB> {
-        let style = if filled { color.filled() } else { color.stroke_width(1) };
+    pub fn rect(
+        &self,
+        x0: i32,
+        y0: i32,
+        x1: i32,
+        y1: i32,
+        color: RGBColor,
+        filled: bool,
+    ) -> DrawResult<DB> {
+        let style = if filled {
+            color.filled()
+        } else {
+            color.stroke_width(1)
+        };
         self.area.draw(&Rectangle::new([(x0, y0), (x1, y1)], style))
     }
 
     pub fn line(&self, points: Vec<(i32, i32)>, color: RGBColor, width: u32) -> DrawResult<DB> {
-        self.area.draw(&PathElement::new(points, color.stroke_width(width)))
+        self.area
+            .draw(&PathElement::new(points, color.stroke_width(width)))
     }
 
     /// Diagonal hatching inside a rectangle: how a merged category is marked.
@@ -180,7 +211,16 @@ impl<DB: DrawingBackend> Canvas<DB> {
         Ok(())
     }
 
-    pub fn text(&self, s: &str, x: i32, y: i32, size: f64, color: RGBColor, h: HPos, v: VPos) -> DrawResult<DB> {
+    pub fn text(
+        &self,
+        s: &str,
+        x: i32,
+        y: i32,
+        size: f64,
+        color: RGBColor,
+        h: HPos,
+        v: VPos,
+    ) -> DrawResult<DB> {
         let style = TextStyle::from((FAMILY, size).into_font())
             .color(&color)
             .pos(Pos::new(h, v));
@@ -192,16 +232,26 @@ impl<DB: DrawingBackend> Canvas<DB> {
     }
 
     pub fn circle(&self, x: i32, y: i32, r: i32, color: RGBColor, filled: bool) -> DrawResult<DB> {
-        let style = if filled { color.filled() } else { color.stroke_width(2) };
+        let style = if filled {
+            color.filled()
+        } else {
+            color.stroke_width(2)
+        };
         self.area.draw(&Circle::new((x, y), r, style))
     }
 
     pub fn triangle(&self, x: i32, y: i32, r: i32, color: RGBColor) -> DrawResult<DB> {
-        self.area.draw(&Polygon::new(vec![(x, y - r), (x - r, y + r - 1), (x + r, y + r - 1)], color.filled()))
+        self.area.draw(&Polygon::new(
+            vec![(x, y - r), (x - r, y + r - 1), (x + r, y + r - 1)],
+            color.filled(),
+        ))
     }
 
     pub fn diamond(&self, x: i32, y: i32, r: i32, color: RGBColor) -> DrawResult<DB> {
-        self.area.draw(&Polygon::new(vec![(x, y - r), (x + r, y), (x, y + r), (x - r, y)], color.filled()))
+        self.area.draw(&Polygon::new(
+            vec![(x, y - r), (x + r, y), (x, y + r), (x - r, y)],
+            color.filled(),
+        ))
     }
 
     pub fn square(&self, x: i32, y: i32, r: i32, color: RGBColor) -> DrawResult<DB> {
@@ -214,12 +264,29 @@ impl<DB: DrawingBackend> Canvas<DB> {
     }
 
     /// A horizontal percent axis from `x0` (0 %) to `x1` (100 %) with grid lines down to `y1`.
-    pub fn percent_axis(&self, x0: i32, x1: i32, y0: i32, y1: i32, from: f64, to: f64, step: f64) -> DrawResult<DB> {
+    pub fn percent_axis(
+        &self,
+        x0: i32,
+        x1: i32,
+        y0: i32,
+        y1: i32,
+        from: f64,
+        to: f64,
+        step: f64,
+    ) -> DrawResult<DB> {
         let mut v = from;
         while v <= to + 1e-9 {
             let x = scale(v, from, to, x0, x1);
             self.line(vec![(x, y0), (x, y1)], rgb(0xe0e0e0), 1)?;
-            self.text(&format!("{v:.0}%"), x, y1 + 4, 13.0, rgb(0x555555), HPos::Center, VPos::Top)?;
+            self.text(
+                &format!("{v:.0}%"),
+                x,
+                y1 + 4,
+                13.0,
+                rgb(0x555555),
+                HPos::Center,
+                VPos::Top,
+            )?;
             v += step;
         }
         Ok(())
@@ -234,7 +301,11 @@ impl<DB: DrawingBackend> Canvas<DB> {
 
 /// Map `v` in [from, to] to pixels [x0, x1].
 pub fn scale(v: f64, from: f64, to: f64, x0: i32, x1: i32) -> i32 {
-    let t = if to > from { (v - from) / (to - from) } else { 0.0 };
+    let t = if to > from {
+        (v - from) / (to - from)
+    } else {
+        0.0
+    };
     x0 + (t.clamp(0.0, 1.0) * f64::from(x1 - x0)).round() as i32
 }
 
@@ -246,7 +317,10 @@ mod tests {
     fn row(doc: &str, label: &str, year: i32, resolved: (f64, f64)) -> Row {
         let mut tiers = std::collections::BTreeMap::new();
         let exact = resolved.0 == resolved.1;
-        tiers.insert("resolved", (Some(resolved.0), Some(resolved.1), Some(exact)));
+        tiers.insert(
+            "resolved",
+            (Some(resolved.0), Some(resolved.1), Some(exact)),
+        );
         tiers.insert("addressed", (Some(90.0), Some(90.0), Some(true)));
         Row {
             doc_id: doc.into(),
@@ -285,7 +359,10 @@ mod tests {
             .expect("the subset lacks at least one rare character");
         let out = drawable(&format!("{rare}市"));
         assert!(!out.contains(rare), "{out}");
-        assert!(out.ends_with('市') && out.chars().next().is_some_and(|c| c.is_ascii_uppercase()), "{out}");
+        assert!(
+            out.ends_with('市') && out.chars().next().is_some_and(|c| c.is_ascii_uppercase()),
+            "{out}"
+        );
     }
 
     #[test]
@@ -321,10 +398,16 @@ mod tests {
             ..Default::default()
         };
         let dir = tempfile::tempdir().unwrap();
-        let svg = render(&figures::ResolvedBounds(&data), dir.path()).unwrap().svg_text;
+        let svg = render(&figures::ResolvedBounds(&data), dir.path())
+            .unwrap()
+            .svg_text;
         assert!(svg.contains("[0.0%, 52.8%]"));
         assert!(svg.contains("58.7%") && !svg.contains("[58.7%"));
-        assert_eq!(svg.matches("<circle").count(), 2, "one dot for the exact value, one in the legend");
+        assert_eq!(
+            svg.matches("<circle").count(),
+            2,
+            "one dot for the exact value, one in the legend"
+        );
     }
 
     #[test]
@@ -334,18 +417,32 @@ mod tests {
         assert_eq!(charts.len(), 6);
         for c in &charts {
             assert!(c.png.exists(), "{}", c.name);
-            assert!(c.svg_text.contains("No "), "{} has no empty-data note", c.name);
+            assert!(
+                c.svg_text.contains("No "),
+                "{} has no empty-data note",
+                c.name
+            );
         }
     }
 
     #[test]
     fn many_reports_are_cut_to_a_readable_chart() {
         let rows: Vec<Row> = (0..500)
-            .map(|i| row(&format!("d{i}"), &format!("市{i}"), 2000 + (i % 5), (50.0, 50.0)))
+            .map(|i| {
+                row(
+                    &format!("d{i}"),
+                    &format!("市{i}"),
+                    2000 + (i % 5),
+                    (50.0, 50.0),
+                )
+            })
             .collect();
         let kept = data::keep_readable(rows);
         assert_eq!(kept.len(), data::MAX_ROWS);
-        assert!(kept.iter().all(|r| r.year == Some(2004)), "the latest year comes first");
+        assert!(
+            kept.iter().all(|r| r.year == Some(2004)),
+            "the latest year comes first"
+        );
         let data = ChartData {
             total_rows: 500,
             rows: kept,
