@@ -141,6 +141,15 @@ fn inner_join(a: LazyFrame, b: LazyFrame, on: &str) -> LazyFrame {
     a.join(b, [col(on)], [col(on)], args)
 }
 
+/// `column` is one of `values`.
+fn one_of<S: AsRef<str>>(column: &str, values: &[S]) -> Expr {
+    let values: Vec<String> = values.iter().map(|v| v.as_ref().to_string()).collect();
+    col(column).is_in(
+        lit(Series::new("values".into(), values)).implode(false),
+        false,
+    )
+}
+
 fn pct(e: Expr) -> Expr {
     e.round(1, RoundMode::HalfAwayFromZero)
 }
@@ -250,11 +259,7 @@ fn outcome_columns(src: &Src) -> Result<LazyFrame> {
     // Read once: the wide form below uses the table seven times, and seven parallel scans of
     // every report's rows would each hold their own copy.
     let outcomes = outcomes.collect()?.lazy();
-    let fine = FINE_TIERS
-        .iter()
-        .map(|t| col("tier").eq(lit(*t)))
-        .reduce(|a, b| a.or(b))
-        .unwrap_or(lit(false));
+    let fine = one_of("tier", &FINE_TIERS);
     let mut wide = outcomes.clone().group_by_stable([col("doc_id")]).agg([
         col("universe").first().alias("universe"),
         col("universe_count").first().alias("universe_count"),
@@ -447,12 +452,9 @@ fn compare_partition(src: &Src, keys: &LazyFrame, vocab: &Vocabulary) -> Result<
     let docs = documents(src, keys)?.collect()?.lazy();
     // Only the facts compared, read once (each `first_fact` below would otherwise scan the
     // whole table again, in parallel, each with its own copy).
-    let wanted = ["total_items", "government_items", "key_items"]
-        .iter()
-        .chain(RATES.iter())
-        .map(|f| col("fact").eq(lit(*f)))
-        .reduce(|a, b| a.or(b))
-        .unwrap_or(lit(false));
+    let mut compared = vec!["total_items", "government_items", "key_items"];
+    compared.extend(RATES);
+    let wanted = one_of("fact", &compared);
     let facts = scan(src, "facts")?
         .filter(wanted)
         .select([
@@ -582,12 +584,7 @@ pub struct Details {
 }
 
 pub fn details(out: &Path, comparison: &DataFrame, docs: &[String]) -> Result<Details> {
-    let wanted = || {
-        col("doc_id").is_in(
-            lit(Series::new("docs".into(), docs.to_vec())).implode(false),
-            false,
-        )
-    };
+    let wanted = || one_of("doc_id", docs);
     let shown = comparison.clone().lazy().filter(wanted()).select([
         col("doc_id"),
         col("label"),
@@ -611,12 +608,9 @@ pub fn details(out: &Path, comparison: &DataFrame, docs: &[String]) -> Result<De
             SortMultipleOptions::default(),
         )
         .collect()?;
-    let kinds = ["total_items"]
-        .iter()
-        .chain(RATES.iter())
-        .map(|f| col("fact").eq(lit(*f)))
-        .reduce(|a, b| a.or(b))
-        .unwrap_or(lit(false));
+    let mut shown_facts = vec!["total_items"];
+    shown_facts.extend(RATES);
+    let kinds = one_of("fact", &shown_facts);
     let fact_evidence = scan(&all, "facts")?
         .filter(wanted().and(kinds))
         .select([

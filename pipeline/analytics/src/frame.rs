@@ -91,40 +91,29 @@ fn has_null(d: &Data) -> bool {
 }
 
 fn column_data(df: &DataFrame, table: &'static str, s: &Spec) -> Result<Data> {
-    let err = |m: String| Error::Column {
+    let context = |e: Error| Error::Column {
         table,
         column: s.name,
-        message: m,
+        message: e.to_string(),
     };
-    let col = df
-        .column(s.name)
-        .map_err(|e| err(e.to_string()))?
-        .as_materialized_series();
-    let cast = |dt: DataType| col.cast(&dt).map_err(|e| err(e.to_string()));
     Ok(match s.ty {
-        Ty::Str => {
-            let c = cast(DataType::String)?;
-            let ca = c.str().map_err(|e| err(e.to_string()))?;
-            Data::Str(ca.iter().map(|v| v.map(str::to_string)).collect())
-        }
-        Ty::I64 => {
-            let c = cast(DataType::Int64)?;
-            Data::I64(c.i64().map_err(|e| err(e.to_string()))?.iter().collect())
-        }
-        Ty::I32 => {
-            let c = cast(DataType::Int32)?;
-            Data::I32(c.i32().map_err(|e| err(e.to_string()))?.iter().collect())
-        }
-        Ty::F64 => {
-            let c = cast(DataType::Float64)?;
-            Data::F64(c.f64().map_err(|e| err(e.to_string()))?.iter().collect())
-        }
-        Ty::Bool => {
-            let c = cast(DataType::Boolean)?;
-            Data::Bool(c.bool().map_err(|e| err(e.to_string()))?.iter().collect())
-        }
+        Ty::Str => Data::Str(strings(df, s.name).map_err(context)?),
+        Ty::I64 => Data::I64(ints(df, s.name).map_err(context)?),
+        Ty::I32 => Data::I32(
+            ints(df, s.name)
+                .map_err(context)?
+                .into_iter()
+                .map(|v| v.and_then(|v| i32::try_from(v).ok()))
+                .collect(),
+        ),
+        Ty::F64 => Data::F64(floats(df, s.name).map_err(context)?),
+        Ty::Bool => Data::Bool(bools(df, s.name).map_err(context)?),
         Ty::Date | Ty::StrList => {
-            return Err(err("type not produced by the analytics stage".into()));
+            return Err(Error::Column {
+                table,
+                column: s.name,
+                message: "type not produced by the analytics stage".into(),
+            });
         }
     })
 }

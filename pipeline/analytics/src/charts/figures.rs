@@ -10,7 +10,7 @@ use super::{Canvas, DrawResult, Figure, rgb, scale};
 
 const W: u32 = 1200;
 const LABEL_X: i32 = 20;
-const PLOT_X0: i32 = 330;
+pub(super) const PLOT_X0: i32 = 330;
 const PLOT_X1: i32 = 1130;
 const TOP: i32 = 96;
 
@@ -166,15 +166,7 @@ impl Figure for Composition<'_> {
         c.percent_axis(PLOT_X0, PLOT_X1, TOP - 6, y_end, 0.0, 100.0, 10.0)?;
         for (i, r) in rows.iter().enumerate() {
             let y = TOP + i as i32 * COMP_ROW;
-            c.text(
-                &r.label,
-                PLOT_X0 - 10,
-                y + 11,
-                14.0,
-                BLACK,
-                HPos::Right,
-                VPos::Center,
-            )?;
+            c.row_label(&r.label, y + 11)?;
             let mut segs: Vec<_> = self
                 .0
                 .segments
@@ -321,15 +313,7 @@ impl Figure for ResolvedBounds<'_> {
         let color = rgb(TIERS[0].2);
         for (i, r) in rows.iter().enumerate() {
             let y = TOP + i as i32 * ROW + ROW / 2 - 4;
-            c.text(
-                &r.label,
-                PLOT_X0 - 10,
-                y,
-                14.0,
-                BLACK,
-                HPos::Right,
-                VPos::Center,
-            )?;
+            c.row_label(&r.label, y)?;
             let (lo, hi, exact) = r.tier("resolved");
             let (Some(lo), Some(hi)) = (lo, hi) else {
                 continue;
@@ -440,15 +424,7 @@ impl Figure for Rates<'_> {
         )?;
         for (i, r) in rows.iter().enumerate() {
             let y = TOP + i as i32 * ROW + ROW / 2 - 4;
-            c.text(
-                &r.label,
-                PLOT_X0 - 10,
-                y,
-                14.0,
-                BLACK,
-                HPos::Right,
-                VPos::Center,
-            )?;
+            c.row_label(&r.label, y)?;
             let x = |v: f64| scale(v, from, 100.0, PLOT_X0, PLOT_X1);
             if let Some(v) = r.completed {
                 c.square(x(v), y - 8, 5, rgb(RATE_COLORS[0]))?;
@@ -539,15 +515,7 @@ impl Figure for TopicMix<'_> {
         c.percent_axis(PLOT_X0, PLOT_X1, TOP - 6, y_end, 0.0, 100.0, 10.0)?;
         for (i, r) in rows.iter().enumerate() {
             let y = TOP + i as i32 * ROW + 4;
-            c.text(
-                &r.label,
-                PLOT_X0 - 10,
-                y + 10,
-                14.0,
-                BLACK,
-                HPos::Right,
-                VPos::Center,
-            )?;
+            c.row_label(&r.label, y + 10)?;
             let mut at = 0.0;
             let mut parts: Vec<_> = self
                 .0
@@ -812,15 +780,7 @@ impl Figure for ThemeMatrix<'_> {
         }
         for (i, (theme, label)) in themes.iter().enumerate() {
             let y = top + i as i32 * CELL_H;
-            c.text(
-                label,
-                PLOT_X0 - 10,
-                y + CELL_H / 2,
-                14.0,
-                BLACK,
-                HPos::Right,
-                VPos::Center,
-            )?;
+            c.row_label(label, y + CELL_H / 2)?;
             for (j, p) in places.iter().enumerate() {
                 let x = PLOT_X0 + j as i32 * CELL_W;
                 c.rect(

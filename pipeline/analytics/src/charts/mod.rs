@@ -83,6 +83,9 @@ type DrawResult<DB> =
     std::result::Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 /// A figure that can draw itself on any plotters backend.
+/// Where row labels end (the plot area starts 10 px to the right).
+const PLOT_LABEL_RIGHT: i32 = figures::PLOT_X0 - 10;
+
 pub trait Figure {
     fn name(&self) -> &'static str;
     fn title(&self) -> String;
@@ -227,8 +230,17 @@ impl<DB: DrawingBackend> Canvas<DB> {
         self.area.draw(&Text::new(drawable(s), (x, y), style))
     }
 
-    pub fn bold(&self, s: &str, x: i32, y: i32, size: f64) -> DrawResult<DB> {
-        self.text(s, x, y, size, BLACK, HPos::Left, VPos::Top)
+    /// A row's label, right-aligned against the plot area.
+    pub fn row_label(&self, s: &str, y: i32) -> DrawResult<DB> {
+        self.text(
+            s,
+            PLOT_LABEL_RIGHT,
+            y,
+            14.0,
+            BLACK,
+            HPos::Right,
+            VPos::Center,
+        )
     }
 
     pub fn circle(&self, x: i32, y: i32, r: i32, color: RGBColor, filled: bool) -> DrawResult<DB> {
