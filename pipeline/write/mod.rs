@@ -88,6 +88,80 @@ pub fn parquet_bytes(table: &Table, meta: &FileMeta) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// One single-file table written in row slices, for tables too big to copy whole (stage 6 at
+/// national scale): the caller converts and appends a slice at a time, so memory holds one
+/// slice's copy and the open row group. `finish` leaves a complete temp file beside the
+/// destination; the caller renames it (with its sibling tables) when all are done.
+pub struct TableFile {
+    writer: ArrowWriter<File>,
+    tmp: PathBuf,
+    dest: PathBuf,
+    /// `doc_id`s seen, for the file's inputs hash; `None` when the table has no `doc_id`.
+    doc_ids: Option<std::collections::BTreeSet<String>>,
+    inputs_sha256: String,
+}
+
+impl TableFile {
+    /// Open `<dir>/<table path>` for writing; `schema` is the table with any (or no) rows.
+    pub fn create(dir: &Path, schema: &Table, meta: &FileMeta) -> Result<TableFile> {
+        let dest = dir.join(schema.path());
+        let folder = dest.parent().unwrap_or(dir).to_path_buf();
+        std::fs::create_dir_all(&folder).map_err(|e| Error::io(&folder, e))?;
+        let tmp = folder.join(format!(".{}.tmp-{}", schema.path(), std::process::id()));
+        let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        let writer = ArrowWriter::try_new(
+            file,
+            std::sync::Arc::new(schema.schema()),
+            Some(props(schema, meta)),
+        )
+        .map_err(|e| sink::write_err(&dest, e))?;
+        let has_ids = schema.columns.iter().any(|c| c.name == "doc_id");
+        Ok(TableFile {
+            writer,
+            tmp,
+            dest,
+            doc_ids: has_ids.then(Default::default),
+            inputs_sha256: meta.inputs_sha256.clone(),
+        })
+    }
+
+    /// Append rows (same schema as at creation).
+    pub fn append(&mut self, rows: &Table) -> Result<()> {
+        if let Some(ids) = self.doc_ids.as_mut()
+            && let Some(Data::Str(col)) = rows
+                .columns
+                .iter()
+                .find(|c| c.name == "doc_id")
+                .map(|c| &c.data)
+        {
+            ids.extend(col.iter().flatten().cloned());
+        }
+        let batch = rows
+            .record_batch()
+            .map_err(|e| sink::write_err(&self.dest, e))?;
+        self.writer
+            .write(&batch)
+            .map_err(|e| sink::write_err(&self.dest, e))
+    }
+
+    /// Close the file (fsynced); returns (temp file, destination) for the caller to rename.
+    pub fn finish(mut self) -> Result<(PathBuf, PathBuf)> {
+        let hash = match &self.doc_ids {
+            Some(ids) => sink::hash_ids(ids),
+            None => self.inputs_sha256.clone(),
+        };
+        self.writer
+            .append_key_value_metadata(KeyValue::new("banli.inputs_sha256".into(), hash));
+        self.writer
+            .close()
+            .map_err(|e| sink::write_err(&self.dest, e))?;
+        File::open(&self.tmp)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| Error::io(&self.tmp, e))?;
+        Ok((self.tmp, self.dest))
+    }
+}
+
 /// Write bytes to `path` atomically: a temp file in the same folder, fsync, then rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     write_via_temp(path, bytes, true)

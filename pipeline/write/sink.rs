@@ -25,7 +25,7 @@ use super::{Data, FileMeta, Table, props};
 use crate::error::{Error, Result};
 
 /// Rows per write call: a constant, so page boundaries are a function of the rows alone.
-const WRITE_ROWS: usize = 8192;
+pub const WRITE_ROWS: usize = 8192;
 
 /// The file name inside a partition folder.
 pub const PART_FILE: &str = "part-0.parquet";
@@ -74,7 +74,7 @@ pub struct Sinks {
     open: BTreeMap<(String, usize), Sink>,
 }
 
-fn write_err(path: &Path, e: impl std::fmt::Display) -> Error {
+pub(crate) fn write_err(path: &Path, e: impl std::fmt::Display) -> Error {
     Error::Write {
         path: path.to_path_buf(),
         message: e.to_string(),
@@ -295,7 +295,7 @@ pub fn has_other_partitions(dir: &Path, table: &str, except: Option<&str>) -> bo
     })
 }
 
-fn hash_ids(ids: &BTreeSet<String>) -> String {
+pub(crate) fn hash_ids(ids: &BTreeSet<String>) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     for id in ids {

@@ -370,10 +370,34 @@ fn topic_mix(src: &Src, vocab: &Vocabulary) -> Result<LazyFrame> {
 
 /// One year partition's share of the results.
 struct Part {
-    comparison: DataFrame,
-    topic_mix: DataFrame,
-    themes: DataFrame,
-    failed_checks: DataFrame,
+    comparison: Packed,
+    topic_mix: Packed,
+    themes: Packed,
+    failed_checks: Packed,
+}
+
+/// A partition's result held as Parquet bytes until the union. Frames made by joins and filters
+/// share the buffers of the tables they were read from (a string view keeps its whole buffer
+/// alive), so keeping the frames themselves kept every partition's inputs in memory; the bytes
+/// are a compact copy (a few hundred KB per year at 100k reports).
+struct Packed(Vec<u8>);
+
+impl Packed {
+    fn new(mut df: DataFrame) -> Result<Packed> {
+        let mut buf = Vec::new();
+        ParquetWriter::new(&mut buf)
+            .with_compression(ParquetCompression::Uncompressed)
+            .finish(&mut df)?;
+        Ok(Packed(buf))
+    }
+
+    fn frame(self) -> Result<DataFrame> {
+        Ok(ParquetReader::new(std::io::Cursor::new(self.0)).finish()?)
+    }
+}
+
+fn union_packed(parts: Vec<Packed>) -> Result<LazyFrame> {
+    union(parts.into_iter().map(Packed::frame).collect::<Result<_>>()?)
 }
 
 fn union(frames: Vec<DataFrame>) -> Result<LazyFrame> {
@@ -395,6 +419,7 @@ pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
     let mut parts = Vec::new();
     for p in partitions(out)? {
         parts.push(compare_partition(&Src::one(out, &p), &keys, vocab)?);
+        crate::trace_rss(&format!("partition {p}"));
     }
     let mut cmp = Vec::new();
     let mut mix = Vec::new();
@@ -406,7 +431,7 @@ pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
         th.push(p.themes);
         failed.push(p.failed_checks);
     }
-    let comparison = union(cmp)?
+    let comparison = union_packed(cmp)?
         .sort_by_exprs(
             [
                 col("year"),
@@ -417,7 +442,7 @@ pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
             SortMultipleOptions::default().with_nulls_last(true),
         )
         .collect()?;
-    let topic_mix = union(mix)?
+    let topic_mix = union_packed(mix)?
         .sort_by_exprs(
             [
                 col("year"),
@@ -431,14 +456,17 @@ pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
                 .with_nulls_last(true),
         )
         .collect()?;
-    let themes = merge_themes(union(th)?, vocab)?.collect()?;
-    let failed_checks = union(failed)?
+    crate::trace_rss("comparison+mix");
+    let themes = merge_themes(union_packed(th)?, vocab)?.collect()?;
+    let failed_checks = union_packed(failed)?
         .sort_by_exprs(
             [col("year"), col("label"), col("doc_id"), col("check")],
             SortMultipleOptions::default().with_nulls_last(true),
         )
         .collect()?;
+    crate::trace_rss("failed");
     let trends = trends(&comparison)?.collect()?;
+    crate::trace_rss("trends");
     Ok(Frames {
         comparison,
         trends,
@@ -564,10 +592,10 @@ fn compare_partition(src: &Src, keys: &LazyFrame, vocab: &Vocabulary) -> Result<
     )
     .collect()?;
     Ok(Part {
-        comparison,
-        topic_mix,
-        themes,
-        failed_checks,
+        comparison: Packed::new(comparison)?,
+        topic_mix: Packed::new(topic_mix)?,
+        themes: Packed::new(themes)?,
+        failed_checks: Packed::new(failed_checks)?,
     })
 }
 

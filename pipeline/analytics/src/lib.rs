@@ -49,12 +49,13 @@ pub fn schemas() -> Vec<Table> {
 pub fn analyze(out: &Path, vocab: &Vocabulary, meta: &FileMeta) -> Result<Summary> {
     let mut timings = BTreeMap::new();
     let t = Instant::now();
+    trace_rss("start");
     let mut frames = compare::compare(out, vocab)?;
     let defs = tables::all();
     let mut rows = BTreeMap::new();
     let mut staged = Vec::new();
-    // One table at a time (converted, serialized, written to a temp file, dropped), so memory
-    // holds one table's copy; all four are renamed into place together at the end.
+    // One table at a time, converted and written in row slices, so memory holds one slice's
+    // copy; all four are renamed into place together at the end.
     for def in &defs {
         let df = match def.name {
             "comparison" => &frames.comparison,
@@ -62,12 +63,9 @@ pub fn analyze(out: &Path, vocab: &Vocabulary, meta: &FileMeta) -> Result<Summar
             "themes" => &frames.themes,
             _ => &frames.topic_mix,
         };
-        let table = def.from_frame(df)?;
-        rows.insert(def.name.to_string(), table.rows());
-        let dest = out.join(table.path());
-        let tmp = out.join(format!(".{}.tmp-{}", table.path(), std::process::id()));
-        banli::write::write_renamed(&tmp, &banli::write::parquet_bytes(&table, meta)?)?;
-        staged.push((tmp, dest));
+        staged.push(write_in_slices(out, def, df, meta)?);
+        rows.insert(def.name.to_string(), df.height());
+        trace_rss(def.name);
         if def.name == "trends" {
             // Not drawn: free it before the charts.
             frames.trends = polars::prelude::DataFrame::empty();
@@ -95,7 +93,9 @@ pub fn analyze(out: &Path, vocab: &Vocabulary, meta: &FileMeta) -> Result<Summar
     shown.dedup();
     let details = compare::details(out, &frames.comparison, &shown)?;
     data.set_segments(&details.composition)?;
+    trace_rss("details");
     let charts = charts::render_all(&data, &out.join("charts"))?;
+    trace_rss("charts");
     timings.insert("charts".to_string(), t.elapsed().as_millis() as u64);
 
     let t = Instant::now();
@@ -107,4 +107,30 @@ pub fn analyze(out: &Path, vocab: &Vocabulary, meta: &FileMeta) -> Result<Summar
         report,
         timings_ms: timings,
     })
+}
+
+/// Write one analytics table through the core's contract writer, `WRITE_ROWS` rows at a time.
+fn write_in_slices(
+    out: &Path,
+    def: &frame::TableDef,
+    df: &polars::prelude::DataFrame,
+    meta: &FileMeta,
+) -> Result<(std::path::PathBuf, std::path::PathBuf)> {
+    let step = banli::write::sink::WRITE_ROWS;
+    let mut file = banli::write::TableFile::create(out, &def.from_frame(&df.slice(0, 0))?, meta)?;
+    let mut offset = 0;
+    while offset < df.height() {
+        file.append(&def.from_frame(&df.slice(offset as i64, step))?)?;
+        offset += step;
+    }
+    Ok(file.finish()?)
+}
+
+#[doc(hidden)]
+pub fn trace_rss(label: &str) {
+    if std::env::var_os("BANLI_TRACE_RSS").is_some() {
+        let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let rss = s.lines().find(|l| l.starts_with("VmRSS")).unwrap_or("");
+        eprintln!("[rss] {label}: {rss}");
+    }
 }
