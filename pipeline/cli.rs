@@ -273,19 +273,22 @@ fn cmd_run(a: RunArgs) -> Result<ExitCode> {
         pb.enable_steady_tick(std::time::Duration::from_millis(120));
         pb
     });
-    let summary =
-        run::run(&opts).with_context(|| format!("running banli into {}", a.out.display()))?;
-    if let Some(pb) = &spinner {
-        pb.set_message("comparing, drawing charts…");
-    }
-    let analytics =
-        if a.no_compare {
-            None
-        } else {
-            Some(compare_outputs(&opts).with_context(|| {
-                format!("comparing the reports in {} (stage 6)", a.out.display())
-            })?)
-        };
+    let (summary, analytics) = if a.no_compare {
+        let summary =
+            run::run(&opts).with_context(|| format!("running banli into {}", a.out.display()))?;
+        (summary, None)
+    } else {
+        let (summary, analytics) = run::run_then(&opts, |meta| {
+            if let Some(pb) = &spinner {
+                pb.set_message("comparing, drawing charts…");
+            }
+            compare_outputs(&opts, meta)
+        })
+        .with_context(|| format!("running banli into {}", a.out.display()))?;
+        let analytics = analytics
+            .with_context(|| format!("comparing the reports in {} (stage 6)", a.out.display()))?;
+        (summary, Some(analytics))
+    };
     if let Some(pb) = spinner {
         pb.finish_and_clear();
     }
@@ -412,27 +415,17 @@ fn cmd_unmapped(a: InputArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Stage 6 over everything in the output folder (all years present), then the data package
-/// and the manifest are completed with what it wrote.
-fn compare_outputs(opts: &RunOptions) -> Result<banli_analytics::Summary> {
+/// Stage 6 over everything in the output folder (all years present), run by the core while it
+/// still holds the folder's lock; rewrites the data package with the analytics tables and
+/// returns what the manifest gains.
+fn compare_outputs(
+    opts: &RunOptions,
+    meta: &banli::write::FileMeta,
+) -> Result<(run::ManifestExtra, banli_analytics::Summary)> {
     let out = &opts.out;
-    let _lock = run::lock_output(out)?;
     let rules = Rules::load(&opts.datasets)?;
-    let manifest_path = out.join("manifest.json");
-    let mut manifest: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(&manifest_path)
-            .with_context(|| format!("reading {}", manifest_path.display()))?,
-    )
-    .with_context(|| format!("parsing {}", manifest_path.display()))?;
-    let meta = banli::write::FileMeta {
-        inputs_sha256: manifest["inputs_sha256"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string(),
-        rules_sha256: rules.fingerprint.clone(),
-    };
     let vocab = banli_analytics::Vocabulary::from_rules(&rules);
-    let summary = banli_analytics::analyze(out, &vocab, &meta)?;
+    let summary = banli_analytics::analyze(out, &vocab, meta)?;
 
     let mut tables = banli::write::tables::all(&[], &[], &rules);
     tables.extend(banli_analytics::schemas());
@@ -440,32 +433,32 @@ fn compare_outputs(opts: &RunOptions) -> Result<banli_analytics::Summary> {
         &out.join("datapackage.json"),
         &serde_json::to_vec_pretty(&banli::write::datapackage(&tables))?,
     )?;
-    for (k, v) in &summary.rows {
-        manifest["rows"][k] = serde_json::json!(v);
-    }
-    for (k, v) in &summary.timings_ms {
-        manifest["timings_ms"][k] = serde_json::json!(v);
-    }
-    manifest["charts"] = serde_json::json!(
-        summary
-            .charts
-            .iter()
-            .map(|c| serde_json::json!({
+    let charts: Vec<serde_json::Value> = summary
+        .charts
+        .iter()
+        .map(|c| {
+            serde_json::json!({
                 "name": c.name,
                 "title": c.title,
                 "svg": format!("charts/{}.svg", c.name),
                 "png": format!("charts/{}.png", c.name),
-            }))
-            .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut extra = run::ManifestExtra::new();
+    extra.insert("rows".into(), serde_json::json!(summary.rows));
+    extra.insert("timings_ms".into(), serde_json::json!(summary.timings_ms));
+    extra.insert("charts".into(), serde_json::Value::Array(charts));
+    extra.insert("report".into(), serde_json::json!("report.html"));
+    extra.insert(
+        "versions".into(),
+        serde_json::json!({
+            "banli": env!("CARGO_PKG_VERSION"),
+            "schema": banli::write::SCHEMA_VERSION,
+            "polars": banli_analytics::POLARS_VERSION,
+        }),
     );
-    manifest["report"] = serde_json::json!("report.html");
-    manifest["versions"] = serde_json::json!({
-        "banli": env!("CARGO_PKG_VERSION"),
-        "schema": banli::write::SCHEMA_VERSION,
-        "polars": banli_analytics::POLARS_VERSION,
-    });
-    banli::write::write_atomic(&manifest_path, &serde_json::to_vec_pretty(&manifest)?)?;
-    Ok(summary)
+    Ok((extra, summary))
 }
 
 fn cmd_dictionary(a: DictionaryArgs) -> Result<ExitCode> {

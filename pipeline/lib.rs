@@ -19,6 +19,7 @@ pub mod error;
 pub mod extract;
 pub mod gazetteer;
 pub mod ingest;
+pub mod memory;
 pub mod model;
 pub mod normalize;
 pub mod numbers;

@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -118,30 +119,55 @@ impl InputRow {
     }
 }
 
-/// Duplicate detection and per-input status rows, across chunks.
+/// Duplicate detection and per-input status rows, across chunks. Kept small per input (a
+/// national batch has a million): a 128-bit content key and the kept copy's index in the file
+/// list; `run` drains the status rows to a spill file after each chunk.
 #[derive(Default)]
 struct InputLog {
-    seen: HashMap<String, String>,
+    /// content key → (index of the kept copy in the file list, its year handled).
+    seen: HashMap<u128, (u32, Option<i32>)>,
     rows: Vec<InputRow>,
-    /// (doc_id kept, path of the later copy, path kept): become `duplicate_report` checks.
-    duplicates: Vec<(String, String, String)>,
+    /// (doc_id kept, path of the later copy, path kept, year of the kept copy): become
+    /// `duplicate_report` checks.
+    duplicates: Vec<(String, String, String, Option<i32>)>,
+}
+
+fn label_of(f: &ingest::SourceFile) -> String {
+    format!("{}/{}", f.collection, f.rel_path)
+}
+
+/// The first 128 bits of a hex SHA-256: enough to tell reports apart, a quarter of the text.
+fn content_key(sha256_hex: &str) -> u128 {
+    sha256_hex
+        .get(..32)
+        .and_then(|h| u128::from_str_radix(h, 16).ok())
+        .unwrap_or_else(|| {
+            let digest = Sha256::digest(sha256_hex.as_bytes());
+            digest[..16]
+                .iter()
+                .fold(0u128, |k, b| (k << 8) | u128::from(*b))
+        })
 }
 
 impl InputLog {
     /// Keep the first of identical files; record every input's fate.
     fn admit(
         &mut self,
-        f: &ingest::SourceFile,
+        files: &[ingest::SourceFile],
+        index: usize,
         r: std::result::Result<(Document, Vec<Finding>), Finding>,
         findings: &mut Vec<Finding>,
     ) -> Option<Document> {
-        let label = format!("{}/{}", f.collection, f.rel_path);
+        let f = &files[index];
+        let label = label_of(f);
         match r {
             Ok((doc, fs)) => {
                 findings.extend(fs);
-                if let Some(first) = self.seen.get(&doc.sha256) {
+                let key = content_key(&doc.sha256);
+                if let Some(&(first, year)) = self.seen.get(&key) {
+                    let first = files.get(first as usize).map(label_of).unwrap_or_default();
                     self.duplicates
-                        .push((doc.doc_id.clone(), label.clone(), first.clone()));
+                        .push((doc.doc_id.clone(), label.clone(), first.clone(), year));
                     findings.push(
                         Finding::new(
                             &f.rel_path,
@@ -159,9 +185,8 @@ impl InputLog {
                     ));
                     return None;
                 }
-                self.seen.insert(doc.sha256.clone(), label.clone());
-                self.rows
-                    .push(InputRow::of(label.clone(), &doc, "ok", None));
+                self.seen.insert(key, (index as u32, doc.meta.year_handled));
+                self.rows.push(InputRow::of(label, &doc, "ok", None));
                 Some(doc)
             }
             Err(finding) => {
@@ -177,6 +202,61 @@ impl InputLog {
                 None
             }
         }
+    }
+}
+
+/// Per-input status rows on disk during the run (one per input file: a million in a national
+/// batch), streamed into the manifest's `inputs` list at the end.
+struct InputRowSpill {
+    path: PathBuf,
+    file: BufWriter<File>,
+    quarantined: usize,
+}
+
+impl InputRowSpill {
+    fn create(out: &Path) -> Result<InputRowSpill> {
+        let path = out.join(format!(".inputs.jsonl.tmp-{}", std::process::id()));
+        let file = File::create(&path).map_err(|e| Error::io(&path, e))?;
+        Ok(InputRowSpill {
+            path,
+            file: BufWriter::new(file),
+            quarantined: 0,
+        })
+    }
+
+    fn extend(&mut self, rows: impl Iterator<Item = InputRow>) -> Result<()> {
+        for row in rows {
+            self.quarantined += usize::from(row.status == "quarantined");
+            serde_json::to_writer(&mut self.file, &row)
+                .map_err(|e| Error::Invalid(e.to_string()))?;
+            self.file
+                .write_all(b"\n")
+                .map_err(|e| Error::io(&self.path, e))?;
+        }
+        Ok(())
+    }
+
+    /// Write `fields` (a JSON object) as the manifest at `dest`, with `inputs` streamed from the
+    /// spill, atomically; the spill is removed.
+    fn write_manifest(mut self, dest: &Path, fields: &serde_json::Value) -> Result<()> {
+        self.file.flush().map_err(|e| Error::io(&self.path, e))?;
+        let spill = File::open(&self.path).map_err(|e| Error::io(&self.path, e))?;
+        let rest =
+            serde_json::to_string_pretty(fields).map_err(|e| Error::Invalid(e.to_string()))?;
+        // `rest` is a non-empty pretty object, "{\n  \"key\": …\n}": `inputs` goes first.
+        let rest = rest.strip_prefix("{\n").unwrap_or(&rest);
+        write::write_atomic_with(dest, |w| {
+            w.write_all(b"{\n  \"inputs\": [")?;
+            for (i, line) in BufReader::new(spill).lines().enumerate() {
+                let sep: &[u8] = if i == 0 { b"\n    " } else { b",\n    " };
+                w.write_all(sep)?;
+                w.write_all(line?.as_bytes())?;
+            }
+            w.write_all(b"\n  ],\n")?;
+            w.write_all(rest.as_bytes())
+        })?;
+        let _ = std::fs::remove_file(&self.path);
+        Ok(())
     }
 }
 
@@ -251,12 +331,13 @@ pub fn ingest_all(
     findings.extend(found);
     let results: Vec<_> = files
         .par_iter()
-        .map(|f| (f, ingest::ingest_file(f, rules, registry)))
+        .map(|f| ingest::ingest_file(f, rules, registry))
         .collect();
     let mut log = InputLog::default();
     let docs = results
         .into_iter()
-        .filter_map(|(f, r)| log.admit(f, r, findings))
+        .enumerate()
+        .filter_map(|(i, r)| log.admit(&files, i, r, findings))
         .collect();
     (docs, log.rows)
 }
@@ -329,6 +410,25 @@ pub fn process_all(docs: Vec<Document>, rules: &Rules, records: &[Located]) -> V
 
 /// Run the whole batch and write `opts.out`, streaming reports through the stages in chunks.
 pub fn run(opts: &RunOptions) -> Result<RunSummary> {
+    let (summary, nothing) = run_then(opts, |_| {
+        Ok::<_, std::convert::Infallible>((ManifestExtra::new(), ()))
+    })?;
+    let () = nothing.unwrap_or_else(|never| match never {});
+    Ok(summary)
+}
+
+/// Fields a step run after the tables (stage 6, in the CLI) adds to the manifest; an object
+/// already there (`rows`, `timings_ms`) is extended, anything else is set.
+pub type ManifestExtra = serde_json::Map<String, serde_json::Value>;
+
+/// Run the batch, then `after` while the output folder is still locked and every table is in
+/// place (it gets the run's file metadata); the manifest is written once, last, with its
+/// fields. If `after` fails, the manifest is written without them and its error is returned
+/// beside the summary.
+pub fn run_then<T, E>(
+    opts: &RunOptions,
+    after: impl FnOnce(&FileMeta) -> std::result::Result<(ManifestExtra, T), E>,
+) -> Result<(RunSummary, std::result::Result<T, E>)> {
     let started = SystemTime::now();
     let t0 = Instant::now();
     let rules = Rules::load(&opts.datasets)?;
@@ -354,9 +454,8 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
     let data_schemas: Vec<Table> = data_tables.into_iter().cloned().collect();
     let mut sinks = Sinks::create(&opts.out, &data_schemas, &meta)?;
     let mut log = InputLog::default();
+    let mut input_rows = InputRowSpill::create(&opts.out)?;
     let mut inputs_hasher = Sha256::new();
-    // doc_id → partition of every report written (the duplicate checks follow their report).
-    let mut written: HashMap<String, String> = HashMap::new();
     let cache = Cache::new(
         &opts.out,
         &[
@@ -369,20 +468,21 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
     let mut cache_hits = 0usize;
     let (mut documents, mut t_ingest, mut t_process, mut t_write) =
         (0usize, Duration::ZERO, Duration::ZERO, Duration::ZERO);
-    for chunk in files.chunks(CHUNK) {
+    for (k, chunk) in files.chunks(CHUNK).enumerate() {
         let t = Instant::now();
         let results: Vec<_> = chunk
             .par_iter()
-            .map(|f| (f, load(f, &rules, registry.as_ref(), &cache)))
+            .map(|f| load(f, &rules, registry.as_ref(), &cache))
             .collect();
         let mut fresh: Vec<Document> = Vec::new();
         let mut ingest_findings: HashMap<String, Vec<Finding>> = HashMap::new();
         let mut cached: Vec<Processed> = Vec::new();
-        for (f, r) in results {
+        for (j, r) in results.into_iter().enumerate() {
+            let i = k * CHUNK + j;
             match r {
                 Ok((Loaded::Cached(p), fs)) => {
                     if log
-                        .admit(f, Ok((p.doc.clone(), fs)), &mut findings)
+                        .admit(&files, i, Ok((p.doc.clone(), fs)), &mut findings)
                         .is_some()
                     {
                         cached.push(*p);
@@ -390,16 +490,17 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
                 }
                 Ok((Loaded::Fresh(d), fs)) => {
                     let kept = fs.clone();
-                    if let Some(d) = log.admit(f, Ok((d, fs)), &mut findings) {
+                    if let Some(d) = log.admit(&files, i, Ok((d, fs)), &mut findings) {
                         ingest_findings.insert(d.doc_id.clone(), kept);
                         fresh.push(d);
                     }
                 }
                 Err(e) => {
-                    log.admit(f, Err(e), &mut findings);
+                    log.admit(&files, i, Err(e), &mut findings);
                 }
             }
         }
+        input_rows.extend(log.rows.drain(..))?;
         if let Some(y) = opts.year {
             fresh.retain(|d| d.meta.year_handled == Some(y));
             cached.retain(|p| p.doc.meta.year_handled == Some(y));
@@ -429,22 +530,19 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
         t_process += t.elapsed();
         let t = Instant::now();
         for (partition, group) in by_partition(processed) {
-            written.extend(
-                group
-                    .iter()
-                    .map(|p| (p.doc.doc_id.clone(), partition.clone())),
-            );
             sinks.append(&partition, &write::tables::all(&group, &[], &rules))?;
         }
+        crate::memory::release_free_memory();
         t_write += t.elapsed();
     }
     let t = Instant::now();
     // Only copies of a report that was written (the year filter may have left it out).
-    log.duplicates.retain(|(id, _, _)| written.contains_key(id));
+    log.duplicates
+        .retain(|(_, _, _, year)| opts.year.is_none_or(|y| *year == Some(y)));
     let duplicate_checks: Vec<Check> = log
         .duplicates
         .iter()
-        .map(|(_, copy, kept)| Check {
+        .map(|(_, copy, kept, _)| Check {
             check: "duplicate_report".into(),
             status: CheckStatus::Warn,
             expected: Some("one file per report".into()),
@@ -453,11 +551,9 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
             subject: Some(format!("file:{copy}")),
         })
         .collect();
-    for ((id, _, _), c) in log.duplicates.iter().zip(&duplicate_checks) {
-        if let Some(partition) = written.get(id) {
-            let row = write::tables::checks_of(vec![(id.as_str(), c)]);
-            sinks.append(partition, &[row])?;
-        }
+    for ((id, _, _, year), c) in log.duplicates.iter().zip(&duplicate_checks) {
+        let row = write::tables::checks_of(vec![(id.as_str(), c)]);
+        sinks.append(&sink::year_partition(*year), &[row])?;
     }
     let owned = opts.year.map(|y| sink::year_partition(Some(y)));
     if documents == 0 && !sink::has_other_partitions(&opts.out, "documents", owned.as_deref()) {
@@ -503,12 +599,11 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .count();
-    let quarantined = log
-        .rows
-        .iter()
-        .filter(|i| i.status == "quarantined")
-        .count();
-    let manifest = json!({
+    let quarantined = input_rows.quarantined;
+    let t_after = Instant::now();
+    let after = after(&meta);
+    let t_after = t_after.elapsed();
+    let mut manifest = json!({
         "banli_version": env!("CARGO_PKG_VERSION"),
         "schema_version": write::SCHEMA_VERSION,
         "started_at": rfc3339(started),
@@ -517,7 +612,6 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
         "year_filter": opts.year,
         "partitions_written": done.partitions,
         "registry": opts.registry.as_ref().map(|p| p.display().to_string()),
-        "inputs": log.rows,
         "quarantined": quarantined,
         "cache": { "hits": cache_hits, "misses": documents - cache_hits.min(documents) },
         "rows": rows,
@@ -527,19 +621,40 @@ pub fn run(opts: &RunOptions) -> Result<RunSummary> {
             "ingest": t_ingest.as_millis() as u64,
             "extract_normalize_validate": t_process.as_millis() as u64,
             "write": t_write.as_millis() as u64,
-            "total": t0.elapsed().as_millis() as u64,
+            "total": (t0.elapsed() - t_after).as_millis() as u64,
         },
     });
-    let bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Invalid(e.to_string()))?;
-    write::write_atomic(&opts.out.join("manifest.json"), &bytes)?;
-    Ok(RunSummary {
+    let after = after.map(|(extra, value)| {
+        merge_fields(&mut manifest, extra);
+        value
+    });
+    input_rows.write_manifest(&opts.out.join("manifest.json"), &manifest)?;
+    let summary = RunSummary {
         documents,
         quarantined,
         findings: by_code,
         rows,
         errors,
         out: opts.out.clone(),
-    })
+    };
+    Ok((summary, after))
+}
+
+/// Add `extra` to the manifest object: objects present in both are extended, others set.
+fn merge_fields(manifest: &mut serde_json::Value, extra: ManifestExtra) {
+    let Some(fields) = manifest.as_object_mut() else {
+        return;
+    };
+    for (k, v) in extra {
+        match (fields.get_mut(&k), v) {
+            (Some(serde_json::Value::Object(have)), serde_json::Value::Object(more)) => {
+                have.extend(more)
+            }
+            (_, v) => {
+                fields.insert(k, v);
+            }
+        }
+    }
 }
 
 /// Split a chunk's reports by year partition, keeping their order within each.

@@ -97,7 +97,7 @@ pub struct TableFile {
     tmp: PathBuf,
     dest: PathBuf,
     /// `doc_id`s seen, for the file's inputs hash; `None` when the table has no `doc_id`.
-    doc_ids: Option<std::collections::BTreeSet<String>>,
+    doc_ids: Option<sink::DocIds>,
     inputs_sha256: String,
 }
 
@@ -134,7 +134,9 @@ impl TableFile {
                 .find(|c| c.name == "doc_id")
                 .map(|c| &c.data)
         {
-            ids.extend(col.iter().flatten().cloned());
+            for id in col.iter().flatten() {
+                ids.insert(id);
+            }
         }
         let batch = rows
             .record_batch()
@@ -147,7 +149,7 @@ impl TableFile {
     /// Close the file (fsynced); returns (temp file, destination) for the caller to rename.
     pub fn finish(mut self) -> Result<(PathBuf, PathBuf)> {
         let hash = match &self.doc_ids {
-            Some(ids) => sink::hash_ids(ids),
+            Some(ids) => ids.hash(),
             None => self.inputs_sha256.clone(),
         };
         self.writer
@@ -171,6 +173,32 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// never half-written, but may be lost in a crash).
 pub fn write_renamed(path: &Path, bytes: &[u8]) -> Result<()> {
     write_via_temp(path, bytes, false)
+}
+
+/// Write `path` atomically from a writer callback (temp file, fsync, rename), for outputs too
+/// large to build in memory first.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut std::io::BufWriter<File>) -> std::io::Result<()>,
+) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    let mut w = std::io::BufWriter::new(file);
+    fill(&mut w)
+        .and_then(|()| w.flush())
+        .map_err(|e| Error::io(&tmp, e))?;
+    let file = w
+        .into_inner()
+        .map_err(|e| Error::io(&tmp, e.into_error()))?;
+    file.sync_all().map_err(|e| Error::io(&tmp, e))?;
+    drop(file);
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 
 fn write_via_temp(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {

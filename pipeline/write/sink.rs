@@ -53,7 +53,7 @@ struct Sink {
     dest: PathBuf,
     writer: StreamWriter<BufWriter<File>>,
     rows: usize,
-    doc_ids: BTreeSet<String>,
+    doc_ids: DocIds,
 }
 
 /// What `Sinks::finish` moved into place.
@@ -114,7 +114,7 @@ impl Sinks {
                     dest,
                     writer,
                     rows: 0,
-                    doc_ids: BTreeSet::new(),
+                    doc_ids: DocIds::default(),
                 },
             );
         }
@@ -140,7 +140,9 @@ impl Sinks {
                 .find(|c| c.name == "doc_id")
                 .map(|c| &c.data)
             {
-                sink.doc_ids.extend(ids.iter().flatten().cloned());
+                for id in ids.iter().flatten() {
+                    sink.doc_ids.insert(id);
+                }
             }
             let batch = t.record_batch().map_err(|e| write_err(&sink.dest, e))?;
             sink.rows += batch.num_rows();
@@ -216,7 +218,7 @@ impl Sink {
         write_whole_batches(&mut out, &mut pending, true, &self.dest)?;
         out.append_key_value_metadata(KeyValue::new(
             "banli.inputs_sha256".into(),
-            hash_ids(&self.doc_ids),
+            self.doc_ids.hash(),
         ));
         out.close().map_err(|e| write_err(&self.dest, e))?;
         let _ = std::fs::remove_file(&self.spill);
@@ -295,12 +297,74 @@ pub fn has_other_partitions(dir: &Path, table: &str, except: Option<&str>) -> bo
     })
 }
 
-pub(crate) fn hash_ids(ids: &BTreeSet<String>) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    for id in ids {
-        h.update(id.as_bytes());
-        h.update(b"\n");
+/// The `doc_id`s that contributed rows to one file, held compactly: a national batch writes
+/// millions of them. Ids are 16 hex digits (a content-hash prefix), kept as `u64`; anything
+/// else is kept as text.
+#[derive(Debug, Default)]
+pub(crate) struct DocIds {
+    hex: BTreeSet<u64>,
+    other: BTreeSet<String>,
+}
+
+impl DocIds {
+    pub(crate) fn insert(&mut self, id: &str) {
+        let lower_hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+        if id.len() == 16
+            && id.bytes().all(lower_hex)
+            && let Ok(v) = u64::from_str_radix(id, 16)
+        {
+            self.hex.insert(v);
+        } else if !self.other.contains(id) {
+            self.other.insert(id.to_string());
+        }
     }
-    crate::rules::hex(&h.finalize())
+
+    /// SHA-256 of the ids in text order, one per line (the hex ones sort as their text does).
+    pub(crate) fn hash(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut all: Vec<String> = self.hex.iter().map(|v| format!("{v:016x}")).collect();
+        all.extend(self.other.iter().cloned());
+        if !self.other.is_empty() {
+            all.sort_unstable();
+        }
+        let mut h = Sha256::new();
+        for id in &all {
+            h.update(id.as_bytes());
+            h.update(b"\n");
+        }
+        crate::rules::hex(&h.finalize())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The compact set hashes exactly like the sorted, deduplicated ids as text.
+    #[test]
+    fn doc_ids_hash_like_their_sorted_text() {
+        let ids = [
+            "6eb6392cfb31baf9",
+            "00000000000000ff",
+            "manual-7",
+            "6eb6392cfb31baf9",
+            "ABCDEF0123456789",
+            "ffffffffffffffff",
+            "0",
+        ];
+        let mut compact = DocIds::default();
+        for id in ids {
+            compact.insert(id);
+        }
+        let mut text: Vec<&str> = ids.to_vec();
+        text.sort_unstable();
+        text.dedup();
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for id in text {
+            h.update(id.as_bytes());
+            h.update(b"\n");
+        }
+        assert_eq!(compact.hash(), crate::rules::hex(&h.finalize()));
+    }
 }

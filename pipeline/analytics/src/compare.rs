@@ -397,7 +397,12 @@ impl Packed {
 }
 
 fn union_packed(parts: Vec<Packed>) -> Result<LazyFrame> {
-    union(parts.into_iter().map(Packed::frame).collect::<Result<_>>()?)
+    union(
+        parts
+            .into_iter()
+            .map(Packed::frame)
+            .collect::<Result<_>>()?,
+    )
 }
 
 fn union(frames: Vec<DataFrame>) -> Result<LazyFrame> {
@@ -419,7 +424,7 @@ pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
     let mut parts = Vec::new();
     for p in partitions(out)? {
         parts.push(compare_partition(&Src::one(out, &p), &keys, vocab)?);
-        crate::trace_rss(&format!("partition {p}"));
+        crate::checkpoint(&format!("partition {p}"));
     }
     let mut cmp = Vec::new();
     let mut mix = Vec::new();
@@ -442,6 +447,7 @@ pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
             SortMultipleOptions::default().with_nulls_last(true),
         )
         .collect()?;
+    crate::checkpoint("comparison, all years");
     let topic_mix = union_packed(mix)?
         .sort_by_exprs(
             [
@@ -456,7 +462,7 @@ pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
                 .with_nulls_last(true),
         )
         .collect()?;
-    crate::trace_rss("comparison+mix");
+    crate::checkpoint("topic mix, all years");
     let themes = merge_themes(union_packed(th)?, vocab)?.collect()?;
     let failed_checks = union_packed(failed)?
         .sort_by_exprs(
@@ -464,9 +470,9 @@ pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
             SortMultipleOptions::default().with_nulls_last(true),
         )
         .collect()?;
-    crate::trace_rss("failed");
+    crate::checkpoint("themes and failed checks, all years");
     let trends = trends(&comparison)?.collect()?;
-    crate::trace_rss("trends");
+    crate::checkpoint("trends");
     Ok(Frames {
         comparison,
         trends,

@@ -49,7 +49,7 @@ pub fn schemas() -> Vec<Table> {
 pub fn analyze(out: &Path, vocab: &Vocabulary, meta: &FileMeta) -> Result<Summary> {
     let mut timings = BTreeMap::new();
     let t = Instant::now();
-    trace_rss("start");
+    checkpoint("start");
     let mut frames = compare::compare(out, vocab)?;
     let defs = tables::all();
     let mut rows = BTreeMap::new();
@@ -65,7 +65,7 @@ pub fn analyze(out: &Path, vocab: &Vocabulary, meta: &FileMeta) -> Result<Summar
         };
         staged.push(write_in_slices(out, def, df, meta)?);
         rows.insert(def.name.to_string(), df.height());
-        trace_rss(def.name);
+        checkpoint(def.name);
         if def.name == "trends" {
             // Not drawn: free it before the charts.
             frames.trends = polars::prelude::DataFrame::empty();
@@ -93,9 +93,9 @@ pub fn analyze(out: &Path, vocab: &Vocabulary, meta: &FileMeta) -> Result<Summar
     shown.dedup();
     let details = compare::details(out, &frames.comparison, &shown)?;
     data.set_segments(&details.composition)?;
-    trace_rss("details");
+    checkpoint("details");
     let charts = charts::render_all(&data, &out.join("charts"))?;
-    trace_rss("charts");
+    checkpoint("charts");
     timings.insert("charts".to_string(), t.elapsed().as_millis() as u64);
 
     let t = Instant::now();
@@ -126,11 +126,14 @@ fn write_in_slices(
     Ok(file.finish()?)
 }
 
-#[doc(hidden)]
-pub fn trace_rss(label: &str) {
+/// Give freed memory back to the system after a big step and, with `BANLI_TRACE_RSS` set,
+/// print the resident memory at that point (stage 6's memory profile, for the notes).
+pub(crate) fn checkpoint(label: &str) {
+    banli::memory::release_free_memory();
     if std::env::var_os("BANLI_TRACE_RSS").is_some() {
-        let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-        let rss = s.lines().find(|l| l.starts_with("VmRSS")).unwrap_or("");
-        eprintln!("[rss] {label}: {rss}");
+        eprintln!(
+            "banli: [rss] {label}: {} MB",
+            banli::memory::resident_mb().unwrap_or(0.0).round()
+        );
     }
 }
