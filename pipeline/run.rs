@@ -452,7 +452,7 @@ pub fn run_then<T, E>(
     let schemas = write::tables::all(&[], &[], &rules);
     let data_tables: Vec<&Table> = schemas.iter().filter(|t| t.name != "findings").collect();
     let data_schemas: Vec<Table> = data_tables.into_iter().cloned().collect();
-    let mut sinks = Sinks::create(&opts.out, &data_schemas, &meta)?;
+    let sinks = Sinks::create(&opts.out, &data_schemas, &meta)?;
     let mut log = InputLog::default();
     let mut input_rows = InputRowSpill::create(&opts.out)?;
     let mut inputs_hasher = Sha256::new();
@@ -466,8 +466,15 @@ pub fn run_then<T, E>(
         opts.cache,
     );
     let mut cache_hits = 0usize;
-    let (mut documents, mut t_ingest, mut t_process, mut t_write) =
-        (0usize, Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let (mut documents, mut t_ingest, mut t_process) = (0usize, Duration::ZERO, Duration::ZERO);
+    // A writer thread turns each processed chunk into table rows and spills them while the
+    // next chunk is read and processed (writing was a serial step of every chunk). One chunk
+    // waits at most, so memory stays that of two or three chunks.
+    let (to_writer, chunks_in) = std::sync::mpsc::sync_channel::<Vec<Processed>>(1);
+    let writer = std::thread::spawn({
+        let rules = rules.clone();
+        move || write_chunks(sinks, chunks_in, &rules)
+    });
     for (k, chunk) in files.chunks(CHUNK).enumerate() {
         let t = Instant::now();
         let results: Vec<_> = chunk
@@ -528,13 +535,14 @@ pub fn run_then<T, E>(
         }
         documents += processed.len();
         t_process += t.elapsed();
-        let t = Instant::now();
-        for (partition, group) in by_partition(processed) {
-            sinks.append(&partition, &write::tables::all(&group, &[], &rules))?;
+        if to_writer.send(processed).is_err() {
+            break; // the writer failed: its error is returned below
         }
-        crate::memory::release_free_memory();
-        t_write += t.elapsed();
     }
+    drop(to_writer);
+    let (mut sinks, mut t_write) = writer
+        .join()
+        .map_err(|_| Error::Invalid("the table writer thread panicked".into()))??;
     let t = Instant::now();
     // Only copies of a report that was written (the year filter may have left it out).
     log.duplicates
@@ -655,6 +663,25 @@ fn merge_fields(manifest: &mut serde_json::Value, extra: ManifestExtra) {
             }
         }
     }
+}
+
+/// The writer thread: each processed chunk's rows into its year partitions' spills; returns the
+/// sinks and the time spent.
+fn write_chunks(
+    mut sinks: Sinks,
+    chunks: std::sync::mpsc::Receiver<Vec<Processed>>,
+    rules: &Rules,
+) -> Result<(Sinks, Duration)> {
+    let mut busy = Duration::ZERO;
+    for processed in chunks {
+        let t = Instant::now();
+        for (partition, group) in by_partition(processed) {
+            sinks.append(&partition, &write::tables::all(&group, &[], rules))?;
+        }
+        crate::memory::release_free_memory();
+        busy += t.elapsed();
+    }
+    Ok((sinks, busy))
 }
 
 /// Split a chunk's reports by year partition, keeping their order within each.
