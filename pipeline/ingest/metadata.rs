@@ -214,6 +214,30 @@ struct Compiled {
     bodies: Option<AhoCorasick>,
     sessions: Vec<Regex>,
     count: Option<CountFinder>,
+    /// The sitting word (次会议) and the national level word (全国), searched in every report.
+    sitting_word: Option<AhoCorasick>,
+    national_level: Option<AhoCorasick>,
+}
+
+/// Start of every occurrence of `word` from the left, not overlapping (`str::match_indices`),
+/// by the prebuilt single-word `finder` (a vectorized search) when there is one.
+fn word_starts<'t>(
+    text: &'t str,
+    word: &'t str,
+    finder: Option<&'t AhoCorasick>,
+) -> Box<dyn Iterator<Item = usize> + 't> {
+    match finder {
+        Some(ac) => Box::new(ac.find_iter(text).map(|m| m.start())),
+        None => Box::new(text.match_indices(word).map(|(i, _)| i)),
+    }
+}
+
+/// A search for one non-empty word.
+fn word_finder(word: &str) -> Option<AhoCorasick> {
+    if word.is_empty() {
+        return None;
+    }
+    AhoCorasick::new([word]).ok()
 }
 
 /// How counts of items (`230件`) are found: a search for the unit and the digits before it, or
@@ -282,6 +306,8 @@ fn build_compiled(rules: &Rules) -> Compiled {
             .ok(),
         sessions: session_regexes(&m.session),
         count: CountFinder::build(&m.channel.count_unit),
+        sitting_word: word_finder(&m.session.sitting_word),
+        national_level: word_finder(&m.place.national_level),
     }
 }
 
@@ -1682,18 +1708,16 @@ fn issuer_in_body(ctx: &Ctx, starts: &HashSet<usize>, heads: &[usize]) -> Option
 /// the national level word before a body (全国人大常委会).
 fn issuer_heads(ctx: &Ctx, mentions: &[Mention]) -> Vec<usize> {
     let p = &ctx.r.place;
-    let national = ctx
-        .text
-        .match_indices(p.national_level.as_str())
-        .filter(|(i, w)| {
-            !w.is_empty()
-                && starts_with_any(after(ctx.text, i + w.len(), 6), &p.body_words).is_some()
-        });
+    let word = p.national_level.as_str();
+    let national = word_starts(ctx.text, word, ctx.c.national_level.as_ref()).filter(|i| {
+        !word.is_empty()
+            && starts_with_any(after(ctx.text, i + word.len(), 6), &p.body_words).is_some()
+    });
     let mut heads: Vec<usize> = mentions
         .iter()
         .filter(|m| m.parent.is_none())
         .map(|m| m.start)
-        .chain(national.map(|(i, _)| i))
+        .chain(national)
         .collect();
     heads.sort_unstable();
     heads
@@ -1927,12 +1951,23 @@ struct ByteRange {
 
 /// Byte ranges ending at each occurrence of `word` and starting up to `before` bytes earlier
 /// (on a character boundary), overlapping ranges merged. No `word`: the whole text.
+#[cfg(test)]
 fn windows_before(text: &str, word: &str, before: usize) -> Vec<(usize, usize)> {
+    windows_before_found(text, word, None, before)
+}
+
+/// [`windows_before`] with the word's prebuilt finder.
+fn windows_before_found(
+    text: &str,
+    word: &str,
+    finder: Option<&AhoCorasick>,
+    before: usize,
+) -> Vec<(usize, usize)> {
     if word.is_empty() {
         return vec![(0, text.len())];
     }
     let mut out: Vec<(usize, usize)> = Vec::new();
-    for (pos, _) in text.match_indices(word) {
+    for pos in word_starts(text, word, finder) {
         let mut start = pos.saturating_sub(before);
         while !text.is_char_boundary(start) {
             start += 1;
@@ -1951,7 +1986,12 @@ fn session_mentions(ctx: &Ctx) -> Vec<SessionMention> {
     let mut out: Vec<SessionMention> = Vec::new();
     // Every session phrase ends with the sitting word (次会议): the patterns only run in short
     // windows before its occurrences, not over the whole text.
-    let windows = windows_before(ctx.text, &s.sitting_word, SESSION_WINDOW_BYTES);
+    let windows = windows_before_found(
+        ctx.text,
+        &s.sitting_word,
+        ctx.c.sitting_word.as_ref(),
+        SESSION_WINDOW_BYTES,
+    );
     for re in &ctx.c.sessions {
         for &(ws, we) in &windows {
             let window = ctx.text.get(ws..we).unwrap_or("");
@@ -2343,6 +2383,13 @@ mod tests {
             w.iter()
                 .all(|(s, e)| far.is_char_boundary(*s) && far.is_char_boundary(*e))
         );
+        let finder = word_finder("次会议");
+        for t in [text, far.as_str(), "次会议次会议", ""] {
+            assert_eq!(
+                windows_before_found(t, "次会议", finder.as_ref(), 30),
+                windows_before(t, "次会议", 30)
+            );
+        }
         assert_eq!(windows_before("abc", "", 10), vec![(0, 3)]);
         assert!(windows_before("没有会议", "次会议", 10).is_empty());
     }
