@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 use pinyin::ToPinyin;
 use regex::Regex;
 use serde::Deserialize;
@@ -213,27 +213,68 @@ struct Compiled {
     places: Option<PlaceMatcher>,
     bodies: Option<AhoCorasick>,
     sessions: Vec<Regex>,
-    count: Option<Regex>,
+    count: Option<CountFinder>,
+    /// The sitting word (次会议) and the national level word (全国), searched in every report.
+    sitting_word: Option<AhoCorasick>,
+    national_level: Option<AhoCorasick>,
+}
+
+/// Start of every occurrence of `word` from the left, not overlapping (`str::match_indices`),
+/// by the prebuilt single-word `finder` (a vectorized search) when there is one.
+fn word_starts<'t>(
+    text: &'t str,
+    word: &'t str,
+    finder: Option<&'t AhoCorasick>,
+) -> Box<dyn Iterator<Item = usize> + 't> {
+    match finder {
+        Some(ac) => Box::new(ac.find_iter(text).map(|m| m.start())),
+        None => Box::new(text.match_indices(word).map(|(i, _)| i)),
+    }
+}
+
+/// A search for one non-empty word.
+fn word_finder(word: &str) -> Option<AhoCorasick> {
+    if word.is_empty() {
+        return None;
+    }
+    AhoCorasick::new([word]).ok()
+}
+
+/// How counts of items (`230件`) are found: a search for the unit and the digits before it, or
+/// the regex when the unit itself holds digits (or is empty) and that shortcut would not agree.
+enum CountFinder {
+    Unit(AhoCorasick),
+    Regex(Regex),
+}
+
+impl CountFinder {
+    fn build(unit: &str) -> Option<CountFinder> {
+        if !unit.is_empty() && !unit.chars().any(is_digit) {
+            return AhoCorasick::new([unit]).ok().map(CountFinder::Unit);
+        }
+        Regex::new(&format!(r"(\d+){}", regex::escape(unit)))
+            .ok()
+            .map(CountFinder::Regex)
+    }
+
+    fn find_all(&self, text: &str) -> Vec<(usize, usize)> {
+        match self {
+            CountFinder::Unit(unit) => count_matches(text, unit),
+            CountFinder::Regex(re) => re.find_iter(text).map(|m| (m.start(), m.end())).collect(),
+        }
+    }
 }
 
 struct PlaceMatcher {
     /// Full names and short aliases (楚雄州) of every division.
-    full: AhoCorasick,
+    full: NameIndex,
     full_divs: Vec<Vec<usize>>,
     /// Names that are ordinary words (城区, 东区): places only right after their parent (攀枝花市东区).
     needs_parent: Vec<bool>,
     /// Short names of provincial and prefecture units (巴中, 广西), a last resort.
-    short: AhoCorasick,
+    short: NameIndex,
     short_divs: Vec<Vec<usize>>,
 }
-
-static CN_DATE: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(\d{4})年(\d{1,2})月(\d{1,2})日").ok());
-static ISO_DATE: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})").ok());
-static YEAR: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(\d{4})年").ok());
-static MONTH_AFTER_YEAR: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"^(\d{1,2})月").ok());
 
 /// Compiled matchers by rules fingerprint (a handful at most).
 type CompiledCache = Mutex<Vec<(String, Arc<Compiled>)>>;
@@ -264,7 +305,9 @@ fn build_compiled(rules: &Rules) -> Compiled {
             .build(&m.place.body_words)
             .ok(),
         sessions: session_regexes(&m.session),
-        count: Regex::new(&format!(r"(\d+){}", regex::escape(&m.channel.count_unit))).ok(),
+        count: CountFinder::build(&m.channel.count_unit),
+        sitting_word: word_finder(&m.session.sitting_word),
+        national_level: word_finder(&m.place.national_level),
     }
 }
 
@@ -289,17 +332,11 @@ fn build_place_matcher(g: &Gazetteer, r: &PlaceRules) -> Option<PlaceMatcher> {
         .iter()
         .map(|n| r.ignore_names.contains(n))
         .collect();
-    let build = |names: &[String]| {
-        AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(names)
-            .ok()
-    };
     Some(PlaceMatcher {
-        full: build(&full_names)?,
+        full: NameIndex::build(&full_names)?,
         full_divs,
         needs_parent,
-        short: build(&short_names)?,
+        short: NameIndex::build(&short_names)?,
         short_divs,
     })
 }
@@ -376,6 +413,10 @@ struct Ctx<'a> {
     head_end: usize,
     /// Byte offset of the first count of items (`230件`), or the text's end.
     first_count: usize,
+    /// Byte ranges of the counts of items, in order.
+    counts: Vec<(usize, usize)>,
+    /// Every `YYYY年`, in order.
+    years: Vec<YearAt>,
 }
 
 impl<'a> Ctx<'a> {
@@ -383,12 +424,12 @@ impl<'a> Ctx<'a> {
         let text = doc.text.text.as_str();
         let r = &rules.metadata;
         let head_end = head_end(text, r.place.head_lines, r.place.head_chars);
-        let first_count = c
+        let counts = c
             .count
             .as_ref()
-            .and_then(|re| re.find(text))
-            .map(|m| m.start())
-            .unwrap_or(text.len());
+            .map(|f| f.find_all(text))
+            .unwrap_or_default();
+        let first_count = counts.first().map(|m| m.0).unwrap_or(text.len());
         Ctx {
             doc,
             text,
@@ -397,6 +438,8 @@ impl<'a> Ctx<'a> {
             c,
             head_end,
             first_count,
+            counts,
+            years: year_matches(text),
         }
     }
 
@@ -479,39 +522,389 @@ fn ends_with_any<'w>(s: &str, words: &'w [String]) -> Option<&'w String> {
 }
 
 fn contains_any(s: &str, words: &[String]) -> bool {
-    words
-        .iter()
-        .any(|w| !w.is_empty() && s.contains(w.as_str()))
+    words.iter().any(|w| !w.is_empty() && contains_word(s, w))
+}
+
+/// `s.contains(word)`. A clause or window is searched by comparing at each byte: setting up the
+/// standard library's two-way search cost more than the search itself on a few dozen bytes.
+fn contains_word(s: &str, word: &str) -> bool {
+    const SHORT: usize = 256;
+    if s.len() > SHORT {
+        return s.contains(word);
+    }
+    let (hay, needle) = (s.as_bytes(), word.as_bytes());
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    hay.windows(needle.len())
+        .any(|w| w.first() == Some(&first) && w == needle)
 }
 
 /// Byte range of the line containing `pos`, looking at most `LINE_WINDOW` characters each way.
+/// Walks the bytes only as far as the nearest line break (the window is rarely reached).
 fn line_at(text: &str, pos: usize) -> (usize, usize) {
-    const LINE_WINDOW: usize = 2000;
-    let back = before(text, pos, LINE_WINDOW);
-    let fwd = after(text, pos, LINE_WINDOW);
-    let start = back
-        .rfind('\n')
-        .map(|i| pos - back.len() + i + 1)
-        .unwrap_or(pos - back.len());
-    let end = fwd.find('\n').map(|i| pos + i).unwrap_or(pos + fwd.len());
+    if !text.is_char_boundary(pos) {
+        return (pos, pos);
+    }
+    let bytes = text.as_bytes();
+    let is_char_start = |b: u8| b & 0xC0 != 0x80;
+    let mut start = pos;
+    let mut chars = 0;
+    while chars < LINE_WINDOW {
+        let Some(b) = start.checked_sub(1).and_then(|i| bytes.get(i)) else {
+            break;
+        };
+        if *b == b'\n' {
+            break;
+        }
+        start -= 1;
+        chars += usize::from(is_char_start(*b));
+    }
+    let mut end = pos;
+    let mut chars = 0;
+    while let Some(b) = bytes.get(end) {
+        if is_char_start(*b) {
+            if chars == LINE_WINDOW || *b == b'\n' {
+                break;
+            }
+            chars += 1;
+        }
+        end += 1;
+    }
     (start, end)
 }
 
-/// Lines of the text with their byte offsets.
-fn lines_with_offsets(text: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut pos = 0;
-    for line in text.split('\n') {
-        out.push((pos, line));
-        pos += line.len() + 1;
-    }
-    out
+const LINE_WINDOW: usize = 2000;
+
+/// Lines of the text with their byte offsets, from either end.
+fn lines_with_offsets(text: &str) -> impl DoubleEndedIterator<Item = (usize, &str)> {
+    let base = text.as_ptr() as usize;
+    text.split('\n')
+        .map(move |line| (line.as_ptr() as usize - base, line))
 }
 
 /// Value of an ordinal as printed: 十二, 12, 第三.
 fn ordinal_value(s: &str, prefix: &str) -> Option<u64> {
     let s = s.strip_prefix(prefix).unwrap_or(s);
     s.parse().ok().or_else(|| parse_cn_integer(s))
+}
+
+// ---------------------------------------------------------------- digit scanners
+//
+// Hand-written equivalents of the regexes `(\d{4})年`, `(\d{4})年(\d{1,2})月(\d{1,2})日`,
+// `(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})` and `(\d+)件`: a literal search finds the few places
+// where one can match and the digits around it are read by hand, instead of a regex pass over
+// the whole text for each. `\d` is Unicode (`Nd`) as in the regexes; the tests check that both
+// agree.
+
+const YEAR_WORD: char = '年';
+const MONTH_WORD: char = '月';
+const DAY_WORD: char = '日';
+
+/// Literal searches for the digit scanners, built once.
+struct Literals {
+    /// `年`.
+    year: AhoCorasick,
+    /// The separators of an ISO date: `-`, `/`, `.`.
+    date_seps: AhoCorasick,
+}
+
+static LITERALS: LazyLock<Option<Literals>> = LazyLock::new(|| {
+    Some(Literals {
+        year: AhoCorasick::new([YEAR_WORD.to_string()]).ok()?,
+        date_seps: AhoCorasick::new(["-", "/", "."]).ok()?,
+    })
+});
+
+/// `c` is a digit as the regex `\d` sees it (Unicode `Nd`, not only ASCII).
+fn is_digit(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_digit();
+    }
+    // No decimal digit lies below U+0660 outside ASCII, nor among CJK punctuation, kana and
+    // ideographs (the characters next to almost every digit in a report).
+    if c < '\u{660}' || ('\u{3000}'..='\u{9FFF}').contains(&c) {
+        return false;
+    }
+    static ND: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"^\d$").ok());
+    let mut buf = [0; 4];
+    ND.as_ref()
+        .is_some_and(|re| re.is_match(c.encode_utf8(&mut buf)))
+}
+
+fn is_date_sep(c: char) -> bool {
+    matches!(c, '-' | '/' | '.')
+}
+
+/// Start of exactly `n` digits right before byte `pos`, if the `n` characters there are digits.
+fn digits_before(text: &str, pos: usize, n: usize) -> Option<usize> {
+    let mut chars = text.get(..pos)?.char_indices().rev();
+    let mut start = pos;
+    for _ in 0..n {
+        let (i, c) = chars.next()?;
+        if !is_digit(c) {
+            return None;
+        }
+        start = i;
+    }
+    Some(start)
+}
+
+/// End of the run of digits at byte `pos`, reading at most `max` of them, and their count.
+fn digits_after(text: &str, pos: usize, max: usize) -> (usize, usize) {
+    let mut end = pos;
+    let mut n = 0;
+    for c in text.get(pos..).unwrap_or("").chars() {
+        if n == max || !is_digit(c) {
+            break;
+        }
+        end += c.len_utf8();
+        n += 1;
+    }
+    (end, n)
+}
+
+/// `\d{1,2}` then a character `word` accepts (never a digit), at byte `pos`: the digits' end
+/// and the end of that character.
+fn one_or_two_digits_then(
+    text: &str,
+    pos: usize,
+    word: impl Fn(char) -> bool,
+) -> Option<(usize, usize)> {
+    // A third digit fails both ways the regex can split the run.
+    let (end, n) = digits_after(text, pos, 3);
+    if !(1..=2).contains(&n) {
+        return None;
+    }
+    let c = text.get(end..)?.chars().next().filter(|c| word(*c))?;
+    Some((end, end + c.len_utf8()))
+}
+
+/// A `(\d{4})年` match (`start..end` includes `年`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct YearAt {
+    start: usize,
+    end: usize,
+}
+
+impl YearAt {
+    fn digits<'t>(&self, text: &'t str) -> &'t str {
+        text.get(self.start..self.end - YEAR_WORD.len_utf8())
+            .unwrap_or("")
+    }
+}
+
+/// Every `(\d{4})年` in the text, in order (they cannot overlap: `年` is not a digit).
+fn year_matches(text: &str) -> Vec<YearAt> {
+    let Some(lit) = LITERALS.as_ref() else {
+        return Vec::new();
+    };
+    lit.year
+        .find_iter(text)
+        .filter_map(|m| {
+            Some(YearAt {
+                start: digits_before(text, m.start(), 4)?,
+                end: m.end(),
+            })
+        })
+        .collect()
+}
+
+/// A date found in the text with its year, month and day digits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct DateAt<'t> {
+    start: usize,
+    end: usize,
+    year: &'t str,
+    month: &'t str,
+    day: &'t str,
+}
+
+impl DateAt<'_> {
+    fn date(&self) -> Option<Date> {
+        let num = |s: &str| s.parse::<u32>().ok();
+        Date::new(num(self.year)? as i32, num(self.month)?, num(self.day)?)
+    }
+}
+
+/// The `(\d{4})年(\d{1,2})月(\d{1,2})日` that starts with the year `y`, if any.
+fn cn_date_at<'t>(text: &'t str, y: YearAt) -> Option<DateAt<'t>> {
+    let (month_end, after_month) = one_or_two_digits_then(text, y.end, |c| c == MONTH_WORD)?;
+    let (day_end, end) = one_or_two_digits_then(text, after_month, |c| c == DAY_WORD)?;
+    Some(DateAt {
+        start: y.start,
+        end,
+        year: y.digits(text),
+        month: text.get(y.end..month_end)?,
+        day: text.get(after_month..day_end)?,
+    })
+}
+
+/// Every `(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})` match, as the regex finds them: leftmost first,
+/// each search resuming after the previous match (2022-1-52022-1-5 holds one date, 2022-1-52).
+fn iso_dates(text: &str) -> Vec<DateAt<'_>> {
+    let Some(lit) = LITERALS.as_ref() else {
+        return Vec::new();
+    };
+    let mut out: Vec<DateAt> = Vec::new();
+    let mut resume = 0;
+    for sep in lit.date_seps.find_iter(text) {
+        if let Some(d) = iso_date_at(text, sep.start())
+            && d.start >= resume
+        {
+            resume = d.end;
+            out.push(d);
+        }
+    }
+    out
+}
+
+/// The ISO date whose first separator is at byte `sep`, if any.
+fn iso_date_at(text: &str, sep: usize) -> Option<DateAt<'_>> {
+    let start = digits_before(text, sep, 4)?;
+    let month_start = sep + 1;
+    let (month_end, day_start) = one_or_two_digits_then(text, month_start, is_date_sep)?;
+    let (end, n) = digits_after(text, day_start, 2);
+    (n > 0).then_some(())?;
+    Some(DateAt {
+        start,
+        end,
+        year: text.get(start..sep)?,
+        month: text.get(month_start..month_end)?,
+        day: text.get(day_start..end)?,
+    })
+}
+
+/// The text holds a Chinese or an ISO date (the regexes' `is_match`).
+fn has_date(text: &str) -> bool {
+    year_matches(text)
+        .into_iter()
+        .any(|y| cn_date_at(text, y).is_some())
+        || !iso_dates(text).is_empty()
+}
+
+/// `1-2` digits then `月` at the start of `s` (`^(\d{1,2})月`): the month's digits.
+fn month_at_start(s: &str) -> Option<&str> {
+    let (end, _) = one_or_two_digits_then(s, 0, |c| c == MONTH_WORD)?;
+    s.get(..end)
+}
+
+/// Byte ranges of every `(\d+)UNIT` (a count of items, `230件`), for a unit without digits.
+/// The digits before a unit run back to the first non-digit: `\d+` is greedy and the match
+/// starts as far left as it can.
+fn count_matches(text: &str, unit: &AhoCorasick) -> Vec<(usize, usize)> {
+    unit.find_iter(text)
+        .filter_map(|m| {
+            let run = text.get(..m.start())?;
+            let digits: usize = run
+                .chars()
+                .rev()
+                .take_while(|c| is_digit(*c))
+                .map(char::len_utf8)
+                .sum();
+            (digits > 0).then_some((m.start() - digits, m.end()))
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------- name index
+
+/// Gazetteer names (all of 2 characters or more) behind a filter on their first two
+/// characters: the automaton, walked byte by byte, was most of the cost, while few places in a
+/// report can start a name. Matches are those of the automaton's own leftmost-longest search.
+struct NameIndex {
+    ac: AhoCorasick,
+    /// Hashed first-two-character keys of every name; `None` when a name is shorter (then the
+    /// automaton searches the whole text itself).
+    starts: Option<Vec<u64>>,
+}
+
+const NAME_START_BITS: u32 = 18;
+
+impl NameIndex {
+    fn build(names: &[String]) -> Option<NameIndex> {
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Both)
+            .build(names)
+            .ok()?;
+        let mut bits = vec![0u64; 1 << (NAME_START_BITS - 6)];
+        for name in names {
+            let Some(key) = first_two_chars(name.as_bytes(), 0) else {
+                return Some(NameIndex { ac, starts: None });
+            };
+            let bit = name_start_bit(key);
+            if let Some(word) = bits.get_mut(bit / 64) {
+                *word |= 1 << (bit % 64);
+            }
+        }
+        Some(NameIndex {
+            ac,
+            starts: Some(bits),
+        })
+    }
+
+    /// The automaton's matches, in order (as its `find_iter` gives them).
+    fn find_all(&self, text: &str) -> Vec<aho_corasick::Match> {
+        let Some(starts) = &self.starts else {
+            return self.ac.find_iter(text).collect();
+        };
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        // Leftmost-longest: the first position where a name starts, the longest name there,
+        // then on from its end.
+        while let Some(key) = first_two_chars(bytes, i) {
+            let bit = name_start_bit(key);
+            let may_start = starts
+                .get(bit / 64)
+                .is_some_and(|w| w & (1 << (bit % 64)) != 0);
+            if may_start {
+                let input = Input::new(text).span(i..text.len()).anchored(Anchored::Yes);
+                if let Ok(Some(m)) = self.ac.try_find(input) {
+                    out.push(m);
+                    i = m.end();
+                    continue;
+                }
+            }
+            i += utf8_width(bytes.get(i).copied().unwrap_or(0));
+        }
+        out
+    }
+}
+
+/// Bytes of a UTF-8 character from its first byte.
+fn utf8_width(first: u8) -> usize {
+    match first {
+        0..0xC0 => 1,
+        0xC0..0xE0 => 2,
+        0xE0..0xF0 => 3,
+        _ => 4,
+    }
+}
+
+/// The bytes of the two characters at byte `i` (at most 8) as a little-endian integer, or
+/// `None` when fewer than two characters are left.
+fn first_two_chars(bytes: &[u8], i: usize) -> Option<u64> {
+    let first = utf8_width(*bytes.get(i)?);
+    let n = first + utf8_width(*bytes.get(i + first)?);
+    let word = match bytes.get(i..i + 8) {
+        Some(eight) => u64::from_le_bytes(eight.try_into().ok()?),
+        None => {
+            let mut buf = [0u8; 8];
+            buf.get_mut(..n)?.copy_from_slice(bytes.get(i..i + n)?);
+            u64::from_le_bytes(buf)
+        }
+    };
+    Some(if n >= 8 {
+        word
+    } else {
+        word & ((1u64 << (8 * n)) - 1)
+    })
+}
+
+fn name_start_bit(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - NAME_START_BITS)) as usize
 }
 
 // ---------------------------------------------------------------- place mentions
@@ -536,7 +929,7 @@ fn place_mentions(ctx: &Ctx) -> Vec<Mention> {
         return Vec::new();
     };
     let mut out: Vec<Mention> = Vec::new();
-    for m in pm.full.find_iter(ctx.text) {
+    for m in pm.full.find_all(ctx.text) {
         let name = ctx.text.get(m.start()..m.end()).unwrap_or("");
         let divs = pm
             .full_divs
@@ -938,7 +1331,7 @@ fn place_from_short_name(ctx: &Ctx, level: Option<&str>) -> Option<Place> {
     let level = level?;
     let pm = ctx.c.places.as_ref()?;
     let mut found: BTreeMap<usize, usize> = BTreeMap::new();
-    for m in pm.short.find_iter(ctx.text) {
+    for m in pm.short.find_all(ctx.text) {
         if !short_name_self_reference(ctx, m.end()) {
             continue;
         }
@@ -1150,9 +1543,10 @@ fn trim_segment(text: &str, start: usize, end: usize) -> (usize, usize) {
 /// `关于…`.
 fn issuer_in_title(ctx: &Ctx, starts: &HashSet<usize>) -> Option<(usize, usize)> {
     let word = ctx.r.issuer.title_word.as_str();
-    let lines = lines_with_offsets(ctx.text);
-    for (k, (off, line)) in lines.iter().enumerate() {
-        if *off >= ctx.head_end.max(1) && k > 0 {
+    let mut prev: Option<(usize, &str)> = None;
+    for (k, (off, line)) in lines_with_offsets(ctx.text).enumerate() {
+        let before_line = prev.replace((off, line));
+        if off >= ctx.head_end.max(1) && k > 0 {
             break;
         }
         let by_word = line.find(word);
@@ -1163,12 +1557,12 @@ fn issuer_in_title(ctx: &Ctx, starts: &HashSet<usize>) -> Option<(usize, usize)>
             continue;
         }
         let (s, e) = if pos == 0 {
-            let Some((poff, pline)) = k.checked_sub(1).and_then(|p| lines.get(p)) else {
+            let Some((poff, pline)) = before_line else {
                 continue;
             };
-            trim_segment(ctx.text, *poff, poff + pline.len())
+            trim_segment(ctx.text, poff, poff + pline.len())
         } else {
-            trim_segment(ctx.text, *off, off + pos)
+            trim_segment(ctx.text, off, off + pos)
         };
         if let Some(span) = issuer_span(ctx, starts, s, e) {
             return Some(span);
@@ -1225,7 +1619,6 @@ fn until_original_break(ctx: &Ctx, start: usize, end: usize) -> usize {
 fn issuer_in_speaker_line(ctx: &Ctx, starts: &HashSet<usize>) -> Option<(usize, usize)> {
     let r = &ctx.r.issuer;
     let line_starts = lines_with_offsets(ctx.text)
-        .into_iter()
         .take(r.speaker_lines)
         .map(|(off, line)| trim_segment(ctx.text, off, off + line.len()).0);
     let mut near_top: Vec<usize> = starts
@@ -1277,10 +1670,10 @@ fn issuer_in_paren_note(ctx: &Ctx, starts: &HashSet<usize>) -> Option<(usize, us
 
 /// A line near the end that is only the issuer's name (the signature above the date).
 fn issuer_in_signature(ctx: &Ctx, starts: &HashSet<usize>) -> Option<(usize, usize)> {
-    let lines = lines_with_offsets(ctx.text);
-    let from = lines.len().saturating_sub(6);
-    lines[from..].iter().find_map(|(off, line)| {
-        let (s, e) = trim_segment(ctx.text, *off, off + line.len());
+    let mut last: Vec<(usize, &str)> = lines_with_offsets(ctx.text).rev().take(6).collect();
+    last.reverse();
+    last.into_iter().find_map(|(off, line)| {
+        let (s, e) = trim_segment(ctx.text, off, off + line.len());
         issuer_span(ctx, starts, s, e)
     })
 }
@@ -1315,18 +1708,16 @@ fn issuer_in_body(ctx: &Ctx, starts: &HashSet<usize>, heads: &[usize]) -> Option
 /// the national level word before a body (全国人大常委会).
 fn issuer_heads(ctx: &Ctx, mentions: &[Mention]) -> Vec<usize> {
     let p = &ctx.r.place;
-    let national = ctx
-        .text
-        .match_indices(p.national_level.as_str())
-        .filter(|(i, w)| {
-            !w.is_empty()
-                && starts_with_any(after(ctx.text, i + w.len(), 6), &p.body_words).is_some()
-        });
+    let word = p.national_level.as_str();
+    let national = word_starts(ctx.text, word, ctx.c.national_level.as_ref()).filter(|i| {
+        !word.is_empty()
+            && starts_with_any(after(ctx.text, i + word.len(), 6), &p.body_words).is_some()
+    });
     let mut heads: Vec<usize> = mentions
         .iter()
         .filter(|m| m.parent.is_none())
         .map(|m| m.start)
-        .chain(national.map(|(i, _)| i))
+        .chain(national)
         .collect();
     heads.sort_unstable();
     heads
@@ -1346,13 +1737,10 @@ fn issuer_kind(name: &str, r: &IssuerRules) -> String {
 
 /// Which items the report counts: from the clauses around `N件`, not from passing mentions.
 fn infer_channel(ctx: &Ctx) -> Option<&'static str> {
-    let re = ctx.c.count.as_ref()?;
+    ctx.c.count.as_ref()?;
     let mut tally = ChannelTally::default();
     let mut prev_end = 0;
-    let matches: Vec<(usize, usize)> = re
-        .find_iter(ctx.text)
-        .map(|m| (m.start(), m.end()))
-        .collect();
+    let matches = &ctx.counts;
     for (k, (start, end)) in matches.iter().enumerate() {
         let next_start = matches.get(k + 1).map(|m| m.0).unwrap_or(ctx.text.len());
         tally.add(clause_channel(ctx, prev_end, *start, *end, next_start));
@@ -1455,7 +1843,9 @@ fn clause_channel(
 fn classify_clause(clause: &str, r: &ChannelRules) -> ClauseChannel {
     let mut s = clause.to_string();
     for w in &r.neutral_words {
-        s = s.replace(w.as_str(), " ");
+        if contains_word(&s, w) {
+            s = s.replace(w.as_str(), " ");
+        }
     }
     if contains_any(&s, &r.both_words) {
         return ClauseChannel::Both;
@@ -1561,12 +1951,23 @@ struct ByteRange {
 
 /// Byte ranges ending at each occurrence of `word` and starting up to `before` bytes earlier
 /// (on a character boundary), overlapping ranges merged. No `word`: the whole text.
+#[cfg(test)]
 fn windows_before(text: &str, word: &str, before: usize) -> Vec<(usize, usize)> {
+    windows_before_found(text, word, None, before)
+}
+
+/// [`windows_before`] with the word's prebuilt finder.
+fn windows_before_found(
+    text: &str,
+    word: &str,
+    finder: Option<&AhoCorasick>,
+    before: usize,
+) -> Vec<(usize, usize)> {
     if word.is_empty() {
         return vec![(0, text.len())];
     }
     let mut out: Vec<(usize, usize)> = Vec::new();
-    for (pos, _) in text.match_indices(word) {
+    for pos in word_starts(text, word, finder) {
         let mut start = pos.saturating_sub(before);
         while !text.is_char_boundary(start) {
             start += 1;
@@ -1585,7 +1986,12 @@ fn session_mentions(ctx: &Ctx) -> Vec<SessionMention> {
     let mut out: Vec<SessionMention> = Vec::new();
     // Every session phrase ends with the sitting word (次会议): the patterns only run in short
     // windows before its occurrences, not over the whole text.
-    let windows = windows_before(ctx.text, &s.sitting_word, SESSION_WINDOW_BYTES);
+    let windows = windows_before_found(
+        ctx.text,
+        &s.sitting_word,
+        ctx.c.sitting_word.as_ref(),
+        SESSION_WINDOW_BYTES,
+    );
     for re in &ctx.c.sessions {
         for &(ws, we) in &windows {
             let window = ctx.text.get(ws..we).unwrap_or("");
@@ -1657,8 +2063,7 @@ fn is_delivery_session(ctx: &Ctx, start: usize, end: usize) -> bool {
     }
     let back = before(ctx.text, start, s.delivery_date_window);
     let same_clause = back.rsplit(['。', '\n', '(', ')']).next().unwrap_or("");
-    CN_DATE.as_ref().is_some_and(|re| re.is_match(same_clause))
-        || ISO_DATE.as_ref().is_some_and(|re| re.is_match(same_clause))
+    has_date(same_clause)
 }
 
 // ---------------------------------------------------------------- report date
@@ -1694,23 +2099,17 @@ fn infer_report_date(ctx: &Ctx) -> Option<ReportDate> {
         .collect();
     cues.sort_by_key(|c| std::cmp::Reverse(c.cue.chars().count()));
     let mut best: Option<(DateRank, usize, Date)> = None;
-    for re in [&*CN_DATE, &*ISO_DATE].into_iter().flatten() {
-        for cap in re.captures_iter(ctx.text) {
-            let Some(whole) = cap.get(0) else { continue };
-            let num = |i: usize| cap.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
-            let (Some(y), Some(m), Some(d)) = (num(1), num(2), num(3)) else {
-                continue;
-            };
-            let Some(date) = Date::new(y as i32, m, d) else {
-                continue;
-            };
-            let Some(rank) = date_rank(ctx, &cues, whole.start(), whole.end()) else {
-                continue;
-            };
-            let better = best.is_none_or(|(r, pos, _)| (rank, whole.start()) < (r, pos));
-            if better {
-                best = Some((rank, whole.start(), date));
-            }
+    let cn_dates = ctx.years.iter().filter_map(|y| cn_date_at(ctx.text, *y));
+    for found in cn_dates.chain(iso_dates(ctx.text)) {
+        let Some(date) = found.date() else {
+            continue;
+        };
+        let Some(rank) = date_rank(ctx, &cues, found.start, found.end) else {
+            continue;
+        };
+        let better = best.is_none_or(|(r, pos, _)| (rank, found.start) < (r, pos));
+        if better {
+            best = Some((rank, found.start, date));
         }
     }
     best.map(|(rank, pos, date)| ReportDate {
@@ -1872,53 +2271,41 @@ fn infer_year_handled(ctx: &Ctx, report_date: Option<ReportDate>) -> Option<i32>
 
 /// `2019年10月,…` at the start of the text: the year of an undated dispatch.
 fn dateline_year(ctx: &Ctx) -> Option<i32> {
-    let re = YEAR.as_ref()?;
-    let m = re
-        .captures_iter(ctx.text)
-        .find(|c| c.get(0).is_some_and(|m| m.start() < ctx.head_end))?;
-    let whole = m.get(0)?;
-    let (ls, _) = line_at(ctx.text, whole.start());
+    // The first mention only: the ones after it start later still.
+    let y = ctx.years.first().filter(|y| y.start < ctx.head_end)?;
+    let (ls, _) = line_at(ctx.text, y.start);
     let at_line_start = ctx
         .text
-        .get(ls..whole.start())
+        .get(ls..y.start)
         .is_some_and(|s| s.trim().is_empty());
     at_line_start
-        .then(|| m.get(1)?.as_str().parse().ok())
+        .then(|| y.digits(ctx.text).parse().ok())
         .flatten()
 }
 
 /// The year with the most weight from `YYYY年` mentions (ties: the one written first), if a
 /// mention ties it to the handling (weight 2 or more).
 fn stated_year(ctx: &Ctx, anchor: Option<i32>) -> Option<i32> {
-    let re = YEAR.as_ref()?;
-    let month = MONTH_AFTER_YEAR.as_ref()?;
     let r = &ctx.r.year;
     // year → (total weight, first position)
     let mut weights: BTreeMap<i32, (u32, usize)> = BTreeMap::new();
-    for cap in re.captures_iter(ctx.text) {
-        let (Some(whole), Some(y)) = (cap.get(0), cap.get(1)) else {
-            continue;
-        };
-        let Ok(year) = y.as_str().parse::<i32>() else {
+    for whole in &ctx.years {
+        let Ok(year) = whole.digits(ctx.text).parse::<i32>() else {
             continue;
         };
         let digit_before = ctx
             .text
-            .get(..whole.start())
+            .get(..whole.start)
             .is_some_and(|h| h.ends_with(|c: char| c.is_ascii_digit()));
-        let rest = after(ctx.text, whole.end(), 6);
+        let rest = after(ctx.text, whole.end, 6);
         if digit_before || !(1949..=2200).contains(&year) || anchor.is_some_and(|a| year > a) {
             continue;
         }
-        let weight = match month
-            .captures(rest)
-            .and_then(|c| c.get(1))
-            .and_then(|m| m.as_str().parse::<u32>().ok())
-        {
-            Some(m) => cutoff_weight(ctx, r, whole.start(), m),
-            None => year_weight(ctx, r, whole.start(), whole.end()),
+        let weight = match month_at_start(rest).and_then(|m| m.parse::<u32>().ok()) {
+            Some(m) => cutoff_weight(ctx, r, whole.start, m),
+            None => year_weight(ctx, r, whole.start, whole.end),
         };
-        let entry = weights.entry(year).or_insert((0, whole.start()));
+        let entry = weights.entry(year).or_insert((0, whole.start));
         entry.0 += weight;
     }
     let (year, (weight, _)) = weights
@@ -1996,9 +2383,298 @@ mod tests {
             w.iter()
                 .all(|(s, e)| far.is_char_boundary(*s) && far.is_char_boundary(*e))
         );
+        let finder = word_finder("次会议");
+        for t in [text, far.as_str(), "次会议次会议", ""] {
+            assert_eq!(
+                windows_before_found(t, "次会议", finder.as_ref(), 30),
+                windows_before(t, "次会议", 30)
+            );
+        }
         assert_eq!(windows_before("abc", "", 10), vec![(0, 3)]);
         assert!(windows_before("没有会议", "次会议", 10).is_empty());
     }
+    // ------------------------------------------------------------ scanners vs regexes
+
+    /// Strings where a hand scanner could part from its regex: digits next to digits, years at
+    /// the text's start and end, three-digit months, mixed separators, non-ASCII digits (`١`,
+    /// full-width `２`), multi-byte neighbours.
+    const TRICKY: &[&str] = &[
+        "",
+        "年",
+        "2022年",
+        "12022年",
+        "2022年12月31日",
+        "2022年12月31日2023年1月1日",
+        "12022年12月31日",
+        "2022年123月4日",
+        "2022年1月234日",
+        "2022年1月2",
+        "2022年1月日",
+        "2022年01月02日止",
+        "这是2022年，那是2021年",
+        "年2022年年",
+        "２０２２年１２月３１日",
+        "١٢٣٤年١月٢日",
+        "2022-1-5",
+        "2022-1-52022-1-5",
+        "2022-12-2022-1-5",
+        "12022-1-5",
+        "2022/01.05",
+        "2022.1.",
+        "2022-123-4",
+        "2022--1-5",
+        "20221-1-5",
+        "时间:2022-04-24来源",
+        "３０件中５件",
+        "件件件1件",
+        "230件,其中重点建议9件。",
+        "12件34件",
+        "第1件2件",
+        "a1件b",
+        "中1件",
+        "999件",
+    ];
+
+    /// Reproducible random strings over the characters the scanners look at.
+    fn random_strings(n: usize) -> Vec<String> {
+        let alphabet: Vec<char> = "0123456789年月日件-/.１٣中a\n ".chars().collect();
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize
+        };
+        (0..n)
+            .map(|_| {
+                let len = next() % 24;
+                (0..len)
+                    .map(|_| alphabet[next() % alphabet.len()])
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn scanner_inputs() -> Vec<String> {
+        let mut all: Vec<String> = TRICKY.iter().map(|s| s.to_string()).collect();
+        all.extend(random_strings(20_000));
+        all
+    }
+
+    fn regex_groups(re: &Regex, text: &str) -> Vec<(usize, usize, Vec<String>)> {
+        re.captures_iter(text)
+            .map(|c| {
+                let whole = c.get(0).expect("whole match");
+                let groups = (1..c.len())
+                    .map(|i| c.get(i).map(|g| g.as_str().to_string()).unwrap_or_default())
+                    .collect();
+                (whole.start(), whole.end(), groups)
+            })
+            .collect()
+    }
+
+    fn date_groups(dates: &[DateAt]) -> Vec<(usize, usize, Vec<String>)> {
+        dates
+            .iter()
+            .map(|d| {
+                let groups = [d.year, d.month, d.day].map(str::to_string).to_vec();
+                (d.start, d.end, groups)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn is_digit_is_regex_digit_class() {
+        let re = Regex::new(r"^\d$").expect("regex");
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut buf = [0; 4];
+            assert_eq!(is_digit(c), re.is_match(c.encode_utf8(&mut buf)), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn year_scanner_matches_regex() {
+        let re = Regex::new(r"(\d{4})年").expect("regex");
+        for text in scanner_inputs() {
+            let want = regex_groups(&re, &text);
+            let got: Vec<_> = year_matches(&text)
+                .iter()
+                .map(|y| (y.start, y.end, vec![y.digits(&text).to_string()]))
+                .collect();
+            assert_eq!(got, want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn cn_date_scanner_matches_regex() {
+        let re = Regex::new(r"(\d{4})年(\d{1,2})月(\d{1,2})日").expect("regex");
+        for text in scanner_inputs() {
+            let dates: Vec<DateAt> = year_matches(&text)
+                .into_iter()
+                .filter_map(|y| cn_date_at(&text, y))
+                .collect();
+            assert_eq!(date_groups(&dates), regex_groups(&re, &text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn iso_date_scanner_matches_regex() {
+        let re = Regex::new(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})").expect("regex");
+        for text in scanner_inputs() {
+            let got = date_groups(&iso_dates(&text));
+            assert_eq!(got, regex_groups(&re, &text), "{text:?}");
+        }
+        let d = iso_dates("2022-1-52022-1-5");
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].year, d[0].month, d[0].day), ("2022", "1", "52"));
+    }
+
+    #[test]
+    fn has_date_matches_regexes() {
+        let cn = Regex::new(r"(\d{4})年(\d{1,2})月(\d{1,2})日").expect("regex");
+        let iso = Regex::new(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})").expect("regex");
+        for text in scanner_inputs() {
+            let want = cn.is_match(&text) || iso.is_match(&text);
+            assert_eq!(has_date(&text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn month_scanner_matches_regex() {
+        let re = Regex::new(r"^(\d{1,2})月").expect("regex");
+        for text in scanner_inputs() {
+            let want = re
+                .captures(&text)
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str());
+            assert_eq!(month_at_start(&text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn count_scanner_matches_regex() {
+        for unit in ["件", "项建议", "件件", "1件", ""] {
+            let re = Regex::new(&format!(r"(\d+){}", regex::escape(unit))).expect("regex");
+            let finder = CountFinder::build(unit).expect("finder");
+            assert_eq!(
+                matches!(finder, CountFinder::Unit(_)),
+                !unit.is_empty() && !unit.contains('1')
+            );
+            let mut inputs = scanner_inputs();
+            inputs.extend(["5项建议6项建议", "件件5件件件", "11件1件"].map(String::from));
+            for text in inputs {
+                let want: Vec<(usize, usize)> =
+                    re.find_iter(&text).map(|m| (m.start(), m.end())).collect();
+                assert_eq!(finder.find_all(&text), want, "{unit:?} in {text:?}");
+            }
+        }
+    }
+
+    /// The line helper as first written (the window cut from `before`/`after`).
+    fn line_at_by_windows(text: &str, pos: usize) -> (usize, usize) {
+        let back = before(text, pos, LINE_WINDOW);
+        let fwd = after(text, pos, LINE_WINDOW);
+        let start = back
+            .rfind('\n')
+            .map(|i| pos - back.len() + i + 1)
+            .unwrap_or(pos - back.len());
+        let end = fwd.find('\n').map(|i| pos + i).unwrap_or(pos + fwd.len());
+        (start, end)
+    }
+
+    #[test]
+    fn line_at_matches_windowed_search() {
+        let long = "中".repeat(LINE_WINDOW + 5);
+        let texts = [
+            String::new(),
+            "a\nb\n\nc".to_string(),
+            "第一行\n第二行2022年\n".to_string(),
+            format!("{long}\n{long}"),
+            format!(
+                "x\n{}\n{}a",
+                "中".repeat(LINE_WINDOW - 1),
+                "中".repeat(LINE_WINDOW)
+            ),
+            format!("\n{}\n", "é".repeat(LINE_WINDOW)),
+        ];
+        for text in &texts {
+            for pos in 0..=text.len() + 1 {
+                assert_eq!(
+                    line_at(text, pos),
+                    line_at_by_windows(text, pos),
+                    "pos {pos} of a {}-byte text",
+                    text.len()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn contains_word_matches_str_contains() {
+        let words = ["", "件", "建议", "政协提案", "a", "年件", "\u{e9}"];
+        let mut texts = random_strings(5_000);
+        texts.push("建议".repeat(200));
+        texts.push(format!("{}政协提案", "中".repeat(300)));
+        for text in &texts {
+            for w in words {
+                assert_eq!(
+                    contains_word(text, w),
+                    text.contains(w),
+                    "{w:?} in {text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn line_offsets_from_both_ends() {
+        for text in ["", "\n", "a\nbb\n", "第一行\n\n第三行"] {
+            let mut pos = 0;
+            let mut want = Vec::new();
+            for line in text.split('\n') {
+                want.push((pos, line));
+                pos += line.len() + 1;
+            }
+            let got: Vec<_> = lines_with_offsets(text).collect();
+            assert_eq!(got, want);
+            let mut back: Vec<_> = lines_with_offsets(text).rev().collect();
+            back.reverse();
+            assert_eq!(back, want);
+        }
+    }
+
+    #[test]
+    fn name_index_matches_automaton() {
+        let compiled = build_compiled(&RULES);
+        let pm = compiled.places.as_ref().expect("place matcher");
+        let mut texts: Vec<String> = TRICKY.iter().map(|s| s.to_string()).collect();
+        texts.extend([
+            "漯河市人民政府关于代表建议办理情况的报告，辽阳市弓长岭区、海曙区、鞏留縣".to_string(),
+            "赴杭州市、宁波市考察学习，新增城市，江南区域，召开县，恩施土家族苗族自治州"
+                .to_string(),
+            "楚雄州楚雄市发展和改革局，巴中”建设，《广西日报》，深圳人大代表。é中".to_string(),
+        ]);
+        // Every name of the gazetteer glued to its neighbours.
+        let names: String = RULES
+            .gazetteer
+            .divisions
+            .iter()
+            .map(|d| format!("{}的{}", d.name, d.short_name))
+            .collect();
+        texts.push(names);
+        for index in [&pm.full, &pm.short] {
+            assert!(index.starts.is_some());
+            for text in &texts {
+                let want: Vec<_> = index.ac.find_iter(text.as_str()).collect();
+                assert_eq!(index.find_all(text), want, "{text:?}");
+            }
+        }
+        // A name of one character leaves the automaton on its own.
+        let one = NameIndex::build(&["市".to_string(), "海曙区".to_string()]).expect("index");
+        assert!(one.starts.is_none());
+        assert_eq!(one.find_all("海曙区市").len(), 2);
+    }
+
     use crate::ingest::{SourceFile, ingest_bytes};
     use crate::model::Format;
     use std::collections::HashMap;
