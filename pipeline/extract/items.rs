@@ -3,7 +3,6 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::{Ctx, Needles, captures_in_windows, strip_prefixes, windows};
@@ -23,9 +22,6 @@ static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
 /// The words a proposer match must end with; [`PROPOSED_BY`] runs only near them.
 static PROPOSING: LazyLock<Needles> =
     LazyLock::new(|| Needles::new(&["提出", "提交", "所提", "领衔"]));
-/// Every [`PROPOSED_BY`] match names 代表 or 委员: a window without either has none.
-static PROPOSER_NOUNS: LazyLock<AhoCorasick> =
-    LazyLock::new(|| AhoCorasick::new(["代表", "委员"]).expect("static needle"));
 /// Every [`NUMBERED`] match contains one `号`, at most 20 bytes after the match starts (`(第`
 /// and four digits of up to 4 bytes) and 10 bytes before it ends (`号建议)`).
 static NUMBER_SIGN: LazyLock<Needles> = LazyLock::new(|| Needles::new(&["号"]));
@@ -38,9 +34,6 @@ pub fn extract_items(ctx: &Ctx, ex: &mut Extraction) {
     // The match must contain 提出/提交/所提/领衔 after at most ~60 characters of names; run the
     // pattern only near those words (the Han-run pattern is the costliest in extraction).
     for (ws, we) in windows(ctx.text, &PROPOSING, 60 * 3, 12) {
-        if !PROPOSER_NOUNS.is_match(&ctx.text[ws..we]) {
-            continue;
-        }
         for c in PROPOSED_BY.captures_iter(&ctx.text[ws..we]) {
             let (Some(all), Some(names)) = (c.get(0), c.get(1)) else {
                 continue;

@@ -155,8 +155,11 @@ impl<'a> Ctx<'a> {
         if o.end - o.start <= (span.end - span.start) + 2 {
             return self.original_chars(o);
         }
+        // Character by character: each kept character's original, line breaks dropped.
+        let original = self.doc.original.as_str();
         let mut out = String::new();
         let mut last = None;
+        let mut cursor = None;
         for i in span.start..span.end {
             let Some(&oi) = self.doc.text.origin.get(i as usize) else {
                 break;
@@ -165,10 +168,14 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             last = Some(oi);
-            out.push_str(&self.original_chars(Span {
-                start: oi,
-                end: oi + 1,
-            }));
+            let at = self.orig_chars.byte_of_near(original, oi as usize, cursor);
+            cursor = Some((oi as usize, at));
+            if let Some(c) = original.get(at..).and_then(|r| r.chars().next())
+                && c != '\n'
+                && c != '\r'
+            {
+                out.push(c);
+            }
         }
         out
     }
@@ -209,7 +216,7 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn contains_any(&self, s: &str, words: &[String]) -> bool {
-        words.iter().any(|w| s.contains(w.as_str()))
+        words.iter().any(|w| contains_word(s, w))
     }
 }
 
@@ -228,25 +235,60 @@ impl CharOffsets {
     /// One pass over the bytes: a character starts at every byte that is not a UTF-8
     /// continuation byte, and `\n` is never part of a multi-byte character.
     fn new(s: &str) -> CharOffsets {
+        const BLOCK: usize = 32;
+        let bytes = s.as_bytes();
         let mut checkpoints = Vec::with_capacity(s.len() / CHECKPOINT_CHARS + 1);
         let mut newlines = Vec::new();
         let mut chars = 0usize;
-        for (i, &b) in s.as_bytes().iter().enumerate() {
-            if is_utf8_continuation(b) {
-                continue;
+        let mut i = 0;
+        while i < bytes.len() {
+            // Most blocks hold no checkpoint and no line break: count their characters at once.
+            if let Some(block) = bytes.get(i..i + BLOCK) {
+                let starts: usize = block
+                    .iter()
+                    .map(|&b| usize::from(!is_utf8_continuation(b)))
+                    .sum();
+                let newline = block.iter().fold(false, |any, &b| any | (b == b'\n'));
+                let r = chars % CHECKPOINT_CHARS;
+                let checkpoint = starts > 0 && (r == 0 || r + starts > CHECKPOINT_CHARS);
+                if !newline && !checkpoint {
+                    chars += starts;
+                    i += BLOCK;
+                    continue;
+                }
             }
-            if chars % CHECKPOINT_CHARS == 0 {
-                checkpoints.push(i as u32);
+            let end = (i + BLOCK).min(bytes.len());
+            for (j, &b) in bytes[i..end].iter().enumerate() {
+                if is_utf8_continuation(b) {
+                    continue;
+                }
+                if chars % CHECKPOINT_CHARS == 0 {
+                    checkpoints.push((i + j) as u32);
+                }
+                if b == b'\n' {
+                    newlines.push(chars as u32);
+                }
+                chars += 1;
             }
-            if b == b'\n' {
-                newlines.push(chars as u32);
-            }
-            chars += 1;
+            i = end;
         }
         CharOffsets {
             checkpoints,
             chars,
             newlines,
+        }
+    }
+
+    /// [`CharOffsets::byte_of`], walking on from `cursor` (a character index and its byte
+    /// offset) when `ch` is a little after it, as consecutive lookups usually are.
+    fn byte_of_near(&self, s: &str, ch: usize, cursor: Option<(usize, usize)>) -> usize {
+        match cursor {
+            Some((cc, cb)) if ch >= cc && ch - cc < CHECKPOINT_CHARS && ch < self.chars => s
+                .get(cb..)
+                .and_then(|rest| rest.char_indices().nth(ch - cc))
+                .map(|(i, _)| cb + i)
+                .unwrap_or(s.len()),
+            _ => self.byte_of(s, ch),
         }
     }
 
@@ -264,6 +306,28 @@ impl CharOffsets {
             .map(|(i, _)| cp + i)
             .unwrap_or(s.len())
     }
+}
+
+/// Offset of the first byte at or after `from` for which `interesting` holds. Blocks of 16
+/// bytes without one are skipped with a test over the whole block, which the compiler turns
+/// into vector instructions (`interesting` should avoid `&&`/`||` for that).
+pub(crate) fn skip_to(
+    bytes: &[u8],
+    from: usize,
+    interesting: impl Fn(u8) -> bool,
+) -> Option<usize> {
+    let mut i = from;
+    while let Some(block) = bytes.get(i..i + 16) {
+        if block.iter().fold(false, |any, &b| any | interesting(b)) {
+            break;
+        }
+        i += 16;
+    }
+    bytes
+        .get(i..)?
+        .iter()
+        .position(|&b| interesting(b))
+        .map(|p| i + p)
 }
 
 fn is_utf8_continuation(b: u8) -> bool {
@@ -299,7 +363,7 @@ fn scan_quantities(text: &str) -> (Vec<Qty>, Rejected) {
         if before.is_some_and(|b| b.is_ascii_alphanumeric() || b == '.' || b == '-' || b == '/') {
             continue;
         }
-        let Some(mut value) = parse_arabic(num) else {
+        let Some(mut value) = parse_number(num) else {
             rejected.push((m.start, m.end, "number too large to be a count or share"));
             continue;
         };
@@ -326,6 +390,15 @@ fn scan_quantities(text: &str) -> (Vec<Qty>, Rejected) {
         });
     }
     (qtys, rejected)
+}
+
+/// [`parse_arabic`], with a shortcut for the common plain integer: up to 15 ASCII digits are
+/// exact in an `f64`, so converting the integer gives the same value as parsing the text.
+fn parse_number(num: &str) -> Option<f64> {
+    if (1..=15).contains(&num.len()) && num.bytes().all(|b| b.is_ascii_digit()) {
+        return num.parse::<u64>().ok().map(|v| v as f64);
+    }
+    parse_arabic(num)
 }
 
 /// More counted quantities than this in one sentence is not prose.
@@ -360,13 +433,13 @@ fn split_sentences(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        let len = sentence_end_len(&bytes[i..]);
+    while let Some(at) = skip_to(bytes, i, may_end_sentence) {
+        let len = sentence_end_len(&bytes[at..]);
         if len == 0 {
-            i += 1;
+            i = at + 1;
             continue;
         }
-        let end = i + len;
+        let end = at + len;
         if end > start {
             out.push((start, end));
         }
@@ -377,6 +450,11 @@ fn split_sentences(text: &str) -> Vec<(usize, usize)> {
         out.push((start, text.len()));
     }
     out
+}
+
+/// First bytes of the sentence ends (`。` is E3 80 82, `！`/`？` are EF BC 81/9F).
+fn may_end_sentence(b: u8) -> bool {
+    (b == b'\n') | (b == b'!') | (b == b'?') | (b == 0xE3) | (b == 0xEF)
 }
 
 /// Length of the sentence-ending character at the start of `b`, 0 when there is none.
@@ -661,6 +739,42 @@ pub(crate) fn windows(
     out
 }
 
+/// `hay.contains(word)`. The standard library sets a two-way searcher up for haystacks under
+/// 16 bytes plus the word, which for the clause pieces tested here (thousands of times per
+/// report) costs more than comparing at every position.
+pub(crate) fn contains_word(hay: &str, word: &str) -> bool {
+    if hay.len() >= word.len() + 16 {
+        return hay.contains(word);
+    }
+    find_bytes(hay.as_bytes(), word.as_bytes()).is_some()
+}
+
+/// `hay.rfind(word)`, by plain comparison for haystacks of up to a few hundred bytes (the
+/// standard library always sets a two-way searcher up).
+pub(crate) fn rfind_word(hay: &str, word: &str) -> Option<usize> {
+    if hay.len() > 256 {
+        return hay.rfind(word);
+    }
+    let (h, w) = (hay.as_bytes(), word.as_bytes());
+    let Some(&last) = w.last() else {
+        return Some(h.len());
+    };
+    let n = w.len();
+    (0..(h.len() + 1).checked_sub(n)?)
+        .rev()
+        .find(|&i| h[i + n - 1] == last && &h[i..i + n] == w)
+}
+
+/// Leftmost occurrence of `w` in `h`. A valid UTF-8 word starts with a byte that never
+/// continues a character, so every match is at a character boundary, as `str::find` reports.
+fn find_bytes(h: &[u8], w: &[u8]) -> Option<usize> {
+    let Some(&last) = w.last() else {
+        return Some(0);
+    };
+    let n = w.len();
+    (0..(h.len() + 1).checked_sub(n)?).find(|&i| h[i + n - 1] == last && &h[i..i + n] == w)
+}
+
 /// Strip any of `prefixes` from the start of `s[range]` repeatedly (longest first); returns the new start.
 pub(crate) fn strip_prefixes(s: &str, mut start: usize, end: usize, prefixes: &[String]) -> usize {
     loop {
@@ -761,6 +875,12 @@ mod tests {
             for ch in expected.len()..expected.len() + 3 {
                 prop_assert_eq!(offsets.byte_of(&text, ch), text.len());
             }
+            for (from, &fb) in expected.iter().enumerate().step_by(7) {
+                for ch in from..(from + 70).min(expected.len() + 2) {
+                    let want = expected.get(ch).copied().unwrap_or(text.len());
+                    prop_assert_eq!(offsets.byte_of_near(&text, ch, Some((from, fb))), want);
+                }
+            }
             let newlines: Vec<u32> = text
                 .chars()
                 .enumerate()
@@ -768,6 +888,44 @@ mod tests {
                 .map(|(i, _)| i as u32)
                 .collect();
             prop_assert_eq!(&offsets.newlines, &newlines);
+        }
+    }
+
+    #[test]
+    fn word_search_matches_std() {
+        let hays = [
+            "",
+            "a",
+            "代表",
+            "人大代表建议和政协提案",
+            "建议建议建",
+            "xx提案",
+            "提案中经济建设方面的建议",
+            "满意率和基本满意率、办结率",
+            "ab代表ab代表",
+            "各类建议共计一百二十件其中已经解决的",
+        ];
+        let words = [
+            "",
+            "a",
+            "代表",
+            "建议",
+            "提案",
+            "满意率",
+            "率",
+            "其中",
+            "建",
+            "x",
+            "ab代表ab代表ab",
+        ];
+        for h in hays {
+            let long = h.repeat(20);
+            for w in words {
+                for hay in [h, long.as_str()] {
+                    assert_eq!(contains_word(hay, w), hay.contains(w), "{hay:?} {w:?}");
+                    assert_eq!(rfind_word(hay, w), hay.rfind(w), "{hay:?} {w:?}");
+                }
+            }
         }
     }
 

@@ -77,30 +77,30 @@ pub(super) fn is_digit(c: char) -> bool {
 /// Lead bytes of U+3000..U+9FFF (CJK punctuation, kana, Han): no decimal digit starts with one,
 /// which lets the scan skip Chinese text three bytes at a time.
 fn is_digitless_cjk_lead(b: u8) -> bool {
-    (0xE3..=0xE9).contains(&b)
+    b.wrapping_sub(0xE3) < 7
 }
 
 /// Byte offset of the first decimal digit at or after `from` (a character boundary).
 fn next_digit(text: &str, from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut i = from;
-    while let Some(&b) = bytes.get(i) {
-        if b.is_ascii_digit() {
+    loop {
+        i = super::skip_to(bytes, i, may_start_digit)?;
+        if bytes.get(i).is_some_and(u8::is_ascii_digit) {
             return Some(i);
         }
-        if b < 0x80 {
-            i += 1;
-        } else if is_digitless_cjk_lead(b) {
-            i += 3;
-        } else {
-            let c = text[i..].chars().next()?;
-            if is_digit(c) {
-                return Some(i);
-            }
-            i += c.len_utf8();
+        let c = text.get(i..)?.chars().next()?;
+        if is_digit(c) {
+            return Some(i);
         }
+        i += c.len_utf8();
     }
-    None
+}
+
+/// An ASCII digit, or the lead byte of a character outside U+3000..U+9FFF (which may be one).
+/// Written without short-circuits so that block tests vectorize.
+fn may_start_digit(b: u8) -> bool {
+    (b.wrapping_sub(b'0') < 10) | ((b >= 0xC0) & !is_digitless_cjk_lead(b))
 }
 
 fn is_number_char(c: char) -> bool {
