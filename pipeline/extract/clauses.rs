@@ -10,7 +10,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Ctx, QUnit, Qty, is_hard_boundary, pct_value, strip_prefixes, strip_suffixes};
+use super::{
+    Ctx, QUnit, Qty, contains_word, is_hard_boundary, pct_value, rfind_word, strip_prefixes,
+    strip_suffixes,
+};
 use crate::model::{Category, Extraction, Fact, Finding, Provenance, Role, Severity, Topic, Unit};
 
 /// `(A类)`, `(C类、D类)`, `(“A”类)` at the end of a label, optionally followed by a noun and `共`.
@@ -442,7 +445,7 @@ fn item_noun(ctx: &Ctx, left: &str, right: &str) -> Option<String> {
             return Some(n.clone());
         }
     }
-    all.filter_map(|n| left.rfind(n.as_str()).map(|p| (p + n.len(), n)))
+    all.filter_map(|n| rfind_word(left, n).map(|p| (p + n.len(), n)))
         .max_by_key(|(p, n)| (*p, n.len()))
         .map(|(_, n)| n.clone())
 }
@@ -451,9 +454,9 @@ fn role_in(ctx: &Ctx, clause: &str) -> Option<(String, String)> {
     ctx.rules
         .roles
         .iter()
-        .filter(|(zh, _)| clause.contains(zh.as_str()))
-        .max_by_key(|(zh, _)| clause.rfind(zh.as_str()))
-        .map(|(a, b)| (a.clone(), b.clone()))
+        .filter_map(|(zh, role)| rfind_word(clause, zh).map(|at| (at, zh, role)))
+        .max_by_key(|(at, _, _)| *at)
+        .map(|(_, a, b)| (a.clone(), b.clone()))
 }
 
 fn push_role_breakdown(ctx: &Ctx, ex: &mut Extraction, q: &Qty, lb: usize, parent: u32) {
@@ -603,7 +606,7 @@ fn satisfaction_in(ctx: &Ctx, label: &str) -> Option<String> {
     ctx.rules
         .satisfaction
         .iter()
-        .filter(|(w, _)| label.contains(w.as_str()))
+        .filter(|(w, _)| contains_word(label, w))
         .max_by_key(|(w, _)| w.len())
         .map(|(_, f)| f.clone())
 }
@@ -843,7 +846,7 @@ fn topic_label(
         .total_verbs
         .values()
         .flatten()
-        .any(|v| v.chars().count() > 1 && label.contains(v.as_str()))
+        .any(|v| v.chars().count() > 1 && contains_word(label, v))
     {
         return None;
     }
@@ -892,7 +895,7 @@ fn total_candidate(
                 ctx.rules
                     .total_verbs
                     .get(k.as_str())
-                    .is_some_and(|vs| vs.iter().any(|v| s.contains(v.as_str())))
+                    .is_some_and(|vs| vs.iter().any(|v| contains_word(s, v)))
             })
             .cloned()
     };
@@ -907,10 +910,10 @@ fn total_candidate(
     let strict = noun.is_some() && kind.is_some() && !left.contains("其中") && !in_paren;
     let npc = ["人大代表建议", "代表建议", "人大建议"]
         .iter()
-        .any(|w| l_clause.contains(w) || right_head.starts_with(w));
+        .any(|w| contains_word(l_clause, w) || right_head.starts_with(w));
     let cppcc = ["政协提案", "委员提案", "政协委员提案"]
         .iter()
-        .any(|w| l_clause.contains(w) || right_head.starts_with(w));
+        .any(|w| contains_word(l_clause, w) || right_head.starts_with(w));
     let channel_split = match (npc, cppcc) {
         (true, false) if !strict => Some("npc_items"),
         (false, true) if !strict => Some("cppcc_items"),
@@ -1091,7 +1094,7 @@ fn share_only_statements(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             "比重",
         ]
         .iter()
-        .filter_map(|m| region.rfind(m).filter(|p| region.len() - p <= m.len() + 9))
+        .filter_map(|m| rfind_word(region, m).filter(|p| region.len() - p <= m.len() + 9))
         .max();
         let Some(marker) = marker else { continue };
         let label_end = lb + marker;

@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Ctx, strip_prefixes};
+use super::{Ctx, Needles, captures_in_windows, strip_prefixes, windows};
 use crate::model::{Extraction, Item};
 
 static PROPOSED_BY: LazyLock<Regex> = LazyLock::new(|| {
@@ -19,6 +19,12 @@ static TITLE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?:\(第?(\d{1,4})号(建议|提案|议案)?\)|第(\d{1,4})号(建议|提案|议案)?|(\d{1,4})号(建议|提案|议案))"#).expect("static regex")
 });
+/// The words a proposer match must end with; [`PROPOSED_BY`] runs only near them.
+static PROPOSING: LazyLock<Needles> =
+    LazyLock::new(|| Needles::new(&["提出", "提交", "所提", "领衔"]));
+/// Every [`NUMBERED`] match contains one `号`, at most 20 bytes after the match starts (`(第`
+/// and four digits of up to 4 bytes) and 10 bytes before it ends (`号建议)`).
+static NUMBER_SIGN: LazyLock<Needles> = LazyLock::new(|| Needles::new(&["号"]));
 static TITLE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"[《“"]((?:关于)?[^《》“”"]{4,80}?)[》”"]$"#).expect("static regex")
 });
@@ -27,8 +33,7 @@ pub fn extract_items(ctx: &Ctx, ex: &mut Extraction) {
     let mut items: Vec<Item> = Vec::new();
     // The match must contain 提出/提交/所提/领衔 after at most ~60 characters of names; run the
     // pattern only near those words (the Han-run pattern is the costliest in extraction).
-    for (ws, we) in super::windows(ctx.text, &["提出", "提交", "所提", "领衔"], 60 * 3, 12)
-    {
+    for (ws, we) in windows(ctx.text, &PROPOSING, 60 * 3, 12) {
         for c in PROPOSED_BY.captures_iter(&ctx.text[ws..we]) {
             let (Some(all), Some(names)) = (c.get(0), c.get(1)) else {
                 continue;
@@ -81,7 +86,11 @@ pub fn extract_items(ctx: &Ctx, ex: &mut Extraction) {
             });
         }
     }
-    for c in NUMBERED.captures_iter(ctx.text) {
+    for c in captures_in_windows(
+        &NUMBERED,
+        ctx.text,
+        &windows(ctx.text, &NUMBER_SIGN, 24, 16),
+    ) {
         let Some(all) = c.get(0) else { continue };
         let num = c
             .get(1)

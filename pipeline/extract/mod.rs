@@ -8,16 +8,21 @@
 
 mod clauses;
 mod items;
+mod quantity;
 mod rates;
 mod tables;
 
+use std::cell::OnceCell;
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use aho_corasick::AhoCorasick;
+use regex::{Captures, Regex};
 
 use crate::model::{Document, Evidence, Extraction, Span};
 use crate::numbers::parse_arabic;
 use crate::rules::{ExtractRules, Rules};
+use quantity::quantity_matches;
 
 /// What a quantity counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,13 +55,6 @@ pub struct Qty {
     pub lower_bound: bool,
 }
 
-static QTY_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)([ ]?)(万件|件次|件|条|份|%+|位|名|人|家|个|项)",
-    )
-    .expect("static regex")
-});
-
 /// Hard clause boundaries: a label never extends across these.
 pub(crate) fn is_hard_boundary(c: char) -> bool {
     matches!(
@@ -67,10 +65,6 @@ pub(crate) fn is_hard_boundary(c: char) -> bool {
 
 /// Longest stretch (bytes) on either side of a value that counts as its sentence.
 pub const MAX_SENTENCE_BYTES: usize = 900;
-
-fn is_sentence_end(c: char) -> bool {
-    matches!(c, '。' | '\n' | '!' | '?' | '！' | '？')
-}
 
 /// Shared state for one document's extraction.
 pub struct Ctx<'a> {
@@ -86,8 +80,9 @@ pub struct Ctx<'a> {
     /// Per quantity: its sentence holds more quantities than prose ever does (garbage or an
     /// adversarial input); such quantities are reported, not parsed, to keep the work linear.
     pub dense: Vec<bool>,
-    orig_char_bytes: Vec<u32>,
-    orig_newlines: Vec<u32>,
+    orig_chars: CharOffsets,
+    /// [`code_definitions`], computed on first use (clauses and every table need it).
+    definitions: OnceCell<HashMap<String, (usize, usize)>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -96,15 +91,7 @@ impl<'a> Ctx<'a> {
         let (qtys, rejected) = scan_quantities(text);
         let sentences = split_sentences(text);
         let dense = dense_quantities(&qtys, &sentences);
-        let mut orig_char_bytes = Vec::with_capacity(doc.original.len() / 2);
-        let mut orig_newlines = Vec::new();
-        for (i, (b, c)) in doc.original.char_indices().enumerate() {
-            orig_char_bytes.push(b as u32);
-            if c == '\n' {
-                orig_newlines.push(i as u32);
-            }
-        }
-        orig_char_bytes.push(doc.original.len() as u32);
+        let orig_chars = CharOffsets::new(&doc.original);
         Ctx {
             doc,
             text,
@@ -114,8 +101,8 @@ impl<'a> Ctx<'a> {
             rejected,
             sentences,
             dense,
-            orig_char_bytes,
-            orig_newlines,
+            orig_chars,
+            definitions: OnceCell::new(),
         }
     }
 
@@ -168,8 +155,11 @@ impl<'a> Ctx<'a> {
         if o.end - o.start <= (span.end - span.start) + 2 {
             return self.original_chars(o);
         }
+        // Character by character: each kept character's original, line breaks dropped.
+        let original = self.doc.original.as_str();
         let mut out = String::new();
         let mut last = None;
+        let mut cursor = None;
         for i in span.start..span.end {
             let Some(&oi) = self.doc.text.origin.get(i as usize) else {
                 break;
@@ -178,21 +168,20 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             last = Some(oi);
-            out.push_str(&self.original_chars(Span {
-                start: oi,
-                end: oi + 1,
-            }));
+            let at = self.orig_chars.byte_of_near(original, oi as usize, cursor);
+            cursor = Some((oi as usize, at));
+            if let Some(c) = original.get(at..).and_then(|r| r.chars().next())
+                && c != '\n'
+                && c != '\r'
+            {
+                out.push(c);
+            }
         }
         out
     }
 
     fn original_chars(&self, o: Span) -> String {
-        let b = |i: u32| {
-            self.orig_char_bytes
-                .get(i as usize)
-                .copied()
-                .unwrap_or(self.doc.original.len() as u32) as usize
-        };
+        let b = |i: u32| self.orig_chars.byte_of(&self.doc.original, i as usize);
         self.doc
             .original
             .get(b(o.start)..b(o.end))
@@ -208,7 +197,10 @@ impl<'a> Ctx<'a> {
         let orig = self.doc.text.orig_span(span);
         let (ss, se) = self.sentence_of(start);
         let sent_orig = self.doc.text.orig_span(self.char_span(ss, se.max(end)));
-        let line = 1 + self.orig_newlines.partition_point(|n| *n < orig.start) as u32;
+        let line = 1 + self
+            .orig_chars
+            .newlines
+            .partition_point(|n| *n < orig.start) as u32;
         Evidence {
             span,
             orig,
@@ -224,8 +216,122 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn contains_any(&self, s: &str, words: &[String]) -> bool {
-        words.iter().any(|w| s.contains(w.as_str()))
+        words.iter().any(|w| contains_word(s, w))
     }
+}
+
+/// Byte offsets of the characters of a text, from a checkpoint every [`CHECKPOINT_CHARS`]
+/// characters (an offset per character of every report took longer to build than all lookups
+/// together), and the character index of every `\n`.
+struct CharOffsets {
+    checkpoints: Vec<u32>,
+    chars: usize,
+    newlines: Vec<u32>,
+}
+
+const CHECKPOINT_CHARS: usize = 64;
+
+impl CharOffsets {
+    /// One pass over the bytes: a character starts at every byte that is not a UTF-8
+    /// continuation byte, and `\n` is never part of a multi-byte character.
+    fn new(s: &str) -> CharOffsets {
+        const BLOCK: usize = 32;
+        let bytes = s.as_bytes();
+        let mut checkpoints = Vec::with_capacity(s.len() / CHECKPOINT_CHARS + 1);
+        let mut newlines = Vec::new();
+        let mut chars = 0usize;
+        let mut i = 0;
+        while i < bytes.len() {
+            // Most blocks hold no checkpoint and no line break: count their characters at once.
+            if let Some(block) = bytes.get(i..i + BLOCK) {
+                let starts: usize = block
+                    .iter()
+                    .map(|&b| usize::from(!is_utf8_continuation(b)))
+                    .sum();
+                let newline = block.iter().fold(false, |any, &b| any | (b == b'\n'));
+                let r = chars % CHECKPOINT_CHARS;
+                let checkpoint = starts > 0 && (r == 0 || r + starts > CHECKPOINT_CHARS);
+                if !newline && !checkpoint {
+                    chars += starts;
+                    i += BLOCK;
+                    continue;
+                }
+            }
+            let end = (i + BLOCK).min(bytes.len());
+            for (j, &b) in bytes[i..end].iter().enumerate() {
+                if is_utf8_continuation(b) {
+                    continue;
+                }
+                if chars % CHECKPOINT_CHARS == 0 {
+                    checkpoints.push((i + j) as u32);
+                }
+                if b == b'\n' {
+                    newlines.push(chars as u32);
+                }
+                chars += 1;
+            }
+            i = end;
+        }
+        CharOffsets {
+            checkpoints,
+            chars,
+            newlines,
+        }
+    }
+
+    /// [`CharOffsets::byte_of`], walking on from `cursor` (a character index and its byte
+    /// offset) when `ch` is a little after it, as consecutive lookups usually are.
+    fn byte_of_near(&self, s: &str, ch: usize, cursor: Option<(usize, usize)>) -> usize {
+        match cursor {
+            Some((cc, cb)) if ch >= cc && ch - cc < CHECKPOINT_CHARS && ch < self.chars => s
+                .get(cb..)
+                .and_then(|rest| rest.char_indices().nth(ch - cc))
+                .map(|(i, _)| cb + i)
+                .unwrap_or(s.len()),
+            _ => self.byte_of(s, ch),
+        }
+    }
+
+    /// Byte offset of character `ch` of `s` (the text this was built from); `s.len()` past the end.
+    fn byte_of(&self, s: &str, ch: usize) -> usize {
+        if ch >= self.chars {
+            return s.len();
+        }
+        let Some(&cp) = self.checkpoints.get(ch / CHECKPOINT_CHARS) else {
+            return s.len();
+        };
+        let cp = cp as usize;
+        s.get(cp..)
+            .and_then(|rest| rest.char_indices().nth(ch % CHECKPOINT_CHARS))
+            .map(|(i, _)| cp + i)
+            .unwrap_or(s.len())
+    }
+}
+
+/// Offset of the first byte at or after `from` for which `interesting` holds. Blocks of 16
+/// bytes without one are skipped with a test over the whole block, which the compiler turns
+/// into vector instructions (`interesting` should avoid `&&`/`||` for that).
+pub(crate) fn skip_to(
+    bytes: &[u8],
+    from: usize,
+    interesting: impl Fn(u8) -> bool,
+) -> Option<usize> {
+    let mut i = from;
+    while let Some(block) = bytes.get(i..i + 16) {
+        if block.iter().fold(false, |any, &b| any | interesting(b)) {
+            break;
+        }
+        i += 16;
+    }
+    bytes
+        .get(i..)?
+        .iter()
+        .position(|&b| interesting(b))
+        .map(|p| i + p)
+}
+
+fn is_utf8_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
 }
 
 type Rejected = Vec<(usize, usize, &'static str)>;
@@ -233,11 +339,9 @@ type Rejected = Vec<(usize, usize, &'static str)>;
 fn scan_quantities(text: &str) -> (Vec<Qty>, Rejected) {
     let mut qtys = Vec::new();
     let mut rejected = Vec::new();
-    for c in QTY_RE.captures_iter(text) {
-        let (Some(m), Some(num), Some(unit_m)) = (c.get(0), c.get(1), c.get(3)) else {
-            continue;
-        };
-        let unit_s = unit_m.as_str();
+    for m in quantity_matches(text) {
+        let num = &text[m.start..m.num_end];
+        let unit_s = &text[m.unit_start..m.end];
         let unit = match unit_s {
             // Some reports count suggestions in 条.
             "件" | "万件" | "条" => QUnit::Item,
@@ -248,48 +352,53 @@ fn scan_quantities(text: &str) -> (Vec<Qty>, Rejected) {
             _ => QUnit::Percent,
         };
         // A digit glued to a letter or another number is an id or a date, not a quantity.
-        let before = text[..m.start()].chars().next_back();
+        let before = text[..m.start].chars().next_back();
         if unit == QUnit::Percent
             && before == Some('-')
-            && !text[..m.start() - 1].ends_with(|c: char| c.is_ascii_digit())
+            && !text[..m.start - 1].ends_with(|c: char| c.is_ascii_digit())
         {
-            rejected.push((m.start() - 1, m.end(), "negative percentage"));
+            rejected.push((m.start - 1, m.end, "negative percentage"));
             continue;
         }
         if before.is_some_and(|b| b.is_ascii_alphanumeric() || b == '.' || b == '-' || b == '/') {
             continue;
         }
-        let Some(mut value) = parse_arabic(num.as_str()) else {
-            rejected.push((
-                m.start(),
-                m.end(),
-                "number too large to be a count or share",
-            ));
+        let Some(mut value) = parse_number(num) else {
+            rejected.push((m.start, m.end, "number too large to be a count or share"));
             continue;
         };
         if unit_s == "万件" {
             value *= 1e4;
         }
         if unit != QUnit::Percent && value >= 1e12 {
-            rejected.push((m.start(), m.end(), "number too large to be a count"));
+            rejected.push((m.start, m.end, "number too large to be a count"));
             continue;
         }
         let lower_bound = unit == QUnit::Percent
-            && (text[..m.start()].ends_with("超过")
-                || text[..m.start()].ends_with("高于")
-                || text[m.end()..].starts_with("以上"));
+            && (text[..m.start].ends_with("超过")
+                || text[..m.start].ends_with("高于")
+                || text[m.end..].starts_with("以上"));
         qtys.push(Qty {
-            start: m.start(),
-            end: m.end(),
-            num_start: num.start(),
-            num_end: num.end(),
-            text: num.as_str().to_string(),
+            start: m.start,
+            end: m.end,
+            num_start: m.start,
+            num_end: m.num_end,
+            text: num.to_string(),
             value,
             unit,
             lower_bound,
         });
     }
     (qtys, rejected)
+}
+
+/// [`parse_arabic`], with a shortcut for the common plain integer: up to 15 ASCII digits are
+/// exact in an `f64`, so converting the integer gives the same value as parsing the text.
+fn parse_number(num: &str) -> Option<f64> {
+    if (1..=15).contains(&num.len()) && num.bytes().all(|b| b.is_ascii_digit()) {
+        return num.parse::<u64>().ok().map(|v| v as f64);
+    }
+    parse_arabic(num)
 }
 
 /// More counted quantities than this in one sentence is not prose.
@@ -316,22 +425,46 @@ fn dense_quantities(qtys: &[Qty], sentences: &[(usize, usize)]) -> Vec<bool> {
         .collect()
 }
 
+/// Byte ranges of the sentences of `text`, each ending after a `。`, `！`, `？`, `!`, `?` or `\n`.
+/// Scans bytes: each end starts with an ASCII byte or a lead byte, never with a continuation
+/// byte, so no match can begin inside another character.
 fn split_sentences(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    for (i, c) in text.char_indices() {
-        if is_sentence_end(c) {
-            let end = i + c.len_utf8();
-            if end > start {
-                out.push((start, end));
-            }
-            start = end;
+    let mut i = 0;
+    while let Some(at) = skip_to(bytes, i, may_end_sentence) {
+        let len = sentence_end_len(&bytes[at..]);
+        if len == 0 {
+            i = at + 1;
+            continue;
         }
+        let end = at + len;
+        if end > start {
+            out.push((start, end));
+        }
+        start = end;
+        i = end;
     }
     if start < text.len() {
         out.push((start, text.len()));
     }
     out
+}
+
+/// First bytes of the sentence ends (`。` is E3 80 82, `！`/`？` are EF BC 81/9F).
+fn may_end_sentence(b: u8) -> bool {
+    (b == b'\n') | (b == b'!') | (b == b'?') | (b == 0xE3) | (b == 0xEF)
+}
+
+/// Length of the sentence-ending character at the start of `b`, 0 when there is none.
+fn sentence_end_len(b: &[u8]) -> usize {
+    match b {
+        [b'\n' | b'!' | b'?', ..] => 1,
+        // 。 U+3002, ！ U+FF01, ？ U+FF1F
+        [0xE3, 0x80, 0x82, ..] | [0xEF, 0xBC, 0x81 | 0x9F, ..] => 3,
+        _ => 0,
+    }
 }
 
 /// Extract every statistic from one document.
@@ -456,11 +589,24 @@ static CODE_DEFINITIONS: LazyLock<[Regex; 2]> = LazyLock::new(|| {
 static CODE_INTRO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"["“”']?([A-Z甲乙丙丁])["“”']?类(?:代表|是指|指|为|:|即)"#).expect("static regex")
 });
+/// Where the patterns above can match. A [`CODE_DEFINITIONS`] match contains `类(` at most 9
+/// bytes after it starts (`“A”`) and ends at most 245 bytes after it (`类(`, 60 characters of
+/// up to 4 bytes, `)`); the second contains `类` at most 258 bytes after it starts (`“`, 60
+/// characters, `”的“A”`) and ends 3 bytes after it; a [`CODE_INTRO`] match contains `类` and
+/// the word after it, 9 bytes at most on either side. Each needs to run near its needle only.
+static CODE_PAREN: LazyLock<Needles> = LazyLock::new(|| Needles::new(&["类("]));
+static CODE_WORD: LazyLock<Needles> = LazyLock::new(|| Needles::new(&["类"]));
+static CODE_INTRO_WORDS: LazyLock<Needles> =
+    LazyLock::new(|| Needles::new(&["类代表", "类是指", "类指", "类为", "类:", "类即"]));
 
 /// Byte range of each code's definition, anywhere in the report (next to the counts, in a
 /// footnote, in the introduction); the first one with outcome vocabulary wins.
-pub fn code_definitions(ctx: &Ctx) -> std::collections::HashMap<String, (usize, usize)> {
-    let mut defs = std::collections::HashMap::new();
+pub fn code_definitions<'c>(ctx: &'c Ctx) -> &'c HashMap<String, (usize, usize)> {
+    ctx.definitions.get_or_init(|| find_code_definitions(ctx))
+}
+
+fn find_code_definitions(ctx: &Ctx) -> HashMap<String, (usize, usize)> {
+    let mut defs = HashMap::new();
     let mut add = |code: &str, s: usize, e: usize| {
         let def = &ctx.text[s..e];
         if e > s
@@ -470,8 +616,12 @@ pub fn code_definitions(ctx: &Ctx) -> std::collections::HashMap<String, (usize, 
             defs.entry(code.to_string()).or_insert((s, e));
         }
     };
-    for (k, re) in CODE_DEFINITIONS.iter().enumerate() {
-        for c in re.captures_iter(ctx.text) {
+    let near = [
+        windows(ctx.text, &CODE_PAREN, 12, 248),
+        windows(ctx.text, &CODE_WORD, 264, 6),
+    ];
+    for (k, (re, near)) in CODE_DEFINITIONS.iter().zip(&near).enumerate() {
+        for c in captures_in_windows(re, ctx.text, near) {
             let (code, def) = if k == 1 {
                 (c.get(2), c.get(1))
             } else {
@@ -482,8 +632,8 @@ pub fn code_definitions(ctx: &Ctx) -> std::collections::HashMap<String, (usize, 
             }
         }
     }
-    let intros: Vec<(String, usize, usize)> = CODE_INTRO
-        .captures_iter(ctx.text)
+    let near = windows(ctx.text, &CODE_INTRO_WORDS, 12, 12);
+    let intros: Vec<(String, usize, usize)> = captures_in_windows(&CODE_INTRO, ctx.text, &near)
         .filter_map(|c| {
             Some((
                 c.get(1)?.as_str().to_string(),
@@ -512,22 +662,73 @@ pub fn code_definitions(ctx: &Ctx) -> std::collections::HashMap<String, (usize, 
     defs
 }
 
+/// Literal words to find windows around, each with its searcher built once.
+pub(crate) struct Needles(Vec<AhoCorasick>);
+
+impl Needles {
+    pub(crate) fn new(words: &[&str]) -> Needles {
+        Needles(
+            words
+                .iter()
+                .map(|w| AhoCorasick::new([w]).expect("static needle"))
+                .collect(),
+        )
+    }
+
+    /// Start of every occurrence of every needle (each needle's occurrences non-overlapping,
+    /// left to right, as `str::match_indices` gives them), sorted.
+    fn hits(&self, text: &str) -> Vec<usize> {
+        let mut hits: Vec<usize> = self
+            .0
+            .iter()
+            .flat_map(|ac| ac.find_iter(text).map(|m| m.start()))
+            .collect();
+        hits.sort_unstable();
+        hits
+    }
+}
+
+/// Captures of `re` in `text`, searched only inside `windows` (sorted, disjoint), offsets in
+/// `text`. When every match of `re` contains a needle and fits in the needle's window, this
+/// yields exactly `re.captures_iter(text)`: no match starts in one window and ends in another
+/// or outside, so leftmost-first iteration inside each window sees the same candidates. `re`
+/// must not use anchors or word boundaries (they would see the text outside the window).
+pub(crate) fn captures_in_windows<'t>(
+    re: &'t Regex,
+    text: &'t str,
+    windows: &'t [(usize, usize)],
+) -> impl Iterator<Item = Captures<'t>> + 't {
+    windows.iter().flat_map(move |&(ws, we)| {
+        let hay = &text[..we];
+        let mut at = Some(ws);
+        std::iter::from_fn(move || {
+            let c = re.captures_at(hay, at?)?;
+            let m = c.get(0)?;
+            at = if m.end() > m.start() {
+                Some(m.end())
+            } else {
+                // An empty match (none of ours can be one): step over a character.
+                hay[m.end()..]
+                    .chars()
+                    .next()
+                    .map(|ch| m.end() + ch.len_utf8())
+            };
+            Some(c)
+        })
+    })
+}
+
 /// Byte ranges around every occurrence of any `needles`, widened by `before`/`after` bytes and
 /// merged: a regex whose match must contain a needle only needs to run there, which keeps the
 /// expensive patterns (long Han-character runs) off most of the text.
 pub(crate) fn windows(
     text: &str,
-    needles: &[&str],
+    needles: &Needles,
     before: usize,
     after: usize,
 ) -> Vec<(usize, usize)> {
-    let mut hits: Vec<usize> = needles
-        .iter()
-        .flat_map(|n| text.match_indices(n).map(|(i, _)| i))
-        .collect();
-    hits.sort_unstable();
     let mut out: Vec<(usize, usize)> = Vec::new();
-    for h in hits {
+    for h in needles.hits(text) {
         let s = text.floor_char_boundary(h.saturating_sub(before));
         let e = text.ceil_char_boundary((h + after).min(text.len()));
         match out.last_mut() {
@@ -536,6 +737,42 @@ pub(crate) fn windows(
         }
     }
     out
+}
+
+/// `hay.contains(word)`. The standard library sets a two-way searcher up for haystacks under
+/// 16 bytes plus the word, which for the clause pieces tested here (thousands of times per
+/// report) costs more than comparing at every position.
+pub(crate) fn contains_word(hay: &str, word: &str) -> bool {
+    if hay.len() >= word.len() + 16 {
+        return hay.contains(word);
+    }
+    find_bytes(hay.as_bytes(), word.as_bytes()).is_some()
+}
+
+/// `hay.rfind(word)`, by plain comparison for haystacks of up to a few hundred bytes (the
+/// standard library always sets a two-way searcher up).
+pub(crate) fn rfind_word(hay: &str, word: &str) -> Option<usize> {
+    if hay.len() > 256 {
+        return hay.rfind(word);
+    }
+    let (h, w) = (hay.as_bytes(), word.as_bytes());
+    let Some(&last) = w.last() else {
+        return Some(h.len());
+    };
+    let n = w.len();
+    (0..(h.len() + 1).checked_sub(n)?)
+        .rev()
+        .find(|&i| h[i + n - 1] == last && &h[i..i + n] == w)
+}
+
+/// Leftmost occurrence of `w` in `h`. A valid UTF-8 word starts with a byte that never
+/// continues a character, so every match is at a character boundary, as `str::find` reports.
+fn find_bytes(h: &[u8], w: &[u8]) -> Option<usize> {
+    let Some(&last) = w.last() else {
+        return Some(0);
+    };
+    let n = w.len();
+    (0..(h.len() + 1).checked_sub(n)?).find(|&i| h[i + n - 1] == last && &h[i..i + n] == w)
 }
 
 /// Strip any of `prefixes` from the start of `s[range]` repeatedly (longest first); returns the new start.
@@ -586,6 +823,111 @@ pub(crate) fn pct_value(q: &Qty) -> (f64, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn is_sentence_end(c: char) -> bool {
+        matches!(c, '。' | '\n' | '!' | '?' | '！' | '？')
+    }
+
+    /// The character-by-character sentence split the byte scan replaces.
+    fn split_sentences_by_chars(text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for (i, c) in text.char_indices() {
+            if is_sentence_end(c) {
+                let end = i + c.len_utf8();
+                if end > start {
+                    out.push((start, end));
+                }
+                start = end;
+            }
+        }
+        if start < text.len() {
+            out.push((start, text.len()));
+        }
+        out
+    }
+
+    fn text_piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "。", "！", "？", "!", "?", "\n", "\r", "a", "件", "ー", "｡", "＂", "〆", "𝟙", "é",
+            " ", "类", "号", "率", "%", "提出", "代表",
+        ])
+    }
+
+    proptest! {
+        #[test]
+        fn byte_sentence_split_matches_the_char_split(
+            pieces in prop::collection::vec(text_piece(), 0..40),
+        ) {
+            let text: String = pieces.concat();
+            prop_assert_eq!(split_sentences(&text), split_sentences_by_chars(&text));
+        }
+
+        #[test]
+        fn char_offsets_match_char_indices(pieces in prop::collection::vec(text_piece(), 0..300)) {
+            let text: String = pieces.concat();
+            let offsets = CharOffsets::new(&text);
+            let expected: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+            for (ch, &b) in expected.iter().enumerate() {
+                prop_assert_eq!(offsets.byte_of(&text, ch), b);
+            }
+            for ch in expected.len()..expected.len() + 3 {
+                prop_assert_eq!(offsets.byte_of(&text, ch), text.len());
+            }
+            for (from, &fb) in expected.iter().enumerate().step_by(7) {
+                for ch in from..(from + 70).min(expected.len() + 2) {
+                    let want = expected.get(ch).copied().unwrap_or(text.len());
+                    prop_assert_eq!(offsets.byte_of_near(&text, ch, Some((from, fb))), want);
+                }
+            }
+            let newlines: Vec<u32> = text
+                .chars()
+                .enumerate()
+                .filter(|(_, c)| *c == '\n')
+                .map(|(i, _)| i as u32)
+                .collect();
+            prop_assert_eq!(&offsets.newlines, &newlines);
+        }
+    }
+
+    #[test]
+    fn word_search_matches_std() {
+        let hays = [
+            "",
+            "a",
+            "代表",
+            "人大代表建议和政协提案",
+            "建议建议建",
+            "xx提案",
+            "提案中经济建设方面的建议",
+            "满意率和基本满意率、办结率",
+            "ab代表ab代表",
+            "各类建议共计一百二十件其中已经解决的",
+        ];
+        let words = [
+            "",
+            "a",
+            "代表",
+            "建议",
+            "提案",
+            "满意率",
+            "率",
+            "其中",
+            "建",
+            "x",
+            "ab代表ab代表ab",
+        ];
+        for h in hays {
+            let long = h.repeat(20);
+            for w in words {
+                for hay in [h, long.as_str()] {
+                    assert_eq!(contains_word(hay, w), hay.contains(w), "{hay:?} {w:?}");
+                    assert_eq!(rfind_word(hay, w), hay.rfind(w), "{hay:?} {w:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn quantities_are_found_with_units() {

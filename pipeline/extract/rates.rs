@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Ctx, QUnit};
+use super::{Ctx, Needles, QUnit, windows};
 use crate::model::{Extraction, Fact, Provenance, Unit};
 
 static RATE_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -16,12 +16,18 @@ static RATE_RE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+static RATE_WORDS: LazyLock<Needles> = LazyLock::new(|| Needles::new(&["率", "满意度"]));
+
 /// Longest prefix of a rate name kept as its qualifier, in characters.
 const MAX_PREFIX_CHARS: usize = 8;
 
 pub fn extract_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
     // A rate name is at most 30 characters before 率/满意度 and its value a few after.
-    for (ws, we) in super::windows(ctx.text, &["率", "满意度"], 31 * 3, 48) {
+    for (ws, we) in windows(ctx.text, &RATE_WORDS, 31 * 3, 48) {
+        // Every match ends in `%`: most windows (效率, 频率, a rate without a value) have none.
+        if !ctx.text[ws..we].contains('%') {
+            continue;
+        }
         for cap in RATE_RE.captures_iter(&ctx.text[ws..we]) {
             let (Some(all), Some(names), Some(num)) = (cap.get(0), cap.get(1), cap.get(3)) else {
                 continue;
