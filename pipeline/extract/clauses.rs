@@ -437,7 +437,8 @@ fn open_paren_before(text: &str, from: usize, to: usize) -> Option<usize> {
     stack.pop()
 }
 
-/// The noun a count counts: right after it (`8609件建议`), else the last one before it.
+/// The noun a count counts: right after it (`8609件建议`), else the last one before it (the one
+/// whose last occurrence ends last, the longer one on a tie).
 fn item_noun(ctx: &Ctx, left: &str, right: &str) -> Option<String> {
     let all = ctx.rules.item_nouns.iter().chain(&ctx.rules.bill_nouns);
     for n in all.clone() {
@@ -445,9 +446,19 @@ fn item_noun(ctx: &Ctx, left: &str, right: &str) -> Option<String> {
             return Some(n.clone());
         }
     }
-    all.filter_map(|n| rfind_word(left, n).map(|p| (p + n.len(), n)))
-        .max_by_key(|(p, n)| (*p, n.len()))
-        .map(|(_, n)| n.clone())
+    // Try the ends from the right: the noun is usually a few characters before the count.
+    let mut end = left.len();
+    loop {
+        let head = &left[..end];
+        if let Some(n) = all
+            .clone()
+            .filter(|n| head.ends_with(n.as_str()))
+            .max_by_key(|n| n.len())
+        {
+            return Some(n.clone());
+        }
+        end = head.char_indices().next_back()?.0;
+    }
 }
 
 fn role_in(ctx: &Ctx, clause: &str) -> Option<(String, String)> {

@@ -433,7 +433,7 @@ fn split_sentences(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
-    while let Some(at) = skip_to(bytes, i, may_end_sentence) {
+    while let Some(at) = next_sentence_end(bytes, i) {
         let len = sentence_end_len(&bytes[at..]);
         if len == 0 {
             i = at + 1;
@@ -452,9 +452,27 @@ fn split_sentences(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// First bytes of the sentence ends (`。` is E3 80 82, `！`/`？` are EF BC 81/9F).
-fn may_end_sentence(b: u8) -> bool {
-    (b == b'\n') | (b == b'!') | (b == b'?') | (b == 0xE3) | (b == 0xEF)
+/// Offset of the first sentence end at or after `from`. Blocks of 16 positions are tested at
+/// once on the three bytes starting at each (without short-circuits, so the test vectorizes):
+/// `、` and `《》` share `。`'s first byte, so a one-byte test stops far too often.
+fn next_sentence_end(bytes: &[u8], from: usize) -> Option<usize> {
+    const BLOCK: usize = 16;
+    let mut i = from;
+    while let Some(w) = bytes.get(i..i + BLOCK + 2) {
+        let any = (0..BLOCK).fold(false, |any, j| {
+            let (a, b, c) = (w[j], w[j + 1], w[j + 2]);
+            any | (a == b'\n')
+                | (a == b'!')
+                | (a == b'?')
+                | ((a == 0xE3) & (b == 0x80) & (c == 0x82))
+                | ((a == 0xEF) & (b == 0xBC) & ((c == 0x81) | (c == 0x9F)))
+        });
+        if any {
+            break;
+        }
+        i += BLOCK;
+    }
+    (i..bytes.len()).find(|&j| sentence_end_len(&bytes[j..]) > 0)
 }
 
 /// Length of the sentence-ending character at the start of `b`, 0 when there is none.
@@ -592,7 +610,8 @@ static CODE_INTRO: LazyLock<Regex> = LazyLock::new(|| {
 /// Where the patterns above can match. A [`CODE_DEFINITIONS`] match contains `类(` at most 9
 /// bytes after it starts (`“A”`) and ends at most 245 bytes after it (`类(`, 60 characters of
 /// up to 4 bytes, `)`); the second contains `类` at most 258 bytes after it starts (`“`, 60
-/// characters, `”的“A”`) and ends 3 bytes after it; a [`CODE_INTRO`] match contains `类` and
+/// characters, `”的“A”`) and ends 3 bytes after it, with its closing quote at most 15 bytes
+/// before that `类` (`”的“A”`); a [`CODE_INTRO`] match contains `类` and
 /// the word after it, 9 bytes at most on either side. Each needs to run near its needle only.
 static CODE_PAREN: LazyLock<Needles> = LazyLock::new(|| Needles::new(&["类("]));
 static CODE_WORD: LazyLock<Needles> = LazyLock::new(|| Needles::new(&["类"]));
@@ -618,7 +637,10 @@ fn find_code_definitions(ctx: &Ctx) -> HashMap<String, (usize, usize)> {
     };
     let near = [
         windows(ctx.text, &CODE_PAREN, 12, 248),
-        windows(ctx.text, &CODE_WORD, 264, 6),
+        windows_where(ctx.text, &CODE_WORD, 264, 6, |h| {
+            let from = ctx.text.floor_char_boundary(h.saturating_sub(15));
+            ctx.text[from..h].contains(['”', '"'])
+        }),
     ];
     for (k, (re, near)) in CODE_DEFINITIONS.iter().zip(&near).enumerate() {
         for c in captures_in_windows(re, ctx.text, near) {
@@ -727,8 +749,19 @@ pub(crate) fn windows(
     before: usize,
     after: usize,
 ) -> Vec<(usize, usize)> {
+    windows_where(text, needles, before, after, |_| true)
+}
+
+/// [`windows`] around the needle occurrences (byte offsets) that `keep` accepts.
+fn windows_where(
+    text: &str,
+    needles: &Needles,
+    before: usize,
+    after: usize,
+    keep: impl Fn(usize) -> bool,
+) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = Vec::new();
-    for h in needles.hits(text) {
+    for h in needles.hits(text).into_iter().filter(|h| keep(*h)) {
         let s = text.floor_char_boundary(h.saturating_sub(before));
         let e = text.ceil_char_boundary((h + after).min(text.len()));
         match out.last_mut() {

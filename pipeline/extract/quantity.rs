@@ -74,10 +74,10 @@ pub(super) fn is_digit(c: char) -> bool {
         || (!c.is_ascii() && c.is_numeric() && DECIMAL_DIGIT.is_match(c.encode_utf8(&mut [0; 4])))
 }
 
-/// Lead bytes of U+3000..U+9FFF (CJK punctuation, kana, Han): no decimal digit starts with one,
-/// which lets the scan skip Chinese text three bytes at a time.
+/// Lead bytes of U+2000..U+9FFF (general punctuation such as `“”`, CJK punctuation, kana,
+/// Han): no decimal digit starts with one, so the scan never decodes Chinese text.
 fn is_digitless_cjk_lead(b: u8) -> bool {
-    b.wrapping_sub(0xE3) < 7
+    b.wrapping_sub(0xE2) < 8
 }
 
 /// Byte offset of the first decimal digit at or after `from` (a character boundary).
@@ -97,7 +97,7 @@ fn next_digit(text: &str, from: usize) -> Option<usize> {
     }
 }
 
-/// An ASCII digit, or the lead byte of a character outside U+3000..U+9FFF (which may be one).
+/// An ASCII digit, or the lead byte of a character outside U+2000..U+9FFF (which may be one).
 /// Written without short-circuits so that block tests vectorize.
 fn may_start_digit(b: u8) -> bool {
     (b.wrapping_sub(b'0') < 10) | ((b >= 0xC0) & !is_digitless_cjk_lead(b))

@@ -24,8 +24,9 @@ const MAX_PREFIX_CHARS: usize = 8;
 pub fn extract_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
     // A rate name is at most 30 characters before 率/满意度 and its value a few after.
     for (ws, we) in windows(ctx.text, &RATE_WORDS, 31 * 3, 48) {
-        // Every match ends in `%`: most windows (效率, 频率, a rate without a value) have none.
-        if !ctx.text[ws..we].contains('%') {
+        // A match only counts with a (parsed, not dense) percentage in it: most windows (效率,
+        // 频率, a rate without a value) have none, and matches in one window never reach another.
+        if !has_share_in(ctx, ws, we) {
             continue;
         }
         for cap in RATE_RE.captures_iter(&ctx.text[ws..we]) {
@@ -97,6 +98,16 @@ pub fn extract_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
         }
     }
     derived_all_satisfied(ctx, ex);
+}
+
+/// Whether a percentage that is not in a dense sentence starts in `[start, end)`.
+fn has_share_in(ctx: &Ctx, start: usize, end: usize) -> bool {
+    let first = ctx.qtys.partition_point(|q| q.start < start);
+    ctx.qtys[first..]
+        .iter()
+        .zip(&ctx.dense[first..])
+        .take_while(|(q, _)| q.start < end)
+        .any(|(q, dense)| q.unit == QUnit::Percent && !dense)
 }
 
 /// A match's range shifted from a window back into the whole text.
