@@ -29,6 +29,11 @@ static TITLE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"[《“"]((?:关于)?[^《》“”"]{4,80}?)[》”"]$"#).expect("static regex")
 });
 
+/// Where [`NUMBERED`] can match.
+fn numbered_windows(text: &str) -> Vec<(usize, usize)> {
+    windows(text, &NUMBER_SIGN, 24, 16)
+}
+
 pub fn extract_items(ctx: &Ctx, ex: &mut Extraction) {
     let mut items: Vec<Item> = Vec::new();
     // The match must contain 提出/提交/所提/领衔 after at most ~60 characters of names; run the
@@ -86,11 +91,7 @@ pub fn extract_items(ctx: &Ctx, ex: &mut Extraction) {
             });
         }
     }
-    for c in captures_in_windows(
-        &NUMBERED,
-        ctx.text,
-        &windows(ctx.text, &NUMBER_SIGN, 24, 16),
-    ) {
+    for c in captures_in_windows(&NUMBERED, ctx.text, &numbered_windows(ctx.text)) {
         let Some(all) = c.get(0) else { continue };
         let num = c
             .get(1)
@@ -234,4 +235,47 @@ fn split_names(ctx: &Ctx, raw: &str) -> Vec<String> {
             ok.then(|| name.to_string())
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::tests::groups;
+    use proptest::prelude::*;
+
+    #[track_caller]
+    fn numbered_match_whole_text_search(text: &str) {
+        assert_eq!(
+            groups(captures_in_windows(
+                &NUMBERED,
+                text,
+                &numbered_windows(text)
+            )),
+            groups(NUMBERED.captures_iter(text)),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn numbered_items_in_windows_are_the_whole_text_matches() {
+        for text in [
+            "(第𝟙𝟚𝟛𝟜号建议)第1234号提案 12号议案〔2022〕4号 17号)文件 (第12号) 第号 号建议",
+            "(第１２３４号议案)x(𝟙𝟚𝟛𝟜号建议)(第12345号)",
+        ] {
+            numbered_match_whole_text_search(text);
+        }
+    }
+
+    fn piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "(", ")", "第", "号", "1", "23", "４", "𝟙", "建议", "提案", "议案", "x", "〕", "文",
+        ])
+    }
+
+    proptest! {
+        #[test]
+        fn numbered_windows_miss_no_match(pieces in prop::collection::vec(piece(), 0..60)) {
+            numbered_match_whole_text_search(&pieces.concat());
+        }
+    }
 }

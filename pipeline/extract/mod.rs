@@ -618,6 +618,22 @@ static CODE_WORD: LazyLock<Needles> = LazyLock::new(|| Needles::new(&["类"]));
 static CODE_INTRO_WORDS: LazyLock<Needles> =
     LazyLock::new(|| Needles::new(&["类代表", "类是指", "类指", "类为", "类:", "类即"]));
 
+/// Where each of [`CODE_DEFINITIONS`] can match.
+fn code_definition_windows(text: &str) -> [Vec<(usize, usize)>; 2] {
+    [
+        windows(text, &CODE_PAREN, 12, 248),
+        windows_where(text, &CODE_WORD, 264, 6, |h| {
+            let from = text.floor_char_boundary(h.saturating_sub(15));
+            text[from..h].contains(['”', '"'])
+        }),
+    ]
+}
+
+/// Where [`CODE_INTRO`] can match.
+fn code_intro_windows(text: &str) -> Vec<(usize, usize)> {
+    windows(text, &CODE_INTRO_WORDS, 12, 12)
+}
+
 /// Byte range of each code's definition, anywhere in the report (next to the counts, in a
 /// footnote, in the introduction); the first one with outcome vocabulary wins.
 pub fn code_definitions<'c>(ctx: &'c Ctx) -> &'c HashMap<String, (usize, usize)> {
@@ -635,13 +651,7 @@ fn find_code_definitions(ctx: &Ctx) -> HashMap<String, (usize, usize)> {
             defs.entry(code.to_string()).or_insert((s, e));
         }
     };
-    let near = [
-        windows(ctx.text, &CODE_PAREN, 12, 248),
-        windows_where(ctx.text, &CODE_WORD, 264, 6, |h| {
-            let from = ctx.text.floor_char_boundary(h.saturating_sub(15));
-            ctx.text[from..h].contains(['”', '"'])
-        }),
-    ];
+    let near = code_definition_windows(ctx.text);
     for (k, (re, near)) in CODE_DEFINITIONS.iter().zip(&near).enumerate() {
         for c in captures_in_windows(re, ctx.text, near) {
             let (code, def) = if k == 1 {
@@ -654,7 +664,7 @@ fn find_code_definitions(ctx: &Ctx) -> HashMap<String, (usize, usize)> {
             }
         }
     }
-    let near = windows(ctx.text, &CODE_INTRO_WORDS, 12, 12);
+    let near = code_intro_windows(ctx.text);
     let intros: Vec<(String, usize, usize)> = captures_in_windows(&CODE_INTRO, ctx.text, &near)
         .filter_map(|c| {
             Some((
@@ -854,7 +864,7 @@ pub(crate) fn pct_value(q: &Qty) -> (f64, String) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
 
@@ -898,6 +908,13 @@ mod tests {
         }
 
         #[test]
+        fn code_definition_windows_miss_no_match(
+            pieces in prop::collection::vec(definition_piece(), 0..80),
+        ) {
+            definitions_match_whole_text_search(&pieces.concat());
+        }
+
+        #[test]
         fn char_offsets_match_char_indices(pieces in prop::collection::vec(text_piece(), 0..300)) {
             let text: String = pieces.concat();
             let offsets = CharOffsets::new(&text);
@@ -922,6 +939,78 @@ mod tests {
                 .collect();
             prop_assert_eq!(&offsets.newlines, &newlines);
         }
+    }
+
+    /// Every group of every match, as byte ranges.
+    pub(crate) fn groups<'t>(
+        caps: impl Iterator<Item = Captures<'t>>,
+    ) -> Vec<Vec<Option<(usize, usize)>>> {
+        caps.map(|c| c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect())
+            .collect()
+    }
+
+    #[track_caller]
+    fn definitions_match_whole_text_search(text: &str) {
+        let near = code_definition_windows(text);
+        for (re, near) in CODE_DEFINITIONS.iter().zip(&near) {
+            assert_eq!(
+                groups(captures_in_windows(re, text, near)),
+                groups(re.captures_iter(text)),
+                "{text:?}"
+            );
+        }
+        assert_eq!(
+            groups(captures_in_windows(
+                &CODE_INTRO,
+                text,
+                &code_intro_windows(text)
+            )),
+            groups(CODE_INTRO.captures_iter(text)),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn code_definitions_in_windows_are_the_whole_text_matches() {
+        let wide = "𝟙".repeat(60);
+        let too_wide = "𝟙".repeat(61);
+        for text in [
+            format!("“{wide}”的“A”类建议,B类({wide})"),
+            format!("“{too_wide}”的“A”类,B类({too_wide})"),
+            format!("x“{wide}”A类“{wide}”的'B'类C类(已解决)类(类(“类”类"),
+            "注:\"A\"类代表已解决;B类是指正在解决,C类为留作参考。甲类:已采纳 乙类即不予采纳".into(),
+            "“已经解决的”A类、“正在解决的”“B”类(计划解决)(C类)A类(A类(x))".into(),
+        ] {
+            definitions_match_whole_text_search(&text);
+        }
+    }
+
+    fn definition_piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "类",
+            "类",
+            "(",
+            ")",
+            "“",
+            "”",
+            "\"",
+            "'",
+            "A",
+            "B",
+            "甲",
+            "的",
+            "代表",
+            "是指",
+            "指",
+            "为",
+            ":",
+            "即",
+            "已解决或基本解决",
+            "x",
+            "。",
+            "𝟙𝟙𝟙𝟙𝟙𝟙𝟙𝟙𝟙𝟙",
+            "解决",
+        ])
     }
 
     #[test]
