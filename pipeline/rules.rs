@@ -177,19 +177,30 @@ pub struct TextRules {
     pub drop_exact: HashSet<String>,
     pub drop_contains: Vec<String>,
     pub drop_regex: Vec<Regex>,
-    /// `drop_contains` and `drop_regex` compiled into one automaton / set each: every line of
-    /// every report is tested, so this is on the hot path.
-    pub contains_ac: Option<aho_corasick::AhoCorasick>,
+    /// `drop_contains` and `drop_regex` compiled into one regex / set each: every line of every
+    /// report is tested, so this is on the hot path. The phrases are one alternation of literals,
+    /// which the regex engine searches with a SIMD prefilter (several times faster on CJK lines
+    /// than an Aho-Corasick automaton stepping through every byte).
+    pub contains_re: Option<Regex>,
     pub regex_set: Option<regex::RegexSet>,
+    /// Byte length of the longest `drop_exact` line, so that longer lines skip the lookup.
+    drop_exact_max_bytes: usize,
 }
 
 impl TextRules {
     /// Whether a line matches a `drop_contains` phrase or a `drop_regex`.
     pub fn drops(&self, line: &str) -> bool {
-        self.contains_ac
+        self.contains_re
             .as_ref()
-            .is_some_and(|ac| ac.is_match(line))
+            .is_some_and(|re| re.is_match(line))
             || self.regex_set.as_ref().is_some_and(|rs| rs.is_match(line))
+    }
+
+    /// Whether a line core of `bytes` bytes can be in `drop_exact` at all (a cheap test before
+    /// building the core and hashing it). Rules built without [`TextRules::compile`] (e.g.
+    /// `Default` with `drop_exact` filled in later) are always looked up.
+    pub fn may_drop_exact(&self, bytes: usize) -> bool {
+        bytes <= self.drop_exact_max_bytes || self.drop_exact_max_bytes == 0
     }
 }
 
@@ -206,15 +217,16 @@ impl TextRules {
             column: 0,
             message: format!("{what}: {e}"),
         };
-        let contains_ac = aho_corasick::AhoCorasick::new(&f.drop_contains)
-            .map_err(|e| bad("drop_contains", e.to_string()))?;
+        let contains_re =
+            contains_regex(&f.drop_contains).map_err(|e| bad("drop_contains", e.to_string()))?;
         let regex_set =
             regex::RegexSet::new(&f.drop_regex).map_err(|e| bad("drop_regex", e.to_string()))?;
         Ok(TextRules {
+            drop_exact_max_bytes: max_bytes(&f.drop_exact),
             drop_exact: f.drop_exact.into_iter().collect(),
             drop_contains: f.drop_contains,
             drop_regex,
-            contains_ac: Some(contains_ac),
+            contains_re,
             regex_set: Some(regex_set),
         })
     }
@@ -225,10 +237,26 @@ impl TextRules {
             drop_exact: exact.iter().map(|s| s.to_string()).collect(),
             drop_contains: contains.iter().map(|s| s.to_string()).collect(),
             drop_regex: vec![],
-            contains_ac: aho_corasick::AhoCorasick::new(contains).ok(),
+            contains_re: contains_regex(contains).ok().flatten(),
             regex_set: None,
+            drop_exact_max_bytes: exact.iter().map(|s| s.len()).max().unwrap_or(0),
         }
     }
+}
+
+/// `drop_contains` as one regex matching any of the phrases literally (`None` without phrases).
+fn contains_regex<P: AsRef<str>>(
+    phrases: &[P],
+) -> std::result::Result<Option<Regex>, regex::Error> {
+    if phrases.is_empty() {
+        return Ok(None);
+    }
+    let alternation: Vec<String> = phrases.iter().map(|p| regex::escape(p.as_ref())).collect();
+    Regex::new(&alternation.join("|")).map(Some)
+}
+
+fn max_bytes(lines: &[String]) -> usize {
+    lines.iter().map(String::len).max().unwrap_or(0)
 }
 
 fn compile_regex(r: &str, path: &Path) -> Result<Regex> {

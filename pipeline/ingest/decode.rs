@@ -136,14 +136,31 @@ fn finish(
     })
 }
 
+/// Whether more than one in twenty of the first 8192 characters are control characters (other
+/// than line breaks, tabs and form feeds).
+///
+/// Over bytes rather than decoded characters (this runs on every file): a character starts at
+/// every byte that is not a UTF-8 continuation byte, C0 controls and DEL are single bytes, and C1
+/// controls (U+0080..=U+009F) are `C2 80`..`C2 9F`.
 fn looks_binary(text: &str) -> bool {
+    const SAMPLE: usize = 8192;
+    let bytes = text.as_bytes();
     let mut total = 0usize;
     let mut control = 0usize;
-    for c in text.chars().take(8192) {
-        total += 1;
-        if c == '\0' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) {
-            control += 1;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b & 0xC0 != 0x80 {
+            if total == SAMPLE {
+                break;
+            }
+            total += 1;
         }
+        let is_control = match b {
+            b'\n' | b'\r' | b'\t' | 0x0C => false,
+            0x00..=0x1F | 0x7F => true,
+            0xC2 => bytes.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)),
+            _ => false,
+        };
+        control += is_control as usize;
     }
     total > 0 && control * 20 > total
 }
@@ -198,6 +215,56 @@ mod tests {
             decode(&[0u8, 1, 2, 3, 0, 0, 7, 8, 0, 0, 3, 3, 0, 0, 0, 1]),
             Err(_)
         ));
+    }
+
+    /// The character-by-character definition [`looks_binary`] implements over bytes.
+    fn looks_binary_by_chars(text: &str) -> bool {
+        let mut total = 0usize;
+        let mut control = 0usize;
+        for c in text.chars().take(8192) {
+            total += 1;
+            if c == '\0' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}')) {
+                control += 1;
+            }
+        }
+        total > 0 && control * 20 > total
+    }
+
+    #[test]
+    fn looks_binary_over_bytes_equals_the_char_definition() {
+        let pool: Vec<char> =
+            "a办理\n\r\t\u{c}\0\u{1}\u{1f}\u{7f}\u{80}\u{85}\u{9f}\u{a0}\u{c2}é𠀀 "
+                .chars()
+                .collect();
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for round in 0..3000 {
+            // Lengths around the 8192-character sample, with controls placed before and after it.
+            let len = match round % 3 {
+                0 => (next() % 64) as usize,
+                1 => 8150 + (next() % 90) as usize,
+                _ => (next() % 20_000) as usize,
+            };
+            let rate = 1 + next() % 40;
+            let s: String = (0..len)
+                .map(|_| {
+                    if next() % rate == 0 {
+                        pool[(next() % pool.len() as u64) as usize]
+                    } else {
+                        '办'
+                    }
+                })
+                .collect();
+            assert_eq!(looks_binary(&s), looks_binary_by_chars(&s), "round {round}");
+        }
+        for s in ["", "\0", "a\u{85}", "\u{c2}\u{80}", "\t\n"] {
+            assert_eq!(looks_binary(s), looks_binary_by_chars(s), "{s:?}");
+        }
     }
 
     #[test]

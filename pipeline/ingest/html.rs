@@ -50,7 +50,8 @@ const CELL: &[&str] = &["td", "th"];
 
 /// Strip markup. Returns `(chars, origins)`: origin = char index in `html`.
 pub fn strip(html: &str) -> (Vec<char>, Vec<u32>) {
-    let chars: Vec<char> = html.chars().collect();
+    let mut chars: Vec<char> = Vec::with_capacity(html.chars().count());
+    chars.extend(html.chars());
     let mut out = Vec::with_capacity(chars.len() / 2);
     let mut org = Vec::with_capacity(chars.len() / 2);
     let mut i = 0usize;
@@ -74,10 +75,10 @@ pub fn strip(html: &str) -> (Vec<char>, Vec<u32>) {
                     org.push(i as u32);
                 }
                 i = next.end;
-                if let Markup::Open(name) = next.kind
+                if let Markup::Open(ref name) = next.kind
                     && SKIP_CONTENT.contains(&name.as_str())
                 {
-                    i = skip_until_close(&chars, i, &name);
+                    i = skip_until_close(&chars, i, name.as_str());
                 }
                 continue;
             }
@@ -97,9 +98,29 @@ pub fn strip(html: &str) -> (Vec<char>, Vec<u32>) {
 }
 
 enum Markup {
-    Open(String),
-    Close(String),
+    Open(TagName),
+    Close(TagName),
     Other,
+}
+
+/// An element name, lowercased, without allocating: names longer than any element the scanner
+/// knows are kept only as their length (and compare equal to none of them).
+struct TagName {
+    buf: [u8; TagName::MAX],
+    /// Length of the whole name (ASCII, so bytes = characters).
+    len: usize,
+}
+
+impl TagName {
+    const MAX: usize = 16;
+
+    /// The name, or `""` if it is longer than [`TagName::MAX`].
+    fn as_str(&self) -> &str {
+        self.buf
+            .get(..self.len)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
+    }
 }
 
 struct Parsed {
@@ -132,16 +153,23 @@ fn parse_markup(chars: &[char], start: usize) -> Option<Parsed> {
     } else {
         (false, start + 1)
     };
-    let name: String = chars
-        .get(name_start..)?
-        .iter()
-        .take_while(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    if name.is_empty() || !chars[name_start].is_ascii_alphabetic() {
+    let mut name = TagName {
+        buf: [0; TagName::MAX],
+        len: 0,
+    };
+    for c in chars.get(name_start..)?.iter() {
+        if !c.is_ascii_alphanumeric() {
+            break;
+        }
+        if let Some(b) = name.buf.get_mut(name.len) {
+            *b = c.to_ascii_lowercase() as u8;
+        }
+        name.len += 1;
+    }
+    if name.len == 0 || !chars[name_start].is_ascii_alphabetic() {
         return None;
     }
-    let end = find_tag_end(chars, name_start + name.len())?;
+    let end = find_tag_end(chars, name_start + name.len)?;
     let kind = if closing {
         Markup::Close(name)
     } else {
@@ -267,6 +295,16 @@ mod tests {
         assert!(t.contains('c'));
         let deep = "<div>".repeat(100_000) + "230件" + &"</div>".repeat(100_000);
         assert!(text(&deep).contains("230件"));
+    }
+
+    #[test]
+    fn long_and_odd_tag_names() {
+        // Longer than any known element: markup, but neither a block nor skipped.
+        let long = "<averyveryverylongelementname>a</averyveryverylongelementname>b";
+        assert_eq!(text(long), "ab");
+        assert_eq!(text("<ScRiPt>x</SCRIPT>y<P>z"), "y\nz");
+        assert_eq!(text("<1p>a"), "<1p>a");
+        assert_eq!(text("<td>1<TH>2"), "|1|2");
     }
 
     #[test]

@@ -193,13 +193,14 @@ pub fn ingest_bytes(
     let (chars, origins) = match src.format {
         Format::Html => html::strip(&original),
         Format::Txt | Format::Md => {
-            let chars: Vec<char> = original.chars().collect();
+            let mut chars: Vec<char> = Vec::with_capacity(orig_len as usize);
+            chars.extend(original.chars());
             let origins = (0..chars.len() as u32).collect();
             (chars, origins)
         }
     };
     let text = text::normalize(chars, origins, orig_len, &rules.text);
-    if text.text.chars().filter(|c| !c.is_whitespace()).count() == 0 {
+    if text.text.chars().all(char::is_whitespace) {
         return Err(Finding::new(
             display,
             Severity::Error,
