@@ -181,6 +181,20 @@ pub fn write_atomic_with(
     path: &Path,
     fill: impl FnOnce(&mut std::io::BufWriter<File>) -> std::io::Result<()>,
 ) -> Result<()> {
+    write_temp_then_rename(path, true, fill)
+}
+
+fn write_via_temp(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
+    write_temp_then_rename(path, sync, |w| w.write_all(bytes))
+}
+
+/// Fill a temp file beside `path` (`.<name>.tmp-<pid>`, swept by the next run if we die), fsync
+/// it when asked, and rename it into place: readers see the old file or the new, never half.
+fn write_temp_then_rename(
+    path: &Path,
+    sync: bool,
+    fill: impl FnOnce(&mut std::io::BufWriter<File>) -> std::io::Result<()>,
+) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let name = path
@@ -196,25 +210,10 @@ pub fn write_atomic_with(
     let file = w
         .into_inner()
         .map_err(|e| Error::io(&tmp, e.into_error()))?;
-    file.sync_all().map_err(|e| Error::io(&tmp, e))?;
-    drop(file);
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
-}
-
-fn write_via_temp(path: &Path, bytes: &[u8], sync: bool) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let mut f = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    f.write_all(bytes).map_err(|e| Error::io(&tmp, e))?;
     if sync {
-        f.sync_all().map_err(|e| Error::io(&tmp, e))?;
+        file.sync_all().map_err(|e| Error::io(&tmp, e))?;
     }
-    drop(f);
+    drop(file);
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 
