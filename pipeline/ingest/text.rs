@@ -526,20 +526,7 @@ fn rewrite_numerals_and_build(
             let run_end = numeral_run_end(cs, i, false);
             let unit = cs.get(run_end).copied();
             let before = if i > 0 { Some(cs[i - 1]) } else { None };
-            let blocked =
-                before.is_some_and(|b| NUMERAL_BLOCKERS.contains(&b) || b.is_ascii_digit());
-            // A lone 一/两 before 件 is idiom (办理一件提案、解决一个问题) unless a noun or 的
-            // precedes it (提案一件, 留作参考的一件).
-            let after_noun = before.is_some_and(|b| {
-                matches!(
-                    b,
-                    '案' | '议' | '见' | '的' | '有' | '共' | '计' | '为' | ')' | '）' | '类'
-                )
-            });
-            let idiom_unit = unit.is_some_and(|u| matches!(u, '件' | '个' | '项' | '条'));
-            let lone_one =
-                run_end == i + 1 && matches!(c, '一' | '两') && !after_noun && idiom_unit;
-            if !blocked && !lone_one && unit.is_some_and(|u| NUMERAL_UNITS.contains(&u)) {
+            if counts_a_quantity(c, before, unit, run_end - i) {
                 run.clear();
                 run.extend(&cs[i..run_end]);
                 if let Some(v) = parse_cn_integer(&run)
@@ -614,6 +601,23 @@ fn rewrite_numerals_and_build(
     out.char_bytes.push(out.text.len() as u32);
     out.origin.push(orig_len);
     out
+}
+
+/// Whether a numeral run of `len` characters starting with `first`, after `before` and followed
+/// by `unit`, is a quantity worth rewriting as digits (not an ordinal, a word or an idiom).
+fn counts_a_quantity(first: char, before: Option<char>, unit: Option<char>, len: usize) -> bool {
+    let blocked = before.is_some_and(|b| NUMERAL_BLOCKERS.contains(&b) || b.is_ascii_digit());
+    // A lone 一/两 before 件 is idiom (办理一件提案、解决一个问题) unless a noun or 的
+    // precedes it (提案一件, 留作参考的一件).
+    let after_noun = before.is_some_and(|b| {
+        matches!(
+            b,
+            '案' | '议' | '见' | '的' | '有' | '共' | '计' | '为' | ')' | '）' | '类'
+        )
+    });
+    let idiom_unit = unit.is_some_and(|u| matches!(u, '件' | '个' | '项' | '条'));
+    let lone_one = len == 1 && matches!(first, '一' | '两') && !after_noun && idiom_unit;
+    !blocked && !lone_one && unit.is_some_and(|u| NUMERAL_UNITS.contains(&u))
 }
 
 fn plausible_numeral(s: &str, v: u64, unit: Option<char>) -> bool {
@@ -981,20 +985,7 @@ mod fast_path_tests {
                 let run_end = ref_numeral_run_end(&cs, i, false);
                 let unit = cs.get(run_end).map(|(u, _)| *u);
                 let before = if i > 0 { Some(cs[i - 1].0) } else { None };
-                let blocked =
-                    before.is_some_and(|b| NUMERAL_BLOCKERS.contains(&b) || b.is_ascii_digit());
-                // A lone 一/两 before 件 is idiom (办理一件提案、解决一个问题) unless a noun or 的
-                // precedes it (提案一件, 留作参考的一件).
-                let after_noun = before.is_some_and(|b| {
-                    matches!(
-                        b,
-                        '案' | '议' | '见' | '的' | '有' | '共' | '计' | '为' | ')' | '）' | '类'
-                    )
-                });
-                let idiom_unit = unit.is_some_and(|u| matches!(u, '件' | '个' | '项' | '条'));
-                let lone_one =
-                    run_end == i + 1 && matches!(c, '一' | '两') && !after_noun && idiom_unit;
-                if !blocked && !lone_one && unit.is_some_and(|u| NUMERAL_UNITS.contains(&u)) {
+                if counts_a_quantity(c, before, unit, run_end - i) {
                     let s: String = cs[i..run_end].iter().map(|(c, _)| *c).collect();
                     if let Some(v) = parse_cn_integer(&s)
                         && plausible_numeral(&s, v, unit)

@@ -31,7 +31,6 @@ pub struct FileMeta {
 /// Hash of the documents that contributed rows to a table (its `doc_id` column), so that a
 /// table no new report touches stays byte-identical when the batch grows.
 fn table_inputs_hash(table: &Table, meta: &FileMeta) -> String {
-    use sha2::{Digest, Sha256};
     let Some(Data::Str(ids)) = table
         .columns
         .iter()
@@ -40,15 +39,11 @@ fn table_inputs_hash(table: &Table, meta: &FileMeta) -> String {
     else {
         return meta.inputs_sha256.clone();
     };
-    let mut ids: Vec<&str> = ids.iter().flatten().map(String::as_str).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let mut h = Sha256::new();
-    for id in ids {
-        h.update(id.as_bytes());
-        h.update(b"\n");
+    let mut set = sink::DocIds::default();
+    for id in ids.iter().flatten() {
+        set.insert(id);
     }
-    crate::rules::hex(&h.finalize())
+    set.hash()
 }
 
 pub(crate) fn props(table: &Table, meta: &FileMeta) -> WriterProperties {

@@ -93,6 +93,24 @@ pub trait Figure {
     fn draw<DB: DrawingBackend>(&self, c: &Canvas<DB>) -> DrawResult<DB>;
 }
 
+/// Draw a figure on a white background of one backend (SVG or PNG: same drawing code).
+fn paint<F: Figure, DB: DrawingBackend>(fig: &F, backend: DB) -> Result<()> {
+    let name = fig.name();
+    let canvas = Canvas {
+        area: backend.into_drawing_area(),
+    };
+    canvas
+        .area
+        .fill(&WHITE)
+        .map_err(|e| Error::chart(name, format!("{e:?}")))?;
+    fig.draw(&canvas)
+        .map_err(|e| Error::chart(name, format!("{e:?}")))?;
+    canvas
+        .area
+        .present()
+        .map_err(|e| Error::chart(name, format!("{e:?}")))
+}
+
 /// Render a figure to `<dir>/<name>.svg` and `.png`, each written to a temp file and renamed.
 pub fn render<F: Figure>(fig: &F, dir: &Path) -> Result<ChartFiles> {
     register();
@@ -101,18 +119,7 @@ pub fn render<F: Figure>(fig: &F, dir: &Path) -> Result<ChartFiles> {
     let size = fig.size();
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        let canvas = Canvas { area: root };
-        canvas
-            .area
-            .fill(&WHITE)
-            .map_err(|e| Error::chart(name, format!("{e:?}")))?;
-        fig.draw(&canvas)
-            .map_err(|e| Error::chart(name, format!("{e:?}")))?;
-        canvas
-            .area
-            .present()
-            .map_err(|e| Error::chart(name, format!("{e:?}")))?;
+        paint(fig, SVGBackend::with_string(&mut svg, size))?;
     }
     let svg = svg.replace(
         &format!("font-family=\"{FAMILY}\""),
@@ -124,18 +131,7 @@ pub fn render<F: Figure>(fig: &F, dir: &Path) -> Result<ChartFiles> {
     let png_path = dir.join(format!("{name}.png"));
     let tmp = dir.join(format!(".{name}.tmp-{}.png", std::process::id()));
     {
-        let root = BitMapBackend::new(&tmp, size).into_drawing_area();
-        let canvas = Canvas { area: root };
-        canvas
-            .area
-            .fill(&WHITE)
-            .map_err(|e| Error::chart(name, format!("{e:?}")))?;
-        fig.draw(&canvas)
-            .map_err(|e| Error::chart(name, format!("{e:?}")))?;
-        canvas
-            .area
-            .present()
-            .map_err(|e| Error::chart(name, format!("{e:?}")))?;
+        paint(fig, BitMapBackend::new(&tmp, size))?;
     }
     std::fs::rename(&tmp, &png_path).map_err(|e| Error::io(&png_path, e))?;
     Ok(ChartFiles {
