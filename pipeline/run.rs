@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
@@ -260,29 +261,95 @@ impl InputRowSpill {
     }
 }
 
-/// A report read for this run: from the cache, or freshly ingested (still to be processed).
+/// What became of one input file in this run, before the run admits it.
 enum Loaded {
-    Cached(Box<Processed>),
-    Fresh(Document),
+    /// Processed now or taken from the cache (its text released either way).
+    Processed(Box<Processed>),
+    /// Ingested but not processed: outside the run's `--year`.
+    OtherYear(Document),
 }
 
-/// Read a file; a cache entry for its bytes and place stands in for ingest and processing.
-fn load(
-    f: &ingest::SourceFile,
-    rules: &Rules,
-    registry: Option<&Registry>,
-    cache: &Cache,
-) -> std::result::Result<(Loaded, Vec<Finding>), Finding> {
-    let readable = std::fs::metadata(&f.path).is_ok_and(|m| m.len() <= ingest::MAX_FILE_BYTES);
-    if readable && let Ok(bytes) = std::fs::read(&f.path) {
-        let sha = hex(&Sha256::digest(&bytes));
-        if let Some(e) = cache.get(&sha, &f.collection, &f.rel_path) {
-            return Ok((Loaded::Cached(Box::new(e.processed)), e.ingest_findings));
+impl Loaded {
+    fn document(&self) -> &Document {
+        match self {
+            Loaded::Processed(p) => &p.doc,
+            Loaded::OtherYear(d) => d,
         }
-        return ingest::ingest_bytes(f, &bytes, rules, registry)
-            .map(|(d, fs)| (Loaded::Fresh(d), fs));
     }
-    ingest::ingest_file(f, rules, registry).map(|(d, fs)| (Loaded::Fresh(d), fs))
+}
+
+/// Everything one input file goes through before the run admits it, on one worker while its
+/// text is still in the CPU caches: read, hash, a cache entry for its bytes and place, or
+/// ingest, extract, normalize, validate, release the text and cache the result.
+///
+/// Identical copies are all processed here and the later ones dropped at admission: copies
+/// are rare, and admission is sequential (the first copy in path order is kept).
+fn load_and_process(
+    f: &ingest::SourceFile,
+    ctx: &RunContext,
+) -> std::result::Result<(Loaded, Vec<Finding>, bool), Finding> {
+    let readable = std::fs::metadata(&f.path).is_ok_and(|m| m.len() <= ingest::MAX_FILE_BYTES);
+    let (doc, ingest_findings) = match readable.then(|| std::fs::read(&f.path).ok()).flatten() {
+        Some(bytes) => {
+            let sha = hex(&Sha256::digest(&bytes));
+            if let Some(e) = ctx.cache.get(&sha, &f.collection, &f.rel_path) {
+                return Ok((
+                    Loaded::Processed(Box::new(e.processed)),
+                    e.ingest_findings,
+                    true,
+                ));
+            }
+            let t = Instant::now();
+            let ingested = ingest::ingest_hashed(f, &bytes, sha, ctx.rules, ctx.registry);
+            ctx.worker_time.add_ingest(t.elapsed());
+            ingested?
+        }
+        None => ingest::ingest_file(f, ctx.rules, ctx.registry)?,
+    };
+    if ctx.year.is_some_and(|y| doc.meta.year_handled != Some(y)) {
+        return Ok((Loaded::OtherYear(doc), ingest_findings, false));
+    }
+    let t = Instant::now();
+    let mut p = process_one(doc, ctx.rules, ctx.records);
+    ctx.worker_time.add_process(t.elapsed());
+    p.doc.release_text();
+    ctx.cache.put(&EntryRef {
+        processed: &p,
+        ingest_findings: &ingest_findings,
+    });
+    Ok((Loaded::Processed(Box::new(p)), ingest_findings, false))
+}
+
+/// What every worker of a run shares.
+struct RunContext<'a> {
+    rules: &'a Rules,
+    registry: Option<&'a Registry>,
+    records: &'a [Located],
+    cache: &'a Cache,
+    year: Option<i32>,
+    worker_time: &'a WorkerTime,
+}
+
+/// Time the workers spent per stage, summed over threads (stages run back to back on each
+/// report, so only their CPU time can be told apart, not their wall time).
+#[derive(Default)]
+struct WorkerTime {
+    ingest_us: AtomicU64,
+    process_us: AtomicU64,
+}
+
+impl WorkerTime {
+    fn add_ingest(&self, d: Duration) {
+        self.ingest_us
+            .fetch_add(d.as_micros() as u64, Ordering::Relaxed);
+    }
+    fn add_process(&self, d: Duration) {
+        self.process_us
+            .fetch_add(d.as_micros() as u64, Ordering::Relaxed);
+    }
+    fn ms(v: &AtomicU64) -> u64 {
+        v.load(Ordering::Relaxed) / 1000
+    }
 }
 
 fn registry_fingerprint(path: Option<&Path>) -> String {
@@ -383,29 +450,32 @@ fn load_records(dir: Option<&Path>, findings: &mut Vec<Finding>) -> Vec<Located>
 pub fn process_all(docs: Vec<Document>, rules: &Rules, records: &[Located]) -> Vec<Processed> {
     let mut out: Vec<Processed> = docs
         .into_par_iter()
-        .map(|doc| {
-            let mine: Vec<&Located> = records
-                .iter()
-                .filter(|r| r.record.doc() == doc.doc_id || r.record.doc() == doc.source_path)
-                .collect();
-            let mut extraction = crate::extract::extract(&doc, rules);
-            if !mine.is_empty() {
-                records::apply(&mine, &doc.source_path, &doc.doc_id, &mut extraction);
-            }
-            let outcomes = crate::normalize::normalize(&doc.meta, &mut extraction, rules);
-            let checks = crate::validate::validate(&extraction, &outcomes);
-            Processed {
-                doc,
-                extraction,
-                outcomes,
-                checks,
-            }
-        })
+        .map(|doc| process_one(doc, rules, records))
         .collect();
     out.sort_by(|a, b| {
         (&a.doc.collection, &a.doc.source_path).cmp(&(&b.doc.collection, &b.doc.source_path))
     });
     out
+}
+
+/// Stages 2-4 for one document; pre-extracted records for it override extraction.
+pub fn process_one(doc: Document, rules: &Rules, records: &[Located]) -> Processed {
+    let mine: Vec<&Located> = records
+        .iter()
+        .filter(|r| r.record.doc() == doc.doc_id || r.record.doc() == doc.source_path)
+        .collect();
+    let mut extraction = crate::extract::extract(&doc, rules);
+    if !mine.is_empty() {
+        records::apply(&mine, &doc.source_path, &doc.doc_id, &mut extraction);
+    }
+    let outcomes = crate::normalize::normalize(&doc.meta, &mut extraction, rules);
+    let checks = crate::validate::validate(&extraction, &outcomes);
+    Processed {
+        doc,
+        extraction,
+        outcomes,
+        checks,
+    }
 }
 
 /// Run the whole batch and write `opts.out`, streaming reports through the stages in chunks.
@@ -466,7 +536,8 @@ pub fn run_then<T, E>(
         opts.cache,
     );
     let mut cache_hits = 0usize;
-    let (mut documents, mut t_ingest, mut t_process) = (0usize, Duration::ZERO, Duration::ZERO);
+    let worker_time = WorkerTime::default();
+    let (mut documents, mut t_process, mut t_admit) = (0usize, Duration::ZERO, Duration::ZERO);
     // A writer thread turns each processed chunk into table rows and spills them while the
     // next chunk is read and processed (writing was a serial step of every chunk). One chunk
     // waits at most, so memory stays that of two or three chunks.
@@ -475,57 +546,45 @@ pub fn run_then<T, E>(
         let rules = rules.clone();
         move || write_chunks(sinks, chunks_in, &rules)
     });
+    let ctx = RunContext {
+        rules: &rules,
+        registry: registry.as_ref(),
+        records: &records,
+        cache: &cache,
+        year: opts.year,
+        worker_time: &worker_time,
+    };
     for (k, chunk) in files.chunks(CHUNK).enumerate() {
         let t = Instant::now();
         let results: Vec<_> = chunk
             .par_iter()
-            .map(|f| load(f, &rules, registry.as_ref(), &cache))
+            .map(|f| load_and_process(f, &ctx))
             .collect();
-        let mut fresh: Vec<Document> = Vec::new();
-        let mut ingest_findings: HashMap<String, Vec<Finding>> = HashMap::new();
-        let mut cached: Vec<Processed> = Vec::new();
+        t_process += t.elapsed();
+        let t = Instant::now();
+        let mut processed: Vec<Processed> = Vec::with_capacity(results.len());
         for (j, r) in results.into_iter().enumerate() {
             let i = k * CHUNK + j;
-            match r {
-                Ok((Loaded::Cached(p), fs)) => {
-                    if log
-                        .admit(&files, i, Ok((p.doc.clone(), fs)), &mut findings)
-                        .is_some()
-                    {
-                        cached.push(*p);
-                    }
+            let r = r.map(|(loaded, fs, hit)| {
+                let doc = loaded.document().clone();
+                ((doc, fs), loaded, hit)
+            });
+            let (admitted, loaded) = match r {
+                Ok((doc_fs, loaded, hit)) => {
+                    let kept = log.admit(&files, i, Ok(doc_fs), &mut findings).is_some();
+                    (kept, Some((loaded, hit)))
                 }
-                Ok((Loaded::Fresh(d), fs)) => {
-                    let kept = fs.clone();
-                    if let Some(d) = log.admit(&files, i, Ok((d, fs)), &mut findings) {
-                        ingest_findings.insert(d.doc_id.clone(), kept);
-                        fresh.push(d);
-                    }
-                }
-                Err(e) => {
-                    log.admit(&files, i, Err(e), &mut findings);
-                }
+                Err(e) => (log.admit(&files, i, Err(e), &mut findings).is_some(), None),
+            };
+            // Cached reports of other years are left out here (fresh ones before processing).
+            if let (true, Some((Loaded::Processed(p), hit))) = (admitted, loaded)
+                && opts.year.is_none_or(|y| p.doc.meta.year_handled == Some(y))
+            {
+                cache_hits += usize::from(hit);
+                processed.push(*p);
             }
         }
         input_rows.extend(log.rows.drain(..))?;
-        if let Some(y) = opts.year {
-            fresh.retain(|d| d.meta.year_handled == Some(y));
-            cached.retain(|p| p.doc.meta.year_handled == Some(y));
-        }
-        cache_hits += cached.len();
-        t_ingest += t.elapsed();
-        let t = Instant::now();
-        let mut processed = process_all(fresh, &rules, &records);
-        processed.par_iter_mut().for_each(|p| p.doc.release_text());
-        processed.par_iter().for_each(|p| {
-            let none = Vec::new();
-            let ingest_findings = ingest_findings.get(&p.doc.doc_id).unwrap_or(&none);
-            cache.put(&EntryRef {
-                processed: p,
-                ingest_findings,
-            });
-        });
-        processed.extend(cached);
         processed.sort_by(|a, b| {
             (&a.doc.collection, &a.doc.source_path).cmp(&(&b.doc.collection, &b.doc.source_path))
         });
@@ -534,7 +593,7 @@ pub fn run_then<T, E>(
             inputs_hasher.update(p.doc.sha256.as_bytes());
         }
         documents += processed.len();
-        t_process += t.elapsed();
+        t_admit += t.elapsed();
         if to_writer.send(processed).is_err() {
             break; // the writer failed: its error is returned below
         }
@@ -624,10 +683,15 @@ pub fn run_then<T, E>(
         "cache": { "hits": cache_hits, "misses": documents - cache_hits.min(documents) },
         "rows": rows,
         "findings": by_code,
+        // Per stage, summed over worker threads: each report goes through all stages on one.
+        "worker_cpu_ms": {
+            "ingest": WorkerTime::ms(&worker_time.ingest_us),
+            "extract_normalize_validate": WorkerTime::ms(&worker_time.process_us),
+        },
         "timings_ms": {
             "setup": t_setup.as_millis() as u64,
-            "ingest": t_ingest.as_millis() as u64,
-            "extract_normalize_validate": t_process.as_millis() as u64,
+            "process": t_process.as_millis() as u64,
+            "admit": t_admit.as_millis() as u64,
             "write": t_write.as_millis() as u64,
             "total": (t0.elapsed() - t_after).as_millis() as u64,
         },

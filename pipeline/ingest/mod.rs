@@ -158,11 +158,22 @@ pub fn ingest_bytes(
     rules: &Rules,
     registry: Option<&Registry>,
 ) -> Result<(Document, Vec<Finding>), Finding> {
+    ingest_hashed(src, bytes, hex(&Sha256::digest(bytes)), rules, registry)
+}
+
+/// [`ingest_bytes`] for a caller that already hashed the bytes (the run hashes every file
+/// once, for its cache key, before deciding to ingest it).
+pub fn ingest_hashed(
+    src: &SourceFile,
+    bytes: &[u8],
+    sha256: String,
+    rules: &Rules,
+    registry: Option<&Registry>,
+) -> Result<(Document, Vec<Finding>), Finding> {
     let display = src.rel_path.as_str();
     let decoded = decode::decode(bytes)
         .map_err(|e| Finding::new(display, Severity::Error, "undecodable", e.to_string()))?;
-    let sha256 = hex(&Sha256::digest(bytes));
-    let doc_id = sha256[..16].to_string();
+    let doc_id = sha256.get(..16).unwrap_or(&sha256).to_string();
     let mut findings: Vec<Finding> = decoded
         .warnings
         .iter()
