@@ -7,7 +7,7 @@ use arrow_array::builder::{
     BooleanBuilder, Date32Builder, Float64Builder, Int32Builder, Int64Builder, ListBuilder,
     StringBuilder,
 };
-use arrow_array::{ArrayRef, RecordBatch};
+use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
 
 /// Column types the contract allows (no unsigned, no view or large strings).
@@ -50,7 +50,9 @@ impl Ty {
 
 #[derive(Debug, Clone)]
 pub enum Data {
-    Str(Vec<Option<String>>),
+    /// Built straight into Arrow's buffers: one copy of each value, no `String` per cell (a
+    /// national batch writes tens of millions of cells).
+    Str(StringArray),
     I64(Vec<Option<i64>>),
     I32(Vec<Option<i32>>),
     F64(Vec<Option<f64>>),
@@ -60,6 +62,11 @@ pub enum Data {
 }
 
 impl Data {
+    /// A string column from borrowed or owned values.
+    pub fn strs<S: AsRef<str>>(values: impl IntoIterator<Item = Option<S>>) -> Data {
+        Data::Str(values.into_iter().collect())
+    }
+
     fn len(&self) -> usize {
         match self {
             Data::Str(v) => v.len(),
@@ -74,11 +81,7 @@ impl Data {
 
     fn to_array(&self) -> ArrayRef {
         match self {
-            Data::Str(v) => {
-                let mut b = StringBuilder::new();
-                v.iter().for_each(|x| b.append_option(x.as_deref()));
-                Arc::new(b.finish())
-            }
+            Data::Str(v) => Arc::new(v.clone()),
             Data::I64(v) => {
                 let mut b = Int64Builder::new();
                 v.iter().for_each(|x| b.append_option(*x));

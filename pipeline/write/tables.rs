@@ -94,8 +94,8 @@ const ROLES: &[(&str, &str)] = &[
     ("split", "分办: split between units"),
 ];
 
-fn s(v: &str) -> Option<String> {
-    Some(v.to_string())
+fn s(v: &str) -> Option<&str> {
+    Some(v)
 }
 
 /// The `doc_id` column every per-report table starts with.
@@ -104,7 +104,7 @@ fn doc_id_col<'a>(t: &mut Table, ids: impl Iterator<Item = &'a str>) {
         "doc_id",
         "Report id (documents.doc_id)",
         false,
-        Data::Str(ids.map(s).collect()),
+        Data::strs(ids.map(s)),
     );
 }
 
@@ -144,13 +144,13 @@ fn provenance_cols<'a>(t: &mut Table, evs: impl Iterator<Item = &'a Evidence> + 
         "evidence",
         "The sentence the value came from, as printed in the source",
         false,
-        Data::Str(evs.clone().map(|e| s(&e.sentence)).collect()),
+        Data::strs(evs.clone().map(|e| s(&e.sentence))),
     );
     t.col(
         "rule",
         "The extraction rule that produced the row",
         false,
-        Data::Str(evs.map(|e| s(&e.rule)).collect()),
+        Data::strs(evs.map(|e| s(&e.rule))),
     );
 }
 
@@ -160,7 +160,7 @@ pub fn documents(ps: &[Processed]) -> Table {
         "One row per input report: file facts and report metadata",
     )
     .keys(&["doc_id"], &[]);
-    let m = |f: fn(&Processed) -> Option<String>| Data::Str(ps.iter().map(f).collect());
+    let m = |f: fn(&Processed) -> Option<&str>| Data::strs(ps.iter().map(f));
     t.col(
         "doc_id",
         "Stable id: first 16 hex digits of the file's SHA-256",
@@ -207,52 +207,52 @@ pub fn documents(ps: &[Processed]) -> Table {
         "jurisdiction_zh",
         "Jurisdiction as named in the report; null when the report does not name it",
         true,
-        m(|p| p.doc.meta.jurisdiction_zh.clone()),
+        m(|p| p.doc.meta.jurisdiction_zh.as_deref()),
     );
     t.col(
         "jurisdiction_en",
         "Jurisdiction in pinyin",
         true,
-        m(|p| p.doc.meta.jurisdiction_en.clone()),
+        m(|p| p.doc.meta.jurisdiction_en.as_deref()),
     );
     t.col(
         "province_zh",
         "Province-level unit the jurisdiction belongs to",
         true,
-        m(|p| p.doc.meta.province_zh.clone()),
+        m(|p| p.doc.meta.province_zh.as_deref()),
     );
     t.enum_col(
         "admin_level",
         "Administrative level of the jurisdiction",
         true,
         LEVELS,
-        m(|p| p.doc.meta.admin_level.clone()),
+        m(|p| p.doc.meta.admin_level.as_deref()),
     );
     t.col(
         "issuer_zh",
         "Body that issued the report",
         true,
-        m(|p| p.doc.meta.issuer_zh.clone()),
+        m(|p| p.doc.meta.issuer_zh.as_deref()),
     );
     t.enum_col(
         "issuer_kind",
         "Kind of issuing body",
         true,
         KINDS,
-        m(|p| p.doc.meta.issuer_kind.clone()),
+        m(|p| p.doc.meta.issuer_kind.as_deref()),
     );
     t.enum_col(
         "channel",
         "Which items the report covers",
         true,
         CHANNELS,
-        m(|p| p.doc.meta.channel.clone()),
+        m(|p| p.doc.meta.channel.as_deref()),
     );
     t.col(
         "session_zh",
         "Session the items were submitted at, as printed",
         true,
-        m(|p| p.doc.meta.session_zh.clone()),
+        m(|p| p.doc.meta.session_zh.as_deref()),
     );
     t.col(
         "year_handled",
@@ -281,7 +281,7 @@ pub fn documents(ps: &[Processed]) -> Table {
         "source_url",
         "Where the report was published (from the registry)",
         true,
-        m(|p| p.doc.source_url.clone()),
+        m(|p| p.doc.source_url.as_deref()),
     );
     t.col(
         "text_chars",
@@ -304,13 +304,13 @@ pub fn facts(ps: &[Processed], rules: &Rules) -> Table {
         "fact",
         "Canonical name: total_items, government_items, key_items, rate_satisfied, …",
         false,
-        Data::Str(rows.iter().map(|(_, f)| s(&f.fact)).collect()),
+        Data::strs(rows.iter().map(|(_, f)| s(&f.fact))),
     );
     t.col(
         "name_zh",
         "The name as printed (e.g. 按时办结率), where the source names it",
         true,
-        Data::Str(rows.iter().map(|(_, f)| f.name_zh.clone()).collect()),
+        Data::strs(rows.iter().map(|(_, f)| f.name_zh.clone())),
     );
     t.col(
         "value",
@@ -322,43 +322,42 @@ pub fn facts(ps: &[Processed], rules: &Rules) -> Table {
         "value_text",
         "The number as printed (trailing zeros kept: 7.70)",
         false,
-        Data::Str(rows.iter().map(|(_, f)| s(&f.value_text)).collect()),
+        Data::strs(rows.iter().map(|(_, f)| s(&f.value_text))),
     );
     t.enum_col(
         "unit",
         "count or percent (0-100)",
         false,
         UNITS,
-        Data::Str(rows.iter().map(|(_, f)| s(f.unit.as_str())).collect()),
+        Data::strs(rows.iter().map(|(_, f)| s(f.unit.as_str()))),
     );
     t.col(
         "qualifier",
         "Prefix, role, level, channel or definition note",
         true,
-        Data::Str(rows.iter().map(|(_, f)| f.qualifier.clone()).collect()),
+        Data::strs(rows.iter().map(|(_, f)| f.qualifier.clone())),
     );
     t.col(
         "definition",
         "What a rate measures (datasets/rules/extract.toml rate_definitions); null for counts",
         true,
-        Data::Str(
+        Data::strs(
             rows.iter()
-                .map(|(_, f)| rules.extract.rate_definitions.get(&f.fact).cloned())
-                .collect(),
+                .map(|(_, f)| rules.extract.rate_definitions.get(&f.fact)),
         ),
     );
     t.col(
         "bound",
         "exact, or lower_bound for 超过90% / 90%以上",
         false,
-        Data::Str(rows.iter().map(|(_, f)| s(&f.bound)).collect()),
+        Data::strs(rows.iter().map(|(_, f)| s(&f.bound))),
     );
     t.enum_col(
         "provenance",
         "How the value entered the data",
         false,
         PROVENANCE,
-        Data::Str(rows.iter().map(|(_, f)| s(f.provenance.as_str())).collect()),
+        Data::strs(rows.iter().map(|(_, f)| s(f.provenance.as_str()))),
     );
     provenance_cols(&mut t, rows.iter().map(|(_, f)| &f.evidence));
     t
@@ -388,19 +387,19 @@ pub fn categories(ps: &[Processed]) -> Table {
         "code",
         "Code as printed (A, 甲, C/D for a combined bucket); null when uncoded",
         true,
-        Data::Str(rows.iter().map(|(_, c)| c.code.clone()).collect()),
+        Data::strs(rows.iter().map(|(_, c)| c.code.clone())),
     );
     t.col(
         "label_zh",
         "The source's wording, in its own script",
         false,
-        Data::Str(rows.iter().map(|(_, c)| s(&c.label_zh)).collect()),
+        Data::strs(rows.iter().map(|(_, c)| s(&c.label_zh))),
     );
     t.col(
         "label_norm",
         "The wording normalized (simplified, half-width), as rules see it",
         false,
-        Data::Str(rows.iter().map(|(_, c)| s(&c.label_norm)).collect()),
+        Data::strs(rows.iter().map(|(_, c)| s(&c.label_norm))),
     );
     t.col(
         "count",
@@ -418,7 +417,7 @@ pub fn categories(ps: &[Processed]) -> Table {
         "pct_text",
         "Percentage exactly as printed (7.70)",
         true,
-        Data::Str(rows.iter().map(|(_, c)| c.pct_text.clone()).collect()),
+        Data::strs(rows.iter().map(|(_, c)| c.pct_text.clone())),
     );
     t.col(
         "tiers",
@@ -436,13 +435,13 @@ pub fn categories(ps: &[Processed]) -> Table {
         "universe",
         "What the denominator is: all_items, lead_items, classified_items, item_answers, …",
         false,
-        Data::Str(rows.iter().map(|(_, c)| s(&c.universe)).collect()),
+        Data::strs(rows.iter().map(|(_, c)| s(&c.universe))),
     );
     t.col(
         "universe_zh",
         "The denominator as the source names it (建议总数, 办结总数)",
         true,
-        Data::Str(rows.iter().map(|(_, c)| c.universe_zh.clone()).collect()),
+        Data::strs(rows.iter().map(|(_, c)| c.universe_zh.clone())),
     );
     t.col(
         "universe_count",
@@ -465,24 +464,23 @@ pub fn categories(ps: &[Processed]) -> Table {
         "How tiers were decided",
         false,
         MAPPINGS,
-        Data::Str(
+        Data::strs(
             rows.iter()
-                .map(|(_, c)| c.mapping.clone().or(s("unmapped")))
-                .collect(),
+                .map(|(_, c)| c.mapping.as_deref().or(s("unmapped"))),
         ),
     );
     t.col(
         "mapping_rule",
         "Which rule(s) or crosswalk entry decided the tiers",
         true,
-        Data::Str(rows.iter().map(|(_, c)| c.mapping_rule.clone()).collect()),
+        Data::strs(rows.iter().map(|(_, c)| c.mapping_rule.clone())),
     );
     t.enum_col(
         "provenance",
         "How the row entered the data",
         false,
         PROVENANCE,
-        Data::Str(rows.iter().map(|(_, c)| s(c.provenance.as_str())).collect()),
+        Data::strs(rows.iter().map(|(_, c)| s(c.provenance.as_str()))),
     );
     provenance_cols(&mut t, rows.iter().map(|(_, c)| &c.evidence));
     t
@@ -501,7 +499,7 @@ pub fn outcomes(ps: &[Processed]) -> Table {
         "Fine tier or coarse group",
         false,
         TIERS,
-        Data::Str(rows.iter().map(|(_, o)| s(&o.tier)).collect()),
+        Data::strs(rows.iter().map(|(_, o)| s(&o.tier))),
     );
     t.col(
         "count_low",
@@ -531,7 +529,7 @@ pub fn outcomes(ps: &[Processed]) -> Table {
         "universe",
         "Denominator the source used",
         false,
-        Data::Str(rows.iter().map(|(_, o)| s(&o.universe)).collect()),
+        Data::strs(rows.iter().map(|(_, o)| s(&o.universe))),
     );
     t.col(
         "universe_count",
@@ -578,13 +576,13 @@ pub fn topics(ps: &[Processed]) -> Table {
         "label_zh",
         "Topic as printed",
         false,
-        Data::Str(rows.iter().map(|(_, x)| s(&x.label_zh)).collect()),
+        Data::strs(rows.iter().map(|(_, x)| s(&x.label_zh))),
     );
     t.col(
         "label_norm",
         "Topic normalized",
         false,
-        Data::Str(rows.iter().map(|(_, x)| s(&x.label_norm)).collect()),
+        Data::strs(rows.iter().map(|(_, x)| s(&x.label_norm))),
     );
     t.col(
         "count",
@@ -602,7 +600,7 @@ pub fn topics(ps: &[Processed]) -> Table {
         "pct_text",
         "Percentage exactly as printed",
         true,
-        Data::Str(rows.iter().map(|(_, x)| x.pct_text.clone()).collect()),
+        Data::strs(rows.iter().map(|(_, x)| x.pct_text.clone())),
     );
     t.col(
         "shared_count",
@@ -658,27 +656,27 @@ pub fn roles(ps: &[Processed]) -> Table {
         "role_zh",
         "Role as printed (主办单位 = a count of units, not items)",
         false,
-        Data::Str(rows.iter().map(|(_, x)| s(&x.role_zh)).collect()),
+        Data::strs(rows.iter().map(|(_, x)| s(&x.role_zh))),
     );
     t.enum_col(
         "role",
         "Common role",
         false,
         ROLES,
-        Data::Str(rows.iter().map(|(_, x)| s(&x.role)).collect()),
+        Data::strs(rows.iter().map(|(_, x)| s(&x.role))),
     );
     t.col(
         "level_zh",
         "Level of the items in a breakdown (州, 市)",
         true,
-        Data::Str(rows.iter().map(|(_, x)| x.level_zh.clone()).collect()),
+        Data::strs(rows.iter().map(|(_, x)| x.level_zh.clone())),
     );
     t.enum_col(
         "channel",
         "Channel of the items in a breakdown",
         true,
         CHANNELS,
-        Data::Str(rows.iter().map(|(_, x)| x.channel.clone()).collect()),
+        Data::strs(rows.iter().map(|(_, x)| x.channel.clone())),
     );
     t.col(
         "count",
@@ -730,13 +728,13 @@ pub fn items(ps: &[Processed]) -> Table {
         "title",
         "Title as printed",
         true,
-        Data::Str(rows.iter().map(|(_, x)| x.title.clone()).collect()),
+        Data::strs(rows.iter().map(|(_, x)| x.title.clone())),
     );
     t.col(
         "kind",
         "npc_suggestion, cppcc_proposal or bill",
         true,
-        Data::Str(rows.iter().map(|(_, x)| x.kind.clone()).collect()),
+        Data::strs(rows.iter().map(|(_, x)| x.kind.clone())),
     );
     t.col(
         "proposers",
@@ -748,11 +746,7 @@ pub fn items(ps: &[Processed]) -> Table {
         "lead_proposer",
         "First named proposer",
         true,
-        Data::Str(
-            rows.iter()
-                .map(|(_, x)| x.proposers.first().cloned())
-                .collect(),
-        ),
+        Data::strs(rows.iter().map(|(_, x)| x.proposers.first())),
     );
     t.col(
         "proposer_count",
@@ -796,38 +790,38 @@ pub fn checks_of(rows: Vec<(&str, &Check)>) -> Table {
         "check",
         "Check name",
         false,
-        Data::Str(rows.iter().map(|(_, x)| s(&x.check)).collect()),
+        Data::strs(rows.iter().map(|(_, x)| s(&x.check))),
     );
     t.enum_col(
         "status",
         "pass, warn or fail",
         false,
         STATUSES,
-        Data::Str(rows.iter().map(|(_, x)| s(x.status.as_str())).collect()),
+        Data::strs(rows.iter().map(|(_, x)| s(x.status.as_str()))),
     );
     t.col(
         "expected",
         "Expected value",
         true,
-        Data::Str(rows.iter().map(|(_, x)| x.expected.clone()).collect()),
+        Data::strs(rows.iter().map(|(_, x)| x.expected.clone())),
     );
     t.col(
         "observed",
         "Observed value",
         true,
-        Data::Str(rows.iter().map(|(_, x)| x.observed.clone()).collect()),
+        Data::strs(rows.iter().map(|(_, x)| x.observed.clone())),
     );
     t.col(
         "message",
         "Explanation",
         false,
-        Data::Str(rows.iter().map(|(_, x)| s(&x.message)).collect()),
+        Data::strs(rows.iter().map(|(_, x)| s(&x.message))),
     );
     t.col(
         "subject",
         "What the check is about (category:2, fact:rate_satisfied)",
         true,
-        Data::Str(rows.iter().map(|(_, x)| x.subject.clone()).collect()),
+        Data::strs(rows.iter().map(|(_, x)| x.subject.clone())),
     );
     t
 }
@@ -842,32 +836,32 @@ pub fn findings(fs: &[Finding]) -> Table {
         "source_path",
         "File the finding is about",
         false,
-        Data::Str(fs.iter().map(|f| s(&f.source_path)).collect()),
+        Data::strs(fs.iter().map(|f| s(&f.source_path))),
     );
     t.col(
         "doc_id",
         "Report id, when the file was read",
         true,
-        Data::Str(fs.iter().map(|f| f.doc_id.clone()).collect()),
+        Data::strs(fs.iter().map(|f| f.doc_id.clone())),
     );
     t.enum_col(
         "severity",
         "info, warn or error",
         false,
         SEVERITIES,
-        Data::Str(fs.iter().map(|f| s(f.severity.as_str())).collect()),
+        Data::strs(fs.iter().map(|f| s(f.severity.as_str()))),
     );
     t.col(
         "code",
         "Finding code",
         false,
-        Data::Str(fs.iter().map(|f| s(&f.code)).collect()),
+        Data::strs(fs.iter().map(|f| s(&f.code))),
     );
     t.col(
         "message",
         "What happened and what was expected",
         false,
-        Data::Str(fs.iter().map(|f| s(&f.message)).collect()),
+        Data::strs(fs.iter().map(|f| s(&f.message))),
     );
     t.col(
         "line",

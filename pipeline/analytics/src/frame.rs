@@ -69,7 +69,7 @@ impl TableDef {
 
 fn empty(ty: Ty) -> Data {
     match ty {
-        Ty::Str => Data::Str(vec![]),
+        Ty::Str => Data::strs(std::iter::empty::<Option<&str>>()),
         Ty::I64 => Data::I64(vec![]),
         Ty::I32 => Data::I32(vec![]),
         Ty::F64 => Data::F64(vec![]),
@@ -81,7 +81,7 @@ fn empty(ty: Ty) -> Data {
 
 fn has_null(d: &Data) -> bool {
     match d {
-        Data::Str(v) => v.iter().any(Option::is_none),
+        Data::Str(v) => v.iter().any(|x| x.is_none()),
         Data::I64(v) => v.iter().any(Option::is_none),
         Data::I32(v) | Data::Date(v) => v.iter().any(Option::is_none),
         Data::F64(v) => v.iter().any(Option::is_none),
@@ -97,7 +97,7 @@ fn column_data(df: &DataFrame, table: &'static str, s: &Spec) -> Result<Data> {
         message: e.to_string(),
     };
     Ok(match s.ty {
-        Ty::Str => Data::Str(strings(df, s.name).map_err(context)?),
+        Ty::Str => Data::strs(strings(df, s.name).map_err(context)?),
         Ty::I64 => Data::I64(ints(df, s.name).map_err(context)?),
         Ty::I32 => Data::I32(
             ints(df, s.name)
