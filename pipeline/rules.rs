@@ -13,6 +13,9 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 
+mod words;
+pub use words::WordList;
+
 /// All rule data for a run.
 #[derive(Debug, Clone)]
 pub struct Rules {
@@ -76,6 +79,7 @@ impl Rules {
             .iter()
             .map(|r| compile_regex(r, &datasets.join("rules/extract.toml")))
             .collect::<Result<_>>()?;
+        extract.derive_lists();
         let tiers = TierRules::compile(
             tiers_file,
             crosswalk.entries,
@@ -275,56 +279,56 @@ fn compile_regex(r: &str, path: &Path) -> Result<Regex> {
 #[serde(deny_unknown_fields)]
 pub struct ExtractRules {
     /// Words that make a counted clause an outcome category.
-    pub outcome_words: Vec<String>,
+    pub outcome_words: WordList,
     /// Words that disqualify a clause from being an outcome category.
-    pub not_outcome_words: Vec<String>,
+    pub not_outcome_words: WordList,
     /// Leading phrases stripped from labels (connectors, subjects).
-    pub label_prefixes: Vec<String>,
+    pub label_prefixes: WordList,
     /// Trailing phrases stripped from labels.
-    pub label_suffixes: Vec<String>,
+    pub label_suffixes: WordList,
     /// Nouns naming the items counted: 建议, 提案, …
-    pub item_nouns: Vec<String>,
+    pub item_nouns: WordList,
     /// Nouns for bills, kept apart from suggestions.
-    pub bill_nouns: Vec<String>,
+    pub bill_nouns: WordList,
     /// Verbs that introduce a total, by kind (received, filed, merged, handled).
-    pub total_verbs: HashMap<String, Vec<String>>,
+    pub total_verbs: HashMap<String, WordList>,
     /// Priority of total kinds when nothing else decides (first wins).
     pub total_priority: Vec<String>,
     /// Markers of a government-system share.
-    pub government_words: Vec<String>,
+    pub government_words: WordList,
     /// Key-item markers.
-    pub key_words: Vec<String>,
-    pub session_during_words: Vec<String>,
-    pub session_after_words: Vec<String>,
-    pub feedback_form_words: Vec<String>,
+    pub key_words: WordList,
+    pub session_during_words: WordList,
+    pub session_after_words: WordList,
+    pub feedback_form_words: WordList,
     /// Handling roles: Chinese word → role.
     pub roles: HashMap<String, String>,
     /// Levels that prefix a role breakdown (州, 市, …).
-    pub levels: Vec<String>,
+    pub levels: WordList,
     /// Rate names: suffix → canonical fact, longest suffix wins.
     pub rates: HashMap<String, String>,
     /// Rate names that are only rates of handling when the sentence talks about handling.
-    pub generic_rates: Vec<String>,
+    pub generic_rates: WordList,
     /// Words showing the sentence is about handling suggestions/proposals.
-    pub handling_context: Vec<String>,
+    pub handling_context: WordList,
     /// Satisfaction words in a counted clause: word → canonical fact (longest wins).
     pub satisfaction: HashMap<String, String>,
     /// Sentences that announce a topic breakdown.
-    pub topic_context: Vec<String>,
+    pub topic_context: WordList,
     /// Label endings that mark a topic (方面, 类, 领域).
-    pub topic_suffixes: Vec<String>,
+    pub topic_suffixes: WordList,
     /// Words a topic label is made of, for lists without a marker.
-    pub topic_words: Vec<String>,
+    pub topic_words: WordList,
     /// Proposer types that are not topics (集体提案, 委员提案).
-    pub proposer_types: Vec<String>,
+    pub proposer_types: WordList,
     /// Words before a personal name that are not part of it.
-    pub name_prefixes: Vec<String>,
+    pub name_prefixes: WordList,
     /// Characters that never occur in a proposer's name in this position.
     pub name_stop_chars: String,
     /// Words that look like a surname plus a character but are not names.
-    pub name_stop_words: Vec<String>,
+    pub name_stop_words: WordList,
     /// Two-character surnames (上官, 欧阳).
-    pub compound_surnames: Vec<String>,
+    pub compound_surnames: WordList,
     /// Phrases meaning every returned form was satisfied (derived 100%).
     pub all_satisfied_patterns: Vec<String>,
     /// Denominator phrases after 占 (universe hints): phrase → universe.
@@ -334,6 +338,49 @@ pub struct ExtractRules {
     /// `all_satisfied_patterns`, compiled at load.
     #[serde(skip)]
     pub all_satisfied_re: Vec<Regex>,
+    /// Lists derived from the ones above when the rules load (see [`ExtractRules::derive_lists`]).
+    #[serde(skip)]
+    pub derived: DerivedLists,
+}
+
+/// Word lists the grammar searches as one, derived from [`ExtractRules`] at load.
+#[derive(Debug, Clone, Default)]
+pub struct DerivedLists {
+    /// `item_nouns` then `bill_nouns`.
+    pub nouns: WordList,
+    /// The words of `roles`, sorted.
+    pub role_words: WordList,
+    /// The words of `satisfaction`, sorted.
+    pub satisfaction_words: WordList,
+    /// Every `total_verbs` word of more than one character.
+    pub multi_char_total_verbs: WordList,
+}
+
+impl ExtractRules {
+    /// Fill [`ExtractRules::derived`] from the lists as loaded.
+    pub fn derive_lists(&mut self) {
+        let sorted = |words: Vec<&String>| {
+            let mut words: Vec<String> = words.into_iter().cloned().collect();
+            words.sort();
+            WordList::new(words)
+        };
+        let multi_char: Vec<&String> = self
+            .total_verbs
+            .values()
+            .flat_map(|vs| vs.iter())
+            .filter(|v| v.chars().count() > 1)
+            .collect();
+        self.derived = DerivedLists {
+            nouns: self
+                .item_nouns
+                .iter()
+                .chain(self.bill_nouns.iter())
+                .collect(),
+            role_words: sorted(self.roles.keys().collect()),
+            satisfaction_words: sorted(self.satisfaction.keys().collect()),
+            multi_char_total_verbs: sorted(multi_char),
+        };
+    }
 }
 
 // ---------------------------------------------------------------- tiers

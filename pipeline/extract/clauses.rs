@@ -440,34 +440,19 @@ fn open_paren_before(text: &str, from: usize, to: usize) -> Option<usize> {
 /// The noun a count counts: right after it (`8609件建议`), else the last one before it (the one
 /// whose last occurrence ends last, the longer one on a tie).
 fn item_noun(ctx: &Ctx, left: &str, right: &str) -> Option<String> {
-    let all = ctx.rules.item_nouns.iter().chain(&ctx.rules.bill_nouns);
-    for n in all.clone() {
-        if right.starts_with(n.as_str()) {
-            return Some(n.clone());
-        }
+    let nouns = &ctx.rules.derived.nouns;
+    if let Some(n) = nouns.iter().find(|n| right.starts_with(n.as_str())) {
+        return Some(n.clone());
     }
-    // Try the ends from the right: the noun is usually a few characters before the count.
-    let mut end = left.len();
-    loop {
-        let head = &left[..end];
-        if let Some(n) = all
-            .clone()
-            .filter(|n| head.ends_with(n.as_str()))
-            .max_by_key(|n| n.len())
-        {
-            return Some(n.clone());
-        }
-        end = head.char_indices().next_back()?.0;
-    }
+    // The noun is usually a few characters before the count: search from the right.
+    nouns.last_ending_in(left).map(str::to_string)
 }
 
+/// The handling role whose word occurs last in the clause.
 fn role_in(ctx: &Ctx, clause: &str) -> Option<(String, String)> {
-    ctx.rules
-        .roles
-        .iter()
-        .filter_map(|(zh, role)| rfind_word(clause, zh).map(|at| (at, zh, role)))
-        .max_by_key(|(at, _, _)| *at)
-        .map(|(_, a, b)| (a.clone(), b.clone()))
+    let (_, zh) = ctx.rules.derived.role_words.last_start_in(clause)?;
+    let role = ctx.rules.roles.get(zh)?;
+    Some((zh.to_string(), role.clone()))
 }
 
 fn push_role_breakdown(ctx: &Ctx, ex: &mut Extraction, q: &Qty, lb: usize, parent: u32) {
@@ -614,12 +599,12 @@ fn code_after_count(right: &str) -> Option<String> {
 
 /// Which satisfaction figure a label states (longest lexicon word wins).
 fn satisfaction_in(ctx: &Ctx, label: &str) -> Option<String> {
-    ctx.rules
-        .satisfaction
-        .iter()
-        .filter(|(w, _)| contains_word(label, w))
-        .max_by_key(|(w, _)| w.len())
-        .map(|(_, f)| f.clone())
+    let word = ctx
+        .rules
+        .derived
+        .satisfaction_words
+        .longest_contained_in(label)?;
+    ctx.rules.satisfaction.get(word).cloned()
 }
 
 fn push_satisfaction(
@@ -852,13 +837,7 @@ fn topic_label(
     {
         return None;
     }
-    if ctx
-        .rules
-        .total_verbs
-        .values()
-        .flatten()
-        .any(|v| v.chars().count() > 1 && contains_word(label, v))
-    {
+    if ctx.rules.derived.multi_char_total_verbs.contains_any(label) {
         return None;
     }
     let sentence_head = &ctx.text[sentence_start..clause_start];
@@ -906,7 +885,7 @@ fn total_candidate(
                 ctx.rules
                     .total_verbs
                     .get(k.as_str())
-                    .is_some_and(|vs| vs.iter().any(|v| contains_word(s, v)))
+                    .is_some_and(|vs| vs.contains_any(s))
             })
             .cloned()
     };

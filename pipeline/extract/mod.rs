@@ -21,7 +21,7 @@ use regex::{Captures, Regex};
 
 use crate::model::{Document, Evidence, Extraction, Span};
 use crate::numbers::parse_arabic;
-use crate::rules::{ExtractRules, Rules};
+use crate::rules::{ExtractRules, Rules, WordList};
 use quantity::quantity_matches;
 
 /// What a quantity counts.
@@ -215,8 +215,8 @@ impl<'a> Ctx<'a> {
         self.doc.text.byte_at_char(ch as usize)
     }
 
-    pub fn contains_any(&self, s: &str, words: &[String]) -> bool {
-        words.iter().any(|w| contains_word(s, w))
+    pub fn contains_any(&self, s: &str, words: &WordList) -> bool {
+        words.contains_any(s)
     }
 }
 
@@ -819,16 +819,12 @@ fn find_bytes(h: &[u8], w: &[u8]) -> Option<usize> {
 }
 
 /// Strip any of `prefixes` from the start of `s[range]` repeatedly (longest first); returns the new start.
-pub(crate) fn strip_prefixes(s: &str, mut start: usize, end: usize, prefixes: &[String]) -> usize {
+pub(crate) fn strip_prefixes(s: &str, mut start: usize, end: usize, prefixes: &WordList) -> usize {
     loop {
         let cur = &s[start..end];
         let trimmed = cur.trim_start_matches([' ', ',', '、', '"', '“', '”', '(', ')']);
         let mut moved = cur.len() - trimmed.len();
-        if let Some(p) = prefixes
-            .iter()
-            .filter(|p| trimmed.starts_with(p.as_str()))
-            .max_by_key(|p| p.len())
-        {
+        if let Some(p) = prefixes.longest_prefix_of(trimmed) {
             moved += p.len();
         }
         if moved == 0 || start + moved > end {
@@ -839,16 +835,12 @@ pub(crate) fn strip_prefixes(s: &str, mut start: usize, end: usize, prefixes: &[
 }
 
 /// Strip any of `suffixes` from the end of `s[range]` repeatedly (longest first); returns the new end.
-pub(crate) fn strip_suffixes(s: &str, start: usize, mut end: usize, suffixes: &[String]) -> usize {
+pub(crate) fn strip_suffixes(s: &str, start: usize, mut end: usize, suffixes: &WordList) -> usize {
     loop {
         let cur = &s[start..end];
         let trimmed = cur.trim_end_matches([' ', ',', '、', '"', '“', '”']);
         let mut moved = cur.len() - trimmed.len();
-        if let Some(p) = suffixes
-            .iter()
-            .filter(|p| trimmed.ends_with(p.as_str()) && trimmed.len() > p.len())
-            .max_by_key(|p| p.len())
-        {
+        if let Some(p) = suffixes.longest_proper_suffix_of(trimmed) {
             moved += p.len();
         }
         if moved == 0 || moved > end - start {

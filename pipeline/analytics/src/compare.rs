@@ -852,24 +852,25 @@ fn trends(comparison: &DataFrame) -> Result<LazyFrame> {
             [col("series_key"), col("metric"), col("year")],
             SortMultipleOptions::default(),
         );
-    let window = [col("series_key"), col("metric")];
-    let prev = |c: &str| col(c).shift(lit(1)).over(window.clone());
-    let (year_from, doc_from, low_from, high_from, def_from) = (
-        prev("year")?,
-        prev("doc_id")?,
-        prev("low")?,
-        prev("high")?,
-        prev("definition")?,
-    );
+    let long = long.collect()?.lazy();
+    // `long` is sorted by series, metric and year (one row per series, metric and year), so
+    // a pair is a row and the row above it when both have the same series and metric: a plain
+    // shift, no window (a `shift().over()` per column grouped the long form five times).
+    let prev = |c: &str| col(c).shift(lit(1));
     let pairs = long
         .with_columns([
-            year_from.alias("year_from"),
-            doc_from.alias("doc_id_from"),
-            low_from.alias("from_low"),
-            high_from.alias("from_high"),
-            def_from.alias("definition_from"),
+            prev("year").alias("year_from"),
+            prev("doc_id").alias("doc_id_from"),
+            prev("low").alias("from_low"),
+            prev("high").alias("from_high"),
+            prev("definition").alias("definition_from"),
+            col("series_key")
+                .eq(prev("series_key"))
+                .and(col("metric").eq(prev("metric")))
+                .alias("same_series"),
         ])
-        .filter(col("year_from").is_not_null())
+        .filter(col("same_series"))
+        .drop(cols(["same_series"]))
         .with_columns([
             col("year").alias("year_to"),
             col("doc_id").alias("doc_id_to"),
