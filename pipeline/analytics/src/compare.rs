@@ -284,7 +284,24 @@ fn outcome_columns(src: &Src) -> Result<LazyFrame> {
     Ok(wide)
 }
 
-fn check_columns(src: &Src) -> Result<LazyFrame> {
+/// The failed checks of one year partition, read once: the comparison's `failed_checks` list
+/// and the page's table of failures both come from these rows.
+fn failed_check_rows(src: &Src) -> Result<DataFrame> {
+    Ok(scan(src, "checks")?
+        .filter(col("status").eq(lit("fail")))
+        .select([
+            col("doc_id"),
+            col("check"),
+            col("expected"),
+            col("observed"),
+            col("message"),
+        ])
+        .collect()?)
+}
+
+/// Per report: how many checks passed, warned and failed, and the failed checks (distinct,
+/// sorted, comma-separated; empty when none failed, null when the report has no checks).
+fn check_columns(src: &Src, failed: &DataFrame) -> Result<LazyFrame> {
     let status = |s: &str| {
         col("status")
             .eq(lit(s.to_string()))
@@ -292,24 +309,26 @@ fn check_columns(src: &Src) -> Result<LazyFrame> {
             .sum()
             .alias(format!("checks_{s}"))
     };
-    Ok(scan(src, "checks")?
-        .select([col("doc_id"), col("check"), col("status")])
+    let counts = scan(src, "checks")?
+        .select([col("doc_id"), col("status")])
+        .group_by([col("doc_id")])
+        .agg([status("pass"), status("warn"), status("fail")]);
+    // Only the failing rows are sorted and joined (a few percent of all checks).
+    let names = failed
+        .clone()
+        .lazy()
+        .select([col("doc_id"), col("check")])
         .sort_by_exprs(
             [col("doc_id"), col("check")],
             SortMultipleOptions::default(),
         )
         .group_by_stable([col("doc_id")])
-        .agg([
-            status("pass"),
-            status("warn"),
-            status("fail"),
-            col("check")
-                .filter(col("status").eq(lit("fail")))
-                .unique_stable()
-                .str()
-                .join(",", true)
-                .alias("failed_checks"),
-        ]))
+        .agg([col("check")
+            .unique_stable()
+            .str()
+            .join(",", true)
+            .alias("failed_checks")]);
+    Ok(left_join(counts, names, "doc_id").with_column(col("failed_checks").fill_null(lit(""))))
 }
 
 /// Source categories that are not nested in another (the scheme's own partition).
@@ -513,10 +532,13 @@ fn compare_partition(src: &Src, keys: &LazyFrame, vocab: &Vocabulary) -> Result<
         per_doc = left_join(per_doc, first_fact(&facts, rate, rate), "doc_id");
     }
     per_doc = left_join(per_doc, outcome_columns(src)?, "doc_id");
-    per_doc = left_join(per_doc, check_columns(src)?, "doc_id");
-    let mix = topic_mix(src, vocab)?;
+    let failed = failed_check_rows(src)?;
+    per_doc = left_join(per_doc, check_columns(src, &failed)?, "doc_id");
+    // Collected once: the top topic below and the topic-mix table both use it.
+    let mix = topic_mix(src, vocab)?.collect()?;
     let top_topic = mix
         .clone()
+        .lazy()
         .sort_by_exprs(
             [col("doc_id"), col("items_split"), col("topic")],
             SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
@@ -549,10 +571,31 @@ fn compare_partition(src: &Src, keys: &LazyFrame, vocab: &Vocabulary) -> Result<
         col("universe").is_not_null().alias("has_outcome_scheme"),
     ]);
 
+    // Only what the comparison table needs after the union (and `issuer_key`, its sort key):
+    // projected here, the joins above drop the other columns early.
+    let kept: Vec<Expr> = crate::tables::comparison()
+        .columns
+        .iter()
+        .filter(|c| c.name != "n_reports")
+        .map(|c| col(c.name))
+        .chain([col("issuer_key")])
+        .collect();
+    let per_doc = per_doc.select(kept).collect()?;
+
     // One row per jurisdiction, issuer, channel and year: the fullest report of the group
     // (largest total, then the first id) speaks for it; `n_reports` says how many there were.
+    // The choice is made on the sort keys alone; the chosen rows are then fetched in that order.
     let group = [col("series_key"), col("year")];
-    let comparison = per_doc
+    let primary = per_doc
+        .clone()
+        .lazy()
+        .select([
+            col("series_key"),
+            col("year"),
+            col("has_outcome_scheme"),
+            col("total_items"),
+            col("doc_id"),
+        ])
         .sort_by_exprs(
             [
                 col("series_key"),
@@ -574,25 +617,18 @@ fn compare_partition(src: &Src, keys: &LazyFrame, vocab: &Vocabulary) -> Result<
             col("doc_id").first().over(group)?.alias("primary_doc"),
         ])
         .filter(col("doc_id").eq(col("primary_doc")))
-        .collect()?;
+        .select([col("doc_id"), col("n_reports")]);
+    let comparison = inner_join(primary, per_doc.lazy(), "doc_id").collect()?;
     let compared = comparison.clone().lazy().select([
         col("doc_id"),
         col("label"),
         col("year"),
         col("jurisdiction_key"),
     ]);
-    let topic_mix = inner_join(mix, compared, "doc_id").collect()?;
+    let topic_mix = inner_join(mix.lazy(), compared, "doc_id").collect()?;
     let themes = theme_counts(src, &docs)?.collect()?;
     let failed_checks = inner_join(
-        scan(src, "checks")?
-            .filter(col("status").eq(lit("fail")))
-            .select([
-                col("doc_id"),
-                col("check"),
-                col("expected"),
-                col("observed"),
-                col("message"),
-            ]),
+        failed.lazy(),
         docs.select([col("doc_id"), col("label"), col("year"), col("source_path")]),
         "doc_id",
     )
