@@ -307,6 +307,8 @@ fn load_and_process(
         None => ingest::ingest_file(f, ctx.rules, ctx.registry)?,
     };
     if ctx.year.is_some_and(|y| doc.meta.year_handled != Some(y)) {
+        let mut doc = doc;
+        doc.release_text(); // admission needs only its hash, size and id
         return Ok((Loaded::OtherYear(doc), ingest_findings, false));
     }
     let t = Instant::now();
