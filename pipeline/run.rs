@@ -604,6 +604,7 @@ pub fn run_then<T, E>(
     let (mut sinks, mut t_write) = writer
         .join()
         .map_err(|_| Error::Invalid("the table writer thread panicked".into()))??;
+    cache.finish(); // commits this run's cache generation
     let t = Instant::now();
     // Only copies of a report that was written (the year filter may have left it out).
     log.duplicates
