@@ -567,23 +567,23 @@ pub fn run_then<T, E>(
         let mut processed: Vec<Processed> = Vec::with_capacity(results.len());
         for (j, r) in results.into_iter().enumerate() {
             let i = k * CHUNK + j;
-            let r = r.map(|(loaded, fs, hit)| {
-                let doc = loaded.document().clone();
-                ((doc, fs), loaded, hit)
-            });
-            let (admitted, loaded) = match r {
-                Ok((doc_fs, loaded, hit)) => {
-                    let kept = log.admit(&files, i, Ok(doc_fs), &mut findings).is_some();
-                    (kept, Some((loaded, hit)))
+            match r {
+                Ok((loaded, fs, hit)) => {
+                    let doc = loaded.document().clone();
+                    let admitted = log.admit(&files, i, Ok((doc, fs)), &mut findings).is_some();
+                    // Cached reports of other years are left out here (fresh ones before
+                    // processing).
+                    if admitted
+                        && let Loaded::Processed(p) = loaded
+                        && opts.year.is_none_or(|y| p.doc.meta.year_handled == Some(y))
+                    {
+                        cache_hits += usize::from(hit);
+                        processed.push(*p);
+                    }
                 }
-                Err(e) => (log.admit(&files, i, Err(e), &mut findings).is_some(), None),
-            };
-            // Cached reports of other years are left out here (fresh ones before processing).
-            if let (true, Some((Loaded::Processed(p), hit))) = (admitted, loaded)
-                && opts.year.is_none_or(|y| p.doc.meta.year_handled == Some(y))
-            {
-                cache_hits += usize::from(hit);
-                processed.push(*p);
+                Err(e) => {
+                    log.admit(&files, i, Err(e), &mut findings);
+                }
             }
         }
         input_rows.extend(log.rows.drain(..))?;
