@@ -7,8 +7,10 @@
 //! statistic but fits no rule becomes an `unparsed_statistic` finding instead of vanishing.
 
 mod clauses;
+mod han;
 mod items;
 mod quantity;
+mod rate_scan;
 mod rates;
 mod tables;
 
