@@ -9,6 +9,7 @@
 mod clauses;
 mod han;
 mod items;
+mod proposer_scan;
 mod quantity;
 mod rate_scan;
 mod rates;
