@@ -5,13 +5,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::proposer_scan::proposer_matches;
 use super::{Ctx, Needles, captures_in_windows, strip_prefixes, windows};
 use crate::model::{Extraction, Item};
 
-static PROPOSED_BY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"((?:[\p{Han}]{1,10}(?:代表|委员)?、)*[\p{Han}]{2,12}?)(?:等(\d+)?(?:位|名)?)?(代表|委员)(?:们)?(?:共同|联名|领衔)?(?:提出|提交|所提|领衔提出)的?")
-        .expect("static regex")
-});
 /// A title right after the proposers: `第199号《关于…》`, `“关于…”`, `关于…的建议`.
 static TITLE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"^(?:第(\d+)号)?(?:[《“"]([^》”"]{4,80})[》”"]|(关于[^。;,]{2,60}?的(?:建议|提案|意见)))"#).expect("static regex")
@@ -19,7 +16,7 @@ static TITLE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?:\(第?(\d{1,4})号(建议|提案|议案)?\)|第(\d{1,4})号(建议|提案|议案)?|(\d{1,4})号(建议|提案|议案))"#).expect("static regex")
 });
-/// The words a proposer match must end with; [`PROPOSED_BY`] runs only near them.
+/// The words a proposer match must end with; [`proposer_matches`] runs only near them.
 static PROPOSING: LazyLock<Needles> =
     LazyLock::new(|| Needles::new(&["提出", "提交", "所提", "领衔"]));
 /// Every [`NUMBERED`] match contains one `号`, at most 20 bytes after the match starts (`(第`
@@ -39,27 +36,25 @@ pub fn extract_items(ctx: &Ctx, ex: &mut Extraction) {
     // The match must contain 提出/提交/所提/领衔 after at most ~60 characters of names; run the
     // pattern only near those words (the Han-run pattern is the costliest in extraction).
     for (ws, we) in windows(ctx.text, &PROPOSING, 60 * 3, 12) {
-        for c in PROPOSED_BY.captures_iter(&ctx.text[ws..we]) {
-            let (Some(all), Some(names)) = (c.get(0), c.get(1)) else {
-                continue;
-            };
-            let proposers = split_names(ctx, names.as_str());
+        let window = &ctx.text[ws..we];
+        for m in proposer_matches(window) {
+            let names = &window[m.start..m.names_end];
+            let proposers = split_names(ctx, names);
             if proposers.is_empty() {
                 continue;
             }
-            let count = c
-                .get(2)
-                .and_then(|m| m.as_str().parse::<i64>().ok())
+            let printed_count = m.count.map(|(s, e)| &window[s..e]);
+            let count = printed_count
+                .and_then(|n| n.parse::<i64>().ok())
                 .or(Some(proposers.len() as i64)
-                    .filter(|_| c.get(2).is_none() && !all.as_str().contains('等')));
-            let kind = c.get(3).map(|m| {
-                if m.as_str() == "委员" {
-                    "cppcc_proposal"
-                } else {
-                    "npc_suggestion"
-                }
-            });
-            let rest = &ctx.text[(ws + all.end())..];
+                    .filter(|_| m.count.is_none() && !window[m.start..m.end].contains('等')));
+            let kind = if &window[m.kind.0..m.kind.1] == "委员" {
+                "cppcc_proposal"
+            } else {
+                "npc_suggestion"
+            };
+            let (all_end, names_start) = (ws + m.end, ws + m.start);
+            let rest = &ctx.text[all_end..];
             let title = TITLE_AFTER.captures(rest);
             let number = title
                 .as_ref()
@@ -68,21 +63,21 @@ pub fn extract_items(ctx: &Ctx, ex: &mut Extraction) {
             let title_text = title
                 .as_ref()
                 .and_then(|t| t.get(2).or(t.get(3)))
-                .map(|m| ((ws + all.end()) + m.start(), (ws + all.end()) + m.end()));
+                .map(|m| (all_end + m.start(), all_end + m.end()));
             let end = title
                 .as_ref()
                 .and_then(|t| t.get(0))
-                .map(|m| (ws + all.end()) + m.end())
-                .unwrap_or(ws + all.end());
-            let name_start = ctx.text[(ws + names.start())..]
+                .map(|m| all_end + m.end())
+                .unwrap_or(all_end);
+            let name_start = ctx.text[names_start..]
                 .find(proposers[0].as_str())
-                .map(|p| (ws + names.start()) + p)
-                .unwrap_or(ws + names.start());
+                .map(|p| names_start + p)
+                .unwrap_or(names_start);
             items.push(Item {
                 position: 0,
                 number,
                 title: title_text.map(|(s, e)| ctx.original_of(s, e)),
-                kind: kind.map(str::to_string),
+                kind: Some(kind.to_string()),
                 proposers,
                 proposer_count: count,
                 key_item: false,

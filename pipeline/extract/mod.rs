@@ -7,8 +7,11 @@
 //! statistic but fits no rule becomes an `unparsed_statistic` finding instead of vanishing.
 
 mod clauses;
+mod han;
 mod items;
+mod proposer_scan;
 mod quantity;
+mod rate_scan;
 mod rates;
 mod tables;
 

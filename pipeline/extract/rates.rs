@@ -4,17 +4,9 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
-
+use super::rate_scan::rate_matches;
 use super::{Ctx, Needles, QUnit, windows};
 use crate::model::{Extraction, Fact, Provenance, Unit};
-
-static RATE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"([\p{Han}、]{1,30}?(?:率|满意度))[ ]?(?:均为|均达到了|均达到|均达|均在|均是|达到了|已达到|分别为|分别是|分别达到|保持在|稳定在|都是|都为|都达到|为|达到|达|是|高达|已达)?[ ]?(超过|高于|不低于)?[ ]?(\d+(?:\.\d+)?)[ ]?%+",
-    )
-    .expect("static regex")
-});
 
 static RATE_WORDS: LazyLock<Needles> = LazyLock::new(|| Needles::new(&["率", "满意度"]));
 
@@ -29,15 +21,10 @@ pub fn extract_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
         if !has_share_in(ctx, ws, we) {
             continue;
         }
-        for cap in RATE_RE.captures_iter(&ctx.text[ws..we]) {
-            let (Some(all), Some(names), Some(num)) = (cap.get(0), cap.get(1), cap.get(3)) else {
-                continue;
-            };
-            let (all, names, num) = (
-                Shifted::new(all, ws),
-                Shifted::new(names, ws),
-                Shifted::new(num, ws),
-            );
+        for m in rate_matches(&ctx.text[ws..we]) {
+            let all = Shifted::new(m.start, m.end, ws);
+            let names = Shifted::new(m.start, m.names_end, ws);
+            let num = Shifted::new(m.num.0, m.num.1, ws);
             let Some(qi) = ctx
                 .qtys
                 .iter()
@@ -49,7 +36,7 @@ pub fn extract_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                 continue;
             }
             let q = &ctx.qtys[qi];
-            let lower = cap.get(2).is_some() || q.lower_bound;
+            let lower = m.bound.is_some() || q.lower_bound;
             let mut any = false;
             for (name_start, name_end) in split_names(ctx, names.start(), names.end()) {
                 let name = &ctx.text[name_start..name_end];
@@ -118,10 +105,10 @@ struct Shifted {
 }
 
 impl Shifted {
-    fn new(m: regex::Match, offset: usize) -> Shifted {
+    fn new(start: usize, end: usize, offset: usize) -> Shifted {
         Shifted {
-            s: m.start() + offset,
-            e: m.end() + offset,
+            s: start + offset,
+            e: end + offset,
         }
     }
     fn start(self) -> usize {
