@@ -311,7 +311,7 @@ fn check_columns(src: &Src, failed: &DataFrame) -> Result<LazyFrame> {
     };
     let counts = scan(src, "checks")?
         .select([col("doc_id"), col("status")])
-        .group_by([col("doc_id")])
+        .group_by_stable([col("doc_id")])
         .agg([status("pass"), status("warn"), status("fail")]);
     // Only the failing rows are sorted and joined (a few percent of all checks).
     let names = failed
@@ -440,11 +440,11 @@ fn union(frames: Vec<DataFrame>) -> Result<LazyFrame> {
 /// whole corpus; trends and theme recurrence are then computed across the years.
 pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
     let keys = jurisdiction_keys(&Src::all(out))?.collect()?.lazy();
-    let mut parts = Vec::new();
-    for p in partitions(out)? {
-        parts.push(compare_partition(&Src::one(out, &p), &keys, vocab)?);
+    let parts = each_partition(&partitions(out)?, |p| {
+        let part = compare_partition(&Src::one(out, p), &keys, vocab);
         crate::checkpoint(&format!("partition {p}"));
-    }
+        part
+    })?;
     let mut cmp = Vec::new();
     let mut mix = Vec::new();
     let mut th = Vec::new();
@@ -499,6 +499,40 @@ pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
         topic_mix,
         failed_checks,
     })
+}
+
+/// Partitions compared at the same time. Each is small work for polars (a few thousand
+/// reports), so one at a time leaves a core idle; two keep memory bounded by two years.
+const PARTITION_WORKERS: usize = 2;
+
+/// `f` over every partition, `PARTITION_WORKERS` at a time; the results in partition order
+/// (the first error, in partition order, if any failed).
+fn each_partition<T: Send>(
+    parts: &[String],
+    f: impl Fn(&str) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done: Vec<std::sync::Mutex<Option<Result<T>>>> =
+        parts.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..PARTITION_WORKERS.min(parts.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(p) = parts.get(i) else { break };
+                    let r = f(p);
+                    *done[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
+                }
+            });
+        }
+    });
+    done.into_iter()
+        .map(|m| {
+            m.into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .expect("every partition is compared")
+        })
+        .collect()
 }
 
 fn compare_partition(src: &Src, keys: &LazyFrame, vocab: &Vocabulary) -> Result<Part> {

@@ -127,6 +127,15 @@ pub fn strings(df: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
     Ok(c.str()?.iter().map(|v| v.map(str::to_string)).collect())
 }
 
+/// A string column as polars holds it, for reading values without copying them.
+pub fn str_values(df: &DataFrame, name: &str) -> Result<polars::prelude::StringChunked> {
+    let c = df
+        .column(name)?
+        .as_materialized_series()
+        .cast(&DataType::String)?;
+    Ok(c.str()?.clone())
+}
+
 pub fn floats(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
     let c = df
         .column(name)?

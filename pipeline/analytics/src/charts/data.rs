@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 
 use crate::compare::{Frames, TIER_GROUPS, Vocabulary};
 use crate::error::Result;
-use crate::frame::{bools, floats, ints, string_lists, strings};
+use polars::prelude::{DataFrame, IdxCa, IdxSize};
+
+use crate::frame::{bools, floats, ints, str_values, string_lists, strings};
 
 /// Lower bound, upper bound, exact.
 pub type Bounds = (Option<f64>, Option<f64>, Option<bool>);
@@ -104,87 +106,40 @@ fn department(issuer: &str, jurisdiction: Option<&str>) -> String {
 impl ChartData {
     pub fn from_frames(f: &Frames, vocab: &Vocabulary) -> Result<ChartData> {
         let c = &f.comparison;
-        let doc = strings(c, "doc_id")?;
-        let series = strings(c, "series_key")?;
-        let place = strings(c, "label")?;
+        // Which rows the figures keep is decided on four columns; only those rows are then
+        // read in full (a national batch has tens of thousands of comparison rows).
+        let doc = str_values(c, "doc_id")?;
+        let series = str_values(c, "series_key")?;
         let year = ints(c, "year")?;
-        let channel = strings(c, "channel")?;
-        let kind = strings(c, "issuer_kind")?;
-        let issuer = strings(c, "issuer_zh")?;
-        let jur = strings(c, "jurisdiction_zh")?;
-        let universe = strings(c, "universe")?;
-        let universe_count = ints(c, "universe_count")?;
         let total = ints(c, "total_items")?;
-        let completed = floats(c, "rate_completed")?;
-        let answered = floats(c, "rate_answered")?;
-        let f2f = floats(c, "rate_face_to_face")?;
-        let sat = floats(c, "satisfaction")?;
-        let sat_def = strings(c, "satisfaction_definition")?;
-        let mut tier_cols = Vec::new();
-        for t in TIER_GROUPS {
-            tier_cols.push((
-                t,
-                floats(c, &format!("{t}_share_low"))?,
-                floats(c, &format!("{t}_share_high"))?,
-                bools(c, &format!("{t}_exact"))?,
-            ));
-        }
-        let mut rows = Vec::with_capacity(c.height());
-        for i in 0..c.height() {
-            let place_i = place[i].clone().unwrap_or_default();
-            let mut label = place_i.clone();
-            if kind[i].as_deref() == Some("department")
-                && let Some(iss) = &issuer[i]
-            {
-                label.push_str(&format!(" · {}", department(iss, jur[i].as_deref())));
-            }
-            if let Some(y) = year[i] {
-                label.push_str(&format!(" {y}"));
-            }
-            let ch = channel_zh(channel[i].as_deref());
-            if !ch.is_empty() {
-                label.push_str(&format!(" {ch}"));
-            }
-            rows.push(Row {
-                doc_id: doc[i].clone().unwrap_or_default(),
-                series_key: series[i].clone().unwrap_or_default(),
-                place: place_i,
-                label,
+        let keys: Vec<Key> = (0..c.height())
+            .map(|i| Key {
+                doc_id: doc.get(i).unwrap_or_default(),
+                series_key: series.get(i).unwrap_or_default(),
                 year: year[i].map(|y| y as i32),
-                universe: universe[i].clone(),
-                universe_count: universe_count[i],
                 total_items: total[i],
-                tiers: tier_cols
-                    .iter()
-                    .map(|(t, lo, hi, ex)| (*t, (lo[i], hi[i], ex[i])))
-                    .collect(),
-                completed: completed[i],
-                answered: answered[i],
-                face_to_face: f2f[i],
-                satisfaction: sat[i],
-                satisfaction_definition: sat_def[i].clone(),
-            });
-        }
-
-        let total_rows = rows.len();
-        let series_rows = multi_year_series(&rows);
-        let rows = keep_readable(rows);
+            })
+            .collect();
+        let total_rows = keys.len();
+        let series_rows = rows_at(c, &multi_year_series_at(&keys))?;
+        let rows = rows_at(c, &keep_readable_at(&keys))?;
+        drop(keys);
         let kept: std::collections::BTreeSet<String> =
             rows.iter().map(|r| r.doc_id.clone()).collect();
 
         let t = &f.topic_mix;
-        let topics = strings(t, "doc_id")?
-            .into_iter()
-            .zip(strings(t, "topic")?)
+        let topics = str_values(t, "doc_id")?
+            .iter()
+            .zip(str_values(t, "topic")?.iter())
             .zip(floats(t, "share")?)
             .filter_map(|((d, topic), share)| {
+                let d = d.filter(|d| kept.contains(*d))?;
                 Some(TopicShare {
-                    doc_id: d?,
-                    topic: topic?,
+                    doc_id: d.to_string(),
+                    topic: topic?.to_string(),
                     share: share?,
                 })
             })
-            .filter(|t| kept.contains(&t.doc_id))
             .collect();
 
         let th = &f.themes;
@@ -271,33 +226,134 @@ impl ChartData {
     }
 }
 
-/// Rows of series seen in two or more years: the ten largest series (by their largest total).
-fn multi_year_series(rows: &[Row]) -> Vec<Row> {
-    use std::collections::BTreeMap;
-    let mut by: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
-    for r in rows.iter().filter(|r| r.year.is_some()) {
-        by.entry(r.series_key.as_str()).or_default().push(r);
+/// The comparison rows at `idx` (in that order), as figure rows.
+fn rows_at(comparison: &DataFrame, idx: &[usize]) -> Result<Vec<Row>> {
+    let idx = IdxCa::from_vec("idx".into(), idx.iter().map(|&i| i as IdxSize).collect());
+    let c = &comparison.take(&idx)?;
+    let doc = strings(c, "doc_id")?;
+    let series = strings(c, "series_key")?;
+    let place = strings(c, "label")?;
+    let year = ints(c, "year")?;
+    let channel = strings(c, "channel")?;
+    let kind = strings(c, "issuer_kind")?;
+    let issuer = strings(c, "issuer_zh")?;
+    let jur = strings(c, "jurisdiction_zh")?;
+    let universe = strings(c, "universe")?;
+    let universe_count = ints(c, "universe_count")?;
+    let total = ints(c, "total_items")?;
+    let completed = floats(c, "rate_completed")?;
+    let answered = floats(c, "rate_answered")?;
+    let f2f = floats(c, "rate_face_to_face")?;
+    let sat = floats(c, "satisfaction")?;
+    let sat_def = strings(c, "satisfaction_definition")?;
+    let mut tier_cols = Vec::new();
+    for t in TIER_GROUPS {
+        tier_cols.push((
+            t,
+            floats(c, &format!("{t}_share_low"))?,
+            floats(c, &format!("{t}_share_high"))?,
+            bools(c, &format!("{t}_exact"))?,
+        ));
     }
-    let mut series: Vec<Vec<&Row>> = by.into_values().filter(|v| v.len() >= 2).collect();
-    series.sort_by_key(|v| std::cmp::Reverse(v.iter().filter_map(|r| r.total_items).max()));
+    let mut rows = Vec::with_capacity(c.height());
+    for i in 0..c.height() {
+        let place_i = place[i].clone().unwrap_or_default();
+        let mut label = place_i.clone();
+        if kind[i].as_deref() == Some("department")
+            && let Some(iss) = &issuer[i]
+        {
+            label.push_str(&format!(" · {}", department(iss, jur[i].as_deref())));
+        }
+        if let Some(y) = year[i] {
+            label.push_str(&format!(" {y}"));
+        }
+        let ch = channel_zh(channel[i].as_deref());
+        if !ch.is_empty() {
+            label.push_str(&format!(" {ch}"));
+        }
+        rows.push(Row {
+            doc_id: doc[i].clone().unwrap_or_default(),
+            series_key: series[i].clone().unwrap_or_default(),
+            place: place_i,
+            label,
+            year: year[i].map(|y| y as i32),
+            universe: universe[i].clone(),
+            universe_count: universe_count[i],
+            total_items: total[i],
+            tiers: tier_cols
+                .iter()
+                .map(|(t, lo, hi, ex)| (*t, (lo[i], hi[i], ex[i])))
+                .collect(),
+            completed: completed[i],
+            answered: answered[i],
+            face_to_face: f2f[i],
+            satisfaction: sat[i],
+            satisfaction_definition: sat_def[i].clone(),
+        });
+    }
+    Ok(rows)
+}
+
+/// What the choice of rows looks at.
+struct Key<'a> {
+    doc_id: &'a str,
+    series_key: &'a str,
+    year: Option<i32>,
+    total_items: Option<i64>,
+}
+
+#[cfg(test)]
+impl Row {
+    fn key(&self) -> Key<'_> {
+        Key {
+            doc_id: &self.doc_id,
+            series_key: &self.series_key,
+            year: self.year,
+            total_items: self.total_items,
+        }
+    }
+}
+
+/// Rows of series seen in two or more years: the ten largest series (by their largest total),
+/// as row indices.
+fn multi_year_series_at(rows: &[Key]) -> Vec<usize> {
+    use std::collections::BTreeMap;
+    let mut by: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, r) in rows.iter().enumerate().filter(|(_, r)| r.year.is_some()) {
+        by.entry(r.series_key).or_default().push(i);
+    }
+    let mut series: Vec<Vec<usize>> = by.into_values().filter(|v| v.len() >= 2).collect();
+    series.sort_by_key(|v| std::cmp::Reverse(v.iter().filter_map(|&i| rows[i].total_items).max()));
     series.truncate(10);
-    series.into_iter().flatten().cloned().collect()
+    series.into_iter().flatten().collect()
 }
 
 /// At most `MAX_ROWS` rows: the latest years first, then the largest reports; series with
 /// several years keep their earlier years when room is left.
-pub(super) fn keep_readable(mut rows: Vec<Row>) -> Vec<Row> {
+#[cfg(test)]
+pub(super) fn keep_readable(rows: Vec<Row>) -> Vec<Row> {
+    let keys: Vec<Key> = rows.iter().map(Row::key).collect();
+    let idx = keep_readable_at(&keys);
+    drop(keys);
+    let mut rows: Vec<Option<Row>> = rows.into_iter().map(Some).collect();
+    idx.into_iter().filter_map(|i| rows[i].take()).collect()
+}
+
+/// `keep_readable` as row indices (the figures read only the rows kept).
+fn keep_readable_at(rows: &[Key]) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..rows.len()).collect();
     if rows.len() <= MAX_ROWS {
-        return rows;
+        return idx;
     }
-    rows.sort_by(|a, b| {
+    idx.sort_by(|&a, &b| {
+        let (a, b) = (&rows[a], &rows[b]);
         b.year
             .cmp(&a.year)
             .then(b.total_items.cmp(&a.total_items))
-            .then(a.doc_id.cmp(&b.doc_id))
+            .then(a.doc_id.cmp(b.doc_id))
     });
-    rows.truncate(MAX_ROWS);
-    rows
+    idx.truncate(MAX_ROWS);
+    idx
 }
 
 /// At most `MAX_THEMES` themes (most widespread first) × `MAX_PLACES` jurisdictions (most
