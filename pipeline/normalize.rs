@@ -7,7 +7,7 @@
 //! towards `high`: unknown is never zero, and never silently resolved.
 
 use crate::model::{Category, DocMeta, Extraction, Fact, Outcome, Topic};
-use crate::rules::{Rules, TierRules};
+use crate::rules::{Rules, TierRules, TopicTaxonomy, WordList};
 
 /// Fine tiers in ordinal order.
 pub const FINE_TIERS: [&str; 4] = ["resolved", "in_progress", "planned", "deferred"];
@@ -109,10 +109,21 @@ pub fn phrase_tiers(label: &str, rules: &TierRules) -> (Vec<String>, Vec<String>
         tiers.push("planned");
         ids.push("horizon".to_string());
     }
-    for r in &rules.rules {
+    // Every occurrence of every phrase, by rule then start.
+    let mut hits: Vec<(usize, usize)> = rules.phrases.occurrences(label).collect();
+    hits.sort_unstable();
+    let mut hits = hits.as_slice();
+    for (i, r) in rules.rules.iter().enumerate() {
+        let n = hits.partition_point(|(rule, _)| *rule == i);
+        let (starts, rest) = hits.split_at(n);
+        hits = rest;
+        // The occurrences `str::find` gives when each search resumes after the previous match.
         let mut from = 0;
-        while let Some(p) = label[from..].find(r.phrase.as_str()) {
-            let (s, e) = (from + p, from + p + r.phrase.len());
+        for &(_, s) in starts {
+            if s < from {
+                continue;
+            }
+            let e = s + r.phrase.len();
             if !claimed[s..e].iter().any(|x| *x) {
                 claimed[s..e].iter_mut().for_each(|x| *x = true);
                 tiers.extend(r.tiers.iter().map(String::as_str));
@@ -137,13 +148,17 @@ fn ordered<'a>(tiers: impl Iterator<Item = &'a str>) -> Vec<String> {
 
 /// Common topics for a source topic label: longest keywords first, non-overlapping.
 pub fn map_topic(t: &Topic, rules: &Rules) -> Vec<(String, String)> {
-    let label = t.label_norm.as_str();
+    topics_of(t.label_norm.as_str(), &rules.topics)
+}
+
+fn topics_of(label: &str, taxonomy: &TopicTaxonomy) -> Vec<(String, String)> {
     let mut claimed = vec![false; label.len()];
-    let mut maps = rules.topics.mapping.iter().collect::<Vec<_>>();
-    maps.sort_by_key(|m| std::cmp::Reverse(m.keyword.len()));
+    let index = &taxonomy.keywords;
+    let first = first_occurrences(&index.words, label);
     let mut out: Vec<(String, String)> = Vec::new();
-    for m in maps {
-        if let Some(p) = label.find(m.keyword.as_str()) {
+    for &i in &index.longest_first {
+        let m = &taxonomy.mapping[i];
+        if let Some(p) = first[i] {
             let (s, e) = (p, p + m.keyword.len());
             if claimed[s..e].iter().any(|x| *x) {
                 continue;
@@ -165,6 +180,18 @@ pub fn map_topic(t: &Topic, rules: &Rules) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// For each word of `words`, where `label.find(word)` finds it: the first start among its
+/// occurrences (an empty word starts everywhere, so at 0).
+fn first_occurrences(words: &WordList, label: &str) -> Vec<Option<usize>> {
+    let mut first: Vec<Option<usize>> = words.iter().map(|w| w.is_empty().then_some(0)).collect();
+    for (i, s) in words.occurrences(label) {
+        if first[i].is_none_or(|f| s < f) {
+            first[i] = Some(s);
+        }
+    }
+    first
 }
 
 /// The denominator the report's categories use.
@@ -407,6 +434,187 @@ pub fn outcomes(categories: &[Category], universe: Option<&Universe>) -> Vec<Out
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::{PhraseRule, TopicMapping};
+    use proptest::prelude::*;
+
+    /// The rule-by-rule search [`phrase_tiers`] replaces: one `str::find` loop per phrase.
+    fn phrase_tiers_by_find(
+        label: &str,
+        rules: &TierRules,
+    ) -> (Vec<String>, Vec<String>, Option<i32>) {
+        let mut claimed = vec![false; label.len()];
+        let mut tiers: Vec<&str> = Vec::new();
+        let mut ids = Vec::new();
+        let mut horizon = None;
+        if let Some(c) = rules.horizon.captures(label)
+            && let (Some(m), Some(n)) = (c.get(0), c.get(1))
+        {
+            horizon = n.as_str().parse().ok();
+            claimed[m.start()..m.end()]
+                .iter_mut()
+                .for_each(|x| *x = true);
+            tiers.push("planned");
+            ids.push("horizon".to_string());
+        }
+        for r in &rules.rules {
+            let mut from = 0;
+            while let Some(p) = label[from..].find(r.phrase.as_str()) {
+                let (s, e) = (from + p, from + p + r.phrase.len());
+                if !claimed[s..e].iter().any(|x| *x) {
+                    claimed[s..e].iter_mut().for_each(|x| *x = true);
+                    tiers.extend(r.tiers.iter().map(String::as_str));
+                    if !ids.contains(&r.id) {
+                        ids.push(r.id.clone());
+                    }
+                }
+                from = e;
+            }
+        }
+        (ordered(tiers.into_iter()), ids, horizon)
+    }
+
+    /// The keyword-by-keyword search [`topics_of`] replaces.
+    fn topics_by_find(label: &str, taxonomy: &TopicTaxonomy) -> Vec<(String, String)> {
+        let mut claimed = vec![false; label.len()];
+        let mut maps = taxonomy.mapping.iter().collect::<Vec<_>>();
+        maps.sort_by_key(|m| std::cmp::Reverse(m.keyword.len()));
+        let mut out: Vec<(String, String)> = Vec::new();
+        for m in maps {
+            if let Some(p) = label.find(m.keyword.as_str()) {
+                let (s, e) = (p, p + m.keyword.len());
+                if claimed[s..e].iter().any(|x| *x) {
+                    continue;
+                }
+                claimed[s..e].iter_mut().for_each(|x| *x = true);
+                for topic in &m.topics {
+                    if !out.iter().any(|(t, _)| t == topic) {
+                        out.push((topic.clone(), m.relation.clone()));
+                    }
+                }
+            }
+        }
+        if out.len() > 1 {
+            for (_, rel) in &mut out {
+                if rel == "exact" {
+                    *rel = "broader".into();
+                }
+            }
+        }
+        out
+    }
+
+    fn tier_rules(phrases: &[(String, Vec<String>)]) -> TierRules {
+        let rules: Vec<PhraseRule> = phrases
+            .iter()
+            .enumerate()
+            .map(|(i, (phrase, tiers))| PhraseRule {
+                // Two rules may share an id: ids are reported once.
+                id: format!("r{}", i % 4),
+                phrase: phrase.clone(),
+                tiers: tiers.clone(),
+                precedence: 0,
+                note: None,
+            })
+            .collect();
+        TierRules {
+            tiers: FINE_TIERS.iter().map(|t| t.to_string()).collect(),
+            phrases: rules.iter().map(|r| r.phrase.as_str()).collect(),
+            rules,
+            code_only: Default::default(),
+            horizon: regex::Regex::new(r"(\d+)年(?:内)?解决").unwrap(),
+            crosswalk: vec![],
+        }
+    }
+
+    fn taxonomy(keywords: &[(String, Vec<String>, bool)]) -> TopicTaxonomy {
+        let mut t = TopicTaxonomy {
+            topic: vec![],
+            mapping: keywords
+                .iter()
+                .map(|(keyword, topics, exact)| TopicMapping {
+                    keyword: keyword.clone(),
+                    topics: topics.clone(),
+                    relation: if *exact { "exact" } else { "related" }.into(),
+                    note: None,
+                })
+                .collect(),
+            keywords: Default::default(),
+        };
+        t.index_keywords();
+        t
+    }
+
+    fn piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "解决", "已", "不能", "暂", "正在", "解", "决", "3年", "年内", "参考", "a", "aa", "𝟙",
+            "的",
+        ])
+    }
+
+    fn word() -> impl Strategy<Value = String> {
+        prop::collection::vec(piece(), 1..4).prop_map(|p| p.concat())
+    }
+
+    fn tier_set() -> impl Strategy<Value = Vec<String>> {
+        prop::sample::subsequence(FINE_TIERS.to_vec(), 0..3)
+            .prop_map(|t| t.iter().map(|t| t.to_string()).collect())
+    }
+
+    proptest! {
+        #[test]
+        fn phrase_tiers_match_the_rule_by_rule_search(
+            phrases in prop::collection::vec((word(), tier_set()), 0..10),
+            labels in prop::collection::vec(prop::collection::vec(piece(), 0..14), 1..6),
+        ) {
+            let rules = tier_rules(&phrases);
+            for label in labels {
+                let label = label.concat();
+                prop_assert_eq!(phrase_tiers(&label, &rules), phrase_tiers_by_find(&label, &rules));
+            }
+        }
+
+        #[test]
+        fn topics_match_the_keyword_by_keyword_search(
+            keywords in prop::collection::vec(
+                (
+                    prop::collection::vec(piece(), 0..3).prop_map(|p| p.concat()),
+                    prop::sample::subsequence(vec!["t1", "t2", "t3"], 0..3)
+                        .prop_map(|t| t.iter().map(|t| t.to_string()).collect()),
+                    any::<bool>(),
+                ),
+                0..10,
+            ),
+            labels in prop::collection::vec(prop::collection::vec(piece(), 0..10), 1..6),
+        ) {
+            let taxonomy = taxonomy(&keywords);
+            for label in labels {
+                let label = label.concat();
+                prop_assert_eq!(topics_of(&label, &taxonomy), topics_by_find(&label, &taxonomy));
+            }
+        }
+    }
+
+    #[test]
+    fn bundled_rules_map_like_the_word_by_word_search() {
+        let rules = Rules::bundled().unwrap();
+        let mut labels: Vec<String> = rules.tiers.rules.iter().map(|r| r.phrase.clone()).collect();
+        labels.extend(rules.topics.mapping.iter().map(|m| m.keyword.clone()));
+        let joined: Vec<String> = labels.windows(3).map(|w| w.concat()).collect();
+        labels.extend(joined);
+        labels.push("3年内能够基本解决,已经解决或正在解决".into());
+        for label in &labels {
+            assert_eq!(
+                phrase_tiers(label, &rules.tiers),
+                phrase_tiers_by_find(label, &rules.tiers),
+                "{label:?}"
+            );
+            assert_eq!(
+                topics_of(label, &rules.topics),
+                topics_by_find(label, &rules.topics),
+                "{label:?}"
+            );
+        }
+    }
 
     fn cat(label: &str, count: i64, tiers: &[&str]) -> Category {
         Category {

@@ -55,7 +55,7 @@ impl Rules {
             &datasets.join("crosswalks/outcomes.toml"),
             &read("crosswalks/outcomes.toml")?,
         )?;
-        let topics: TopicTaxonomy = parse_toml(
+        let mut topics: TopicTaxonomy = parse_toml(
             &datasets.join("crosswalks/topics.toml"),
             &read("crosswalks/topics.toml")?,
         )?;
@@ -80,6 +80,7 @@ impl Rules {
             .map(|r| compile_regex(r, &datasets.join("rules/extract.toml")))
             .collect::<Result<_>>()?;
         extract.derive_lists();
+        topics.index_keywords();
         let tiers = TierRules::compile(
             tiers_file,
             crosswalk.entries,
@@ -443,6 +444,9 @@ pub struct TierRules {
     pub code_only: HashMap<String, Vec<String>>,
     pub horizon: Regex,
     pub crosswalk: Vec<CrosswalkEntry>,
+    /// The phrases of `rules`, in the same order (word `i` is the phrase of rule `i`), searched
+    /// in one pass per label.
+    pub phrases: WordList,
 }
 
 impl TierRules {
@@ -461,6 +465,15 @@ impl TierRules {
             if let Some(t) = r.tiers.iter().find(|t| !known.contains(t.as_str())) {
                 return Err(bad(&r.id, t));
             }
+            if r.phrase.is_empty() {
+                // An empty phrase occurs everywhere and claims nothing (it used to hang the run).
+                return Err(Error::Rules {
+                    path: path.to_path_buf(),
+                    line: 0,
+                    column: 0,
+                    message: format!("rule {}: empty phrase", r.id),
+                });
+            }
         }
         for c in &crosswalk {
             if let Some(t) = c.tiers.iter().find(|t| !known.contains(t.as_str())) {
@@ -474,12 +487,14 @@ impl TierRules {
                 .then(b.phrase.chars().count().cmp(&a.phrase.chars().count()))
         });
         let horizon = compile_regex(&f.horizon_regex, path)?;
+        let phrases = rules.iter().map(|r| r.phrase.as_str()).collect();
         Ok(TierRules {
             tiers: f.tiers,
             rules,
             code_only: f.code_only,
             horizon,
             crosswalk,
+            phrases,
         })
     }
 }
@@ -492,6 +507,30 @@ impl TierRules {
 pub struct TopicTaxonomy {
     pub topic: Vec<CommonTopic>,
     pub mapping: Vec<TopicMapping>,
+    /// Searchers for `mapping`, built at load (see [`TopicTaxonomy::index_keywords`]).
+    #[serde(skip)]
+    pub keywords: TopicKeywords,
+}
+
+/// The keywords of [`TopicTaxonomy::mapping`], searched in one pass per label.
+#[derive(Debug, Clone, Default)]
+pub struct TopicKeywords {
+    /// Word `i` is the keyword of mapping `i`.
+    pub words: WordList,
+    /// Mapping indices, longest keyword first (a stable sort: equally long keep file order).
+    pub longest_first: Vec<usize>,
+}
+
+impl TopicTaxonomy {
+    /// Fill [`TopicTaxonomy::keywords`] from `mapping` as loaded.
+    pub fn index_keywords(&mut self) {
+        let mut longest_first: Vec<usize> = (0..self.mapping.len()).collect();
+        longest_first.sort_by_key(|&i| std::cmp::Reverse(self.mapping[i].keyword.len()));
+        self.keywords = TopicKeywords {
+            words: self.mapping.iter().map(|m| m.keyword.as_str()).collect(),
+            longest_first,
+        };
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

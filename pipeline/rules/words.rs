@@ -138,6 +138,18 @@ impl WordList {
         self.word(best)
     }
 
+    /// Every occurrence of every non-empty word, overlapping ones included, as (word index,
+    /// start byte), in no particular order: for word `i`, every `s` with
+    /// `hay[s..].starts_with(&self[i])`. A word listed twice is reported under both indices.
+    /// One pass over `hay` instead of one substring search per word.
+    pub fn occurrences<'h>(&'h self, hay: &'h str) -> impl Iterator<Item = (usize, usize)> + 'h {
+        self.automaton
+            .find_overlapping_iter(hay)
+            // An empty word matches everywhere, even inside characters: callers decide.
+            .filter(|m| !m.is_empty())
+            .map(|m| (m.pattern().as_usize(), m.start()))
+    }
+
     fn word(&self, i: Option<usize>) -> Option<&str> {
         i.map(|i| self.words[i].as_str())
     }
@@ -267,6 +279,19 @@ mod tests {
             .map(String::as_str)
     }
 
+    /// Every (word index, start) of every non-empty word, overlapping ones included, sorted.
+    fn naive_occurrences(words: &[String], hay: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        for (i, w) in words.iter().enumerate().filter(|(_, w)| !w.is_empty()) {
+            for s in 0..hay.len() {
+                if hay.is_char_boundary(s) && hay[s..].starts_with(w.as_str()) {
+                    out.push((i, s));
+                }
+            }
+        }
+        out
+    }
+
     #[track_caller]
     fn check(words: &[&str], hay: &str) {
         let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
@@ -302,6 +327,9 @@ mod tests {
             naive_longest_contained(&words, hay),
             "{ctx}"
         );
+        let mut found: Vec<(usize, usize)> = list.occurrences(hay).collect();
+        found.sort_unstable();
+        assert_eq!(found, naive_occurrences(&words, hay), "{ctx}");
     }
 
     #[test]
