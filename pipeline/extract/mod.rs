@@ -184,14 +184,14 @@ impl<'a> Ctx<'a> {
     }
 
     fn original_chars(&self, o: Span) -> String {
-        let b = |i: u32| self.orig_chars.byte_of(&self.doc.original, i as usize);
-        self.doc
-            .original
-            .get(b(o.start)..b(o.end))
-            .unwrap_or("")
-            .chars()
-            .filter(|c| *c != '\n' && *c != '\r')
-            .collect()
+        without_line_breaks(self.original_str(o))
+    }
+
+    /// The original text behind an original character span.
+    fn original_str(&self, o: Span) -> &'a str {
+        let original = self.doc.original.as_str();
+        let b = |i: u32| self.orig_chars.byte_of(original, i as usize);
+        original.get(b(o.start)..b(o.end)).unwrap_or("")
     }
 
     /// Provenance for the normalized byte range `[start, end)`.
@@ -207,7 +207,8 @@ impl<'a> Ctx<'a> {
         Evidence {
             span,
             orig,
-            sentence: self.original_chars(sent_orig).trim().to_string(),
+            // Trimming first gives the same text: line breaks are whitespace themselves.
+            sentence: without_line_breaks(self.original_str(sent_orig).trim()),
             line,
             rule: rule.to_string(),
         }
@@ -221,6 +222,19 @@ impl<'a> Ctx<'a> {
     pub fn contains_any(&self, s: &str, words: &WordList) -> bool {
         words.contains_any(s)
     }
+}
+
+/// `s` without `\n` and `\r`, copied a stretch at a time: both are ASCII, so every stretch
+/// between them is whole characters.
+fn without_line_breaks(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = skip_to(rest.as_bytes(), 0, |b| (b == b'\n') | (b == b'\r')) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Byte offsets of the characters of a text, from a checkpoint every [`CHECKPOINT_CHARS`]
@@ -1006,6 +1020,21 @@ pub(crate) mod tests {
             "𝟙𝟙𝟙𝟙𝟙𝟙𝟙𝟙𝟙𝟙",
             "解决",
         ])
+    }
+
+    #[test]
+    fn line_breaks_are_dropped_like_the_char_filter() {
+        let pieces = ["", "\n", "\r", "\r\n", " ", "a", "件", "𝟙", "\u{3000}", "é"];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let s = format!("{a}{b}x{c}{a}{}{b}", "长".repeat(20));
+                    let filtered: String = s.chars().filter(|c| *c != '\n' && *c != '\r').collect();
+                    assert_eq!(without_line_breaks(&s), filtered, "{s:?}");
+                    assert_eq!(without_line_breaks(s.trim()), filtered.trim(), "{s:?}");
+                }
+            }
+        }
     }
 
     #[test]
