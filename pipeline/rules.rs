@@ -355,6 +355,8 @@ pub struct DerivedLists {
     pub satisfaction_words: WordList,
     /// Every `total_verbs` word of more than one character.
     pub multi_char_total_verbs: WordList,
+    /// The rate names of `rates` that contain a list separator (`满意率和基本满意率`), sorted.
+    pub compound_rates: WordList,
 }
 
 impl ExtractRules {
@@ -380,6 +382,12 @@ impl ExtractRules {
             role_words: sorted(self.roles.keys().collect()),
             satisfaction_words: sorted(self.satisfaction.keys().collect()),
             multi_char_total_verbs: sorted(multi_char),
+            compound_rates: sorted(
+                self.rates
+                    .keys()
+                    .filter(|k| k.contains(['和', '及', '与', '、']))
+                    .collect(),
+            ),
         };
     }
 }

@@ -125,14 +125,13 @@ fn split_names(ctx: &Ctx, start: usize, end: usize) -> Vec<(usize, usize)> {
     let s = &ctx.text[start..end];
     // Separators inside a compound name the lexicon lists as one rate are not list separators.
     let mut protected = vec![false; s.len()];
-    for compound in ctx
-        .rules
-        .rates
-        .keys()
-        .filter(|k| k.contains(['和', '及', '与', '、']))
-    {
-        for (p, m) in s.match_indices(compound.as_str()) {
-            protected[p..p + m.len()].iter_mut().for_each(|x| *x = true);
+    // Most name lists hold no compound name: one automaton pass rules them all out at once.
+    let compounds = &ctx.rules.derived.compound_rates;
+    if compounds.contains_any(s) {
+        for compound in compounds {
+            for (p, m) in s.match_indices(compound.as_str()) {
+                protected[p..p + m.len()].iter_mut().for_each(|x| *x = true);
+            }
         }
     }
     let mut out = Vec::new();
