@@ -24,6 +24,8 @@ pub struct Rules {
     pub tiers: TierRules,
     pub topics: TopicTaxonomy,
     pub themes: Vec<Theme>,
+    /// The keywords of `themes`, searched in one pass per title.
+    pub theme_keywords: ThemeKeywords,
     pub surnames: HashSet<char>,
     pub gazetteer: crate::gazetteer::Gazetteer,
     pub metadata: crate::ingest::metadata::MetadataRules,
@@ -98,6 +100,7 @@ impl Rules {
             extract,
             tiers,
             topics,
+            theme_keywords: ThemeKeywords::new(&themes.theme),
             themes: themes.theme,
             surnames,
             gazetteer,
@@ -574,4 +577,80 @@ pub struct Theme {
     pub label_zh: String,
     pub label_en: String,
     pub keywords: Vec<String>,
+}
+
+/// The keywords of every [`Theme`], in one automaton.
+#[derive(Debug, Clone, Default)]
+pub struct ThemeKeywords {
+    /// Every theme's keywords, theme after theme.
+    words: WordList,
+    /// The theme (index) of each word of `words`.
+    theme_of: Vec<usize>,
+    themes: usize,
+}
+
+impl ThemeKeywords {
+    pub fn new(themes: &[Theme]) -> ThemeKeywords {
+        let (theme_of, words): (Vec<usize>, Vec<String>) = themes
+            .iter()
+            .enumerate()
+            .flat_map(|(i, t)| t.keywords.iter().map(move |k| (i, k.clone())))
+            .unzip();
+        ThemeKeywords {
+            words: WordList::new(words),
+            theme_of,
+            themes: themes.len(),
+        }
+    }
+
+    /// For each theme, whether `title` contains one of its keywords:
+    /// `themes.iter().map(|t| t.keywords.iter().any(|k| title.contains(k.as_str())))`.
+    pub fn in_title(&self, title: &str) -> Vec<bool> {
+        let mut found = vec![false; self.themes];
+        // An empty keyword is in every title.
+        for (w, &t) in self.words.iter().zip(&self.theme_of) {
+            if w.is_empty() {
+                found[t] = true;
+            }
+        }
+        for (w, _) in self.words.occurrences(title) {
+            found[self.theme_of[w]] = true;
+        }
+        found
+    }
+}
+
+#[cfg(test)]
+mod theme_tests {
+    use super::*;
+
+    #[test]
+    fn theme_keywords_are_found_like_the_keyword_by_keyword_search() {
+        let theme = |id: &str, keywords: &[&str]| Theme {
+            id: id.into(),
+            label_zh: String::new(),
+            label_en: String::new(),
+            keywords: keywords.iter().map(|k| k.to_string()).collect(),
+        };
+        let mut themes = Rules::bundled().unwrap().themes;
+        themes.push(theme("overlapping", &["充电", "电桩", "电"]));
+        themes.push(theme("none", &[]));
+        let mut titles: Vec<String> = themes.iter().flat_map(|t| t.keywords.clone()).collect();
+        let pairs: Vec<String> = titles.windows(2).map(|w| w.join("关于")).collect();
+        titles.extend(pairs);
+        titles.extend(["".into(), "关于加快充电桩建设的建议".into(), "𝟙电".into()]);
+        for with_empty in [false, true] {
+            if with_empty {
+                themes.push(theme("everything", &["x", ""]));
+            }
+            let index = ThemeKeywords::new(&themes);
+            for title in &titles {
+                let expected: Vec<bool> = themes
+                    .iter()
+                    .map(|t| t.keywords.iter().any(|k| title.contains(k.as_str())))
+                    .collect();
+                assert_eq!(index.in_title(title), expected, "{title:?}");
+            }
+        }
+    }
 }

@@ -158,12 +158,14 @@ pub fn extract_items(ctx: &Ctx, ex: &mut Extraction) {
             .as_deref()
             .map(fast2s::convert)
             .unwrap_or_default();
+        let in_title = ctx.all.theme_keywords.in_title(&title);
         item.themes = ctx
             .all
             .themes
             .iter()
-            .filter(|t| t.keywords.iter().any(|k| title.contains(k.as_str())))
-            .map(|t| t.id.clone())
+            .zip(in_title)
+            .filter(|(_, found)| *found)
+            .map(|(t, _)| t.id.clone())
             .collect();
     }
     ex.items = items;
