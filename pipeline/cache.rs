@@ -5,22 +5,26 @@
 //! path), the banli version, the rules, the registry and the pre-extracted records (plus the
 //! source of `model.rs`, since entries are bincode: a changed type never decodes old bytes).
 //!
-//! Layout of `OUT/.cache` (one *generation* per run):
+//! Layout of `OUT/.cache`:
 //!
 //! - `<gen>-<n>.seg`: append-only segments of at most [`SEGMENT_BYTES`] (unless one entry is
-//!   larger), each a run of records `magic | full 32-byte key | payload length | first 16 bytes
-//!   of the payload's SHA-256 | payload` (the payload is the entry in bincode, ≈ 3× faster to
-//!   decode and ⅔ the size of JSON on the 20k synthetic corpus);
-//! - `index`: the committed generation: its number, its segments' lengths and, sorted by key, a
-//!   28-byte slot per entry (16-byte key prefix, segment, offset, record length), ending with the
-//!   SHA-256 of everything before it.
+//!   larger), written by the run of generation `<gen>`, each a run of records `magic | full
+//!   32-byte key | payload length | first 16 bytes of the payload's SHA-256 | payload` (the
+//!   payload is the entry in bincode, ≈ 3× faster to decode and ⅔ the size of JSON on the 20k
+//!   synthetic corpus);
+//! - `index`: the committed generation: its number, the segments it uses (of this or earlier
+//!   generations) with their lengths and, sorted by key, a 28-byte slot per entry (16-byte key
+//!   prefix, segment, offset, record length), ending with the SHA-256 of everything before it.
 //!
 //! [`Cache::new`] loads the index once and removes every file it does not reference (segments of
-//! a run that was killed, the previous format's `<2 hex>/<key>.json` folders). A run writes a new
-//! generation holding every entry it loaded: fresh reports through [`Cache::put`] and hits, copied
-//! as raw records, by [`Cache::get`]. [`Cache::finish`] commits it by writing the index atomically,
-//! last, then removes the previous generation's segments, so reruns do not grow the cache. A run
-//! that dies before `finish` leaves the previous index and its segments in place.
+//! a run that was killed, the previous format's `<2 hex>/<key>.json` folders). A run's index
+//! holds every entry it used: fresh reports, appended by [`Cache::put`] to this generation's new
+//! segments, and hits ([`Cache::get`]), which stay where they are, so a yearly rerun writes only
+//! its new reports. Entries nobody used are dropped from the index; a segment less than half of
+//! which is still used is compacted at commit (its used records copied into the new segments),
+//! so the cache stays under twice the size of its live entries. [`Cache::finish`] commits by
+//! writing the index atomically, last, then removes the segments it no longer references. A run
+//! that dies before `finish` leaves the previous index and all its segments in place.
 //!
 //! Every read is checked: the index's checksum, each slot's segment and bounds against the
 //! segment lengths the index records, and each record's magic, key, length and checksum. Anything
@@ -55,11 +59,13 @@ pub struct EntryRef<'a> {
 /// A new segment is started once the current one would grow past this.
 pub const SEGMENT_BYTES: u64 = 256 << 20;
 const INDEX: &str = "index";
-const INDEX_MAGIC: &[u8; 8] = b"BANLIIX1";
+const INDEX_MAGIC: &[u8; 8] = b"BANLIIX2";
 const RECORD_MAGIC: &[u8; 4] = b"BNR1";
 /// Record header: magic, key, payload length (u32 LE), payload checksum.
 const HEADER: usize = 4 + 32 + 4 + 16;
 const SLOT_BYTES: usize = 16 + 4 + 4 + 4;
+/// Index entry of a segment: generation, number within it, length.
+const SEGMENT_BYTES_IN_INDEX: usize = 8 + 4 + 8;
 
 type Key = [u8; 32];
 
@@ -68,6 +74,7 @@ type Key = [u8; 32];
 struct Slot {
     /// The first 16 bytes of the key (the record holds all 32, checked on read).
     key: [u8; 16],
+    /// Index into the generation's segment list.
     seg: u32,
     off: u32,
     /// Whole record, header included.
@@ -86,8 +93,24 @@ fn checksum(payload: &[u8]) -> [u8; 16] {
     c
 }
 
-fn segment_name(generation: u64, n: usize) -> String {
-    format!("{generation}-{n}.seg")
+/// A segment file: the `n`th written by the run of `generation`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct SegmentId {
+    generation: u64,
+    n: u32,
+}
+
+impl SegmentId {
+    fn file_name(self) -> String {
+        format!("{}-{}.seg", self.generation, self.n)
+    }
+}
+
+/// A segment an index uses, with the length it had when the index was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Segment {
+    id: SegmentId,
+    len: u64,
 }
 
 /// The committed generation a run reads from.
@@ -96,32 +119,33 @@ struct Generation {
     number: u64,
     /// Sorted by key, each within its segment's recorded length.
     slots: Vec<Slot>,
-    /// Open segments; `None` when missing or shorter than the index says.
-    segments: Vec<Option<File>>,
+    segments: Vec<Segment>,
+    /// The segments opened; `None` when missing or shorter than the index says.
+    files: Vec<Option<File>>,
 }
 
 impl Generation {
     /// Load `dir/index`; anything wrong with it is an empty generation (every get a miss).
     fn load(dir: &Path) -> Generation {
-        let Some((number, lens, mut slots)) = std::fs::read(dir.join(INDEX))
+        let Some((number, segments, mut slots)) = std::fs::read(dir.join(INDEX))
             .ok()
             .and_then(|b| parse_index(&b))
         else {
             return Generation::default();
         };
-        let segments: Vec<Option<File>> = lens
+        let files: Vec<Option<File>> = segments
             .iter()
-            .enumerate()
-            .map(|(n, &len)| {
-                let f = File::open(dir.join(segment_name(number, n))).ok()?;
-                (f.metadata().ok()?.len() >= len).then_some(f)
+            .map(|seg| {
+                let f = File::open(dir.join(seg.id.file_name())).ok()?;
+                (f.metadata().ok()?.len() >= seg.len).then_some(f)
             })
             .collect();
         slots.retain(|s| {
             let end = u64::from(s.off) + u64::from(s.len);
+            let seg = s.seg as usize;
             (s.len as usize) >= HEADER
-                && lens.get(s.seg as usize).is_some_and(|&l| end <= l)
-                && segments[s.seg as usize].is_some()
+                && segments.get(seg).is_some_and(|g| end <= g.len)
+                && files.get(seg).is_some_and(Option::is_some)
         });
         if !slots.is_sorted_by(|a, b| a.key < b.key) {
             slots.sort_unstable_by_key(|s| s.key);
@@ -131,29 +155,37 @@ impl Generation {
             number,
             slots,
             segments,
+            files,
         }
     }
 
-    /// The raw record for `key`, checked; `None` on any mismatch or read error.
-    fn read(&self, key: &Key) -> Option<Vec<u8>> {
+    /// The slot and raw record for `key`, checked; `None` on any mismatch or read error.
+    fn read(&self, key: &Key) -> Option<(Slot, Vec<u8>)> {
         let p = prefix(key);
         let i = self.slots.binary_search_by(|s| s.key.cmp(&p)).ok()?;
         let s = self.slots[i];
-        let file = self.segments.get(s.seg as usize)?.as_ref()?;
+        let rec = self.read_slot(&s)?;
+        (rec[4..36] == key[..]).then_some((s, rec))
+    }
+
+    /// The record a slot points at, if its magic, length and checksum are sound.
+    fn read_slot(&self, s: &Slot) -> Option<Vec<u8>> {
+        let file = self.files.get(s.seg as usize)?.as_ref()?;
         let mut rec = vec![0; s.len as usize];
         read_at(file, &mut rec, u64::from(s.off)).ok()?;
-        let payload_len = u32::from_le_bytes(rec[36..40].try_into().ok()?) as usize;
-        let ok = &rec[..4] == RECORD_MAGIC
-            && rec[4..36] == key[..]
+        let payload_len = u32::from_le_bytes(rec.get(36..40)?.try_into().ok()?) as usize;
+        let ok = rec.len() >= HEADER
+            && &rec[..4] == RECORD_MAGIC
             && payload_len == rec.len() - HEADER
             && rec[40..HEADER] == checksum(&rec[HEADER..]);
         ok.then_some(rec)
     }
 }
 
-/// `magic | generation u64 | n segments u32 | their lengths u64… | n slots u64 | slots… | sha256`,
-/// little-endian. `None` unless the checksum and every length agree.
-fn parse_index(b: &[u8]) -> Option<(u64, Vec<u64>, Vec<Slot>)> {
+/// `magic | generation u64 | n segments u32 | (their generation u64, number u32, length u64)… |
+/// n slots u64 | slots… | sha256`, little-endian. `None` unless the checksum and every length
+/// agree.
+fn parse_index(b: &[u8]) -> Option<(u64, Vec<Segment>, Vec<Slot>)> {
     let body = b.len().checked_sub(32)?;
     if b.len() < 8 + 8 + 4 + 8 + 32
         || &b[..8] != INDEX_MAGIC
@@ -169,12 +201,21 @@ fn parse_index(b: &[u8]) -> Option<(u64, Vec<u64>, Vec<Slot>)> {
     };
     let number = u64_at(8)?;
     let nseg = u32_at(16)? as usize;
-    let lens_end = 20usize.checked_add(nseg.checked_mul(8)?)?;
+    let lens_end = 20usize.checked_add(nseg.checked_mul(SEGMENT_BYTES_IN_INDEX)?)?;
     if lens_end + 8 > body {
         return None;
     }
-    let lens: Vec<u64> = (0..nseg)
-        .map(|n| u64_at(20 + 8 * n))
+    let segments: Vec<Segment> = (0..nseg)
+        .map(|i| {
+            let at = 20 + SEGMENT_BYTES_IN_INDEX * i;
+            Some(Segment {
+                id: SegmentId {
+                    generation: u64_at(at)?,
+                    n: u32_at(at + 8)?,
+                },
+                len: u64_at(at + 12)?,
+            })
+        })
         .collect::<Option<_>>()?;
     let nslots = usize::try_from(u64_at(lens_end)?).ok()?;
     let slots_at = lens_end + 8;
@@ -195,16 +236,20 @@ fn parse_index(b: &[u8]) -> Option<(u64, Vec<u64>, Vec<Slot>)> {
             }
         })
         .collect();
-    Some((number, lens, slots))
+    Some((number, segments, slots))
 }
 
-fn index_bytes(number: u64, lens: &[u64], slots: &[Slot]) -> Vec<u8> {
-    let mut b = Vec::with_capacity(8 + 8 + 4 + 8 * lens.len() + 8 + SLOT_BYTES * slots.len() + 32);
+fn index_bytes(number: u64, segments: &[Segment], slots: &[Slot]) -> Vec<u8> {
+    let mut b = Vec::with_capacity(
+        8 + 8 + 4 + SEGMENT_BYTES_IN_INDEX * segments.len() + 8 + SLOT_BYTES * slots.len() + 32,
+    );
     b.extend_from_slice(INDEX_MAGIC);
     b.extend_from_slice(&number.to_le_bytes());
-    b.extend_from_slice(&(lens.len() as u32).to_le_bytes());
-    for l in lens {
-        b.extend_from_slice(&l.to_le_bytes());
+    b.extend_from_slice(&(segments.len() as u32).to_le_bytes());
+    for seg in segments {
+        b.extend_from_slice(&seg.id.generation.to_le_bytes());
+        b.extend_from_slice(&seg.id.n.to_le_bytes());
+        b.extend_from_slice(&seg.len.to_le_bytes());
     }
     b.extend_from_slice(&(slots.len() as u64).to_le_bytes());
     for s in slots {
@@ -248,13 +293,23 @@ struct Appender {
     file: Option<BufWriter<File>>,
     /// Lengths of the segments written so far, the last one open.
     lens: Vec<u64>,
+    /// Entries appended, `seg` indexing `lens`.
     slots: Vec<Slot>,
+    /// Entries of the previous generation this run used, `seg` indexing its segments.
+    reused: Vec<Slot>,
     /// A write failed: the generation is not committed.
     failed: bool,
 }
 
 impl Appender {
-    fn append(&mut self, key: &Key, rec: &[u8]) {
+    fn segment_id(&self, n: usize) -> SegmentId {
+        SegmentId {
+            generation: self.number,
+            n: n as u32,
+        }
+    }
+
+    fn append(&mut self, key: [u8; 16], rec: &[u8]) {
         if self.failed {
             return;
         }
@@ -266,7 +321,7 @@ impl Appender {
         }
     }
 
-    fn append_inner(&mut self, key: &Key, rec: &[u8], len: u32) -> std::io::Result<()> {
+    fn append_inner(&mut self, key: [u8; 16], rec: &[u8], len: u32) -> std::io::Result<()> {
         let full = self
             .lens
             .last()
@@ -275,7 +330,7 @@ impl Appender {
             if let Some(f) = self.file.take() {
                 f.into_inner().map_err(|e| e.into_error())?;
             }
-            let path = self.dir.join(segment_name(self.number, self.lens.len()));
+            let path = self.dir.join(self.segment_id(self.lens.len()).file_name());
             self.file = Some(BufWriter::with_capacity(1 << 20, File::create(path)?));
             self.lens.push(0);
         }
@@ -286,7 +341,7 @@ impl Appender {
         f.write_all(rec)?;
         *at += u64::from(len);
         self.slots.push(Slot {
-            key: prefix(key),
+            key,
             seg: (self.lens.len() - 1) as u32,
             off,
             len,
@@ -298,20 +353,96 @@ impl Appender {
     fn discard(&mut self) {
         self.file = None;
         for n in 0..self.lens.len() {
-            let _ = std::fs::remove_file(self.dir.join(segment_name(self.number, n)));
+            let _ = std::fs::remove_file(self.dir.join(self.segment_id(n).file_name()));
         }
         self.lens.clear();
         self.slots.clear();
+        self.reused.clear();
+    }
+
+    /// Close the open segment; the segments this run wrote.
+    fn close(&mut self) -> std::io::Result<Vec<Segment>> {
+        if let Some(f) = self.file.take() {
+            f.into_inner().map_err(|e| e.into_error())?;
+        }
+        Ok((0..self.lens.len())
+            .map(|n| Segment {
+                id: self.segment_id(n),
+                len: self.lens[n],
+            })
+            .collect())
     }
 }
 
-/// Remove every file in `dir` but the index and the segments of generation `keep` (its number
-/// and segment count), and the previous format's `<2 hex>` entry folders.
-fn sweep(dir: &Path, keep: (u64, usize)) {
+/// The committed index of a run: the previous generation's segments that stay (in their order),
+/// then this run's; slots sorted by key, one per key.
+///
+/// A previous segment stays when more than half of its bytes are entries this run used; the used
+/// entries of the others are copied into this run's segments first (a record that no longer
+/// reads back soundly is dropped, a future miss).
+fn plan_index(old: &Generation, new: &mut Appender) -> std::io::Result<(Vec<Segment>, Vec<Slot>)> {
+    let mut reused = std::mem::take(&mut new.reused);
+    reused.sort_by_key(|s| s.key);
+    reused.dedup_by_key(|s| s.key);
+    let mut live = vec![0u64; old.segments.len()];
+    for s in &reused {
+        if let Some(l) = live.get_mut(s.seg as usize) {
+            *l += u64::from(s.len);
+        }
+    }
+    let stays: Vec<bool> = old
+        .segments
+        .iter()
+        .zip(&live)
+        .map(|(seg, &l)| l > 0 && 2 * l > seg.len)
+        .collect();
+    let mut kept = Vec::with_capacity(reused.len());
+    for s in reused {
+        if stays.get(s.seg as usize).copied().unwrap_or(false) {
+            kept.push(s);
+        } else if let Some(rec) = old.read_slot(&s) {
+            new.append(s.key, &rec);
+        }
+    }
+    if new.failed {
+        return Err(std::io::Error::other("a cache write failed"));
+    }
+    let written = new.close()?;
+    // Renumber: kept segments first, in their order, then this run's.
+    let mut renumber = vec![u32::MAX; old.segments.len()];
+    let mut segments = Vec::new();
+    for (i, seg) in old.segments.iter().enumerate() {
+        if stays[i] {
+            renumber[i] = segments.len() as u32;
+            segments.push(*seg);
+        }
+    }
+    let first_new = segments.len() as u32;
+    segments.extend(written);
+    let mut slots: Vec<Slot> = kept
+        .into_iter()
+        .map(|s| Slot {
+            seg: renumber[s.seg as usize],
+            ..s
+        })
+        .chain(new.slots.drain(..).map(|s| Slot {
+            seg: first_new + s.seg,
+            ..s
+        }))
+        .collect();
+    // The same report twice in a run (one path given twice) kept once; both are identical.
+    slots.sort_by_key(|s| s.key);
+    slots.dedup_by_key(|s| s.key);
+    Ok((segments, slots))
+}
+
+/// Remove every file in `dir` but the index and the segments `keep`, and the previous format's
+/// `<2 hex>` entry folders.
+fn sweep(dir: &Path, keep: &[Segment]) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
     };
-    let kept: Vec<String> = (0..keep.1).map(|n| segment_name(keep.0, n)).collect();
+    let kept: Vec<String> = keep.iter().map(|s| s.id.file_name()).collect();
     for e in rd.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
         let Ok(t) = e.file_type() else { continue };
@@ -351,7 +482,7 @@ impl Cache {
         let dir = out.join(".cache");
         let old = if enabled {
             let g = Generation::load(&dir);
-            sweep(&dir, (g.number, g.segments.len()));
+            sweep(&dir, &g.segments);
             g
         } else {
             Generation::default()
@@ -363,6 +494,7 @@ impl Cache {
             file: None,
             lens: Vec::new(),
             slots: Vec::new(),
+            reused: Vec::new(),
             failed,
         };
         Cache {
@@ -390,19 +522,19 @@ impl Cache {
     }
 
     /// The entry of a report from the previous generation, if there is a sound one; a hit is
-    /// also copied (raw) into this run's generation.
+    /// also part of this run's generation (where it is: nothing is copied).
     pub fn get(&self, sha256: &str, collection: &str, rel_path: &str) -> Option<Entry> {
         if !self.enabled {
             return None;
         }
         let key = self.key(sha256, collection, rel_path);
-        let rec = self.old.read(&key)?;
+        let (slot, rec) = self.old.read(&key)?;
         let entry: Entry = bincode::DefaultOptions::new()
             .with_limit(rec.len() as u64)
             .deserialize(&rec[HEADER..])
             .ok()?;
         if let Some(mut a) = self.appender() {
-            a.append(&key, &rec);
+            a.reused.push(slot);
         }
         Some(entry)
     }
@@ -432,27 +564,24 @@ impl Cache {
         rec[36..40].copy_from_slice(&n.to_le_bytes());
         rec[40..HEADER].copy_from_slice(&sum);
         if let Some(mut a) = self.appender() {
-            a.append(&key, &rec);
+            a.append(prefix(&key), &rec);
         }
     }
 
-    /// Commit this run's generation (index written atomically, last) and remove the previous
-    /// one. Without it (a run that fails or dies) the previous generation stays the cache.
+    /// Commit this run's generation (index written atomically, last) and remove the segments
+    /// it no longer uses. Without it (a run that fails or dies) the previous index stays the
+    /// cache.
     pub fn finish(mut self) {
         if !self.enabled {
             return;
         }
-        self.committed = self.commit().is_ok();
-        if self.committed {
-            let kept = self.new.get_mut().map(|a| (a.number, a.lens.len()));
-            if let Ok(keep) = kept {
-                sweep(&self.dir, keep);
-            }
+        if let Ok(segments) = self.commit() {
+            self.committed = true;
+            sweep(&self.dir, &segments);
         }
     }
 
-    fn commit(&mut self) -> std::io::Result<()> {
-        self.old = Generation::default(); // its slots are not needed any more: free them first
+    fn commit(&mut self) -> std::io::Result<Vec<Segment>> {
         let a = self
             .new
             .get_mut()
@@ -460,17 +589,13 @@ impl Cache {
         if a.failed {
             return Err(std::io::Error::other("a cache write failed"));
         }
-        if let Some(f) = a.file.take() {
-            f.into_inner().map_err(|e| e.into_error())?;
-        }
-        let mut slots = std::mem::take(&mut a.slots);
-        // The same report twice in a run (one path given twice) kept once; both are identical.
-        slots.sort_by_key(|s| s.key);
-        slots.dedup_by_key(|s| s.key);
-        let bytes = index_bytes(a.number, &a.lens, &slots);
+        let (segments, slots) = plan_index(&self.old, a)?;
+        self.old = Generation::default(); // its slots are not needed any more: free them first
+        let bytes = index_bytes(a.number, &segments, &slots);
         drop(slots);
         crate::write::write_atomic(&self.dir.join(INDEX), &bytes)
-            .map_err(|e| std::io::Error::other(e.to_string()))
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        Ok(segments)
     }
 }
 
@@ -677,29 +802,82 @@ mod tests {
         let rs = reports(2);
         run(out.path(), &rs);
         let index = out.path().join(".cache").join(INDEX);
-        let (number, lens, mut slots) = parse_index(&std::fs::read(&index).unwrap()).unwrap();
+        let (number, segments, mut slots) = parse_index(&std::fs::read(&index).unwrap()).unwrap();
         slots[0].off = u32::MAX - 10;
         slots[1].seg = 7;
-        std::fs::write(&index, index_bytes(number, &lens, &slots)).unwrap();
+        std::fs::write(&index, index_bytes(number, &segments, &slots)).unwrap();
         assert_eq!(hits(out.path(), &rs), 0);
     }
 
+    /// Every file in the cache with its bytes.
+    fn snapshot(out: &Path) -> Vec<(String, Vec<u8>)> {
+        files(out)
+            .into_iter()
+            .filter(|(n, _)| n.ends_with(".seg"))
+            .map(|(n, _)| {
+                let bytes = std::fs::read(out.join(".cache").join(&n)).unwrap();
+                (n, bytes)
+            })
+            .collect()
+    }
+
     #[test]
-    fn a_rerun_does_not_grow_the_cache() {
+    fn a_rerun_does_not_grow_the_cache_nor_copy_its_hits() {
         let out = tempfile::tempdir().unwrap();
         let rs = reports(20);
         assert_eq!(run(out.path(), &rs), 0);
-        let first: u64 = files(out.path()).iter().map(|f| f.1).sum();
+        let first = snapshot(out.path());
+        assert_eq!(first.len(), 1, "one segment");
         for _ in 0..3 {
             assert_eq!(run(out.path(), &rs), 20);
-            let now = files(out.path());
-            assert_eq!(now.iter().map(|f| f.1).sum::<u64>(), first, "{now:?}");
-            assert_eq!(now.len(), 2, "one segment and the index: {now:?}");
+            // The hits stay where they were: same segment, same bytes, nothing new written.
+            assert_eq!(snapshot(out.path()), first);
+            assert_eq!(files(out.path()).len(), 2, "the segment and the index");
         }
-        // Reports that are gone are dropped with the old generation.
-        assert_eq!(run(out.path(), &rs[..10]), 10);
-        assert!(files(out.path()).iter().map(|f| f.1).sum::<u64>() < first);
-        assert_eq!(run(out.path(), &rs), 10);
+    }
+
+    #[test]
+    fn a_rerun_appends_only_its_new_reports() {
+        let out = tempfile::tempdir().unwrap();
+        let rs = reports(30);
+        assert_eq!(run(out.path(), &rs[..20]), 0);
+        let first = snapshot(out.path());
+        assert_eq!(run(out.path(), &rs), 20);
+        let now = snapshot(out.path());
+        assert_eq!(
+            now.len(),
+            2,
+            "the old segment and one for the 10 new reports"
+        );
+        assert_eq!(now[0], first[0]);
+        let per_record = first[0].1.len() / 20;
+        assert!(
+            now[1].1.len() < 11 * per_record,
+            "only the new records were written"
+        );
+        assert_eq!(hits(out.path(), &rs), 30);
+    }
+
+    #[test]
+    fn a_mostly_unused_segment_is_compacted_and_a_mostly_used_one_stays() {
+        let out = tempfile::tempdir().unwrap();
+        let rs = reports(20);
+        run(out.path(), &rs);
+        let first = snapshot(out.path());
+        // 15 of 20 still used: more than half, the segment stays as it is.
+        assert_eq!(run(out.path(), &rs[..15]), 15);
+        assert_eq!(snapshot(out.path()), first);
+        assert_eq!(hits(out.path(), &rs), 15);
+        // 5 of 20: the 5 are copied into a new segment and the old one removed.
+        assert_eq!(run(out.path(), &rs[..5]), 5);
+        let now = snapshot(out.path());
+        assert_eq!(now.len(), 1);
+        assert_ne!(now[0].0, first[0].0);
+        assert!(now[0].1.len() * 3 < first[0].1.len());
+        assert_eq!(hits(out.path(), &rs), 5);
+        // Reports that come back are processed again.
+        assert_eq!(run(out.path(), &rs), 5);
+        assert_eq!(run(out.path(), &rs), 20);
     }
 
     #[test]
