@@ -854,7 +854,7 @@ impl NameIndex {
         let mut i = 0;
         // Leftmost-longest: the first position where a name starts, the longest name there,
         // then on from its end.
-        while let Some(key) = first_two_chars(bytes, i) {
+        while let Some((key, width)) = two_char_key(bytes, i) {
             let bit = name_start_bit(key);
             let may_start = starts
                 .get(bit / 64)
@@ -867,20 +867,57 @@ impl NameIndex {
                     continue;
                 }
             }
-            i += utf8_width(bytes.get(i).copied().unwrap_or(0));
+            i += width;
         }
         out
     }
 }
 
 /// Bytes of a UTF-8 character from its first byte.
-fn utf8_width(first: u8) -> usize {
+const fn utf8_width(first: u8) -> usize {
     match first {
         0..0xC0 => 1,
         0xC0..0xE0 => 2,
         0xE0..0xF0 => 3,
         _ => 4,
     }
+}
+
+/// [`utf8_width`] of every byte: [`two_char_key`] runs at every character of every report, and
+/// a table lookup there costs less than the comparisons.
+static UTF8_WIDTH: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = utf8_width(b as u8) as u8;
+        b += 1;
+    }
+    table
+};
+
+/// `KEY_MASKS[n]` keeps the low `n` bytes of a word (all of them from 8 on); 16 entries so that
+/// an index masked with 15 needs no bounds check.
+static KEY_MASKS: [u64; 16] = {
+    let mut masks = [u64::MAX; 16];
+    let mut n = 0;
+    while n < 8 {
+        masks[n] = (1u64 << (8 * n)) - 1;
+        n += 1;
+    }
+    masks
+};
+
+/// [`first_two_chars`] at byte `i` (the same key) and the width of the character there, by
+/// table lookups; the last few bytes of the text go through [`first_two_chars`] itself.
+#[inline(always)]
+fn two_char_key(bytes: &[u8], i: usize) -> Option<(u64, usize)> {
+    let first = usize::from(UTF8_WIDTH[usize::from(*bytes.get(i)?)]);
+    let n = first + usize::from(UTF8_WIDTH[usize::from(*bytes.get(i + first)?)]);
+    let key = match bytes.get(i..i + 8) {
+        Some(eight) => u64::from_le_bytes(eight.try_into().ok()?) & KEY_MASKS[n & 15],
+        None => first_two_chars(bytes, i)?,
+    };
+    Some((key, first))
 }
 
 /// The bytes of the two characters at byte `i` (at most 8) as a little-endian integer, or
@@ -2368,6 +2405,7 @@ fn relative_year(ctx: &Ctx, anchor: Option<i32>) -> Option<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn session_windows_end_at_each_sitting_word_and_merge() {
@@ -2673,6 +2711,45 @@ mod tests {
         let one = NameIndex::build(&["市".to_string(), "海曙区".to_string()]).expect("index");
         assert!(one.starts.is_none());
         assert_eq!(one.find_all("海曙区市").len(), 2);
+    }
+
+    /// Characters of every UTF-8 width, and the ones place names are made of.
+    fn key_text() -> impl Strategy<Value = String> {
+        let pool: Vec<char> = "a1 ,\né°海曙区市县宁波楚雄州𠀀😀".chars().collect();
+        prop::collection::vec(prop::sample::select(pool), 0..24)
+            .prop_map(|cs| cs.into_iter().collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// The table-driven key is the one [`first_two_chars`] reads, at every character.
+        #[test]
+        fn two_char_key_equals_first_two_chars(text in key_text()) {
+            let bytes = text.as_bytes();
+            for (i, c) in text.char_indices() {
+                let want = first_two_chars(bytes, i).map(|k| (k, c.len_utf8()));
+                prop_assert_eq!(two_char_key(bytes, i), want);
+            }
+            prop_assert_eq!(two_char_key(bytes, bytes.len()), None);
+        }
+
+        #[test]
+        fn name_index_scan_equals_automaton(pieces in prop::collection::vec(
+            prop_oneof![
+                key_text(),
+                prop::sample::select(vec!["宁波市", "海曙区", "楚雄州", "楚雄彝族自治州", "广西"])
+                    .prop_map(str::to_string),
+            ],
+            0..12,
+        )) {
+            let compiled = build_compiled(&RULES);
+            let pm = compiled.places.as_ref().expect("place matcher");
+            let text = pieces.concat();
+            for index in [&pm.full, &pm.short] {
+                let want: Vec<_> = index.ac.find_iter(text.as_str()).collect();
+                prop_assert_eq!(index.find_all(&text), want);
+            }
+        }
     }
 
     use crate::ingest::{SourceFile, ingest_bytes};
