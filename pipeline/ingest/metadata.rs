@@ -212,7 +212,7 @@ pub fn infer(doc: &Document, rules: &Rules) -> DocMeta {
 struct Compiled {
     places: Option<PlaceMatcher>,
     bodies: Option<AhoCorasick>,
-    sessions: Vec<Regex>,
+    sessions: Vec<SessionPattern>,
     count: Option<CountFinder>,
     /// The sitting word (次会议) and the national level word (全国), searched in every report.
     sitting_word: Option<AhoCorasick>,
@@ -304,7 +304,10 @@ fn build_compiled(rules: &Rules) -> Compiled {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&m.place.body_words)
             .ok(),
-        sessions: session_regexes(&m.session),
+        sessions: session_patterns(&m.session)
+            .into_iter()
+            .filter_map(|(pattern, lead)| SessionPattern::build(&pattern, lead))
+            .collect(),
         count: CountFinder::build(&m.channel.count_unit),
         sitting_word: word_finder(&m.session.sitting_word),
         national_level: word_finder(&m.place.national_level),
@@ -363,8 +366,9 @@ fn alternation(words: &[String]) -> String {
 
 /// 市七届人大六次会议 / 十二届全国人大四次会议 (term first), 县人大十六届一次会议 (body first),
 /// 政协泉州市第十四届委员会第四次会议 / 政协第十二届淄博市委员会第一次会议 (committee forms),
-/// and 三届二次会议 (no body; used only when no session names its body).
-fn session_regexes(s: &SessionRules) -> Vec<Regex> {
+/// and 三届二次会议 (no body; used only when no session names its body). Each comes with the
+/// literal every one of its matches starts with, if it has one (政协 of the committee forms).
+fn session_patterns(s: &SessionRules) -> Vec<(String, Option<String>)> {
     let level = alternation(&s.levels);
     let body = alternation(&s.bodies);
     let class: String = s
@@ -389,16 +393,69 @@ fn session_regexes(s: &SessionRules) -> Vec<Regex> {
         format!("(?P<body>{cppcc}){place}(?P<term>{ord}){term}{committee}(?P<num>{ord}){sit}");
     let term_then_place =
         format!("(?P<body>{cppcc})(?P<term>{ord}){term}{place}{committee}(?P<num>{ord}){sit}");
-    [
-        body_first,
-        term_first,
-        place_first,
-        term_then_place,
-        bodiless,
+    let lead = Some(s.cppcc_body.clone()).filter(|b| !b.is_empty());
+    vec![
+        (body_first, None),
+        (term_first, None),
+        (place_first, lead.clone()),
+        (term_then_place, lead),
+        (bodiless, None),
     ]
-    .iter()
-    .filter_map(|p| Regex::new(p).ok())
-    .collect()
+}
+
+/// A session pattern and how its matches are looked for in a window.
+enum SessionPattern {
+    /// Searched anywhere in the window.
+    Anywhere(Regex),
+    /// Every match starts with `lead` (政协): the pattern anchored with `^`, tried at each
+    /// occurrence of `lead` in turn. The unanchored search spent most of its time in the reverse
+    /// search for the start of a match (a lazy DFA over the Unicode class of the place name,
+    /// built anew for each new character), which the anchored one does not need.
+    AtLead { anchored: Regex, lead: String },
+}
+
+impl SessionPattern {
+    fn build(pattern: &str, lead: Option<String>) -> Option<SessionPattern> {
+        Some(match lead {
+            Some(lead) => SessionPattern::AtLead {
+                anchored: Regex::new(&format!("^(?:{pattern})")).ok()?,
+                lead,
+            },
+            None => SessionPattern::Anywhere(Regex::new(pattern).ok()?),
+        })
+    }
+
+    /// The matches of the unanchored pattern in `window`, as `captures_iter` gives them, each
+    /// with the byte offset its capture positions are relative to.
+    ///
+    /// For [`SessionPattern::AtLead`]: the leftmost match starts at an occurrence of the lead,
+    /// and the patterns have no look-around, so the match starting at byte `p` is the anchored
+    /// match in `window[p..]` (the same priorities pick it); after a match the search resumes
+    /// at its end (matches are never empty: they hold the lead).
+    fn matches<'w>(&self, window: &'w str) -> Vec<(usize, regex::Captures<'w>)> {
+        let (anchored, lead) = match self {
+            SessionPattern::Anywhere(re) => {
+                return re.captures_iter(window).map(|c| (0, c)).collect();
+            }
+            SessionPattern::AtLead { anchored, lead } => (anchored, lead.as_str()),
+        };
+        let step = lead.chars().next().map_or(1, char::len_utf8);
+        let mut out = Vec::new();
+        let mut from = 0;
+        while let Some(p) = window
+            .get(from..)
+            .and_then(|w| w.find(lead))
+            .map(|i| from + i)
+        {
+            let Some(cap) = window.get(p..).and_then(|rest| anchored.captures(rest)) else {
+                from = p + step;
+                continue;
+            };
+            from = p + cap.get(0).map_or(step, |m| m.end().max(step));
+            out.push((p, cap));
+        }
+        out
+    }
 }
 
 // ---------------------------------------------------------------- context and text helpers
@@ -2029,18 +2086,19 @@ fn session_mentions(ctx: &Ctx) -> Vec<SessionMention> {
         ctx.c.sitting_word.as_ref(),
         SESSION_WINDOW_BYTES,
     );
-    for re in &ctx.c.sessions {
+    for pattern in &ctx.c.sessions {
         for &(ws, we) in &windows {
             let window = ctx.text.get(ws..we).unwrap_or("");
-            for cap in re.captures_iter(window) {
+            for (at, cap) in pattern.matches(window) {
                 let (Some(whole), Some(term_m)) = (cap.get(0), cap.name("term")) else {
                     continue;
                 };
+                let base = ws + at;
                 let whole = ByteRange {
-                    start: ws + whole.start(),
-                    end: ws + whole.end(),
+                    start: base + whole.start(),
+                    end: base + whole.end(),
                 };
-                let term_start = ws + term_m.start();
+                let term_start = base + term_m.start();
                 let term = ordinal_value(term_m.as_str(), &s.ordinal_prefix);
                 let num = cap
                     .name("num")
@@ -2406,6 +2464,83 @@ fn relative_year(ctx: &Ctx, anchor: Option<i32>) -> Option<i32> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// Every group's span, in window offsets, of each match [`SessionPattern::matches`] gives.
+    fn session_spans(pattern: &SessionPattern, window: &str) -> Vec<Vec<Option<(usize, usize)>>> {
+        pattern
+            .matches(window)
+            .into_iter()
+            .map(|(at, cap)| {
+                cap.iter()
+                    .map(|g| g.map(|g| (at + g.start(), at + g.end())))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The unanchored pattern's own `captures_iter`: what the anchored search must reproduce.
+    fn session_spans_unanchored(re: &Regex, window: &str) -> Vec<Vec<Option<(usize, usize)>>> {
+        re.captures_iter(window)
+            .map(|cap| {
+                cap.iter()
+                    .map(|g| g.map(|g| (g.start(), g.end())))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Each session pattern as searched, its unanchored regex, and its text (compiled once: the
+    /// committee forms take a while to compile).
+    static SESSION_SEARCHES: LazyLock<Vec<(SessionPattern, Regex, String)>> = LazyLock::new(|| {
+        session_patterns(&RULES.metadata.session)
+            .into_iter()
+            .map(|(pattern, lead)| {
+                let searched = SessionPattern::build(&pattern, lead).expect("session pattern");
+                let unanchored = Regex::new(&pattern).expect("session regex");
+                (searched, unanchored, pattern)
+            })
+            .collect()
+    });
+
+    fn assert_session_search_equals_unanchored(window: &str) {
+        for (searched, unanchored, pattern) in SESSION_SEARCHES.iter() {
+            assert_eq!(
+                session_spans(searched, window),
+                session_spans_unanchored(unanchored, window),
+                "{pattern} in {window:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn session_search_at_leads_equals_unanchored_search() {
+        for window in [
+            "",
+            "政协泉州市第十四届委员会第四次会议",
+            "政协第十二届淄博市委员会第一次会议",
+            "政协通报了政协连南瑶族自治县第七届委员会第三次会议",
+            "政协政协第十四届委员会第四次会议，政协第1届委员会2次会议",
+            "政协一二三四五六七八九十甲乙丙丁戊己庚辛壬癸第三届委员会第一次会议",
+            "在市十五届人大二次会议期间，政协第七届三次会议上",
+            "十二届全国人大四次会议和全国政协十二届四次会议",
+        ] {
+            assert_session_search_equals_unanchored(window);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn random_session_windows_match_unanchored_search(pieces in prop::collection::vec(
+            prop::sample::select(vec![
+                "政协", "政", "协", "泉州市", "连南瑶族自治县", "第", "十四", "三", "12", "届",
+                "委员会", "次会议", "人大", "全国", "市", "，", " ", "。", "a", "(",
+            ]),
+            0..24,
+        )) {
+            assert_session_search_equals_unanchored(&pieces.concat());
+        }
+    }
 
     #[test]
     fn session_windows_end_at_each_sitting_word_and_merge() {
