@@ -217,6 +217,33 @@ struct Compiled {
     /// The sitting word (次会议) and the national level word (全国), searched in every report.
     sitting_word: Option<AhoCorasick>,
     national_level: Option<AhoCorasick>,
+    /// Words looked for through the whole text of every report, one search per word (`None` for
+    /// an empty word): the issuer labels (发布机构) and the words for the previous and the
+    /// current year. A prebuilt search skips most of the text where `str::match_indices` reads
+    /// it all.
+    issuer_labels: Vec<Option<AhoCorasick>>,
+    previous_year_words: Vec<Option<AhoCorasick>>,
+    current_year_words: Vec<Option<AhoCorasick>>,
+    /// Any of the multi-year words (任期内, 五年来), in one pass.
+    multi_year: Option<AhoCorasick>,
+}
+
+/// One search per word of `words`, in order.
+fn word_finders(words: &[String]) -> Vec<Option<AhoCorasick>> {
+    words.iter().map(|w| word_finder(w)).collect()
+}
+
+/// A search for any of the non-empty `words` (empty ones are ignored, as in [`contains_any`]).
+fn any_word_finder(words: &[String]) -> Option<AhoCorasick> {
+    AhoCorasick::new(words.iter().filter(|w| !w.is_empty())).ok()
+}
+
+/// [`contains_any`] by the prebuilt `finder` of the same words when there is one.
+fn contains_any_found(s: &str, words: &[String], finder: Option<&AhoCorasick>) -> bool {
+    match finder {
+        Some(ac) => ac.is_match(s),
+        None => contains_any(s, words),
+    }
 }
 
 /// Start of every occurrence of `word` from the left, not overlapping (`str::match_indices`),
@@ -311,6 +338,10 @@ fn build_compiled(rules: &Rules) -> Compiled {
         count: CountFinder::build(&m.channel.count_unit),
         sitting_word: word_finder(&m.session.sitting_word),
         national_level: word_finder(&m.place.national_level),
+        issuer_labels: word_finders(&m.issuer.labels),
+        previous_year_words: word_finders(&m.year.previous_year_words),
+        current_year_words: word_finders(&m.year.current_year_words),
+        multi_year: any_word_finder(&m.year.multi_year_words),
     }
 }
 
@@ -1666,8 +1697,9 @@ fn issuer_in_title(ctx: &Ctx, starts: &HashSet<usize>) -> Option<(usize, usize)>
 }
 
 fn issuer_in_label(ctx: &Ctx, starts: &HashSet<usize>) -> Option<(usize, usize)> {
-    for label in &ctx.r.issuer.labels {
-        for (pos, _) in ctx.text.match_indices(label.as_str()) {
+    for (k, label) in ctx.r.issuer.labels.iter().enumerate() {
+        let finder = ctx.c.issuer_labels.get(k).and_then(Option::as_ref);
+        for pos in word_starts(ctx.text, label, finder) {
             let rest = after(ctx.text, pos + label.len(), 8);
             let skip = rest.len()
                 - rest
@@ -2354,7 +2386,7 @@ fn infer_year_handled(ctx: &Ctx, report_date: Option<ReportDate>) -> Option<i32>
     if let Some(y) = relative_year(ctx, anchor) {
         return Some(y);
     }
-    if contains_any(ctx.text, &r.multi_year_words) {
+    if contains_any_found(ctx.text, &r.multi_year_words, ctx.c.multi_year.as_ref()) {
         return None;
     }
     let d = report_date.filter(|d| d.written)?;
@@ -2445,17 +2477,19 @@ fn year_weight(ctx: &Ctx, r: &YearRules, start: usize, end: usize) -> u32 {
 fn relative_year(ctx: &Ctx, anchor: Option<i32>) -> Option<i32> {
     let anchor = anchor?;
     let r = &ctx.r.year;
-    let referenced = |words: &[String]| {
-        words.iter().filter(|w| !w.is_empty()).any(|w| {
-            ctx.text.match_indices(w.as_str()).any(|(pos, _)| {
-                ends_with_any(before(ctx.text, pos, 3), &r.comparison_before).is_none()
-            })
+    let referenced = |words: &[String], finders: &[Option<AhoCorasick>]| {
+        words.iter().enumerate().any(|(k, w)| {
+            let finder = finders.get(k).and_then(Option::as_ref);
+            !w.is_empty()
+                && word_starts(ctx.text, w, finder).any(|pos| {
+                    ends_with_any(before(ctx.text, pos, 3), &r.comparison_before).is_none()
+                })
         })
     };
-    if referenced(&r.previous_year_words) {
+    if referenced(&r.previous_year_words, &ctx.c.previous_year_words) {
         return Some(anchor - 1);
     }
-    referenced(&r.current_year_words).then_some(anchor)
+    referenced(&r.current_year_words, &ctx.c.current_year_words).then_some(anchor)
 }
 
 // ---------------------------------------------------------------- tests
@@ -2539,6 +2573,37 @@ mod tests {
             0..24,
         )) {
             assert_session_search_equals_unanchored(&pieces.concat());
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// The prebuilt searches of whole-text words find what `match_indices` and
+        /// [`contains_any`] find, self-overlapping and empty words included.
+        #[test]
+        fn word_searches_equal_str_searches(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec!["上一年", "上", "一年", "今年", "aa", "a", "发布机构", ":", " ", "。"]),
+                0..16,
+            ),
+            words in prop::collection::vec(
+                prop::sample::select(vec!["", "上一年", "今年", "aa", "a", "发布机构", "一年"]),
+                0..4,
+            ),
+        ) {
+            let text = pieces.concat();
+            let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+            for (w, finder) in words.iter().zip(word_finders(&words)) {
+                let want: Vec<usize> = text.match_indices(w.as_str()).map(|(i, _)| i).collect();
+                let got: Vec<usize> = word_starts(&text, w, finder.as_ref()).collect();
+                prop_assert_eq!(got, want);
+            }
+            let any = any_word_finder(&words);
+            prop_assert!(any.is_some());
+            prop_assert_eq!(
+                contains_any_found(&text, &words, any.as_ref()),
+                contains_any(&text, &words)
+            );
         }
     }
 
