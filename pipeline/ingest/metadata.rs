@@ -226,6 +226,23 @@ struct Compiled {
     current_year_words: Vec<Option<AhoCorasick>>,
     /// Any of the multi-year words (任期内, 五年来), in one pass.
     multi_year: Option<AhoCorasick>,
+    /// The first characters of the speaker titles (主任, 副县长), sorted.
+    speaker_title_starts: Vec<char>,
+}
+
+/// The first characters of the non-empty `words`, sorted and without repeats.
+fn first_chars(words: &[String]) -> Vec<char> {
+    let mut firsts: Vec<char> = words.iter().filter_map(|w| w.chars().next()).collect();
+    firsts.sort_unstable();
+    firsts.dedup();
+    firsts
+}
+
+/// `starts_with_any(s, words).is_some()` for an `s` that starts with `first`, given the
+/// [`first_chars`] of `words`: most characters start no word, and are told so without comparing
+/// `s` with every word.
+fn starts_with_a_word(s: &str, first: char, words: &[String], firsts: &[char]) -> bool {
+    firsts.binary_search(&first).is_ok() && starts_with_any(s, words).is_some()
 }
 
 /// One search per word of `words`, in order.
@@ -342,6 +359,7 @@ fn build_compiled(rules: &Rules) -> Compiled {
         previous_year_words: word_finders(&m.year.previous_year_words),
         current_year_words: word_finders(&m.year.current_year_words),
         multi_year: any_word_finder(&m.year.multi_year_words),
+        speaker_title_starts: first_chars(&m.issuer.speaker_titles),
     }
 }
 
@@ -1770,10 +1788,11 @@ fn speaker_body(ctx: &Ctx, starts: &HashSet<usize>, s: usize) -> Option<(usize, 
         .find(|(_, c)| !is_han(*c))
         .map(|(i, _)| i)
         .unwrap_or(run.len())];
+    let firsts = &ctx.c.speaker_title_starts;
     let end = run
         .char_indices()
+        .filter(|&(i, c)| i > 0 && starts_with_a_word(&run[i..], c, &r.speaker_titles, firsts))
         .map(|(i, _)| i)
-        .filter(|&i| i > 0 && starts_with_any(&run[i..], &r.speaker_titles).is_some())
         .filter(|&i| issuer_span(ctx, starts, s, s + i).is_some())
         .max()?;
     Some((s, s + end))
@@ -2604,6 +2623,33 @@ mod tests {
                 contains_any_found(&text, &words, any.as_ref()),
                 contains_any(&text, &words)
             );
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// The first-character shortcut answers as [`starts_with_any`] does, at every character.
+        #[test]
+        fn starts_with_a_word_equals_starts_with_any(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec!["主任", "副", "县长", "李", "a", "", "主"]),
+                0..12,
+            ),
+            words in prop::collection::vec(
+                prop::sample::select(vec!["", "主任", "副主任", "副县长", "县长", "主", "a"]),
+                0..5,
+            ),
+        ) {
+            let text = pieces.concat();
+            let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+            let firsts = first_chars(&words);
+            for (i, c) in text.char_indices() {
+                let rest = &text[i..];
+                prop_assert_eq!(
+                    starts_with_a_word(rest, c, &words, &firsts),
+                    starts_with_any(rest, &words).is_some()
+                );
+            }
         }
     }
 
