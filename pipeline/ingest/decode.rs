@@ -1,6 +1,6 @@
 //! Bytes → text: UTF-8 (with or without BOM), UTF-16 (with BOM, or detected), GB18030/GBK.
 
-use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE};
+use encoding_rs::{Encoding, GB18030, UTF_8, UTF_16BE, UTF_16LE};
 
 /// Why a file could not be turned into text.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -61,6 +61,10 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             )],
         );
     }
+    if let Some(text) = valid_utf8(bytes) {
+        return finish(text.to_string(), "UTF-8", vec![]);
+    }
+    // Not UTF-8: the standard library's error tells where and how it fails.
     match std::str::from_utf8(bytes) {
         Ok(s) => finish(s.to_string(), "UTF-8", vec![]),
         Err(e) => {
@@ -91,6 +95,17 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             }
             Err(DecodeError::Undecodable { offset: valid })
         }
+    }
+}
+
+/// `bytes` as text if they are valid UTF-8 (`std::str::from_utf8(bytes).ok()`). encoding_rs
+/// validates with a fraction of the standard library's instructions on CJK text, and every
+/// report is validated here.
+fn valid_utf8(bytes: &[u8]) -> Option<&str> {
+    match UTF_8.decode_without_bom_handling_and_without_replacement(bytes)? {
+        std::borrow::Cow::Borrowed(text) => Some(text),
+        // Valid UTF-8 is returned as it is; anything else is left to the standard library.
+        std::borrow::Cow::Owned(_) => None,
     }
 }
 
@@ -184,6 +199,42 @@ fn count_controls(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Byte strings near UTF-8: valid characters of every width, cut ones, surrogates, overlong
+    /// forms, bytes above U+10FFFF, stray continuation bytes.
+    fn near_utf8() -> impl Strategy<Value = Vec<u8>> {
+        let pieces: Vec<&'static [u8]> = vec![
+            b"a",
+            b"\n",
+            "é".as_bytes(),
+            "办".as_bytes(),
+            "𠀀".as_bytes(),
+            b"\xE5\x8A",
+            b"\xED\xA0\x80",
+            b"\xC0\xAF",
+            b"\xE0\x80\xAF",
+            b"\xF4\x90\x80\x80",
+            b"\xF0\x9F",
+            b"\x80",
+            b"\xFF",
+            b"\xBF",
+        ];
+        prop::collection::vec(prop::sample::select(pieces), 0..24).prop_map(|ps| ps.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5000))]
+        #[test]
+        fn valid_utf8_equals_std_from_utf8(bytes in near_utf8()) {
+            prop_assert_eq!(valid_utf8(&bytes), std::str::from_utf8(&bytes).ok());
+        }
+
+        #[test]
+        fn valid_utf8_equals_std_from_utf8_on_any_bytes(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+            prop_assert_eq!(valid_utf8(&bytes), std::str::from_utf8(&bytes).ok());
+        }
+    }
 
     #[test]
     fn the_fast_path_agrees_with_counting() {

@@ -212,11 +212,55 @@ pub fn infer(doc: &Document, rules: &Rules) -> DocMeta {
 struct Compiled {
     places: Option<PlaceMatcher>,
     bodies: Option<AhoCorasick>,
-    sessions: Vec<Regex>,
+    sessions: Vec<SessionPattern>,
     count: Option<CountFinder>,
     /// The sitting word (次会议) and the national level word (全国), searched in every report.
     sitting_word: Option<AhoCorasick>,
     national_level: Option<AhoCorasick>,
+    /// Words looked for through the whole text of every report, one search per word (`None` for
+    /// an empty word): the issuer labels (发布机构) and the words for the previous and the
+    /// current year. A prebuilt search skips most of the text where `str::match_indices` reads
+    /// it all.
+    issuer_labels: Vec<Option<AhoCorasick>>,
+    previous_year_words: Vec<Option<AhoCorasick>>,
+    current_year_words: Vec<Option<AhoCorasick>>,
+    /// Any of the multi-year words (任期内, 五年来), in one pass.
+    multi_year: Option<AhoCorasick>,
+    /// The first characters of the speaker titles (主任, 副县长), sorted.
+    speaker_title_starts: Vec<char>,
+}
+
+/// The first characters of the non-empty `words`, sorted and without repeats.
+fn first_chars(words: &[String]) -> Vec<char> {
+    let mut firsts: Vec<char> = words.iter().filter_map(|w| w.chars().next()).collect();
+    firsts.sort_unstable();
+    firsts.dedup();
+    firsts
+}
+
+/// `starts_with_any(s, words).is_some()` for an `s` that starts with `first`, given the
+/// [`first_chars`] of `words`: most characters start no word, and are told so without comparing
+/// `s` with every word.
+fn starts_with_a_word(s: &str, first: char, words: &[String], firsts: &[char]) -> bool {
+    firsts.binary_search(&first).is_ok() && starts_with_any(s, words).is_some()
+}
+
+/// One search per word of `words`, in order.
+fn word_finders(words: &[String]) -> Vec<Option<AhoCorasick>> {
+    words.iter().map(|w| word_finder(w)).collect()
+}
+
+/// A search for any of the non-empty `words` (empty ones are ignored, as in [`contains_any`]).
+fn any_word_finder(words: &[String]) -> Option<AhoCorasick> {
+    AhoCorasick::new(words.iter().filter(|w| !w.is_empty())).ok()
+}
+
+/// [`contains_any`] by the prebuilt `finder` of the same words when there is one.
+fn contains_any_found(s: &str, words: &[String], finder: Option<&AhoCorasick>) -> bool {
+    match finder {
+        Some(ac) => ac.is_match(s),
+        None => contains_any(s, words),
+    }
 }
 
 /// Start of every occurrence of `word` from the left, not overlapping (`str::match_indices`),
@@ -304,10 +348,18 @@ fn build_compiled(rules: &Rules) -> Compiled {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&m.place.body_words)
             .ok(),
-        sessions: session_regexes(&m.session),
+        sessions: session_patterns(&m.session)
+            .into_iter()
+            .filter_map(|(pattern, lead)| SessionPattern::build(&pattern, lead))
+            .collect(),
         count: CountFinder::build(&m.channel.count_unit),
         sitting_word: word_finder(&m.session.sitting_word),
         national_level: word_finder(&m.place.national_level),
+        issuer_labels: word_finders(&m.issuer.labels),
+        previous_year_words: word_finders(&m.year.previous_year_words),
+        current_year_words: word_finders(&m.year.current_year_words),
+        multi_year: any_word_finder(&m.year.multi_year_words),
+        speaker_title_starts: first_chars(&m.issuer.speaker_titles),
     }
 }
 
@@ -363,8 +415,9 @@ fn alternation(words: &[String]) -> String {
 
 /// 市七届人大六次会议 / 十二届全国人大四次会议 (term first), 县人大十六届一次会议 (body first),
 /// 政协泉州市第十四届委员会第四次会议 / 政协第十二届淄博市委员会第一次会议 (committee forms),
-/// and 三届二次会议 (no body; used only when no session names its body).
-fn session_regexes(s: &SessionRules) -> Vec<Regex> {
+/// and 三届二次会议 (no body; used only when no session names its body). Each comes with the
+/// literal every one of its matches starts with, if it has one (政协 of the committee forms).
+fn session_patterns(s: &SessionRules) -> Vec<(String, Option<String>)> {
     let level = alternation(&s.levels);
     let body = alternation(&s.bodies);
     let class: String = s
@@ -389,16 +442,69 @@ fn session_regexes(s: &SessionRules) -> Vec<Regex> {
         format!("(?P<body>{cppcc}){place}(?P<term>{ord}){term}{committee}(?P<num>{ord}){sit}");
     let term_then_place =
         format!("(?P<body>{cppcc})(?P<term>{ord}){term}{place}{committee}(?P<num>{ord}){sit}");
-    [
-        body_first,
-        term_first,
-        place_first,
-        term_then_place,
-        bodiless,
+    let lead = Some(s.cppcc_body.clone()).filter(|b| !b.is_empty());
+    vec![
+        (body_first, None),
+        (term_first, None),
+        (place_first, lead.clone()),
+        (term_then_place, lead),
+        (bodiless, None),
     ]
-    .iter()
-    .filter_map(|p| Regex::new(p).ok())
-    .collect()
+}
+
+/// A session pattern and how its matches are looked for in a window.
+enum SessionPattern {
+    /// Searched anywhere in the window.
+    Anywhere(Regex),
+    /// Every match starts with `lead` (政协): the pattern anchored with `^`, tried at each
+    /// occurrence of `lead` in turn. The unanchored search spent most of its time in the reverse
+    /// search for the start of a match (a lazy DFA over the Unicode class of the place name,
+    /// built anew for each new character), which the anchored one does not need.
+    AtLead { anchored: Regex, lead: String },
+}
+
+impl SessionPattern {
+    fn build(pattern: &str, lead: Option<String>) -> Option<SessionPattern> {
+        Some(match lead {
+            Some(lead) => SessionPattern::AtLead {
+                anchored: Regex::new(&format!("^(?:{pattern})")).ok()?,
+                lead,
+            },
+            None => SessionPattern::Anywhere(Regex::new(pattern).ok()?),
+        })
+    }
+
+    /// The matches of the unanchored pattern in `window`, as `captures_iter` gives them, each
+    /// with the byte offset its capture positions are relative to.
+    ///
+    /// For [`SessionPattern::AtLead`]: the leftmost match starts at an occurrence of the lead,
+    /// and the patterns have no look-around, so the match starting at byte `p` is the anchored
+    /// match in `window[p..]` (the same priorities pick it); after a match the search resumes
+    /// at its end (matches are never empty: they hold the lead).
+    fn matches<'w>(&self, window: &'w str) -> Vec<(usize, regex::Captures<'w>)> {
+        let (anchored, lead) = match self {
+            SessionPattern::Anywhere(re) => {
+                return re.captures_iter(window).map(|c| (0, c)).collect();
+            }
+            SessionPattern::AtLead { anchored, lead } => (anchored, lead.as_str()),
+        };
+        let step = lead.chars().next().map_or(1, char::len_utf8);
+        let mut out = Vec::new();
+        let mut from = 0;
+        while let Some(p) = window
+            .get(from..)
+            .and_then(|w| w.find(lead))
+            .map(|i| from + i)
+        {
+            let Some(cap) = window.get(p..).and_then(|rest| anchored.captures(rest)) else {
+                from = p + step;
+                continue;
+            };
+            from = p + cap.get(0).map_or(step, |m| m.end().max(step));
+            out.push((p, cap));
+        }
+        out
+    }
 }
 
 // ---------------------------------------------------------------- context and text helpers
@@ -854,7 +960,7 @@ impl NameIndex {
         let mut i = 0;
         // Leftmost-longest: the first position where a name starts, the longest name there,
         // then on from its end.
-        while let Some(key) = first_two_chars(bytes, i) {
+        while let Some((key, width)) = two_char_key(bytes, i) {
             let bit = name_start_bit(key);
             let may_start = starts
                 .get(bit / 64)
@@ -867,20 +973,57 @@ impl NameIndex {
                     continue;
                 }
             }
-            i += utf8_width(bytes.get(i).copied().unwrap_or(0));
+            i += width;
         }
         out
     }
 }
 
 /// Bytes of a UTF-8 character from its first byte.
-fn utf8_width(first: u8) -> usize {
+const fn utf8_width(first: u8) -> usize {
     match first {
         0..0xC0 => 1,
         0xC0..0xE0 => 2,
         0xE0..0xF0 => 3,
         _ => 4,
     }
+}
+
+/// [`utf8_width`] of every byte: [`two_char_key`] runs at every character of every report, and
+/// a table lookup there costs less than the comparisons.
+static UTF8_WIDTH: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = utf8_width(b as u8) as u8;
+        b += 1;
+    }
+    table
+};
+
+/// `KEY_MASKS[n]` keeps the low `n` bytes of a word (all of them from 8 on); 16 entries so that
+/// an index masked with 15 needs no bounds check.
+static KEY_MASKS: [u64; 16] = {
+    let mut masks = [u64::MAX; 16];
+    let mut n = 0;
+    while n < 8 {
+        masks[n] = (1u64 << (8 * n)) - 1;
+        n += 1;
+    }
+    masks
+};
+
+/// [`first_two_chars`] at byte `i` (the same key) and the width of the character there, by
+/// table lookups; the last few bytes of the text go through [`first_two_chars`] itself.
+#[inline(always)]
+fn two_char_key(bytes: &[u8], i: usize) -> Option<(u64, usize)> {
+    let first = usize::from(UTF8_WIDTH[usize::from(*bytes.get(i)?)]);
+    let n = first + usize::from(UTF8_WIDTH[usize::from(*bytes.get(i + first)?)]);
+    let key = match bytes.get(i..i + 8) {
+        Some(eight) => u64::from_le_bytes(eight.try_into().ok()?) & KEY_MASKS[n & 15],
+        None => first_two_chars(bytes, i)?,
+    };
+    Some((key, first))
 }
 
 /// The bytes of the two characters at byte `i` (at most 8) as a little-endian integer, or
@@ -1572,8 +1715,9 @@ fn issuer_in_title(ctx: &Ctx, starts: &HashSet<usize>) -> Option<(usize, usize)>
 }
 
 fn issuer_in_label(ctx: &Ctx, starts: &HashSet<usize>) -> Option<(usize, usize)> {
-    for label in &ctx.r.issuer.labels {
-        for (pos, _) in ctx.text.match_indices(label.as_str()) {
+    for (k, label) in ctx.r.issuer.labels.iter().enumerate() {
+        let finder = ctx.c.issuer_labels.get(k).and_then(Option::as_ref);
+        for pos in word_starts(ctx.text, label, finder) {
             let rest = after(ctx.text, pos + label.len(), 8);
             let skip = rest.len()
                 - rest
@@ -1644,10 +1788,11 @@ fn speaker_body(ctx: &Ctx, starts: &HashSet<usize>, s: usize) -> Option<(usize, 
         .find(|(_, c)| !is_han(*c))
         .map(|(i, _)| i)
         .unwrap_or(run.len())];
+    let firsts = &ctx.c.speaker_title_starts;
     let end = run
         .char_indices()
+        .filter(|&(i, c)| i > 0 && starts_with_a_word(&run[i..], c, &r.speaker_titles, firsts))
         .map(|(i, _)| i)
-        .filter(|&i| i > 0 && starts_with_any(&run[i..], &r.speaker_titles).is_some())
         .filter(|&i| issuer_span(ctx, starts, s, s + i).is_some())
         .max()?;
     Some((s, s + end))
@@ -1992,18 +2137,19 @@ fn session_mentions(ctx: &Ctx) -> Vec<SessionMention> {
         ctx.c.sitting_word.as_ref(),
         SESSION_WINDOW_BYTES,
     );
-    for re in &ctx.c.sessions {
+    for pattern in &ctx.c.sessions {
         for &(ws, we) in &windows {
             let window = ctx.text.get(ws..we).unwrap_or("");
-            for cap in re.captures_iter(window) {
+            for (at, cap) in pattern.matches(window) {
                 let (Some(whole), Some(term_m)) = (cap.get(0), cap.name("term")) else {
                     continue;
                 };
+                let base = ws + at;
                 let whole = ByteRange {
-                    start: ws + whole.start(),
-                    end: ws + whole.end(),
+                    start: base + whole.start(),
+                    end: base + whole.end(),
                 };
-                let term_start = ws + term_m.start();
+                let term_start = base + term_m.start();
                 let term = ordinal_value(term_m.as_str(), &s.ordinal_prefix);
                 let num = cap
                     .name("num")
@@ -2259,7 +2405,7 @@ fn infer_year_handled(ctx: &Ctx, report_date: Option<ReportDate>) -> Option<i32>
     if let Some(y) = relative_year(ctx, anchor) {
         return Some(y);
     }
-    if contains_any(ctx.text, &r.multi_year_words) {
+    if contains_any_found(ctx.text, &r.multi_year_words, ctx.c.multi_year.as_ref()) {
         return None;
     }
     let d = report_date.filter(|d| d.written)?;
@@ -2350,17 +2496,19 @@ fn year_weight(ctx: &Ctx, r: &YearRules, start: usize, end: usize) -> u32 {
 fn relative_year(ctx: &Ctx, anchor: Option<i32>) -> Option<i32> {
     let anchor = anchor?;
     let r = &ctx.r.year;
-    let referenced = |words: &[String]| {
-        words.iter().filter(|w| !w.is_empty()).any(|w| {
-            ctx.text.match_indices(w.as_str()).any(|(pos, _)| {
-                ends_with_any(before(ctx.text, pos, 3), &r.comparison_before).is_none()
-            })
+    let referenced = |words: &[String], finders: &[Option<AhoCorasick>]| {
+        words.iter().enumerate().any(|(k, w)| {
+            let finder = finders.get(k).and_then(Option::as_ref);
+            !w.is_empty()
+                && word_starts(ctx.text, w, finder).any(|pos| {
+                    ends_with_any(before(ctx.text, pos, 3), &r.comparison_before).is_none()
+                })
         })
     };
-    if referenced(&r.previous_year_words) {
+    if referenced(&r.previous_year_words, &ctx.c.previous_year_words) {
         return Some(anchor - 1);
     }
-    referenced(&r.current_year_words).then_some(anchor)
+    referenced(&r.current_year_words, &ctx.c.current_year_words).then_some(anchor)
 }
 
 // ---------------------------------------------------------------- tests
@@ -2368,6 +2516,142 @@ fn relative_year(ctx: &Ctx, anchor: Option<i32>) -> Option<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Every group's span, in window offsets, of each match [`SessionPattern::matches`] gives.
+    fn session_spans(pattern: &SessionPattern, window: &str) -> Vec<Vec<Option<(usize, usize)>>> {
+        pattern
+            .matches(window)
+            .into_iter()
+            .map(|(at, cap)| {
+                cap.iter()
+                    .map(|g| g.map(|g| (at + g.start(), at + g.end())))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The unanchored pattern's own `captures_iter`: what the anchored search must reproduce.
+    fn session_spans_unanchored(re: &Regex, window: &str) -> Vec<Vec<Option<(usize, usize)>>> {
+        re.captures_iter(window)
+            .map(|cap| {
+                cap.iter()
+                    .map(|g| g.map(|g| (g.start(), g.end())))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Each session pattern as searched, its unanchored regex, and its text (compiled once: the
+    /// committee forms take a while to compile).
+    static SESSION_SEARCHES: LazyLock<Vec<(SessionPattern, Regex, String)>> = LazyLock::new(|| {
+        session_patterns(&RULES.metadata.session)
+            .into_iter()
+            .map(|(pattern, lead)| {
+                let searched = SessionPattern::build(&pattern, lead).expect("session pattern");
+                let unanchored = Regex::new(&pattern).expect("session regex");
+                (searched, unanchored, pattern)
+            })
+            .collect()
+    });
+
+    fn assert_session_search_equals_unanchored(window: &str) {
+        for (searched, unanchored, pattern) in SESSION_SEARCHES.iter() {
+            assert_eq!(
+                session_spans(searched, window),
+                session_spans_unanchored(unanchored, window),
+                "{pattern} in {window:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn session_search_at_leads_equals_unanchored_search() {
+        for window in [
+            "",
+            "政协泉州市第十四届委员会第四次会议",
+            "政协第十二届淄博市委员会第一次会议",
+            "政协通报了政协连南瑶族自治县第七届委员会第三次会议",
+            "政协政协第十四届委员会第四次会议，政协第1届委员会2次会议",
+            "政协一二三四五六七八九十甲乙丙丁戊己庚辛壬癸第三届委员会第一次会议",
+            "在市十五届人大二次会议期间，政协第七届三次会议上",
+            "十二届全国人大四次会议和全国政协十二届四次会议",
+        ] {
+            assert_session_search_equals_unanchored(window);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn random_session_windows_match_unanchored_search(pieces in prop::collection::vec(
+            prop::sample::select(vec![
+                "政协", "政", "协", "泉州市", "连南瑶族自治县", "第", "十四", "三", "12", "届",
+                "委员会", "次会议", "人大", "全国", "市", "，", " ", "。", "a", "(",
+            ]),
+            0..24,
+        )) {
+            assert_session_search_equals_unanchored(&pieces.concat());
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// The prebuilt searches of whole-text words find what `match_indices` and
+        /// [`contains_any`] find, self-overlapping and empty words included.
+        #[test]
+        fn word_searches_equal_str_searches(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec!["上一年", "上", "一年", "今年", "aa", "a", "发布机构", ":", " ", "。"]),
+                0..16,
+            ),
+            words in prop::collection::vec(
+                prop::sample::select(vec!["", "上一年", "今年", "aa", "a", "发布机构", "一年"]),
+                0..4,
+            ),
+        ) {
+            let text = pieces.concat();
+            let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+            for (w, finder) in words.iter().zip(word_finders(&words)) {
+                let want: Vec<usize> = text.match_indices(w.as_str()).map(|(i, _)| i).collect();
+                let got: Vec<usize> = word_starts(&text, w, finder.as_ref()).collect();
+                prop_assert_eq!(got, want);
+            }
+            let any = any_word_finder(&words);
+            prop_assert!(any.is_some());
+            prop_assert_eq!(
+                contains_any_found(&text, &words, any.as_ref()),
+                contains_any(&text, &words)
+            );
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// The first-character shortcut answers as [`starts_with_any`] does, at every character.
+        #[test]
+        fn starts_with_a_word_equals_starts_with_any(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec!["主任", "副", "县长", "李", "a", "", "主"]),
+                0..12,
+            ),
+            words in prop::collection::vec(
+                prop::sample::select(vec!["", "主任", "副主任", "副县长", "县长", "主", "a"]),
+                0..5,
+            ),
+        ) {
+            let text = pieces.concat();
+            let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+            let firsts = first_chars(&words);
+            for (i, c) in text.char_indices() {
+                let rest = &text[i..];
+                prop_assert_eq!(
+                    starts_with_a_word(rest, c, &words, &firsts),
+                    starts_with_any(rest, &words).is_some()
+                );
+            }
+        }
+    }
 
     #[test]
     fn session_windows_end_at_each_sitting_word_and_merge() {
@@ -2673,6 +2957,45 @@ mod tests {
         let one = NameIndex::build(&["市".to_string(), "海曙区".to_string()]).expect("index");
         assert!(one.starts.is_none());
         assert_eq!(one.find_all("海曙区市").len(), 2);
+    }
+
+    /// Characters of every UTF-8 width, and the ones place names are made of.
+    fn key_text() -> impl Strategy<Value = String> {
+        let pool: Vec<char> = "a1 ,\né°海曙区市县宁波楚雄州𠀀😀".chars().collect();
+        prop::collection::vec(prop::sample::select(pool), 0..24)
+            .prop_map(|cs| cs.into_iter().collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// The table-driven key is the one [`first_two_chars`] reads, at every character.
+        #[test]
+        fn two_char_key_equals_first_two_chars(text in key_text()) {
+            let bytes = text.as_bytes();
+            for (i, c) in text.char_indices() {
+                let want = first_two_chars(bytes, i).map(|k| (k, c.len_utf8()));
+                prop_assert_eq!(two_char_key(bytes, i), want);
+            }
+            prop_assert_eq!(two_char_key(bytes, bytes.len()), None);
+        }
+
+        #[test]
+        fn name_index_scan_equals_automaton(pieces in prop::collection::vec(
+            prop_oneof![
+                key_text(),
+                prop::sample::select(vec!["宁波市", "海曙区", "楚雄州", "楚雄彝族自治州", "广西"])
+                    .prop_map(str::to_string),
+            ],
+            0..12,
+        )) {
+            let compiled = build_compiled(&RULES);
+            let pm = compiled.places.as_ref().expect("place matcher");
+            let text = pieces.concat();
+            for index in [&pm.full, &pm.short] {
+                let want: Vec<_> = index.ac.find_iter(text.as_str()).collect();
+                prop_assert_eq!(index.find_all(&text), want);
+            }
+        }
     }
 
     use crate::ingest::{SourceFile, ingest_bytes};
