@@ -789,14 +789,50 @@ fn windows_where(
 ) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = Vec::new();
     for h in needles.hits(text).into_iter().filter(|h| keep(*h)) {
-        let s = text.floor_char_boundary(h.saturating_sub(before));
-        let e = text.ceil_char_boundary((h + after).min(text.len()));
+        let (s, e) = window_around(text, h, before, after);
         match out.last_mut() {
             Some(last) if s <= last.1 => last.1 = last.1.max(e),
             _ => out.push((s, e)),
         }
     }
     out
+}
+
+/// The byte range `before`/`after` bytes around `h`, widened to character boundaries.
+fn window_around(text: &str, h: usize, before: usize, after: usize) -> (usize, usize) {
+    let s = text.floor_char_boundary(h.saturating_sub(before));
+    let e = text.ceil_char_boundary((h + after).min(text.len()));
+    (s, e)
+}
+
+/// The [`windows`] that hold a needle occurrence `useful` accepts, each exactly as [`windows`]
+/// gives it. For a search run on each window as a text of its own, whose every match contains a
+/// useful occurrence, the other windows hold no match; the kept ones are not narrowed to the
+/// useful occurrences, so the search sees the same text in them as before.
+pub(crate) fn windows_holding(
+    text: &str,
+    needles: &Needles,
+    before: usize,
+    after: usize,
+    useful: impl Fn(usize) -> bool,
+) -> Vec<(usize, usize)> {
+    // (start, end, holds a useful occurrence)
+    let mut out: Vec<(usize, usize, bool)> = Vec::new();
+    for h in needles.hits(text) {
+        let (s, e) = window_around(text, h, before, after);
+        let is_useful = useful(h);
+        match out.last_mut() {
+            Some(last) if s <= last.1 => {
+                last.1 = last.1.max(e);
+                last.2 |= is_useful;
+            }
+            _ => out.push((s, e, is_useful)),
+        }
+    }
+    out.into_iter()
+        .filter(|w| w.2)
+        .map(|(s, e, _)| (s, e))
+        .collect()
 }
 
 /// `hay.contains(word)`. The standard library sets a two-way searcher up for haystacks under
