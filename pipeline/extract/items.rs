@@ -1,6 +1,7 @@
 //! Named and numbered items: `路文华等3位代表提出的关于…的建议`, `(73号建议)`,
 //! `第199号《关于…的提案》`, `杞发荣委员、徐彦委员提出的`, with key-item flags and themes.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -155,10 +156,10 @@ pub fn extract_items(ctx: &Ctx, ex: &mut Extraction) {
             evidence: ctx.evidence(start, end, "item.numbered"),
         });
     }
-    for (i, item) in items.iter_mut().enumerate() {
+    let key_items = key_item_flags(ctx, &items);
+    for ((i, item), key_item) in items.iter_mut().enumerate().zip(key_items) {
         item.position = i as u32;
-        let sentence = &item.evidence.sentence;
-        item.key_item = ctx.contains_any(&fast2s::convert(sentence), &ctx.rules.key_words);
+        item.key_item = key_item;
         let title = item
             .title
             .as_deref()
@@ -175,6 +176,21 @@ pub fn extract_items(ctx: &Ctx, ex: &mut Extraction) {
             .collect();
     }
     ex.items = items;
+}
+
+/// Whether each item's sentence (original text, so simplified first) has key-item words.
+/// Items listed together share their sentence: each distinct one is converted and searched once.
+fn key_item_flags(ctx: &Ctx, items: &[Item]) -> Vec<bool> {
+    let mut known: HashMap<&str, bool> = HashMap::new();
+    items
+        .iter()
+        .map(|item| {
+            let sentence = item.evidence.sentence.as_str();
+            *known.entry(sentence).or_insert_with(|| {
+                ctx.contains_any(&fast2s::convert(sentence), &ctx.rules.key_words)
+            })
+        })
+        .collect()
 }
 
 fn kind_of(noun: &str) -> String {
