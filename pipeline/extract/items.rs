@@ -1,12 +1,13 @@
 //! Named and numbered items: `路文华等3位代表提出的关于…的建议`, `(73号建议)`,
 //! `第199号《关于…的提案》`, `杞发荣委员、徐彦委员提出的`, with key-item flags and themes.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::proposer_scan::proposer_matches;
-use super::{Ctx, Needles, captures_in_windows, strip_prefixes, windows};
+use super::proposer_scan::{may_propose_at, proposer_matches};
+use super::{Ctx, Needles, captures_in_windows, strip_prefixes, windows, windows_holding};
 use crate::model::{Extraction, Item};
 
 /// A title right after the proposers: `第199号《关于…》`, `“关于…”`, `关于…的建议`.
@@ -26,6 +27,12 @@ static TITLE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"[《“"]((?:关于)?[^《》“”"]{4,80}?)[》”"]$"#).expect("static regex")
 });
 
+/// Where [`proposer_matches`] runs: around the proposing words, in the windows where one of
+/// them can end a match (most `提出` in a report follow no `代表`/`委员`).
+fn proposer_windows(text: &str) -> Vec<(usize, usize)> {
+    windows_holding(text, &PROPOSING, 60 * 3, 12, |h| may_propose_at(text, h))
+}
+
 /// Where [`NUMBERED`] can match.
 fn numbered_windows(text: &str) -> Vec<(usize, usize)> {
     windows(text, &NUMBER_SIGN, 24, 16)
@@ -35,7 +42,7 @@ pub fn extract_items(ctx: &Ctx, ex: &mut Extraction) {
     let mut items: Vec<Item> = Vec::new();
     // The match must contain 提出/提交/所提/领衔 after at most ~60 characters of names; run the
     // pattern only near those words (the Han-run pattern is the costliest in extraction).
-    for (ws, we) in windows(ctx.text, &PROPOSING, 60 * 3, 12) {
+    for (ws, we) in proposer_windows(ctx.text) {
         let window = &ctx.text[ws..we];
         for m in proposer_matches(window) {
             let names = &window[m.start..m.names_end];
@@ -149,10 +156,10 @@ pub fn extract_items(ctx: &Ctx, ex: &mut Extraction) {
             evidence: ctx.evidence(start, end, "item.numbered"),
         });
     }
-    for (i, item) in items.iter_mut().enumerate() {
+    let key_items = key_item_flags(ctx, &items);
+    for ((i, item), key_item) in items.iter_mut().enumerate().zip(key_items) {
         item.position = i as u32;
-        let sentence = &item.evidence.sentence;
-        item.key_item = ctx.contains_any(&fast2s::convert(sentence), &ctx.rules.key_words);
+        item.key_item = key_item;
         let title = item
             .title
             .as_deref()
@@ -169,6 +176,21 @@ pub fn extract_items(ctx: &Ctx, ex: &mut Extraction) {
             .collect();
     }
     ex.items = items;
+}
+
+/// Whether each item's sentence (original text, so simplified first) has key-item words.
+/// Items listed together share their sentence: each distinct one is converted and searched once.
+fn key_item_flags(ctx: &Ctx, items: &[Item]) -> Vec<bool> {
+    let mut known: HashMap<&str, bool> = HashMap::new();
+    items
+        .iter()
+        .map(|item| {
+            let sentence = item.evidence.sentence.as_str();
+            *known.entry(sentence).or_insert_with(|| {
+                ctx.contains_any(&fast2s::convert(sentence), &ctx.rules.key_words)
+            })
+        })
+        .collect()
 }
 
 fn kind_of(noun: &str) -> String {
@@ -263,6 +285,63 @@ mod tests {
         }
     }
 
+    /// The proposer windows skipped by [`proposer_windows`] hold no match.
+    #[track_caller]
+    fn skipped_proposer_windows_hold_no_match(text: &str) {
+        let kept = proposer_windows(text);
+        let all = windows(text, &PROPOSING, 60 * 3, 12);
+        assert!(kept.iter().all(|w| all.contains(w)), "{text:?}");
+        for &(ws, we) in all.iter().filter(|w| !kept.contains(w)) {
+            assert_eq!(proposer_matches(&text[ws..we]), vec![], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn proposer_windows_keep_every_match() {
+        for text in [
+            "路文华等3位代表提出的关于加快建设的建议,群众提出意见",
+            "杞发荣委员、徐彦委员联名提出。会上提出",
+            "王五委员领衔提出的提案",
+            "由市人大代表们共同提交",
+            "代表们所提建议,委员领衔,代表领衔提出",
+            "提出",
+            "",
+        ] {
+            skipped_proposer_windows_hold_no_match(text);
+        }
+    }
+
+    fn proposer_piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "张",
+            "李四",
+            "代表",
+            "委员",
+            "代",
+            "表",
+            "委",
+            "员",
+            "等",
+            "3",
+            "位",
+            "们",
+            "共同",
+            "联名",
+            "领衔",
+            "提出",
+            "提交",
+            "所提",
+            "提",
+            "所",
+            "的",
+            "、",
+            ",",
+            "x",
+            "𝟙",
+            "张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张",
+        ])
+    }
+
     fn piece() -> impl Strategy<Value = &'static str> {
         prop::sample::select(vec![
             "(", ")", "第", "号", "1", "23", "４", "𝟙", "建议", "提案", "议案", "x", "〕", "文",
@@ -273,6 +352,13 @@ mod tests {
         #[test]
         fn numbered_windows_miss_no_match(pieces in prop::collection::vec(piece(), 0..60)) {
             numbered_match_whole_text_search(&pieces.concat());
+        }
+
+        #[test]
+        fn proposer_windows_miss_no_match(
+            pieces in prop::collection::vec(proposer_piece(), 0..120),
+        ) {
+            skipped_proposer_windows_hold_no_match(&pieces.concat());
         }
     }
 }

@@ -712,29 +712,94 @@ fn find_code_definitions(ctx: &Ctx) -> HashMap<String, (usize, usize)> {
 }
 
 /// Literal words to find windows around, each with its searcher built once.
-pub(crate) struct Needles(Vec<AhoCorasick>);
+pub(crate) struct Needles {
+    /// One searcher per word: how occurrences are defined (see [`Needles::hits`]).
+    each: Vec<AhoCorasick>,
+    /// The words grouped by their first character, with a searcher for that character; `None`
+    /// when a word can overlap itself. One pass per group instead of one per word.
+    by_first_char: Option<Vec<(AhoCorasick, Vec<&'static str>)>>,
+}
 
 impl Needles {
-    pub(crate) fn new(words: &[&str]) -> Needles {
-        Needles(
-            words
-                .iter()
-                .map(|w| AhoCorasick::new([w]).expect("static needle"))
-                .collect(),
-        )
+    pub(crate) fn new(words: &[&'static str]) -> Needles {
+        let each = words
+            .iter()
+            .map(|w| AhoCorasick::new([w]).expect("static needle"))
+            .collect();
+        let by_first_char = words
+            .iter()
+            .all(|w| !w.is_empty() && !overlaps_itself(w))
+            .then(|| group_by_first_char(words));
+        Needles {
+            each,
+            by_first_char,
+        }
     }
 
     /// Start of every occurrence of every needle (each needle's occurrences non-overlapping,
     /// left to right, as `str::match_indices` gives them), sorted.
+    ///
+    /// A word that cannot overlap itself has no occurrences to skip, so they are all the
+    /// places where it starts; each starts at an occurrence of its first character, and those
+    /// never overlap (a character's first byte never continues one). So one pass over the
+    /// first character's occurrences, testing each word of the group there, finds them all.
     fn hits(&self, text: &str) -> Vec<usize> {
+        let Some(groups) = &self.by_first_char else {
+            return self.hits_word_by_word(text);
+        };
+        let mut hits = Vec::new();
+        for (first, words) in groups {
+            for m in first.find_iter(text) {
+                let rest = &text[m.start()..];
+                hits.extend(
+                    words
+                        .iter()
+                        .filter(|w| rest.starts_with(**w))
+                        .map(|_| m.start()),
+                );
+            }
+        }
+        hits.sort_unstable();
+        hits
+    }
+
+    /// [`Needles::hits`] with one pass per word.
+    fn hits_word_by_word(&self, text: &str) -> Vec<usize> {
         let mut hits: Vec<usize> = self
-            .0
+            .each
             .iter()
             .flat_map(|ac| ac.find_iter(text).map(|m| m.start()))
             .collect();
         hits.sort_unstable();
         hits
     }
+}
+
+/// Whether two occurrences of `w` can overlap: some proper suffix (in bytes) is also a prefix.
+fn overlaps_itself(w: &str) -> bool {
+    let b = w.as_bytes();
+    (1..b.len()).any(|k| b.ends_with(&b[..k]))
+}
+
+/// `words` grouped by first character (in order of first appearance), each group with a
+/// searcher for that character.
+fn group_by_first_char(words: &[&'static str]) -> Vec<(AhoCorasick, Vec<&'static str>)> {
+    let mut groups: Vec<(char, Vec<&'static str>)> = Vec::new();
+    for w in words {
+        let Some(c) = w.chars().next() else { continue };
+        match groups.iter_mut().find(|(g, _)| *g == c) {
+            Some((_, ws)) => ws.push(w),
+            None => groups.push((c, vec![w])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(c, ws)| {
+            let first =
+                AhoCorasick::new([c.encode_utf8(&mut [0; 4]).as_bytes()]).expect("static needle");
+            (first, ws)
+        })
+        .collect()
 }
 
 /// Captures of `re` in `text`, searched only inside `windows` (sorted, disjoint), offsets in
@@ -789,14 +854,50 @@ fn windows_where(
 ) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = Vec::new();
     for h in needles.hits(text).into_iter().filter(|h| keep(*h)) {
-        let s = text.floor_char_boundary(h.saturating_sub(before));
-        let e = text.ceil_char_boundary((h + after).min(text.len()));
+        let (s, e) = window_around(text, h, before, after);
         match out.last_mut() {
             Some(last) if s <= last.1 => last.1 = last.1.max(e),
             _ => out.push((s, e)),
         }
     }
     out
+}
+
+/// The byte range `before`/`after` bytes around `h`, widened to character boundaries.
+fn window_around(text: &str, h: usize, before: usize, after: usize) -> (usize, usize) {
+    let s = text.floor_char_boundary(h.saturating_sub(before));
+    let e = text.ceil_char_boundary((h + after).min(text.len()));
+    (s, e)
+}
+
+/// The [`windows`] that hold a needle occurrence `useful` accepts, each exactly as [`windows`]
+/// gives it. For a search run on each window as a text of its own, whose every match contains a
+/// useful occurrence, the other windows hold no match; the kept ones are not narrowed to the
+/// useful occurrences, so the search sees the same text in them as before.
+pub(crate) fn windows_holding(
+    text: &str,
+    needles: &Needles,
+    before: usize,
+    after: usize,
+    useful: impl Fn(usize) -> bool,
+) -> Vec<(usize, usize)> {
+    // (start, end, holds a useful occurrence)
+    let mut out: Vec<(usize, usize, bool)> = Vec::new();
+    for h in needles.hits(text) {
+        let (s, e) = window_around(text, h, before, after);
+        let is_useful = useful(h);
+        match out.last_mut() {
+            Some(last) if s <= last.1 => {
+                last.1 = last.1.max(e);
+                last.2 |= is_useful;
+            }
+            _ => out.push((s, e, is_useful)),
+        }
+    }
+    out.into_iter()
+        .filter(|w| w.2)
+        .map(|(s, e, _)| (s, e))
+        .collect()
 }
 
 /// `hay.contains(word)`. The standard library sets a two-way searcher up for haystacks under
@@ -907,7 +1008,62 @@ pub(crate) mod tests {
         ])
     }
 
+    fn needle_piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "类",
+            "类(",
+            "(",
+            "代表",
+            "是指",
+            "指",
+            "为",
+            ":",
+            "即",
+            "提出",
+            "提交",
+            "所提",
+            "领衔",
+            "提",
+            "所",
+            "号",
+            "率",
+            "满意度",
+            "满意",
+            "a",
+            "aa",
+            "ab",
+            "𝟙",
+            "类类",
+            "x",
+        ])
+    }
+
+    /// Every needle set of extraction, and some that overlap themselves or each other.
+    fn needle_sets() -> Vec<Needles> {
+        vec![
+            Needles::new(&["类("]),
+            Needles::new(&["类"]),
+            Needles::new(&["类代表", "类是指", "类指", "类为", "类:", "类即"]),
+            Needles::new(&["提出", "提交", "所提", "领衔"]),
+            Needles::new(&["号"]),
+            Needles::new(&["率", "满意度"]),
+            Needles::new(&["类", "类("]),
+            Needles::new(&["aa", "ab"]),
+            Needles::new(&["类类", "类"]),
+        ]
+    }
+
     proptest! {
+        #[test]
+        fn grouped_needle_hits_match_word_by_word(
+            pieces in prop::collection::vec(needle_piece(), 0..60),
+        ) {
+            let text: String = pieces.concat();
+            for needles in needle_sets() {
+                prop_assert_eq!(needles.hits(&text), needles.hits_word_by_word(&text));
+            }
+        }
+
         #[test]
         fn byte_sentence_split_matches_the_char_split(
             pieces in prop::collection::vec(text_piece(), 0..40),
@@ -1020,6 +1176,17 @@ pub(crate) mod tests {
             "𝟙𝟙𝟙𝟙𝟙𝟙𝟙𝟙𝟙𝟙",
             "解决",
         ])
+    }
+
+    #[test]
+    fn needles_that_overlap_themselves_are_searched_word_by_word() {
+        assert!(overlaps_itself("aa") && overlaps_itself("类x类") && !overlaps_itself("类类x"));
+        assert!(Needles::new(&["aa", "b"]).by_first_char.is_none());
+        assert!(Needles::new(&["类(", "类"]).by_first_char.is_some());
+        let text = "aaaa类类类(";
+        for needles in needle_sets() {
+            assert_eq!(needles.hits(text), needles.hits_word_by_word(text));
+        }
     }
 
     #[test]

@@ -51,6 +51,22 @@ const MAX_GROUP_CHARS_WITH_KIND: usize = 12;
 /// Fewest and most Han characters of the last name.
 const LAST_NAME_CHARS: std::ops::RangeInclusive<usize> = 2..=12;
 
+/// Whether a match can have its proposing word (`提出`, `提交`, `所提`, `领衔…`) start at byte
+/// `p`: only right after `代表`/`委员`, then an optional `们`, then an optional `共同`/`联名`/`领衔`.
+/// Each optional word is taken off whenever it is there: none of them ends like the word before
+/// it can, so leaving it on could not end in `代表`/`委员`.
+pub(super) fn may_propose_at(text: &str, p: usize) -> bool {
+    let Some(before) = text.get(..p) else {
+        return false;
+    };
+    let before = TOGETHER
+        .iter()
+        .find_map(|t| before.strip_suffix(t))
+        .unwrap_or(before);
+    let before = before.strip_suffix('们').unwrap_or(before);
+    KINDS.iter().any(|k| before.ends_with(k))
+}
+
 /// Every match in `text`, left to right.
 pub(super) fn proposer_matches(text: &str) -> Vec<ProposerMatch> {
     let tails = Tails::find(text);
