@@ -11,8 +11,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{
-    Ctx, QUnit, Qty, contains_word, is_hard_boundary, pct_value, rfind_word, strip_prefixes,
-    strip_suffixes,
+    Ctx, QUnit, Qty, contains_word, is_hard_boundary, pct_value, strip_prefixes, strip_suffixes,
 };
 use crate::model::{Category, Extraction, Fact, Finding, Provenance, Role, Severity, Topic, Unit};
 
@@ -1063,6 +1062,23 @@ fn subset_classes(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
     }
 }
 
+/// Most bytes between a share marker (`占`, `的比例`) and the end of the label: `建议总数的`.
+const SHARE_MARKER_SLACK: usize = 9;
+
+/// `rfind_word(hay, word)` if that last occurrence starts at most `word.len() + slack` bytes
+/// before the end of `hay`, else `None`. Only that tail is searched: the last occurrence is in
+/// it exactly when some occurrence is. (The labels searched run back to the sentence start.)
+fn rfind_word_near_end(hay: &str, word: &str, slack: usize) -> Option<usize> {
+    let (h, w) = (hay.as_bytes(), word.as_bytes());
+    let from = h.len().saturating_sub(w.len() + slack);
+    let tail = &h[from..];
+    // A valid UTF-8 word only matches at character boundaries, as `str::rfind` reports.
+    (0..(tail.len() + 1).checked_sub(w.len())?)
+        .rev()
+        .find(|&i| &tail[i..i + w.len()] == w)
+        .map(|i| from + i)
+}
+
 /// Shares printed without a count: `得到解决或者计划逐步解决的占80.6%`, `表示满意和基本满意的占95.2%`.
 fn share_only_statements(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
     for (pi, p) in ctx.qtys.iter().enumerate() {
@@ -1084,7 +1100,7 @@ fn share_only_statements(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             "比重",
         ]
         .iter()
-        .filter_map(|m| rfind_word(region, m).filter(|p| region.len() - p <= m.len() + 9))
+        .filter_map(|m| rfind_word_near_end(region, m, SHARE_MARKER_SLACK))
         .max();
         let Some(marker) = marker else { continue };
         let label_end = lb + marker;
@@ -1185,5 +1201,86 @@ pub fn report_unparsed(ctx: &Ctx, ex: &mut Extraction, used: &[bool]) {
             )
             .at(Some(ev.line), None),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::rfind_word;
+    use proptest::prelude::*;
+
+    /// The expression [`rfind_word_near_end`] replaces.
+    fn rfind_word_then_filter(hay: &str, word: &str, slack: usize) -> Option<usize> {
+        rfind_word(hay, word).filter(|p| hay.len() - p <= word.len() + slack)
+    }
+
+    const MARKERS: [&str; 8] = [
+        "占",
+        "佔",
+        "的比例",
+        "比例",
+        "的比率",
+        "比率",
+        "的比重",
+        "比重",
+    ];
+
+    #[test]
+    fn share_markers_near_the_end_are_found_like_rfind() {
+        for hay in [
+            "",
+            "占",
+            "得到解决或者计划逐步解决的占",
+            "占建议总数的",
+            "占建议总数的比",
+            "占全部建议总数的",
+            "的比例占比例为",
+            "比重𝟙𝟙",
+            "x",
+        ] {
+            for m in MARKERS {
+                for slack in [0, 3, 9, 40] {
+                    assert_eq!(
+                        rfind_word_near_end(hay, m, slack),
+                        rfind_word_then_filter(hay, m, slack),
+                        "{hay:?} {m:?} {slack}"
+                    );
+                }
+            }
+        }
+    }
+
+    fn piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "占",
+            "佔",
+            "的",
+            "比例",
+            "比率",
+            "比重",
+            "比",
+            "例",
+            "建议总数",
+            "x",
+            "𝟙",
+            "。",
+        ])
+    }
+
+    proptest! {
+        #[test]
+        fn share_marker_search_matches_rfind(
+            pieces in prop::collection::vec(piece(), 0..40),
+            slack in 0usize..20,
+        ) {
+            let hay: String = pieces.concat();
+            for m in MARKERS {
+                prop_assert_eq!(
+                    rfind_word_near_end(&hay, m, slack),
+                    rfind_word_then_filter(&hay, m, slack)
+                );
+            }
+        }
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::{Captures, Regex};
 
 use super::proposer_scan::{may_propose_at, proposer_matches};
 use super::{Ctx, Needles, captures_in_windows, strip_prefixes, windows, windows_holding};
@@ -26,6 +26,25 @@ static NUMBER_SIGN: LazyLock<Needles> = LazyLock::new(|| Needles::new(&["号"]))
 static TITLE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"[《“"]((?:关于)?[^《》“”"]{4,80}?)[》”"]$"#).expect("static regex")
 });
+
+/// [`TITLE_AFTER`]'s captures in `rest`. Every match starts `rest` with `第`, `《`, `“`, `"` or
+/// `关于`: any other first character is ruled out without running the regex (most proposers are
+/// followed by plain text).
+fn title_after(rest: &str) -> Option<Captures<'_>> {
+    if !rest.starts_with(['第', '《', '“', '"', '关']) {
+        return None;
+    }
+    TITLE_AFTER.captures(rest)
+}
+
+/// [`TITLE_BEFORE`]'s captures in `hay`. Every match ends `hay` with `》`, `”` or `"`: any other
+/// last character is ruled out without running the regex.
+fn title_before(hay: &str) -> Option<Captures<'_>> {
+    if !hay.ends_with(['》', '”', '"']) {
+        return None;
+    }
+    TITLE_BEFORE.captures(hay)
+}
 
 /// Where [`proposer_matches`] runs: around the proposing words, in the windows where one of
 /// them can end a match (most `提出` in a report follow no `代表`/`委员`).
@@ -62,7 +81,7 @@ pub fn extract_items(ctx: &Ctx, ex: &mut Extraction) {
             };
             let (all_end, names_start) = (ws + m.end, ws + m.start);
             let rest = &ctx.text[all_end..];
-            let title = TITLE_AFTER.captures(rest);
+            let title = title_after(rest);
             let number = title
                 .as_ref()
                 .and_then(|t| t.get(1))
@@ -112,8 +131,7 @@ pub fn extract_items(ctx: &Ctx, ex: &mut Extraction) {
         let window = ctx
             .text
             .floor_char_boundary(all.start().saturating_sub(300));
-        let title_before = TITLE_BEFORE
-            .captures(&ctx.text[window..all.start()])
+        let title_before = title_before(&ctx.text[window..all.start()])
             .and_then(|t| t.get(1))
             .map(|m| (window + m.start(), window + m.end()));
         let near_item_word = noun.is_some()
@@ -342,6 +360,63 @@ mod tests {
         ])
     }
 
+    #[track_caller]
+    fn titles_match_the_regexes(text: &str) {
+        let opt_groups = |c: Option<Captures>| groups(c.into_iter());
+        assert_eq!(
+            opt_groups(title_after(text)),
+            opt_groups(TITLE_AFTER.captures(text)),
+            "{text:?}"
+        );
+        assert_eq!(
+            opt_groups(title_before(text)),
+            opt_groups(TITLE_BEFORE.captures(text)),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn title_shortcuts_match_the_regexes() {
+        for text in [
+            "第12号《关于加快建设的建议》",
+            "《关于加快建设的建议》",
+            "“关于加快建设”的提案",
+            "关于加快城市建设的建议,",
+            "的关于加快建设的建议",
+            "x《关于加快建设的建议》",
+            "提出《关于加快建设的建议》",
+            "",
+        ] {
+            titles_match_the_regexes(text);
+        }
+    }
+
+    fn title_piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "第",
+            "12",
+            "号",
+            "《",
+            "》",
+            "“",
+            "”",
+            "\"",
+            "关于",
+            "关",
+            "于",
+            "加快建设",
+            "的",
+            "建议",
+            "提案",
+            "意见",
+            "。",
+            ";",
+            ",",
+            "x",
+            "𝟙",
+        ])
+    }
+
     fn piece() -> impl Strategy<Value = &'static str> {
         prop::sample::select(vec![
             "(", ")", "第", "号", "1", "23", "４", "𝟙", "建议", "提案", "议案", "x", "〕", "文",
@@ -352,6 +427,11 @@ mod tests {
         #[test]
         fn numbered_windows_miss_no_match(pieces in prop::collection::vec(piece(), 0..60)) {
             numbered_match_whole_text_search(&pieces.concat());
+        }
+
+        #[test]
+        fn title_shortcuts_miss_no_match(pieces in prop::collection::vec(title_piece(), 0..30)) {
+            titles_match_the_regexes(&pieces.concat());
         }
 
         #[test]
