@@ -7,6 +7,8 @@
 //! The vocabularies live in `datasets/rules/metadata.toml` ([`MetadataRules`]); place names
 //! come from the gazetteer.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
@@ -523,6 +525,8 @@ struct Ctx<'a> {
     counts: Vec<(usize, usize)>,
     /// Every `YYYY年`, in order.
     years: Vec<YearAt>,
+    /// Byte offsets of the original text's characters, indexed as far as they were asked for.
+    original_chars: OriginalChars<'a>,
 }
 
 impl<'a> Ctx<'a> {
@@ -546,6 +550,7 @@ impl<'a> Ctx<'a> {
             first_count,
             counts,
             years: year_matches(text),
+            original_chars: OriginalChars::new(&doc.original),
         }
     }
 
@@ -565,6 +570,60 @@ impl<'a> Ctx<'a> {
         } else {
             norm.to_string()
         }
+    }
+}
+
+/// Byte offset of the `n`th character of a text (`char_indices().nth(n)`), walked from the
+/// nearest of the checkpoints recorded every [`CHECKPOINT_STRIDE`] characters, which grow only as
+/// far as the furthest character asked for: walking from the start of the text on every lookup
+/// was quadratic on long documents, while indexing every character cost more than the walks it
+/// saved on the short reports that make up most of a corpus.
+struct OriginalChars<'a> {
+    text: &'a str,
+    known: RefCell<Checkpoints>,
+}
+
+const CHECKPOINT_STRIDE: usize = 64;
+
+#[derive(Default)]
+struct Checkpoints {
+    /// Byte offset of character `k * CHECKPOINT_STRIDE`, for each `k` reached so far.
+    bytes: Vec<usize>,
+    /// The text holds no further checkpoint.
+    complete: bool,
+}
+
+impl<'a> OriginalChars<'a> {
+    fn new(text: &'a str) -> OriginalChars<'a> {
+        OriginalChars {
+            text,
+            known: RefCell::new(Checkpoints::default()),
+        }
+    }
+
+    /// Byte offset of character `n`, or `None` past the end of the text.
+    fn byte_of(&self, n: usize) -> Option<usize> {
+        let checkpoint = self.checkpoint(n / CHECKPOINT_STRIDE)?;
+        let rest = self.text.get(checkpoint..)?;
+        let (i, _) = rest.char_indices().nth(n % CHECKPOINT_STRIDE)?;
+        Some(checkpoint + i)
+    }
+
+    /// Byte offset of character `k * CHECKPOINT_STRIDE`, recording the checkpoints up to it.
+    fn checkpoint(&self, k: usize) -> Option<usize> {
+        let mut known = self.known.borrow_mut();
+        if known.bytes.is_empty() {
+            known.bytes.push(0);
+        }
+        while known.bytes.len() <= k && !known.complete {
+            let last = known.bytes.last().copied().unwrap_or(0);
+            let rest = self.text.get(last..).unwrap_or("");
+            match rest.char_indices().nth(CHECKPOINT_STRIDE) {
+                Some((i, _)) => known.bytes.push(last + i),
+                None => known.complete = true,
+            }
+        }
+        known.bytes.get(k).copied()
     }
 }
 
@@ -1986,10 +2045,11 @@ fn clause_channel(
 
 /// `建议提案`/`人大代表…政协提案` name both; `提案` beats a generic `建议` (所提建议…的提案).
 fn classify_clause(clause: &str, r: &ChannelRules) -> ClauseChannel {
-    let mut s = clause.to_string();
+    // Most clauses hold no neutral word: they are read in place, copied only to blank one out.
+    let mut s = Cow::Borrowed(clause);
     for w in &r.neutral_words {
         if contains_word(&s, w) {
-            s = s.replace(w.as_str(), " ");
+            s = Cow::Owned(s.replace(w.as_str(), " "));
         }
     }
     if contains_any(&s, &r.both_words) {
@@ -2333,7 +2393,7 @@ fn opens_original_line(ctx: &Ctx, start: usize) -> bool {
     let Some(orig) = t.origin.get(t.char_at_byte(start)).map(|o| *o as usize) else {
         return false;
     };
-    let Some((byte, _)) = ctx.doc.original.char_indices().nth(orig) else {
+    let Some(byte) = ctx.original_chars.byte_of(orig) else {
         return false;
     };
     let lead = before(&ctx.doc.original, byte, 80);
@@ -2650,6 +2710,85 @@ mod tests {
                     starts_with_any(rest, &words).is_some()
                 );
             }
+        }
+    }
+
+    /// The former lookup of an original character's byte offset, kept as the oracle.
+    fn byte_of_char_from_start(text: &str, n: usize) -> Option<usize> {
+        text.char_indices().nth(n).map(|(i, _)| i)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// The growing checkpoints answer every sequence of lookups (forwards, backwards,
+        /// repeated, past the end, across several strides) as a walk from the start does.
+        #[test]
+        fn original_char_index_equals_walk_from_start(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec!["a", "中", "\n", "<p>", "—", "\u{1F600}", "é", ""]),
+                0..200,
+            ),
+            lookups in prop::collection::vec(0usize..220, 0..12),
+        ) {
+            let text = pieces.concat();
+            let chars = OriginalChars::new(&text);
+            for n in lookups {
+                prop_assert_eq!(chars.byte_of(n), byte_of_char_from_start(&text, n));
+            }
+        }
+    }
+
+    /// The former clause classification, copying every clause, kept as the oracle.
+    fn classify_clause_copying(clause: &str, r: &ChannelRules) -> ClauseChannel {
+        let mut s = clause.to_string();
+        for w in &r.neutral_words {
+            if contains_word(&s, w) {
+                s = s.replace(w.as_str(), " ");
+            }
+        }
+        if contains_any(&s, &r.both_words) {
+            return ClauseChannel::Both;
+        }
+        let (ns, nw) = (
+            contains_any(&s, &r.npc_strong),
+            contains_any(&s, &r.npc_weak),
+        );
+        let (cs, cw) = (
+            contains_any(&s, &r.cppcc_strong),
+            contains_any(&s, &r.cppcc_weak),
+        );
+        match (ns, cs) {
+            (true, true) => ClauseChannel::Both,
+            (true, false) if cw => ClauseChannel::Both,
+            (true, false) => ClauseChannel::Npc { strong: true },
+            (false, true) => ClauseChannel::Cppcc { strong: true },
+            (false, false) if nw && !cw => ClauseChannel::Npc { strong: false },
+            (false, false) if cw && !nw => ClauseChannel::Cppcc { strong: false },
+            _ => ClauseChannel::Unknown,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// Clauses read in place are classified as the copied ones were, neutral words (and an
+        /// empty neutral word, which blanks every gap) included.
+        #[test]
+        fn classify_clause_equals_copying_oracle(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec![
+                    "意见建议", "意见", "建议", "和", "提案", "代表", "委员", "人大代表", "政协委员",
+                    "议案", "、", "共", "件", " ", "a",
+                ]),
+                0..12,
+            ),
+            extra_neutral in prop::sample::select(vec![None, Some(""), Some("建议"), Some("代表委员")]),
+        ) {
+            let clause = pieces.concat();
+            let mut r = RULES.metadata.channel.clone();
+            if let Some(w) = extra_neutral {
+                r.neutral_words.push(w.to_string());
+            }
+            prop_assert_eq!(classify_clause(&clause, &r), classify_clause_copying(&clause, &r));
         }
     }
 

@@ -10,6 +10,7 @@ pub mod records;
 pub mod registry;
 pub mod text;
 
+use std::fs::FileType;
 use std::path::{Component, Path, PathBuf};
 
 use encoding_rs::Encoding;
@@ -74,8 +75,10 @@ fn walk(
     out: &mut Vec<SourceFile>,
     findings: &mut Vec<Finding>,
 ) {
-    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+    let mut entries: Vec<(PathBuf, Option<FileType>)> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok().map(|e| (e.path(), e.file_type().ok())))
+            .collect(),
         Err(e) => {
             findings.push(Finding::new(
                 &dir.display().to_string(),
@@ -86,8 +89,8 @@ fn walk(
             return;
         }
     };
-    entries.sort();
-    for path in entries {
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, file_type) in entries {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -95,7 +98,7 @@ fn walk(
         if name.starts_with('.') {
             continue;
         }
-        if path.is_dir() {
+        if is_folder(&path, file_type) {
             walk(root, &path, collection, out, findings);
         } else if let Some(format) = format_of(&path) {
             let rel = path.strip_prefix(root).unwrap_or(&path);
@@ -111,6 +114,17 @@ fn walk(
                 format,
             });
         }
+    }
+}
+
+/// Whether a folder entry is a folder to walk, symlinks followed as [`Path::is_dir`] does. The
+/// type `read_dir` already read answers for files and folders without a stat of every file; only
+/// symlinks (a link to a folder is walked, a link to a file read) and entries of unknown type
+/// are stat'ed.
+fn is_folder(path: &Path, file_type: Option<FileType>) -> bool {
+    match file_type {
+        Some(t) if !t.is_symlink() => t.is_dir(),
+        _ => path.is_dir(),
     }
 }
 
@@ -260,4 +274,61 @@ pub fn is_contained_relative(path: &str) -> bool {
     !path.is_empty()
         && p.components()
             .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    /// A folder holding a file, a folder, symlinks to each, and a broken symlink.
+    fn folder_with_links() -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let root = tmp.path();
+        std::fs::write(root.join("a.txt"), "报告").expect("file");
+        std::fs::create_dir(root.join("sub")).expect("folder");
+        std::fs::write(root.join("sub/b.txt"), "报告").expect("file");
+        symlink(root.join("sub"), root.join("linked_sub")).expect("link to folder");
+        symlink(root.join("a.txt"), root.join("linked.txt")).expect("link to file");
+        symlink(root.join("missing"), root.join("broken.txt")).expect("broken link");
+        tmp
+    }
+
+    /// The entry's type from `read_dir` answers as the former stat of every path did.
+    #[test]
+    fn folder_entries_classified_as_path_is_dir() {
+        let tmp = folder_with_links();
+        let entries = std::fs::read_dir(tmp.path()).expect("read_dir");
+        for entry in entries {
+            let entry = entry.expect("entry");
+            let path = entry.path();
+            assert_eq!(
+                is_folder(&path, entry.file_type().ok()),
+                path.is_dir(),
+                "{path:?}"
+            );
+            assert_eq!(is_folder(&path, None), path.is_dir(), "{path:?}");
+        }
+    }
+
+    #[test]
+    fn discover_walks_linked_folders_and_reads_linked_files() {
+        let tmp = folder_with_links();
+        let input = InputDir {
+            root: tmp.path().to_path_buf(),
+            collection: "links".into(),
+        };
+        let (files, _) = discover(&[input]);
+        let found: Vec<&str> = files.iter().map(|f| f.rel_path.as_str()).collect();
+        assert_eq!(
+            found,
+            [
+                "a.txt",
+                "broken.txt",
+                "linked.txt",
+                "linked_sub/b.txt",
+                "sub/b.txt"
+            ]
+        );
+    }
 }

@@ -249,24 +249,9 @@ fn is_furniture(c: char) -> bool {
     matches!(c, '•' | '·' | '|' | ' ' | '-' | '[' | ']' | '【' | '】')
 }
 
-/// Scratch buffers for [`is_boilerplate`], reused across lines.
-#[derive(Default)]
-struct LineBufs {
-    /// The line as UTF-8, so that a kept line need not be encoded again.
-    text: String,
-    /// Byte offset in `text` of every character of the line.
-    char_bytes: Vec<u32>,
-    core: String,
-}
-
-/// Whether a trimmed line is boilerplate. Fills `bufs.text` and `bufs.char_bytes` either way.
-fn is_boilerplate(line: &[char], rules: &TextRules, bufs: &mut LineBufs) -> bool {
-    bufs.text.clear();
-    bufs.char_bytes.clear();
-    for &c in line {
-        bufs.char_bytes.push(bufs.text.len() as u32);
-        bufs.text.push(c);
-    }
+/// Whether a trimmed line is boilerplate, given the line as characters and as UTF-8 (`line_text`,
+/// the same characters encoded). `core` is scratch reused across lines.
+fn is_boilerplate(line: &[char], line_text: &str, rules: &TextRules, core: &mut String) -> bool {
     // The core's size, counted only as far as the `drop_exact` lookup needs.
     let mut core_bytes = 0;
     for &c in line {
@@ -281,13 +266,13 @@ fn is_boilerplate(line: &[char], rules: &TextRules, bufs: &mut LineBufs) -> bool
         return true;
     }
     if rules.may_drop_exact(core_bytes) {
-        bufs.core.clear();
-        bufs.core.extend(line.iter().filter(|c| !is_furniture(**c)));
-        if rules.drop_exact.contains(bufs.core.as_str()) {
+        core.clear();
+        core.extend(line.iter().filter(|c| !is_furniture(**c)));
+        if rules.drop_exact.contains(core.as_str()) {
             return true;
         }
     }
-    rules.drops(&bufs.text)
+    rules.drops(line_text)
 }
 
 const TERMINAL: &[char] = &['。', '！', '？', '!', '?', ';', '；', ':', '：', '…'];
@@ -357,7 +342,7 @@ fn keep_and_join_lines(
     char_bytes: &mut Vec<u32>,
 ) -> usize {
     let n = cs.len();
-    let mut bufs = LineBufs::default();
+    let mut core = String::new();
     let mut prev: Option<KeptLine> = None;
     let mut w = 0; // write position; always <= the start of the line being read
     let mut a = 0; // start of the line being read
@@ -365,7 +350,7 @@ fn keep_and_join_lines(
         let b = cs[a..].iter().position(|&c| c == '\n').map_or(n, |p| a + p);
         let (s, e) = trim_range(&cs[a..b]);
         let (s, e) = (a + s, a + e);
-        if s < e && !is_boilerplate(&cs[s..e], rules, &mut bufs) {
+        if s < e {
             let line = &cs[s..e];
             let (mut has_space, mut table_row) = (false, false);
             for &c in line {
@@ -377,47 +362,52 @@ fn keep_and_join_lines(
                 long: e - s >= MIN_WRAPPED_LINE,
                 table_row,
             };
-            if let Some(p) = prev {
-                let join = !p.ends_sentence
-                    && p.long
-                    && !starts_block(line)
-                    && !p.table_row
-                    && !this.table_row;
-                if !join {
+            let breaks = prev.is_some_and(|p| {
+                p.ends_sentence || !p.long || starts_block(line) || p.table_row || this.table_row
+            });
+            // The line (and its break) is encoded once, straight into the output, where the
+            // boilerplate rules read it; a dropped line is cut off again.
+            let (text_mark, bytes_mark) = (text.len(), char_bytes.len());
+            if breaks {
+                char_bytes.push(text.len() as u32);
+                text.push('\n');
+            }
+            let line_start = text.len();
+            push_chars(text, char_bytes, line);
+            if is_boilerplate(line, &text[line_start..], rules, &mut core) {
+                text.truncate(text_mark);
+                char_bytes.truncate(bytes_mark);
+            } else {
+                if breaks {
                     os[w] = os[s].saturating_sub(1);
                     cs[w] = '\n';
                     w += 1;
-                    char_bytes.push(text.len() as u32);
-                    text.push('\n');
                 }
-            }
-            prev = Some(this);
-            if has_space {
-                let start = w;
-                for i in s..e {
-                    let c = cs[i];
-                    // `w <= i`: `cs[w - 1]` is the last character kept (of this line, which
-                    // starts with a non-space), `cs[i + 1]` is still the input.
-                    if c == ' ' && is_han(cs[w - 1]) && is_han(cs[i + 1]) {
-                        continue;
+                prev = Some(this);
+                if has_space {
+                    let start = w;
+                    for i in s..e {
+                        let c = cs[i];
+                        // `w <= i`: `cs[w - 1]` is the last character kept (of this line, which
+                        // starts with a non-space), `cs[i + 1]` is still the input.
+                        if c == ' ' && is_han(cs[w - 1]) && is_han(cs[i + 1]) {
+                            continue;
+                        }
+                        cs[w] = c;
+                        os[w] = os[i];
+                        w += 1;
                     }
-                    cs[w] = c;
-                    os[w] = os[i];
-                    w += 1;
-                }
-                if w - start == e - s {
-                    push_line(text, char_bytes, &bufs);
+                    if w - start != e - s {
+                        // Spaces between Han went: the line is encoded again without them.
+                        text.truncate(line_start);
+                        char_bytes.truncate(bytes_mark + usize::from(breaks));
+                        push_chars(text, char_bytes, &cs[start..w]);
+                    }
                 } else {
-                    for &c in &cs[start..w] {
-                        char_bytes.push(text.len() as u32);
-                        text.push(c);
-                    }
+                    cs.copy_within(s..e, w);
+                    os.copy_within(s..e, w);
+                    w += e - s;
                 }
-            } else {
-                cs.copy_within(s..e, w);
-                os.copy_within(s..e, w);
-                w += e - s;
-                push_line(text, char_bytes, &bufs);
             }
         }
         if b == n {
@@ -427,11 +417,12 @@ fn keep_and_join_lines(
     }
 }
 
-/// Append an encoded line (`bufs.text`) to the output.
-fn push_line(text: &mut String, char_bytes: &mut Vec<u32>, bufs: &LineBufs) {
-    let base = text.len() as u32;
-    char_bytes.extend(bufs.char_bytes.iter().map(|b| b + base));
-    text.push_str(&bufs.text);
+/// Append characters to the output as UTF-8, with the byte offset of each.
+fn push_chars(text: &mut String, char_bytes: &mut Vec<u32>, chars: &[char]) {
+    for &c in chars {
+        char_bytes.push(text.len() as u32);
+        text.push(c);
+    }
 }
 
 fn is_han(c: char) -> bool {
