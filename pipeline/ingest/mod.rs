@@ -56,63 +56,98 @@ pub fn discover(inputs: &[InputDir]) -> (Vec<SourceFile>, Vec<Finding>) {
             ));
             continue;
         }
-        walk(
-            &input.root,
-            &input.root,
-            &input.collection,
-            &mut files,
-            &mut findings,
-        );
+        let canonical = std::fs::canonicalize(&input.root).unwrap_or_else(|_| input.root.clone());
+        let mut walk = Walk {
+            root: &input.root,
+            collection: &input.collection,
+            open: vec![canonical],
+            out: &mut files,
+            findings: &mut findings,
+        };
+        walk.folder(&input.root);
     }
     files.sort();
     (files, findings)
 }
 
-fn walk(
-    root: &Path,
-    dir: &Path,
-    collection: &str,
-    out: &mut Vec<SourceFile>,
-    findings: &mut Vec<Finding>,
-) {
-    let mut entries: Vec<(PathBuf, Option<FileType>)> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok().map(|e| (e.path(), e.file_type().ok())))
-            .collect(),
-        Err(e) => {
-            findings.push(Finding::new(
-                &dir.display().to_string(),
-                Severity::Error,
-                "io",
-                format!("cannot list folder: {e}"),
+/// One input folder's recursive walk.
+struct Walk<'a> {
+    root: &'a Path,
+    collection: &'a str,
+    /// The canonical paths of the folders being walked, root first: a symlink back to one of
+    /// them is a loop.
+    open: Vec<PathBuf>,
+    out: &'a mut Vec<SourceFile>,
+    findings: &'a mut Vec<Finding>,
+}
+
+impl Walk<'_> {
+    /// Walk `path`, a folder entry of the last open folder, unless it links back to an open one.
+    fn subfolder(&mut self, path: &Path, symlink: bool) {
+        let canonical = if symlink {
+            std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+        } else {
+            match (self.open.last(), path.file_name()) {
+                (Some(parent), Some(name)) => parent.join(name),
+                _ => path.to_path_buf(),
+            }
+        };
+        if self.open.contains(&canonical) {
+            self.findings.push(Finding::new(
+                &path.display().to_string(),
+                Severity::Warn,
+                "symlink_loop",
+                "link to a folder that contains it; not followed",
             ));
             return;
         }
-    };
-    entries.sort_by(|a, b| a.0.cmp(&b.0));
-    for (path, file_type) in entries {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if name.starts_with('.') {
-            continue;
-        }
-        if is_folder(&path, file_type) {
-            walk(root, &path, collection, out, findings);
-        } else if let Some(format) = format_of(&path) {
-            let rel = path.strip_prefix(root).unwrap_or(&path);
-            let rel_path = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            out.push(SourceFile {
-                collection: collection.to_string(),
-                rel_path,
-                path,
-                format,
-            });
+        self.open.push(canonical);
+        self.folder(path);
+        self.open.pop();
+    }
+
+    /// List `dir`, read its report files and walk its subfolders, in name order.
+    fn folder(&mut self, dir: &Path) {
+        let mut entries: Vec<(PathBuf, Option<FileType>)> = match std::fs::read_dir(dir) {
+            Ok(rd) => rd
+                .filter_map(|e| e.ok().map(|e| (e.path(), e.file_type().ok())))
+                .collect(),
+            Err(e) => {
+                self.findings.push(Finding::new(
+                    &dir.display().to_string(),
+                    Severity::Error,
+                    "io",
+                    format!("cannot list folder: {e}"),
+                ));
+                return;
+            }
+        };
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        for (path, file_type) in entries {
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if name.starts_with('.') {
+                continue;
+            }
+            if is_folder(&path, file_type) {
+                let symlink = file_type.is_none_or(|t| t.is_symlink());
+                self.subfolder(&path, symlink);
+            } else if let Some(format) = format_of(&path) {
+                let rel = path.strip_prefix(self.root).unwrap_or(&path);
+                let rel_path = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                self.out.push(SourceFile {
+                    collection: self.collection.to_string(),
+                    rel_path,
+                    path,
+                    format,
+                });
+            }
         }
     }
 }
@@ -329,6 +364,42 @@ mod tests {
                 "linked_sub/b.txt",
                 "sub/b.txt"
             ]
+        );
+    }
+
+    #[test]
+    fn a_link_back_to_an_enclosing_folder_is_a_finding_not_a_loop() {
+        let tmp = folder_with_links();
+        let root = tmp.path();
+        symlink(root, root.join("sub/up")).expect("link to the root");
+        symlink(root.join("sub"), root.join("sub/self")).expect("link to itself");
+        let input = InputDir {
+            root: root.to_path_buf(),
+            collection: "loops".into(),
+        };
+        let (files, findings) = discover(&[input]);
+        let found: Vec<&str> = files.iter().map(|f| f.rel_path.as_str()).collect();
+        assert_eq!(
+            found,
+            [
+                "a.txt",
+                "broken.txt",
+                "linked.txt",
+                "linked_sub/b.txt",
+                "sub/b.txt"
+            ]
+        );
+        let loops: Vec<&str> = findings
+            .iter()
+            .filter(|f| f.code == "symlink_loop")
+            .map(|f| f.source_path.as_str())
+            .collect();
+        // Each link is met once under `sub` and once under `linked_sub`.
+        assert_eq!(loops.len(), 4, "{findings:?}");
+        assert!(
+            loops
+                .iter()
+                .all(|p| p.ends_with("/up") || p.ends_with("/self"))
         );
     }
 }
