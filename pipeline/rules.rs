@@ -360,6 +360,9 @@ pub struct DerivedLists {
     pub multi_char_total_verbs: WordList,
     /// The rate names of `rates` that contain a list separator (`满意率和基本满意率`), sorted.
     pub compound_rates: WordList,
+    /// `total_priority` with each kind's `total_verbs`, in priority order; kinds without verbs
+    /// are left out (they can never be found). Saves a map lookup per kind per clause.
+    pub prioritized_total_verbs: Vec<(String, WordList)>,
 }
 
 impl ExtractRules {
@@ -391,6 +394,11 @@ impl ExtractRules {
                     .filter(|k| k.contains(['和', '及', '与', '、']))
                     .collect(),
             ),
+            prioritized_total_verbs: self
+                .total_priority
+                .iter()
+                .filter_map(|k| Some((k.clone(), self.total_verbs.get(k.as_str())?.clone())))
+                .collect(),
         };
     }
 }

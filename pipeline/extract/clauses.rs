@@ -14,6 +14,7 @@ use super::{
     Ctx, QUnit, Qty, contains_word, is_hard_boundary, pct_value, strip_prefixes, strip_suffixes,
 };
 use crate::model::{Category, Extraction, Fact, Finding, Provenance, Role, Severity, Topic, Unit};
+use crate::rules::WordList;
 
 /// `(A类)`, `(C类、D类)`, `(“A”类)` at the end of a label, optionally followed by a noun and `共`.
 static CODE_PAREN_END: LazyLock<Regex> = LazyLock::new(|| {
@@ -876,18 +877,7 @@ fn total_candidate(
 ) -> Option<TotalCandidate> {
     let q = &ctx.qtys[qi];
     let value = q.value as i64;
-    let kind_in = |s: &str| {
-        ctx.rules
-            .total_priority
-            .iter()
-            .find(|k| {
-                ctx.rules
-                    .total_verbs
-                    .get(k.as_str())
-                    .is_some_and(|vs| vs.contains_any(s))
-            })
-            .cloned()
-    };
+    let kind_in = |s: &str| total_kind_in(&ctx.rules.derived.prioritized_total_verbs, s);
     let kind = kind_in(l_clause)
         .or_else(|| kind_in(left))
         .or_else(|| kind_in(right_head));
@@ -917,6 +907,14 @@ fn total_candidate(
         pct: None,
         channel_split,
     })
+}
+
+/// The highest-priority total kind with a verb in `s`.
+fn total_kind_in(prioritized: &[(String, WordList)], s: &str) -> Option<String> {
+    prioritized
+        .iter()
+        .find(|(_, verbs)| verbs.contains_any(s))
+        .map(|(kind, _)| kind.clone())
 }
 
 /// Pick the total: the candidate the categories (or topics) sum to, else the strict candidate of
@@ -1209,6 +1207,42 @@ mod tests {
     use super::*;
     use crate::extract::rfind_word;
     use proptest::prelude::*;
+
+    /// The per-kind map lookup [`total_kind_in`] replaces.
+    fn total_kind_by_lookup(rules: &crate::rules::ExtractRules, s: &str) -> Option<String> {
+        rules
+            .total_priority
+            .iter()
+            .find(|k| {
+                rules
+                    .total_verbs
+                    .get(k.as_str())
+                    .is_some_and(|vs| vs.contains_any(s))
+            })
+            .cloned()
+    }
+
+    #[test]
+    fn prioritized_total_verbs_give_the_kind_of_the_lookup() -> crate::error::Result<()> {
+        let rules = crate::rules::Rules::bundled()?.extract;
+        let mut hays: Vec<String> = vec![String::new(), "其中".into(), "共收到建议和提案".into()];
+        for verbs in rules.total_verbs.values() {
+            for v in verbs {
+                hays.push(format!("共{v}建议"));
+                for w in rules.total_verbs.values().flat_map(|vs| vs.iter()) {
+                    hays.push(format!("{w}和{v}"));
+                }
+            }
+        }
+        for hay in &hays {
+            assert_eq!(
+                total_kind_in(&rules.derived.prioritized_total_verbs, hay),
+                total_kind_by_lookup(&rules, hay),
+                "{hay:?}"
+            );
+        }
+        Ok(())
+    }
 
     /// The expression [`rfind_word_near_end`] replaces.
     fn rfind_word_then_filter(hay: &str, word: &str, slack: usize) -> Option<usize> {

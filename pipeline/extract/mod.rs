@@ -248,46 +248,91 @@ struct CharOffsets {
 
 const CHECKPOINT_CHARS: usize = 64;
 
+/// Bytes [`CharOffsets::new`] looks at together: one bit each in a `u32` mask.
+const BLOCK: usize = 32;
+
+/// Bit `j` set where byte `j` of a [`BLOCK`]-byte block starts a character. Written as a fold
+/// without branches so the compiler can use vector instructions.
+fn char_start_mask(block: &[u8; BLOCK]) -> u32 {
+    block.iter().enumerate().fold(0, |m, (j, &b)| {
+        m | (u32::from(!is_utf8_continuation(b)) << j)
+    })
+}
+
+/// Position of the set bit of `m` that has `n` set bits below it; callers ensure `m` has more
+/// than `n` set bits (32 otherwise).
+fn nth_set_bit(m: u32, n: usize) -> usize {
+    let rest = (0..n).fold(m, |m, _| m & m.wrapping_sub(1));
+    rest.trailing_zeros() as usize
+}
+
 impl CharOffsets {
     /// One pass over the bytes: a character starts at every byte that is not a UTF-8
     /// continuation byte, and `\n` is never part of a multi-byte character.
     fn new(s: &str) -> CharOffsets {
-        const BLOCK: usize = 32;
         let bytes = s.as_bytes();
         let mut checkpoints = Vec::with_capacity(s.len() / CHECKPOINT_CHARS + 1);
         let mut newlines = Vec::new();
         let mut chars = 0usize;
-        let mut i = 0;
-        while i < bytes.len() {
-            // Most blocks hold no checkpoint and no line break: count their characters at once.
-            if let Some(block) = bytes.get(i..i + BLOCK) {
-                let starts: usize = block
-                    .iter()
-                    .map(|&b| usize::from(!is_utf8_continuation(b)))
-                    .sum();
-                let newline = block.iter().fold(false, |any, &b| any | (b == b'\n'));
-                let r = chars % CHECKPOINT_CHARS;
-                let checkpoint = starts > 0 && (r == 0 || r + starts > CHECKPOINT_CHARS);
-                if !newline && !checkpoint {
-                    chars += starts;
-                    i += BLOCK;
-                    continue;
-                }
+        let (blocks, tail) = bytes.as_chunks::<BLOCK>();
+        let mut next_newline = skip_to(bytes, 0, is_newline);
+        for (n, block) in blocks.iter().enumerate() {
+            let at = n * BLOCK;
+            let starts = char_start_mask(block);
+            let count = starts.count_ones() as usize;
+            // A block holds fewer characters than a checkpoint interval, so at most one
+            // checkpoint: the character that brings the count to a multiple of the interval.
+            let r = chars % CHECKPOINT_CHARS;
+            let before = (CHECKPOINT_CHARS - r) % CHECKPOINT_CHARS;
+            if before < count {
+                checkpoints.push((at + nth_set_bit(starts, before)) as u32);
             }
-            let end = (i + BLOCK).min(bytes.len());
-            for (j, &b) in bytes[i..end].iter().enumerate() {
-                if is_utf8_continuation(b) {
-                    continue;
-                }
-                if chars % CHECKPOINT_CHARS == 0 {
-                    checkpoints.push((i + j) as u32);
-                }
-                if b == b'\n' {
-                    newlines.push(chars as u32);
-                }
-                chars += 1;
+            // Line breaks are rare: found with a vectorized skip, counted within their block.
+            while let Some(nl) = next_newline.filter(|&nl| nl < at + BLOCK) {
+                let below = starts & ((1u32 << (nl - at)) - 1);
+                newlines.push((chars + below.count_ones() as usize) as u32);
+                next_newline = skip_to(bytes, nl + 1, is_newline);
             }
-            i = end;
+            chars += count;
+        }
+        // The last partial block, a byte at a time.
+        let tail_at = bytes.len() - tail.len();
+        for (j, &b) in tail.iter().enumerate() {
+            if is_utf8_continuation(b) {
+                continue;
+            }
+            if chars % CHECKPOINT_CHARS == 0 {
+                checkpoints.push((tail_at + j) as u32);
+            }
+            if b == b'\n' {
+                newlines.push(chars as u32);
+            }
+            chars += 1;
+        }
+        CharOffsets {
+            checkpoints,
+            chars,
+            newlines,
+        }
+    }
+
+    /// The byte-at-a-time construction [`CharOffsets::new`] replaces, kept as its test oracle.
+    #[cfg(test)]
+    fn new_by_bytes(s: &str) -> CharOffsets {
+        let mut checkpoints = Vec::new();
+        let mut newlines = Vec::new();
+        let mut chars = 0usize;
+        for (i, &b) in s.as_bytes().iter().enumerate() {
+            if is_utf8_continuation(b) {
+                continue;
+            }
+            if chars % CHECKPOINT_CHARS == 0 {
+                checkpoints.push(i as u32);
+            }
+            if b == b'\n' {
+                newlines.push(chars as u32);
+            }
+            chars += 1;
         }
         CharOffsets {
             checkpoints,
@@ -345,6 +390,10 @@ pub(crate) fn skip_to(
         .iter()
         .position(|&b| interesting(b))
         .map(|p| i + p)
+}
+
+fn is_newline(b: u8) -> bool {
+    b == b'\n'
 }
 
 fn is_utf8_continuation(b: u8) -> bool {
@@ -1105,6 +1154,18 @@ pub(crate) mod tests {
                 .map(|(i, _)| i as u32)
                 .collect();
             prop_assert_eq!(&offsets.newlines, &newlines);
+        }
+
+        #[test]
+        fn block_char_offsets_match_the_byte_scan(
+            pieces in prop::collection::vec(text_piece(), 0..400),
+        ) {
+            let text: String = pieces.concat();
+            let fast = CharOffsets::new(&text);
+            let slow = CharOffsets::new_by_bytes(&text);
+            prop_assert_eq!(fast.checkpoints, slow.checkpoints);
+            prop_assert_eq!(fast.chars, slow.chars);
+            prop_assert_eq!(fast.newlines, slow.newlines);
         }
     }
 
