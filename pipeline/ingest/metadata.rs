@@ -560,7 +560,7 @@ impl<'a> Ctx<'a> {
         let norm = self.text.get(start..end).unwrap_or("");
         let t = &self.doc.text;
         let span = Span::new(t.char_at_byte(start), t.char_at_byte(end));
-        let orig = self.doc.original_slice(t.orig_span(span));
+        let orig = original_slice(&self.original_chars, t.orig_span(span));
         let orig = orig.trim();
         let clean = !orig.is_empty()
             && !orig.contains(['<', '>'])
@@ -625,6 +625,25 @@ impl<'a> OriginalChars<'a> {
         }
         known.bytes.get(k).copied()
     }
+}
+
+/// [`Document::original_slice`] through the checkpoints: the characters of `span` in the
+/// original text, line breaks left out (the document's own walks from the start every call).
+fn original_slice(chars: &OriginalChars, span: Span) -> String {
+    let Some(from) = chars.byte_of(span.start as usize) else {
+        return String::new();
+    };
+    let len = span.end.saturating_sub(span.start) as usize;
+    let to = chars
+        .byte_of(span.start as usize + len)
+        .unwrap_or(chars.text.len());
+    chars
+        .text
+        .get(from..to)
+        .unwrap_or("")
+        .chars()
+        .filter(|c| *c != '\n' && *c != '\r')
+        .collect()
 }
 
 fn head_end(text: &str, lines: usize, chars: usize) -> usize {
@@ -2734,6 +2753,35 @@ mod tests {
             let chars = OriginalChars::new(&text);
             for n in lookups {
                 prop_assert_eq!(chars.byte_of(n), byte_of_char_from_start(&text, n));
+            }
+        }
+    }
+
+    /// `Document::original_slice`, the oracle: a walk from the start of the text.
+    fn original_slice_from_start(text: &str, span: Span) -> String {
+        text.chars()
+            .skip(span.start as usize)
+            .take(span.end.saturating_sub(span.start) as usize)
+            .filter(|c| *c != '\n' && *c != '\r')
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+        /// The original slice through the checkpoints equals the document's walk from the start.
+        #[test]
+        fn original_slice_equals_the_walk_from_start(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec!["a", "中", "\n", "\r\n", "<p>", "\u{1F600}", ""]),
+                0..150,
+            ),
+            spans in prop::collection::vec((0usize..170, 0usize..170), 0..8),
+        ) {
+            let text = pieces.concat();
+            let chars = OriginalChars::new(&text);
+            for (a, b) in spans {
+                let span = Span::new(a, b);
+                prop_assert_eq!(original_slice(&chars, span), original_slice_from_start(&text, span));
             }
         }
     }
