@@ -1060,6 +1060,18 @@ fn subset_classes(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
     }
 }
 
+/// Words that end a share's label: `…的占80.6%`, `…的比例为98.5%`.
+const SHARE_MARKERS: [&str; 8] = [
+    "占",
+    "佔",
+    "的比例",
+    "比例",
+    "的比率",
+    "比率",
+    "的比重",
+    "比重",
+];
+
 /// Most bytes between a share marker (`占`, `的比例`) and the end of the label: `建议总数的`.
 const SHARE_MARKER_SLACK: usize = 9;
 
@@ -1087,19 +1099,10 @@ fn share_only_statements(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
         let lb = left_bound(ctx, pi, ss);
         let region = &ctx.text[lb..p.num_start];
         // `…的占80.6%`, `…的比例为98.5%`: the label ends at the share marker.
-        let marker = [
-            "占",
-            "佔",
-            "的比例",
-            "比例",
-            "的比率",
-            "比率",
-            "的比重",
-            "比重",
-        ]
-        .iter()
-        .filter_map(|m| rfind_word_near_end(region, m, SHARE_MARKER_SLACK))
-        .max();
+        let marker = SHARE_MARKERS
+            .iter()
+            .filter_map(|m| rfind_word_near_end(region, m, SHARE_MARKER_SLACK))
+            .max();
         let Some(marker) = marker else { continue };
         let label_end = lb + marker;
         let clause_start = last_comma_piece(ctx.text, lb, label_end);
@@ -1249,17 +1252,6 @@ mod tests {
         rfind_word(hay, word).filter(|p| hay.len() - p <= word.len() + slack)
     }
 
-    const MARKERS: [&str; 8] = [
-        "占",
-        "佔",
-        "的比例",
-        "比例",
-        "的比率",
-        "比率",
-        "的比重",
-        "比重",
-    ];
-
     #[test]
     fn share_markers_near_the_end_are_found_like_rfind() {
         for hay in [
@@ -1273,7 +1265,7 @@ mod tests {
             "比重𝟙𝟙",
             "x",
         ] {
-            for m in MARKERS {
+            for m in SHARE_MARKERS {
                 for slack in [0, 3, 9, 40] {
                     assert_eq!(
                         rfind_word_near_end(hay, m, slack),
@@ -1309,7 +1301,7 @@ mod tests {
             slack in 0usize..20,
         ) {
             let hay: String = pieces.concat();
-            for m in MARKERS {
+            for m in SHARE_MARKERS {
                 prop_assert_eq!(
                     rfind_word_near_end(&hay, m, slack),
                     rfind_word_then_filter(&hay, m, slack)

@@ -277,6 +277,7 @@ fn split_names(ctx: &Ctx, raw: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::proposer_scan::tests::proposer_piece;
     use crate::extract::tests::groups;
     use proptest::prelude::*;
 
@@ -327,37 +328,6 @@ mod tests {
         ] {
             skipped_proposer_windows_hold_no_match(text);
         }
-    }
-
-    fn proposer_piece() -> impl Strategy<Value = &'static str> {
-        prop::sample::select(vec![
-            "张",
-            "李四",
-            "代表",
-            "委员",
-            "代",
-            "表",
-            "委",
-            "员",
-            "等",
-            "3",
-            "位",
-            "们",
-            "共同",
-            "联名",
-            "领衔",
-            "提出",
-            "提交",
-            "所提",
-            "提",
-            "所",
-            "的",
-            "、",
-            ",",
-            "x",
-            "𝟙",
-            "张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张张",
-        ])
     }
 
     #[track_caller]

@@ -316,6 +316,15 @@ mod tests {
     use super::*;
     use std::os::unix::fs::symlink;
 
+    /// What discovery finds in [`folder_with_links`]: the linked folder walked, both links read.
+    const FILES_WITH_LINKS: [&str; 5] = [
+        "a.txt",
+        "broken.txt",
+        "linked.txt",
+        "linked_sub/b.txt",
+        "sub/b.txt",
+    ];
+
     /// A folder holding a file, a folder, symlinks to each, and a broken symlink.
     fn folder_with_links() -> tempfile::TempDir {
         let tmp = tempfile::tempdir().expect("temp dir");
@@ -355,16 +364,7 @@ mod tests {
         };
         let (files, _) = discover(&[input]);
         let found: Vec<&str> = files.iter().map(|f| f.rel_path.as_str()).collect();
-        assert_eq!(
-            found,
-            [
-                "a.txt",
-                "broken.txt",
-                "linked.txt",
-                "linked_sub/b.txt",
-                "sub/b.txt"
-            ]
-        );
+        assert_eq!(found, FILES_WITH_LINKS);
     }
 
     #[test]
@@ -379,16 +379,7 @@ mod tests {
         };
         let (files, findings) = discover(&[input]);
         let found: Vec<&str> = files.iter().map(|f| f.rel_path.as_str()).collect();
-        assert_eq!(
-            found,
-            [
-                "a.txt",
-                "broken.txt",
-                "linked.txt",
-                "linked_sub/b.txt",
-                "sub/b.txt"
-            ]
-        );
+        assert_eq!(found, FILES_WITH_LINKS);
         let loops: Vec<&str> = findings
             .iter()
             .filter(|f| f.code == "symlink_loop")
