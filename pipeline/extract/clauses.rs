@@ -8,6 +8,7 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::{
@@ -36,9 +37,14 @@ static CODE_AFTER_COUNT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"^\(["“”']?([A-Z甲乙丙丁])["“”']?类[^()]{0,8}\)"#).expect("static regex")
 });
 /// `13件主办件已办结,办理类别为"A"类` — a class stated for a subset, without its own count.
-static SUBSET_CLASS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(\d+)件([\p{Han}]{0,4}件)?[^。;\d]{0,16}?(?:办理)?类别?(?:均为|为|是|属于|均属)["“”']?([A-Z甲乙丙丁])["“”']?类"#).expect("static regex")
-});
+const SUBSET_CLASS_PATTERN: &str = r#"(\d+)件([\p{Han}]{0,4}件)?[^。;\d]{0,16}?(?:办理)?类别?(?:均为|为|是|属于|均属)["“”']?([A-Z甲乙丙丁])["“”']?类"#;
+/// [`SUBSET_CLASS_PATTERN`], searched in the whole text (the tests' oracle).
+#[cfg(test)]
+static SUBSET_CLASS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(SUBSET_CLASS_PATTERN).expect("static regex"));
+/// [`SUBSET_CLASS_PATTERN`] anchored where the searched text starts.
+static SUBSET_CLASS_AT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"\A(?:{SUBSET_CLASS_PATTERN})")).expect("static regex"));
 /// Percent right after a count: `,占建议总数的58%`, `、占比88.1%`, `,各占比9%`.
 static ATTACHED_PCT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"^(?:\([^()]{0,12}\))?[,、 (]?(?:各)?(?:占比为|占比|佔比|比例为|比例达|比重为|占|佔|为)([^\d%;。,]{0,12}?)(?:的)?[ ]?$"#).expect("static regex")
@@ -54,6 +60,17 @@ static COUNT_AFTER_SHARE: LazyLock<Regex> =
 static CODE_ONLY_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"^[^,]{0,10}?["“”']?([A-Z甲乙丙丁])["“”']?类(?:的)?(?:建议|提案|件|办理件|答复件)?(?:有|共|为|计)?$"#).expect("static regex")
 });
+
+/// Whether a code pattern ([`CODE_PAREN_END`], [`CODE_THEN_DEF`], [`CODE_SUFFIX`],
+/// [`CODE_ONLY_LABEL`]) can match in `s`: each needs a `类`, and most labels hold none.
+fn may_hold_code(s: &str) -> bool {
+    s.contains('类')
+}
+
+/// Whether [`CODE_AFTER_COUNT`] can match `s`: it opens with `(` and holds a `类`.
+fn may_open_with_code(s: &str) -> bool {
+    s.starts_with('(') && may_hold_code(s)
+}
 
 /// A label picked out of the text: byte range in the normalized text, and a code if printed.
 #[derive(Debug, Clone)]
@@ -102,18 +119,18 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
         let (ss, _) = ctx.sentence_of(q.start);
         let paren_open = open_paren_before(ctx.text, ss, q.start);
         let lb = left_bound(ctx, qi, ss).max(paren_open.map(|p| p + 1).unwrap_or(0));
-        let rb = right_bound(ctx, qi);
+        // Only counts of items and item-answers get past the role, feedback-form and unit
+        // tests to the rules that read the text after the count.
+        let rb = if matches!(q.unit, QUnit::Item | QUnit::ItemTimes) {
+            right_bound(ctx, qi)
+        } else {
+            q.end
+        };
         let left = &ctx.text[lb..q.start];
         let right = &ctx.text[q.end..rb];
         let clause_start = last_comma_piece(ctx.text, lb, q.start);
         let l_clause = &ctx.text[clause_start..q.start];
-        let right_head: String = right
-            .split([',', '、'])
-            .next()
-            .unwrap_or("")
-            .chars()
-            .take(24)
-            .collect();
+        let right_head = right_head_of(right);
 
         // Role breakdown: counts inside the parentheses right after a role count.
         if let (Some(p), Some((role_end, role_pos))) = (paren_open, last_role)
@@ -128,7 +145,12 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             last_role = None;
         }
 
-        let noun = item_noun(ctx, left, right);
+        // Only a count of items ever uses its noun (bills, totals).
+        let noun = if q.unit == QUnit::Item {
+            item_noun(ctx, left, right)
+        } else {
+            None
+        };
         if q.unit == QUnit::Item
             && noun
                 .as_deref()
@@ -177,9 +199,9 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
         }
         if q.unit == QUnit::Item && !l_clause.contains('共') {
             let after = ctx.contains_any(l_clause, &ctx.rules.session_after_words)
-                || ctx.contains_any(&right_head, &ctx.rules.session_after_words);
+                || ctx.contains_any(right_head, &ctx.rules.session_after_words);
             let during = ctx.contains_any(l_clause, &ctx.rules.session_during_words)
-                || ctx.contains_any(&right_head, &ctx.rules.session_during_words);
+                || ctx.contains_any(right_head, &ctx.rules.session_during_words);
             if after || during {
                 let fact = if after {
                     "items_after_session"
@@ -198,8 +220,8 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                     qi,
                     left,
                     l_clause,
-                    &right_head,
-                    item_noun(ctx, left, right).as_deref(),
+                    right_head,
+                    noun.as_deref(),
                     paren_open.is_some(),
                 ) {
                     c.kind = "received".into();
@@ -233,7 +255,7 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
 
         let pct = attached_pct(ctx, qi, rb);
         if let Some(sat) =
-            satisfaction_in(ctx, l_clause).or_else(|| satisfaction_in(ctx, &right_head))
+            satisfaction_in(ctx, l_clause).or_else(|| satisfaction_in(ctx, right_head))
         {
             push_satisfaction(ctx, ex, q, pct, sat, clause_start, used);
             used[qi] = true;
@@ -372,7 +394,7 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                 qi,
                 left,
                 l_clause,
-                &right_head,
+                right_head,
                 noun.as_deref(),
                 paren_open.is_some(),
             )
@@ -403,18 +425,53 @@ fn left_bound(ctx: &Ctx, qi: usize, sentence_start: usize) -> usize {
     lb
 }
 
+/// Offset of the first hard boundary in `text[from..to]`: `char_indices().find(is_hard_boundary)`,
+/// a byte scan that skips blocks holding none of the bytes a hard boundary starts with.
+fn first_hard_boundary(text: &str, from: usize, to: usize) -> Option<usize> {
+    let bytes = &text.as_bytes()[..to];
+    let mut i = from;
+    loop {
+        let at = super::skip_to(bytes, i, may_start_hard_boundary)?;
+        if hard_boundary_len(&bytes[at..]) > 0 {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+}
+
+/// The first byte of a hard boundary (without short-circuits, so block tests vectorize).
+fn may_start_hard_boundary(b: u8) -> bool {
+    (b == b';') | (b == b':') | (b == b'\n') | (b == b'!') | (b == b'?') | (b == 0xE3) | (b == 0xEF)
+}
+
+/// Length of the hard boundary ([`is_hard_boundary`]) at the start of `b`, 0 when none.
+fn hard_boundary_len(b: &[u8]) -> usize {
+    match b {
+        [b';' | b':' | b'\n' | b'!' | b'?', ..] => 1,
+        // 。 U+3002; ！ U+FF01, ？ U+FF1F, ； U+FF1B, ： U+FF1A
+        [0xE3, 0x80, 0x82, ..] | [0xEF, 0xBC, 0x81 | 0x9F | 0x9B | 0x9A, ..] => 3,
+        _ => 0,
+    }
+}
+
 /// Byte offset of the next hard boundary or next counted quantity after `qi`.
 fn right_bound(ctx: &Ctx, qi: usize) -> usize {
     let q = &ctx.qtys[qi];
-    let mut rb = ctx.text[q.end..]
-        .char_indices()
-        .find(|(_, c)| is_hard_boundary(*c))
-        .map(|(i, _)| q.end + i)
-        .unwrap_or(ctx.text.len());
-    if let Some(next) = ctx.qtys[qi + 1..].iter().find(|n| n.unit != QUnit::Percent) {
-        rb = rb.min(next.start);
-    }
-    rb.max(q.end)
+    // A boundary after the next count cannot be the bound: search up to that count only.
+    let limit = ctx.qtys[qi + 1..]
+        .iter()
+        .find(|n| n.unit != QUnit::Percent)
+        .map_or(ctx.text.len(), |n| n.start.max(q.end));
+    first_hard_boundary(ctx.text, q.end, limit)
+        .unwrap_or(limit)
+        .max(q.end)
+}
+
+/// The start of `right` up to its first `,` or `、`, at most 24 characters.
+fn right_head_of(right: &str) -> &str {
+    let head = right.split([',', '、']).next().unwrap_or("");
+    let end = head.char_indices().nth(24).map_or(head.len(), |(i, _)| i);
+    &head[..end]
 }
 
 /// Start of the last comma-separated piece of `text[lb..end]`.
@@ -422,19 +479,20 @@ fn last_comma_piece(text: &str, lb: usize, end: usize) -> usize {
     text[lb..end].rfind(',').map(|i| lb + i + 1).unwrap_or(lb)
 }
 
-/// Byte offset of an unclosed `(` between `from` and `to`.
+/// Byte offset of an unclosed `(` between `from` and `to`: the last `(` that no later `)`
+/// closes. Walks back from `to` counting the `)` still to close (brackets pair up the same way
+/// read from either end); both are ASCII, so bytes do.
 fn open_paren_before(text: &str, from: usize, to: usize) -> Option<usize> {
-    let mut stack = Vec::new();
-    for (i, c) in text[from..to].char_indices() {
-        match c {
-            '(' => stack.push(from + i),
-            ')' => {
-                stack.pop();
-            }
+    let mut depth = 0usize;
+    for i in (from..to).rev() {
+        match text.as_bytes()[i] {
+            b')' => depth += 1,
+            b'(' if depth == 0 => return Some(i),
+            b'(' => depth -= 1,
             _ => {}
         }
     }
-    stack.pop()
+    None
 }
 
 /// The noun a count counts: right after it (`8609件建议`), else the last one before it (the one
@@ -591,6 +649,9 @@ fn universe_name(ctx: &Ctx, zh: Option<&str>) -> String {
 }
 
 fn code_after_count(right: &str) -> Option<String> {
+    if !may_open_with_code(right) {
+        return None;
+    }
     CODE_AFTER_COUNT
         .captures(right)
         .and_then(|c| c.get(1))
@@ -669,7 +730,7 @@ fn outcome_label_left(ctx: &Ctx, lb: usize, qstart: usize) -> Option<Label> {
     for (a, b) in pieces {
         let piece = &region[a..b];
         let has_outcome = ctx.contains_any(piece, &ctx.rules.outcome_words);
-        let code_only = piece.len() < 16 && CODE_PAREN_END.is_match(piece);
+        let code_only = piece.len() < 16 && may_hold_code(piece) && CODE_PAREN_END.is_match(piece);
         if !(has_outcome || code_only && start == qstart)
             || ctx.contains_any(piece, &ctx.rules.not_outcome_words)
         {
@@ -686,6 +747,9 @@ fn outcome_label_left(ctx: &Ctx, lb: usize, qstart: usize) -> Option<Label> {
 /// A code standing alone as the label (`A类88件`): the category is real, its wording elsewhere.
 fn code_only_label(ctx: &Ctx, clause_start: usize, qstart: usize) -> Option<Label> {
     let piece = ctx.text[clause_start..qstart].trim_end();
+    if !may_hold_code(piece) {
+        return None;
+    }
     let c = CODE_ONLY_LABEL.captures(piece)?;
     if ctx.contains_any(piece, &ctx.rules.not_outcome_words) {
         return None;
@@ -709,7 +773,9 @@ fn outcome_label_right(ctx: &Ctx, qend: usize, rb: usize) -> Option<Label> {
     let region = &ctx.text[qend..rb];
     let mut start = qend;
     let mut code = None;
-    if let Some(c) = CODE_AFTER_COUNT.captures(region) {
+    if may_open_with_code(region)
+        && let Some(c) = CODE_AFTER_COUNT.captures(region)
+    {
         code = c.get(1).map(|m| m.as_str().to_string());
         start += c.get(0).map(|m| m.end()).unwrap_or(0);
     }
@@ -749,15 +815,16 @@ fn outcome_label_right(ctx: &Ctx, qend: usize, rb: usize) -> Option<Label> {
 fn finish_outcome_label(ctx: &Ctx, mut start: usize, mut end: usize) -> Option<Label> {
     let mut code = None;
     let s = &ctx.text[start..end];
-    if let Some(c) = CODE_THEN_DEF.captures(s) {
+    let coded = may_hold_code(s);
+    if coded && let Some(c) = CODE_THEN_DEF.captures(s) {
         let def = c.get(2)?;
         code = c.get(1).map(|m| m.as_str().to_string());
         end = start + def.end();
         start += def.start();
-    } else if let Some(c) = CODE_PAREN_END.captures(s) {
+    } else if coded && let Some(c) = CODE_PAREN_END.captures(s) {
         code = Some(codes_of(&c));
         end = start + c.get(0)?.start();
-    } else if let Some(c) = CODE_SUFFIX.captures(s) {
+    } else if coded && let Some(c) = CODE_SUFFIX.captures(s) {
         code = Some(codes_of(&c));
         end = start + c.get(0)?.start();
     }
@@ -878,25 +945,34 @@ fn total_candidate(
     let q = &ctx.qtys[qi];
     let value = q.value as i64;
     let kind_in = |s: &str| total_kind_in(&ctx.rules.derived.prioritized_total_verbs, s);
-    let kind = kind_in(l_clause)
-        .or_else(|| kind_in(left))
-        .or_else(|| kind_in(right_head));
+    // `kind_in(l_clause).or_else(|| kind_in(left)).or_else(|| kind_in(right_head))`: the clause
+    // ends `left`, so it holds no verb when `left` holds none, and is `left` when as long.
+    let kind = match kind_in(left) {
+        None => kind_in(right_head),
+        Some(k) if l_clause.len() == left.len() => Some(k),
+        Some(k) => kind_in(l_clause).or(Some(k)),
+    };
     if noun.is_none() && kind.is_none() {
         return None;
     }
     let government = ctx.contains_any(left, &ctx.rules.government_words)
         || ctx.contains_any(right_head, &ctx.rules.government_words);
     let strict = noun.is_some() && kind.is_some() && !left.contains("其中") && !in_paren;
-    let npc = ["人大代表建议", "代表建议", "人大建议"]
-        .iter()
-        .any(|w| contains_word(l_clause, w) || right_head.starts_with(w));
-    let cppcc = ["政协提案", "委员提案", "政协委员提案"]
-        .iter()
-        .any(|w| contains_word(l_clause, w) || right_head.starts_with(w));
-    let channel_split = match (npc, cppcc) {
-        (true, false) if !strict => Some("npc_items"),
-        (false, true) if !strict => Some("cppcc_items"),
-        _ => None,
+    // A strict candidate is never a channel split: its words are not looked for.
+    let channel_split = if strict {
+        None
+    } else {
+        let npc = ["人大代表建议", "代表建议", "人大建议"]
+            .iter()
+            .any(|w| contains_word(l_clause, w) || right_head.starts_with(w));
+        let cppcc = ["政协提案", "委员提案", "政协委员提案"]
+            .iter()
+            .any(|w| contains_word(l_clause, w) || right_head.starts_with(w));
+        match (npc, cppcc) {
+            (true, false) => Some("npc_items"),
+            (false, true) => Some("cppcc_items"),
+            _ => None,
+        }
     };
     Some(TotalCandidate {
         qi,
@@ -1015,32 +1091,87 @@ fn choose_total(ctx: &Ctx, ex: &mut Extraction, cands: &[TotalCandidate], used: 
     }
 }
 
+/// Groups 0 to 3 of a [`SUBSET_CLASS_PATTERN`] match, as byte ranges of the text.
+type SubsetClass = [Option<(usize, usize)>; 4];
+
+/// Most bytes a [`SUBSET_CLASS_PATTERN`] match runs past its first `件`: a 4-character Han
+/// run and `件` (19), 16 characters of up to 4 bytes (64), `办理` (6), `类别` (6), the longest
+/// verb (6), two quotes, the code and `类` (12): 113, rounded up.
+const SUBSET_CLASS_REACH: usize = 128;
+
+/// `件`, where every [`SUBSET_CLASS_PATTERN`] match has its first unit.
+static JIAN: LazyLock<AhoCorasick> =
+    LazyLock::new(|| AhoCorasick::new(["件"]).expect("static needle"));
+
+/// `SUBSET_CLASS.captures_iter(text)`, trying the pattern only where a match can start. A match
+/// starts with `\d+件`, and all starts in one run of digits lead to the same rest, so the
+/// leftmost start of a match is the first digit of a maximal run of `\d` followed by `件`
+/// (a match ends with `类`, so no run straddles where the search resumes). It holds a `类`
+/// and ends within [`SUBSET_CLASS_REACH`] bytes after that `件`, so the anchored pattern runs
+/// only where one follows, on that stretch alone (the pattern has no look-around), and gives
+/// the match the whole-text search finds there.
+fn subset_class_matches(text: &str) -> Vec<SubsetClass> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    for m in JIAN.find_iter(text) {
+        let unit = m.start();
+        if unit < from {
+            continue;
+        }
+        let run = text[from..unit]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| super::quantity::is_digit(*c))
+            .last()
+            .map_or(unit, |(i, _)| from + i);
+        if run == unit {
+            continue;
+        }
+        let reach = text.ceil_char_boundary((m.end() + SUBSET_CLASS_REACH).min(text.len()));
+        if !text[m.end()..reach].contains('类') {
+            continue;
+        }
+        let Some(c) = SUBSET_CLASS_AT.captures(&text[run..reach]) else {
+            continue;
+        };
+        let groups: SubsetClass =
+            std::array::from_fn(|g| c.get(g).map(|m| (run + m.start(), run + m.end())));
+        if let Some((_, end)) = groups[0] {
+            from = end;
+        }
+        out.push(groups);
+    }
+    out
+}
+
 /// `13件主办件已办结,办理类别为"A"类`: a class for a subset, the subset being the universe.
 fn subset_classes(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
-    for c in SUBSET_CLASS.captures_iter(ctx.text) {
-        let (Some(all), Some(n), Some(code)) = (c.get(0), c.get(1), c.get(3)) else {
+    for c in subset_class_matches(ctx.text) {
+        let (Some(all), Some(n), Some(code)) = (c[0], c[1], c[3]) else {
             continue;
         };
-        let Some(qi) = ctx.qtys.iter().position(|q| q.num_start == n.start()) else {
+        let Some(qi) = ctx.qtys.iter().position(|q| q.num_start == n.0) else {
             continue;
         };
-        let universe_zh = c.get(2).map(|m| m.as_str().to_string());
+        let code = &ctx.text[code.0..code.1];
+        let universe_zh = c[2].map(|(s, e)| ctx.text[s..e].to_string());
         let universe = match universe_zh.as_deref() {
             Some(u) if u.contains("主办") => "lead_items",
             Some(_) => "stated",
             None => "all_items",
         };
-        let label_start = ctx.text[..code.start()]
+        let code_start = c[3].map_or(0, |(s, _)| s);
+        let label_start = ctx.text[..code_start]
             .char_indices()
             .next_back()
             .filter(|(_, ch)| matches!(ch, '"' | '“'))
             .map(|(i, _)| i)
-            .unwrap_or(code.start());
+            .unwrap_or(code_start);
         ex.categories.push(Category {
             position: ex.categories.len() as u32,
-            code: Some(code.as_str().to_string()),
-            label_zh: format!("{}类", code.as_str()),
-            label_norm: format!("{}类", code.as_str()),
+            code: Some(code.to_string()),
+            label_zh: format!("{code}类"),
+            label_norm: format!("{code}类"),
             count: Some(ctx.qtys[qi].value as i64),
             pct_stated: None,
             pct_text: None,
@@ -1049,11 +1180,7 @@ fn subset_classes(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             universe_count: Some(ctx.qtys[qi].value as i64),
             parent: None,
             provenance: Provenance::Extracted,
-            evidence: ctx.evidence(
-                all.start().min(label_start),
-                all.end(),
-                "category.subset_class",
-            ),
+            evidence: ctx.evidence(all.0.min(label_start), all.1, "category.subset_class"),
             ..Category::blank()
         });
         used[qi] = true;
@@ -1177,13 +1304,22 @@ fn share_only_statements(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
 
 /// Counts of items and percentages in handling sentences that no rule claimed.
 pub fn report_unparsed(ctx: &Ctx, ex: &mut Extraction, used: &[bool]) {
+    let mut last_sentence: Option<((usize, usize), bool)> = None;
     for (qi, q) in ctx.qtys.iter().enumerate() {
         if used[qi] || !matches!(q.unit, QUnit::Item | QUnit::Percent) {
             continue;
         }
         let (s, e) = ctx.sentence_of(q.start);
-        let sentence = &ctx.text[s..e];
-        if !ctx.contains_any(sentence, &ctx.rules.item_nouns) {
+        // Quantities of one sentence share the answer: ask once per sentence.
+        let has_noun = match last_sentence {
+            Some((range, has)) if range == (s, e) => has,
+            _ => {
+                let has = ctx.contains_any(&ctx.text[s..e], &ctx.rules.item_nouns);
+                last_sentence = Some(((s, e), has));
+                has
+            }
+        };
+        if !has_noun {
             continue;
         }
         let ev = ctx.evidence(q.start, q.end, "unparsed");
@@ -1294,7 +1430,213 @@ mod tests {
         ])
     }
 
+    /// The character walks the byte scans of the clause bounds replace.
+    fn first_hard_boundary_by_chars(text: &str, from: usize, to: usize) -> Option<usize> {
+        text[from..to]
+            .char_indices()
+            .find(|(_, c)| is_hard_boundary(*c))
+            .map(|(i, _)| from + i)
+    }
+
+    fn open_paren_by_stack(text: &str, from: usize, to: usize) -> Option<usize> {
+        let mut stack = Vec::new();
+        for (i, c) in text[from..to].char_indices() {
+            match c {
+                '(' => stack.push(from + i),
+                ')' => {
+                    stack.pop();
+                }
+                _ => {}
+            }
+        }
+        stack.pop()
+    }
+
+    fn right_head_by_chars(right: &str) -> String {
+        right
+            .split([',', '、'])
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(24)
+            .collect()
+    }
+
+    fn subset_class_by_regex(text: &str) -> Vec<SubsetClass> {
+        SUBSET_CLASS
+            .captures_iter(text)
+            .map(|c| std::array::from_fn(|g| c.get(g).map(|m| (m.start(), m.end()))))
+            .collect()
+    }
+
+    fn subset_piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "1",
+            "23",
+            "３",
+            "𝟙",
+            "件",
+            "主办件",
+            "已办结",
+            ",",
+            "办理",
+            "类别",
+            "类",
+            "为",
+            "均属",
+            "\"",
+            "“",
+            "A",
+            "甲",
+            "x",
+            "。",
+            ";",
+            "12件",
+            "13件主办件已办结,办理类别为\"A\"类",
+        ])
+    }
+
+    #[test]
+    fn subset_classes_are_the_whole_text_matches() {
+        for text in [
+            "",
+            "13件主办件已办结,办理类别为\"A\"类",
+            "共213件,其中13件主办件已办结,办理类别为“A”类,5件类别均属B类,5件5件类为C类",
+            "１２件类为A类12件件类为甲类类为B类",
+        ] {
+            assert_eq!(
+                subset_class_matches(text),
+                subset_class_by_regex(text),
+                "{text:?}"
+            );
+        }
+    }
+
+    fn code_piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "类",
+            "(",
+            ")",
+            "\"",
+            "“",
+            "”",
+            "'",
+            "A",
+            "Z",
+            "甲",
+            "丁",
+            "、",
+            ",",
+            "和",
+            "的",
+            "建议",
+            "提案",
+            "共",
+            "有",
+            "为",
+            "计",
+            "件",
+            "办理件",
+            "已解决",
+            "x",
+            "𝟙",
+        ])
+    }
+
+    #[test]
+    fn code_patterns_match_only_with_a_code_word() {
+        for text in [
+            "A类",
+            "(A类)",
+            "(A类、B类)的建议共",
+            "“A”类(已解决的)",
+            "(A类答复函)",
+            "A类88",
+        ] {
+            assert!(may_hold_code(text), "{text:?}");
+        }
+    }
+
+    fn bound_piece() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec![
+            "。", ";", ":", "\n", "!", "?", "！", "？", "；", "：", "、", "《", "＂", "｡", "(",
+            ")", ",", "a", "件", "𝟙", "é", " ", "ー", "\u{FF1C}", "\u{3001}",
+        ])
+    }
+
+    #[track_caller]
+    fn same_bounds(text: &str) {
+        let cuts: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        for (k, &from) in cuts.iter().enumerate() {
+            for &to in &cuts[k..] {
+                assert_eq!(
+                    first_hard_boundary(text, from, to),
+                    first_hard_boundary_by_chars(text, from, to),
+                    "{text:?} {from} {to}"
+                );
+                assert_eq!(
+                    open_paren_before(text, from, to),
+                    open_paren_by_stack(text, from, to),
+                    "{text:?} {from} {to}"
+                );
+            }
+            assert_eq!(
+                right_head_of(&text[from..]),
+                right_head_by_chars(&text[from..]),
+                "{text:?} {from}"
+            );
+        }
+    }
+
+    #[test]
+    fn clause_bounds_match_the_char_walks() {
+        let long = format!("{}。{}(x)", "长".repeat(40), "、".repeat(30));
+        for text in [
+            "",
+            "。",
+            "())(",
+            "(()",
+            "()))(()",
+            "共收到建议230件(其中代表建议120件;委员提案110件)。已办结!",
+            "a：b；c！d？e\n",
+            long.as_str(),
+        ] {
+            same_bounds(text);
+        }
+    }
+
     proptest! {
+        #[test]
+        fn subset_class_scan_matches_the_regex(
+            pieces in prop::collection::vec(subset_piece(), 0..30),
+        ) {
+            let text = pieces.concat();
+            prop_assert_eq!(subset_class_matches(&text), subset_class_by_regex(&text));
+        }
+
+        #[test]
+        fn code_patterns_never_match_without_the_quick_test(
+            pieces in prop::collection::vec(code_piece(), 0..20),
+        ) {
+            let text = pieces.concat();
+            let any = |res: &[&Regex]| res.iter().any(|re| re.is_match(&text));
+            if !may_hold_code(&text) {
+                prop_assert!(!any(&[&CODE_PAREN_END, &CODE_THEN_DEF, &CODE_SUFFIX, &CODE_ONLY_LABEL]));
+            }
+            if !may_open_with_code(&text) {
+                prop_assert!(!any(&[&CODE_AFTER_COUNT]));
+            }
+        }
+
+        #[test]
+        fn clause_bound_scans_match_the_char_walks(
+            pieces in prop::collection::vec(bound_piece(), 0..30),
+        ) {
+            same_bounds(&pieces.concat());
+        }
+
         #[test]
         fn share_marker_search_matches_rfind(
             pieces in prop::collection::vec(piece(), 0..40),

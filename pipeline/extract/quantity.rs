@@ -16,10 +16,6 @@
 //! that spell a number, the regex takes the longest one (the leftmost start); [`number_start`]
 //! finds it from the right in one pass.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 /// One match of the quantity grammar, in byte offsets. The number is `start..num_end`, the unit
 /// `unit_start..end` (`num_end < unit_start` when a space separates them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,14 +60,9 @@ pub(super) fn quantity_matches(text: &str) -> Vec<QtyMatch> {
     out
 }
 
-/// `\d` of the regex crate: a Unicode decimal digit (general category Nd).
+/// `\d` of the regex crate: a Unicode decimal digit (general category Nd), from a table.
 pub(super) fn is_digit(c: char) -> bool {
-    // Every Nd character is numeric, so only the rare numeric non-ASCII characters (`①`, `½`,
-    // `〇`, full-width digits) need the exact test.
-    static DECIMAL_DIGIT: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"\A\d\z").expect("static regex"));
-    c.is_ascii_digit()
-        || (!c.is_ascii() && c.is_numeric() && DECIMAL_DIGIT.is_match(c.encode_utf8(&mut [0; 4])))
+    c.is_ascii_digit() || (!c.is_ascii() && super::han::is_unicode_digit(c))
 }
 
 /// Lead bytes of U+2000..U+9FFF (general punctuation such as `“”`, CJK punctuation, kana,
@@ -219,6 +210,8 @@ fn integer_start(text: &str, run_start: usize, last: Group) -> usize {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use regex::Regex;
+    use std::sync::LazyLock;
 
     /// The regex the scanner replaces.
     static QTY_RE: LazyLock<Regex> = LazyLock::new(|| {

@@ -27,14 +27,8 @@ pub fn extract_tables(ctx: &Ctx, ex: &mut Extraction) {
     let text = ctx.text;
     let mut rows: Vec<Row> = Vec::new();
     let mut header_is_topic = false;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let line_start = offset;
-        offset += line.len();
+    for (line_start, line) in lines_with_bars(text) {
         let body = line.trim_end_matches('\n');
-        if !body.contains('|') {
-            continue;
-        }
         let cells = cells(body, line_start);
         if cells.len() < 2 {
             continue;
@@ -80,6 +74,20 @@ pub fn extract_tables(ctx: &Ctx, ex: &mut Extraction) {
         rows.push(row);
     }
     flush(ctx, ex, &mut rows, header_is_topic);
+}
+
+/// The lines of `text` holding a `|` (only they can be rows), each with its `\n` and its start,
+/// as `split_inclusive('\n')` gives them: found by jumping from one `|` to the next instead of
+/// visiting every line.
+fn lines_with_bars(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let bar = from + text[from..].find('|')?;
+        let line_start = text[from..bar].rfind('\n').map_or(from, |i| from + i + 1);
+        let line_end = text[bar..].find('\n').map_or(text.len(), |i| bar + i + 1);
+        from = line_end;
+        Some((line_start, &text[line_start..line_end]))
+    })
 }
 
 /// Cells of a `|`-separated line as byte ranges (trimmed; empty edge cells dropped).
@@ -170,6 +178,54 @@ fn flush(ctx: &Ctx, ex: &mut Extraction, rows: &mut Vec<Row>, header_is_topic: b
                 evidence: ctx.evidence(r.start, r.end, "table.topic_row"),
                 mapped: vec![],
             });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The walk over every line it replaces.
+    fn lines_with_bars_by_split(text: &str) -> Vec<(usize, &str)> {
+        let mut out = Vec::new();
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let line_start = offset;
+            offset += line.len();
+            if line.trim_end_matches('\n').contains('|') {
+                out.push((line_start, line));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn bar_lines_are_the_split_lines_holding_a_bar() {
+        let pieces = [
+            "",
+            "|",
+            "||",
+            "\n",
+            "\n\n",
+            "a",
+            "件",
+            "|x|1|\n",
+            "城建|69|41.57",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    for d in pieces {
+                        let text = format!("{a}{b}{c}{d}");
+                        assert_eq!(
+                            lines_with_bars(&text).collect::<Vec<_>>(),
+                            lines_with_bars_by_split(&text),
+                            "{text:?}"
+                        );
+                    }
+                }
+            }
         }
     }
 }
