@@ -366,6 +366,25 @@ fn build_compiled(rules: &Rules) -> Compiled {
 }
 
 fn build_place_matcher(g: &Gazetteer, r: &PlaceRules) -> Option<PlaceMatcher> {
+    let ((full_names, full_divs), (short_names, short_divs)) = place_names(g, r);
+    let needs_parent = full_names
+        .iter()
+        .map(|n| r.ignore_names.contains(n))
+        .collect();
+    Some(PlaceMatcher {
+        full: NameIndex::build(&full_names)?,
+        full_divs,
+        needs_parent,
+        short: NameIndex::build(&short_names)?,
+        short_divs,
+    })
+}
+
+/// Names and their divisions, in name order without repeats: the full names and short aliases
+/// of every division, and the short names of the provincial and prefecture units.
+type NameList = (Vec<String>, Vec<Vec<usize>>);
+
+fn place_names(g: &Gazetteer, r: &PlaceRules) -> (NameList, NameList) {
     let mut full: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut short: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, d) in g.divisions.iter().enumerate() {
@@ -380,19 +399,7 @@ fn build_place_matcher(g: &Gazetteer, r: &PlaceRules) -> Option<PlaceMatcher> {
             short.entry(d.short_name.clone()).or_default().push(i);
         }
     }
-    let (full_names, full_divs): (Vec<String>, Vec<Vec<usize>>) = full.into_iter().unzip();
-    let (short_names, short_divs): (Vec<String>, Vec<Vec<usize>>) = short.into_iter().unzip();
-    let needs_parent = full_names
-        .iter()
-        .map(|n| r.ignore_names.contains(n))
-        .collect();
-    Some(PlaceMatcher {
-        full: NameIndex::build(&full_names)?,
-        full_divs,
-        needs_parent,
-        short: NameIndex::build(&short_names)?,
-        short_divs,
-    })
+    (full.into_iter().unzip(), short.into_iter().unzip())
 }
 
 /// 楚雄彝族自治州 → 楚雄州; 长阳土家族自治县 → 长阳县.
@@ -993,68 +1000,250 @@ fn count_matches(text: &str, unit: &AhoCorasick) -> Vec<(usize, usize)> {
 
 // ---------------------------------------------------------------- name index
 
-/// Gazetteer names (all of 2 characters or more) behind a filter on their first two
-/// characters: the automaton, walked byte by byte, was most of the cost, while few places in a
-/// report can start a name. Matches are those of the automaton's own leftmost-longest search.
+/// Gazetteer names and how a text is scanned for them. Matches are those of a leftmost-longest
+/// automaton's `find_iter` over the names: the first position where a name starts, the longest
+/// name there, then on from its end.
 struct NameIndex {
-    ac: AhoCorasick,
-    /// Hashed first-two-character keys of every name; `None` when a name is shorter (then the
-    /// automaton searches the whole text itself).
-    starts: Option<Vec<u64>>,
+    scan: NameScan,
+}
+
+enum NameScan {
+    /// Every name is 2 characters or more, the names end with few distinct characters (县, 区,
+    /// 市…) and none repeats: the text is searched for those last characters only (a vectorized
+    /// search over a handful of characters), and each name that can end there is looked up.
+    Ends(NameEnds),
+    /// Every name is 2 characters or more: a filter on the first two characters at each
+    /// character of the text, then the automaton anchored where a name may start.
+    Starts { ac: AhoCorasick, starts: Vec<u64> },
+    /// Otherwise the automaton searches the whole text itself.
+    Automaton(AhoCorasick),
+}
+
+/// [`NameScan::Ends`]: names found from their last character.
+struct NameEnds {
+    /// A search for the distinct last characters of the names (single characters: their
+    /// occurrences never overlap, so the search finds every one).
+    last: AhoCorasick,
+    /// The same search, vectorized (Teddy) where the machine allows: the automaton's own
+    /// prefilter looks for the first bytes of the characters, which every Han character in the
+    /// text shares.
+    last_packed: Option<aho_corasick::packed::Searcher>,
+    /// For each pattern of `last`, the distinct byte lengths of the names ending with it,
+    /// ascending.
+    lens: Vec<Vec<usize>>,
+    /// Hashed (first-two-character key, byte length) of every name: most places where a last
+    /// character stands start no name of that length, and are told so without a lookup.
+    keys: Vec<u64>,
+    /// Each name and its pattern number (its index in the names given).
+    ids: std::collections::HashMap<String, aho_corasick::PatternID>,
 }
 
 const NAME_START_BITS: u32 = 18;
 
+/// Most distinct last characters for the [`NameScan::Ends`] scan (the full names end with 7).
+const MAX_END_CHARS: usize = 32;
+
 impl NameIndex {
     fn build(names: &[String]) -> Option<NameIndex> {
+        let all_long = names
+            .iter()
+            .all(|n| first_two_chars(n.as_bytes(), 0).is_some());
+        if !all_long {
+            let ac = AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(names)
+                .ok()?;
+            return Some(NameIndex {
+                scan: NameScan::Automaton(ac),
+            });
+        }
+        if let Some(ends) = NameEnds::build(names) {
+            return Some(NameIndex {
+                scan: NameScan::Ends(ends),
+            });
+        }
+        Some(NameIndex {
+            scan: NameIndex::starts_scan(names)?,
+        })
+    }
+
+    /// The [`NameScan::Starts`] scan of names all 2 characters or more.
+    fn starts_scan(names: &[String]) -> Option<NameScan> {
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Both)
+            .start_kind(StartKind::Anchored)
             .build(names)
             .ok()?;
         let mut bits = vec![0u64; 1 << (NAME_START_BITS - 6)];
         for name in names {
-            let Some(key) = first_two_chars(name.as_bytes(), 0) else {
-                return Some(NameIndex { ac, starts: None });
+            set_bit(
+                &mut bits,
+                name_start_bit(first_two_chars(name.as_bytes(), 0)?),
+            );
+        }
+        Some(NameScan::Starts { ac, starts: bits })
+    }
+
+    /// The matches of a leftmost-longest automaton over the names, in order (as its
+    /// `find_iter` gives them).
+    fn find_all(&self, text: &str) -> Vec<aho_corasick::Match> {
+        match &self.scan {
+            NameScan::Ends(ends) => ends.find_all(text),
+            NameScan::Starts { ac, starts } => find_by_starts(ac, starts, text),
+            NameScan::Automaton(ac) => ac.find_iter(text).collect(),
+        }
+    }
+}
+
+fn set_bit(bits: &mut [u64], bit: usize) {
+    if let Some(word) = bits.get_mut(bit / 64) {
+        *word |= 1 << (bit % 64);
+    }
+}
+
+fn bit_is_set(bits: &[u64], bit: usize) -> bool {
+    bits.get(bit / 64)
+        .is_some_and(|w| w & (1 << (bit % 64)) != 0)
+}
+
+/// The bit of a name of `len` bytes whose first two characters have the key `key`.
+fn key_len_bit(key: u64, len: usize) -> usize {
+    name_start_bit(key ^ (len as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93))
+}
+
+impl NameEnds {
+    /// `None` when the names do not suit this scan (too many last characters, a repeated
+    /// name, a name under 2 characters).
+    fn build(names: &[String]) -> Option<NameEnds> {
+        let mut last_chars: Vec<char> = Vec::new();
+        let mut lens: Vec<Vec<usize>> = Vec::new();
+        let mut keys = vec![0u64; 1 << (NAME_START_BITS - 6)];
+        let mut ids = std::collections::HashMap::with_capacity(names.len());
+        for (i, name) in names.iter().enumerate() {
+            let last = name.chars().next_back()?;
+            let k = match last_chars.iter().position(|c| *c == last) {
+                Some(k) => k,
+                None => {
+                    if last_chars.len() == MAX_END_CHARS {
+                        return None;
+                    }
+                    last_chars.push(last);
+                    lens.push(Vec::new());
+                    last_chars.len() - 1
+                }
             };
-            let bit = name_start_bit(key);
-            if let Some(word) = bits.get_mut(bit / 64) {
-                *word |= 1 << (bit % 64);
+            let key = first_two_chars(name.as_bytes(), 0)?;
+            set_bit(&mut keys, key_len_bit(key, name.len()));
+            lens.get_mut(k)?.push(name.len());
+            let id = aho_corasick::PatternID::new(i).ok()?;
+            if ids.insert(name.clone(), id).is_some() {
+                return None;
             }
         }
-        Some(NameIndex {
-            ac,
-            starts: Some(bits),
+        for l in &mut lens {
+            l.sort_unstable();
+            l.dedup();
+        }
+        let last_strs: Vec<String> = last_chars.iter().map(|c| c.to_string()).collect();
+        let last = AhoCorasick::new(&last_strs).ok()?;
+        let last_packed = aho_corasick::packed::Searcher::new(&last_strs);
+        Some(NameEnds {
+            last,
+            last_packed,
+            lens,
+            keys,
+            ids,
         })
     }
 
-    /// The automaton's matches, in order (as its `find_iter` gives them).
+    /// Every name occurring in the text ends at an occurrence of its last character, so the
+    /// names found there, by their byte lengths, are all the occurrences of names; the
+    /// automaton's match at a position is the longest name starting there, and its scan takes
+    /// the first position at or after the previous match's end where a name starts.
     fn find_all(&self, text: &str) -> Vec<aho_corasick::Match> {
-        let Some(starts) = &self.starts else {
-            return self.ac.find_iter(text).collect();
-        };
-        let bytes = text.as_bytes();
-        let mut out = Vec::new();
-        let mut i = 0;
-        // Leftmost-longest: the first position where a name starts, the longest name there,
-        // then on from its end.
-        while let Some((key, width)) = two_char_key(bytes, i) {
-            let bit = name_start_bit(key);
-            let may_start = starts
-                .get(bit / 64)
-                .is_some_and(|w| w & (1 << (bit % 64)) != 0);
-            if may_start {
-                let input = Input::new(text).span(i..text.len()).anchored(Anchored::Yes);
-                if let Ok(Some(m)) = self.ac.try_find(input) {
-                    out.push(m);
-                    i = m.end();
-                    continue;
+        self.find_all_with(text, true)
+    }
+
+    /// [`NameEnds::find_all`], with the vectorized search of the last characters if
+    /// `vectorized` and there is one (else the automaton).
+    fn find_all_with(&self, text: &str, vectorized: bool) -> Vec<aho_corasick::Match> {
+        // (start, end, pattern) of every occurrence of a name.
+        let mut found: Vec<(usize, usize, aho_corasick::PatternID)> = Vec::new();
+        match self.last_packed.as_ref().filter(|_| vectorized) {
+            Some(packed) => {
+                for last in packed.find_iter(text) {
+                    self.names_ending_at(text, last.end(), last.pattern(), &mut found);
                 }
             }
-            i += width;
+            None => {
+                for last in self.last.find_iter(text) {
+                    self.names_ending_at(text, last.end(), last.pattern(), &mut found);
+                }
+            }
+        }
+        found.sort_unstable_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
+        let mut out = Vec::new();
+        let mut from = 0;
+        for (start, end, id) in found {
+            if start < from {
+                continue;
+            }
+            out.push(aho_corasick::Match::new(id, start..end));
+            from = end;
         }
         out
     }
+
+    /// Pushes the names that end at byte `end` with the last character `last`.
+    fn names_ending_at(
+        &self,
+        text: &str,
+        end: usize,
+        last: aho_corasick::PatternID,
+        found: &mut Vec<(usize, usize, aho_corasick::PatternID)>,
+    ) {
+        let bytes = text.as_bytes();
+        let Some(lens) = self.lens.get(last.as_usize()) else {
+            return;
+        };
+        for &len in lens {
+            let Some(start) = end.checked_sub(len) else {
+                break;
+            };
+            if !text.is_char_boundary(start) {
+                continue;
+            }
+            let Some((key, _)) = two_char_key(bytes, start) else {
+                continue;
+            };
+            if !bit_is_set(&self.keys, key_len_bit(key, len)) {
+                continue;
+            }
+            if let Some(id) = text.get(start..end).and_then(|s| self.ids.get(s)) {
+                found.push((start, end, *id));
+            }
+        }
+    }
+}
+
+/// [`NameScan::Starts`]: leftmost-longest, the first position where a name starts, the longest
+/// name there, then on from its end.
+fn find_by_starts(ac: &AhoCorasick, starts: &[u64], text: &str) -> Vec<aho_corasick::Match> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some((key, width)) = two_char_key(bytes, i) {
+        if bit_is_set(starts, name_start_bit(key)) {
+            let input = Input::new(text).span(i..text.len()).anchored(Anchored::Yes);
+            if let Ok(Some(m)) = ac.try_find(input) {
+                out.push(m);
+                i = m.end();
+                continue;
+            }
+        }
+        i += width;
+    }
+    out
 }
 
 /// Bytes of a UTF-8 character from its first byte.
@@ -3104,36 +3293,91 @@ mod tests {
         }
     }
 
+    /// The oracle: a leftmost-longest automaton over the names searching the whole text.
+    fn automaton_matches(names: &[String], text: &str) -> Vec<aho_corasick::Match> {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(names)
+            .expect("automaton")
+            .find_iter(text)
+            .collect()
+    }
+
+    /// Every scan that can be built for `names` finds what the oracle finds in `text`.
+    fn assert_scans_equal_automaton(names: &[String], text: &str) {
+        let want = automaton_matches(names, text);
+        let index = NameIndex::build(names).expect("index");
+        assert_eq!(index.find_all(text), want, "{names:?} in {text:?}");
+        if names
+            .iter()
+            .all(|n| first_two_chars(n.as_bytes(), 0).is_some())
+        {
+            let starts = NameIndex {
+                scan: NameIndex::starts_scan(names).expect("starts scan"),
+            };
+            assert_eq!(starts.find_all(text), want, "starts: {names:?} in {text:?}");
+            if let Some(ends) = NameEnds::build(names) {
+                assert_eq!(ends.find_all(text), want, "ends: {names:?} in {text:?}");
+                assert_eq!(
+                    ends.find_all_with(text, false),
+                    want,
+                    "ends by the automaton: {names:?} in {text:?}"
+                );
+            }
+        }
+    }
+
+    fn gazetteer_names() -> (Vec<String>, Vec<String>) {
+        let ((full, _), (short, _)) = place_names(&RULES.gazetteer, &RULES.metadata.place);
+        (full, short)
+    }
+
     #[test]
     fn name_index_matches_automaton() {
-        let compiled = build_compiled(&RULES);
-        let pm = compiled.places.as_ref().expect("place matcher");
         let mut texts: Vec<String> = TRICKY.iter().map(|s| s.to_string()).collect();
         texts.extend([
             "漯河市人民政府关于代表建议办理情况的报告，辽阳市弓长岭区、海曙区、鞏留縣".to_string(),
             "赴杭州市、宁波市考察学习，新增城市，江南区域，召开县，恩施土家族苗族自治州"
                 .to_string(),
             "楚雄州楚雄市发展和改革局，巴中”建设，《广西日报》，深圳人大代表。é中".to_string(),
+            "市县区旗州省盟".repeat(3),
+            "新疆维吾尔自治区伊犁哈萨克自治州巩留县".to_string(),
         ]);
         // Every name of the gazetteer glued to its neighbours.
-        let names: String = RULES
+        let glued: String = RULES
             .gazetteer
             .divisions
             .iter()
             .map(|d| format!("{}的{}", d.name, d.short_name))
             .collect();
-        texts.push(names);
-        for index in [&pm.full, &pm.short] {
-            assert!(index.starts.is_some());
+        texts.push(glued);
+        let (full, short) = gazetteer_names();
+        // Every full name glued to the next one, and in reverse order.
+        texts.push(full.concat());
+        texts.push(full.iter().rev().map(String::as_str).collect());
+        // The full names end with few characters: searched from them; the short names do not.
+        let full_index = NameIndex::build(&full).expect("full");
+        assert!(matches!(full_index.scan, NameScan::Ends(_)));
+        let short_index = NameIndex::build(&short).expect("short");
+        assert!(matches!(short_index.scan, NameScan::Starts { .. }));
+        for names in [&full, &short] {
             for text in &texts {
-                let want: Vec<_> = index.ac.find_iter(text.as_str()).collect();
-                assert_eq!(index.find_all(text), want, "{text:?}");
+                assert_scans_equal_automaton(names, text);
             }
         }
         // A name of one character leaves the automaton on its own.
-        let one = NameIndex::build(&["市".to_string(), "海曙区".to_string()]).expect("index");
-        assert!(one.starts.is_none());
+        let one_char = ["市".to_string(), "海曙区".to_string()];
+        let one = NameIndex::build(&one_char).expect("index");
+        assert!(matches!(one.scan, NameScan::Automaton(_)));
         assert_eq!(one.find_all("海曙区市").len(), 2);
+        // A repeated name, or too many last characters, is not scanned from the ends.
+        let twice = ["海曙区".to_string(), "海曙区".to_string()];
+        assert!(NameEnds::build(&twice).is_none());
+        assert_scans_equal_automaton(&twice, "海曙区海曙区");
+        let many: Vec<String> = (0..=MAX_END_CHARS as u32)
+            .filter_map(|k| char::from_u32(0x4E00 + k).map(|c| format!("海{c}")))
+            .collect();
+        assert!(NameEnds::build(&many).is_none());
     }
 
     /// Characters of every UTF-8 width, and the ones place names are made of.
@@ -3141,6 +3385,15 @@ mod tests {
         let pool: Vec<char> = "a1 ,\né°海曙区市县宁波楚雄州𠀀😀".chars().collect();
         prop::collection::vec(prop::sample::select(pool), 0..24)
             .prop_map(|cs| cs.into_iter().collect())
+    }
+
+    /// Random name lists over a small alphabet: shared prefixes and suffixes, names inside
+    /// others, every UTF-8 width, repeats.
+    fn name_list() -> impl Strategy<Value = Vec<String>> {
+        let pool: Vec<char> = "a海曙区市é𠀀".chars().collect();
+        let name = prop::collection::vec(prop::sample::select(pool), 2..5)
+            .prop_map(|cs| cs.into_iter().collect::<String>());
+        prop::collection::vec(name, 1..8)
     }
 
     proptest! {
@@ -3160,18 +3413,34 @@ mod tests {
         fn name_index_scan_equals_automaton(pieces in prop::collection::vec(
             prop_oneof![
                 key_text(),
-                prop::sample::select(vec!["宁波市", "海曙区", "楚雄州", "楚雄彝族自治州", "广西"])
+                prop::sample::select(vec![
+                    "宁波市", "海曙区", "楚雄州", "楚雄彝族自治州", "广西", "市中区", "城区",
+                    "新疆维吾尔自治区", "伊犁哈萨克自治州", "巩留县", "阿拉善盟",
+                ])
                     .prop_map(str::to_string),
             ],
             0..12,
         )) {
-            let compiled = build_compiled(&RULES);
-            let pm = compiled.places.as_ref().expect("place matcher");
+            static NAMES: LazyLock<(Vec<String>, Vec<String>)> = LazyLock::new(gazetteer_names);
             let text = pieces.concat();
-            for index in [&pm.full, &pm.short] {
-                let want: Vec<_> = index.ac.find_iter(text.as_str()).collect();
-                prop_assert_eq!(index.find_all(&text), want);
+            for names in [&NAMES.0, &NAMES.1] {
+                let index = NameIndex::build(names).expect("index");
+                prop_assert_eq!(index.find_all(&text), automaton_matches(names, &text));
             }
+        }
+
+        #[test]
+        fn random_names_scans_equal_automaton(
+            names in name_list(),
+            pieces in prop::collection::vec(
+                prop_oneof![key_text(), prop::sample::select(vec!["海曙区", "a海", "区市", "é𠀀"]).prop_map(str::to_string)],
+                0..10,
+            ),
+        ) {
+            let mut text = pieces.concat();
+            // The names themselves, glued, so that matches are frequent.
+            text.push_str(&names.concat());
+            assert_scans_equal_automaton(&names, &text);
         }
     }
 
