@@ -214,6 +214,18 @@ pub fn infer(doc: &Document, rules: &Rules) -> DocMeta {
 struct Compiled {
     places: Option<PlaceMatcher>,
     bodies: Option<AhoCorasick>,
+    /// The same search, vectorized where the machine allows (the automaton's prefilter looks
+    /// for bytes every Han character starts with).
+    bodies_packed: Option<aho_corasick::packed::Searcher>,
+    /// The channel word lists of [`classify_clause`], searched in one pass.
+    clause_words: WordSets,
+    /// Word lists looked for in a window around many matches, each in one pass: the
+    /// handling words after a year, the words before a place visited elsewhere, the delivery
+    /// words after a session and the session words after a date.
+    handling_words: WordSets,
+    foreign_before: WordSets,
+    delivery_after: WordSets,
+    session_words: WordSets,
     sessions: Vec<SessionPattern>,
     count: Option<CountFinder>,
     /// The sitting word (次会议) and the national level word (全国), searched in every report.
@@ -350,6 +362,16 @@ fn build_compiled(rules: &Rules) -> Compiled {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&m.place.body_words)
             .ok(),
+        bodies_packed: aho_corasick::packed::Config::new()
+            .match_kind(aho_corasick::packed::MatchKind::LeftmostLongest)
+            .builder()
+            .extend(&m.place.body_words)
+            .build(),
+        clause_words: WordSets::build(&clause_lists(&m.channel)),
+        handling_words: WordSets::build(&[&m.year.handling_words]),
+        foreign_before: WordSets::build(&[&m.place.foreign_before]),
+        delivery_after: WordSets::build(&[&m.session.delivery_after]),
+        session_words: WordSets::build(&[&m.date.session_words]),
         sessions: session_patterns(&m.session)
             .into_iter()
             .filter_map(|(pattern, lead)| SessionPattern::build(&pattern, lead))
@@ -714,6 +736,15 @@ fn ends_with_any<'w>(s: &str, words: &'w [String]) -> Option<&'w String> {
 
 fn contains_any(s: &str, words: &[String]) -> bool {
     words.iter().any(|w| !w.is_empty() && contains_word(s, w))
+}
+
+/// [`contains_any`] by the one-pass search of the same `words` (built as a [`WordSets`] of that
+/// one list), word by word when it could not be built.
+fn contains_any_of(s: &str, words: &[String], set: &WordSets) -> bool {
+    match set.found(s) {
+        Some(found) => found != 0,
+        None => contains_any(s, words),
+    }
 }
 
 /// `s.contains(word)`. A clause or window is searched by comparing at each byte: setting up the
@@ -1450,16 +1481,20 @@ fn institution_follows(ctx: &Ctx, end: usize) -> bool {
 fn document_level(ctx: &Ctx) -> Option<String> {
     let ac = ctx.c.bodies.as_ref()?;
     let mut counts: Vec<(String, usize, usize)> = Vec::new();
-    for m in ac.find_iter(ctx.text) {
-        let head = before(ctx.text, m.start(), 4);
+    let mut count = |start: usize| {
+        let head = before(ctx.text, start, 4);
         let Some(level) = ends_with_any(head, &ctx.r.place.level_words) else {
-            continue;
+            return;
         };
         let level = canonical_level(level, &ctx.r.place);
         match counts.iter_mut().find(|(l, _, _)| *l == level) {
             Some(entry) => entry.1 += 1,
-            None => counts.push((level.to_string(), 1, m.start())),
+            None => counts.push((level.to_string(), 1, start)),
         }
+    };
+    match &ctx.c.bodies_packed {
+        Some(packed) => packed.find_iter(ctx.text).for_each(|m| count(m.start())),
+        None => ac.find_iter(ctx.text).for_each(|m| count(m.start())),
     }
     counts
         .into_iter()
@@ -1607,7 +1642,7 @@ fn is_foreign_mention(ctx: &Ctx, start: usize) -> bool {
         .rsplit(|c: char| "。,;:!?\n()".contains(c))
         .next()
         .unwrap_or("");
-    contains_any(clause, &p.foreign_before)
+    contains_any_of(clause, &p.foreign_before, &ctx.c.foreign_before)
 }
 
 /// The most specific mention of the chain starting at byte `start` (宁波市 → 海曙区).
@@ -2237,7 +2272,7 @@ fn clause_channel(
         .text
         .get(cut.max(prev_end).min(start)..start)
         .unwrap_or("");
-    let found = classify_clause(pre, r);
+    let found = classify_clause(pre, r, &ctx.c.clause_words);
     if found != ClauseChannel::Unknown {
         return found;
     }
@@ -2248,23 +2283,53 @@ fn clause_channel(
     let post = post
         .get(..post.len().min(next_start.saturating_sub(end)))
         .unwrap_or("");
-    classify_clause(post, r)
+    classify_clause(post, r, &ctx.c.clause_words)
 }
 
 /// `建议提案`/`人大代表…政协提案` name both; `提案` beats a generic `建议` (所提建议…的提案).
-fn classify_clause(clause: &str, r: &ChannelRules) -> ClauseChannel {
+///
+/// The word lists are searched in one pass ([`WordSets`]); the neutral words are blanked (and
+/// the clause searched again) only when the clause holds one (or a neutral word is empty).
+fn classify_clause(clause: &str, r: &ChannelRules, words: &WordSets) -> ClauseChannel {
+    let Some(mut found) = words.found(clause) else {
+        return classify_clause_by_words(clause, r);
+    };
+    // An empty neutral word blanks every gap between characters: the search cannot see it.
+    if found & (1 << CLAUSE_NEUTRAL) != 0 || r.neutral_words.iter().any(String::is_empty) {
+        let s = without_neutral_words(clause, r);
+        let Some(again) = words.found(&s) else {
+            return classify_clause_by_words(clause, r);
+        };
+        found = again;
+    }
+    let has = |list: usize| found & (1 << list) != 0;
+    clause_channel_of(
+        has(CLAUSE_BOTH),
+        (has(CLAUSE_NPC_STRONG), has(CLAUSE_NPC_WEAK)),
+        (has(CLAUSE_CPPCC_STRONG), has(CLAUSE_CPPCC_WEAK)),
+    )
+}
+
+/// [`classify_clause`] one search per word (the fallback, and the tests' oracle).
+fn classify_clause_by_words(clause: &str, r: &ChannelRules) -> ClauseChannel {
     let s = without_neutral_words(clause, r);
-    if contains_any(&s, &r.both_words) {
+    clause_channel_of(
+        contains_any(&s, &r.both_words),
+        (
+            contains_any(&s, &r.npc_strong),
+            contains_any(&s, &r.npc_weak),
+        ),
+        (
+            contains_any(&s, &r.cppcc_strong),
+            contains_any(&s, &r.cppcc_weak),
+        ),
+    )
+}
+
+fn clause_channel_of(both: bool, (ns, nw): (bool, bool), (cs, cw): (bool, bool)) -> ClauseChannel {
+    if both {
         return ClauseChannel::Both;
     }
-    let (ns, nw) = (
-        contains_any(&s, &r.npc_strong),
-        contains_any(&s, &r.npc_weak),
-    );
-    let (cs, cw) = (
-        contains_any(&s, &r.cppcc_strong),
-        contains_any(&s, &r.cppcc_weak),
-    );
     match (ns, cs) {
         (true, true) => ClauseChannel::Both,
         (true, false) if cw => ClauseChannel::Both,
@@ -2273,6 +2338,98 @@ fn classify_clause(clause: &str, r: &ChannelRules) -> ClauseChannel {
         (false, false) if nw && !cw => ClauseChannel::Npc { strong: false },
         (false, false) if cw && !nw => ClauseChannel::Cppcc { strong: false },
         _ => ClauseChannel::Unknown,
+    }
+}
+
+/// The lists of [`classify_clause`], at the positions `CLAUSE_*`.
+fn clause_lists(r: &ChannelRules) -> [&[String]; 6] {
+    [
+        &r.neutral_words,
+        &r.both_words,
+        &r.npc_strong,
+        &r.npc_weak,
+        &r.cppcc_strong,
+        &r.cppcc_weak,
+    ]
+}
+
+const CLAUSE_NEUTRAL: usize = 0;
+const CLAUSE_BOTH: usize = 1;
+const CLAUSE_NPC_STRONG: usize = 2;
+const CLAUSE_NPC_WEAK: usize = 3;
+const CLAUSE_CPPCC_STRONG: usize = 4;
+const CLAUSE_CPPCC_WEAK: usize = 5;
+
+/// Which of several word lists (up to 32) have a word in a string, in one pass over it: an
+/// automaton over every non-empty word reporting all occurrences, overlapping ones included, so
+/// a list is found exactly when [`contains_any`] finds one of its words.
+struct WordSets {
+    /// `None` when there is no non-empty word.
+    ac: Option<AhoCorasick>,
+    /// For each pattern of `ac`, the lists holding it (bit `k` for list `k`).
+    lists: Vec<u32>,
+    /// The automaton could not be built: callers search word by word.
+    failed: bool,
+}
+
+impl WordSets {
+    fn build(lists: &[&[String]]) -> WordSets {
+        if lists.len() > 32 {
+            return WordSets {
+                ac: None,
+                lists: Vec::new(),
+                failed: true,
+            };
+        }
+        let mut words: Vec<&str> = Vec::new();
+        let mut masks: Vec<u32> = Vec::new();
+        for (k, list) in lists.iter().enumerate() {
+            for w in list.iter().filter(|w| !w.is_empty()) {
+                match words.iter().position(|x| *x == w.as_str()) {
+                    Some(i) => {
+                        if let Some(m) = masks.get_mut(i) {
+                            *m |= 1 << k;
+                        }
+                    }
+                    None => {
+                        words.push(w);
+                        masks.push(1 << k);
+                    }
+                }
+            }
+        }
+        if words.is_empty() {
+            return WordSets {
+                ac: None,
+                lists: masks,
+                failed: false,
+            };
+        }
+        let ac = AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .prefilter(false)
+            .build(&words)
+            .ok();
+        WordSets {
+            failed: ac.is_none(),
+            ac,
+            lists: masks,
+        }
+    }
+
+    /// The lists with a word in `s` (bit `k` for list `k`); `None` when there is no automaton.
+    fn found(&self, s: &str) -> Option<u32> {
+        if self.failed {
+            return None;
+        }
+        let Some(ac) = &self.ac else {
+            return Some(0);
+        };
+        let mut found = 0;
+        for m in ac.find_overlapping_iter(s) {
+            found |= self.lists.get(m.pattern().as_usize()).copied().unwrap_or(0);
+        }
+        Some(found)
     }
 }
 
@@ -2354,7 +2511,8 @@ fn in_clause_on_both_channels(ctx: &Ctx, start: usize, end: usize) -> bool {
         .unwrap_or(back);
     let fwd = after(ctx.text, end, 40);
     let fwd = &fwd[..fwd.find(|c: char| breaks.contains(c)).unwrap_or(fwd.len())];
-    classify_clause(&format!("{back}{fwd}"), &ctx.r.channel) == ClauseChannel::Both
+    classify_clause(&format!("{back}{fwd}"), &ctx.r.channel, &ctx.c.clause_words)
+        == ClauseChannel::Both
 }
 
 /// Bytes before a sitting word that a session phrase can span (the longest level + body +
@@ -2478,7 +2636,7 @@ fn is_delivery_session(ctx: &Ctx, start: usize, end: usize) -> bool {
     let clause = &next[..next
         .find(['。', ',', ';', '\n', '(', ')'])
         .unwrap_or(next.len())];
-    if contains_any(clause, &s.delivery_after) {
+    if contains_any_of(clause, &s.delivery_after, &ctx.c.delivery_after) {
         return true;
     }
     let back = before(ctx.text, start, s.delivery_date_window);
@@ -2544,7 +2702,7 @@ fn at_session(ctx: &Ctx, date_start: usize) -> bool {
     let next = after(ctx.text, date_start, 60);
     let sentence = &next[..next.find(['。', '\n']).unwrap_or(next.len())];
     let head = &sentence[..sentence.find(['(', ')']).unwrap_or(sentence.len())];
-    contains_any(head, &ctx.r.date.session_words)
+    contains_any_of(head, &ctx.r.date.session_words, &ctx.c.session_words)
 }
 
 /// What a date at `start..end` is, from the words around it; `None` for a cut-off or an
@@ -2759,7 +2917,7 @@ fn year_weight(ctx: &Ctx, r: &YearRules, start: usize, end: usize) -> u32 {
         };
     }
     let clause = &next[..next.find(['。', '\n', ';']).unwrap_or(next.len())];
-    if contains_any(clause, &r.handling_words) {
+    if contains_any_of(clause, &r.handling_words, &ctx.c.handling_words) {
         3
     } else {
         1
@@ -3017,6 +3175,135 @@ mod tests {
                 without_neutral_words_copying(&clause, &r)
             );
         }
+    }
+
+    /// Words for the channel lists: self-overlapping, inside one another, empty, repeated.
+    fn channel_words() -> impl Strategy<Value = Vec<String>> {
+        prop::collection::vec(
+            prop::sample::select(vec![
+                "",
+                "建议",
+                "提案",
+                "代表",
+                "建议提案",
+                "议案",
+                "aa",
+                "a",
+                "意见建议",
+                "代表委员",
+            ])
+            .prop_map(str::to_string),
+            0..4,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// One pass over all lists finds the lists [`contains_any`] finds, one by one.
+        #[test]
+        fn word_sets_equal_contains_any(
+            lists in prop::collection::vec(channel_words(), 0..7),
+            pieces in prop::collection::vec(
+                prop::sample::select(vec![
+                    "建议", "提案", "代表", "委员", "意见", "议", "案", "a", "aa", "、", " ", "é", "𠀀",
+                ]),
+                0..16,
+            ),
+        ) {
+            let text = pieces.concat();
+            let refs: Vec<&[String]> = lists.iter().map(Vec::as_slice).collect();
+            let sets = WordSets::build(&refs);
+            let want: u32 = lists
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| contains_any(&text, l))
+                .map(|(k, _)| 1 << k)
+                .sum();
+            prop_assert_eq!(sets.found(&text), Some(want));
+        }
+
+        /// The one-pass clause classification equals the search word by word, with the bundled
+        /// lists and with random extra words in each list.
+        #[test]
+        fn classify_clause_equals_word_by_word(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec![
+                    "意见建议", "意见", "建议", "和", "提案", "代表", "委员", "人大代表", "政协委员",
+                    "议案", "、", "共", "件", " ", "a", "建议和提案", "代表建议", "政协",
+                ]),
+                0..12,
+            ),
+            extra in prop::collection::vec(channel_words(), 6),
+        ) {
+            let clause = pieces.concat();
+            let bundled = RULES.metadata.channel.clone();
+            let mut r = bundled.clone();
+            for (list, words) in [
+                &mut r.neutral_words,
+                &mut r.both_words,
+                &mut r.npc_strong,
+                &mut r.npc_weak,
+                &mut r.cppcc_strong,
+                &mut r.cppcc_weak,
+            ]
+            .into_iter()
+            .zip(&extra)
+            {
+                list.extend(words.iter().cloned());
+            }
+            for r in [&bundled, &r] {
+                let words = WordSets::build(&clause_lists(r));
+                prop_assert_eq!(
+                    classify_clause(&clause, r, &words),
+                    classify_clause_by_words(&clause, r)
+                );
+            }
+        }
+
+        /// The vectorized body search finds what the leftmost-longest automaton finds.
+        #[test]
+        fn packed_body_search_equals_automaton(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec![
+                    "人民政府", "政府", "人大", "政协", "人民代表大会", "人民", "市", "县", "区",
+                    "代表", "大会", "自治州", "a", " ", "\n", "é", "𠀀", "，",
+                ]),
+                0..40,
+            ),
+        ) {
+            static COMPILED: LazyLock<Compiled> = LazyLock::new(|| build_compiled(&RULES));
+            let text = pieces.concat();
+            let ac = COMPILED.bodies.as_ref().expect("bodies");
+            let compiled = &*COMPILED;
+            let packed = compiled.bodies_packed.as_ref().expect("packed bodies");
+            let want: Vec<(usize, usize, usize)> = ac
+                .find_iter(&text)
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .collect();
+            let got: Vec<(usize, usize, usize)> = packed
+                .find_iter(&text)
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .collect();
+            prop_assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn word_sets_edge_cases() {
+        let none = WordSets::build(&[]);
+        assert_eq!(none.found("建议"), Some(0));
+        let empty = [String::new()];
+        let only_empty = WordSets::build(&[&empty]);
+        assert_eq!(only_empty.found("建议"), Some(0));
+        let many: Vec<Vec<String>> = (0..33).map(|_| vec!["a".to_string()]).collect();
+        let refs: Vec<&[String]> = many.iter().map(Vec::as_slice).collect();
+        assert_eq!(WordSets::build(&refs).found("a"), None);
+        let long = format!("{}政协提案", "中".repeat(2000));
+        let words = WordSets::build(&clause_lists(&RULES.metadata.channel));
+        assert_eq!(
+            classify_clause(&long, &RULES.metadata.channel, &words),
+            classify_clause_by_words(&long, &RULES.metadata.channel)
+        );
     }
 
     #[test]
@@ -3421,11 +3708,23 @@ mod tests {
             ],
             0..12,
         )) {
-            static NAMES: LazyLock<(Vec<String>, Vec<String>)> = LazyLock::new(gazetteer_names);
+            static INDEXES: LazyLock<Vec<(NameIndex, AhoCorasick)>> = LazyLock::new(|| {
+                let (full, short) = gazetteer_names();
+                [full, short]
+                    .iter()
+                    .map(|names| {
+                        let oracle = AhoCorasick::builder()
+                            .match_kind(MatchKind::LeftmostLongest)
+                            .build(names)
+                            .expect("automaton");
+                        (NameIndex::build(names).expect("index"), oracle)
+                    })
+                    .collect()
+            });
             let text = pieces.concat();
-            for names in [&NAMES.0, &NAMES.1] {
-                let index = NameIndex::build(names).expect("index");
-                prop_assert_eq!(index.find_all(&text), automaton_matches(names, &text));
+            for (index, oracle) in INDEXES.iter() {
+                let want: Vec<_> = oracle.find_iter(&text).collect();
+                prop_assert_eq!(index.find_all(&text), want);
             }
         }
 
