@@ -214,6 +214,18 @@ pub fn infer(doc: &Document, rules: &Rules) -> DocMeta {
 struct Compiled {
     places: Option<PlaceMatcher>,
     bodies: Option<AhoCorasick>,
+    /// The same search, vectorized where the machine allows (the automaton's prefilter looks
+    /// for bytes every Han character starts with).
+    bodies_packed: Option<aho_corasick::packed::Searcher>,
+    /// The channel word lists of [`classify_clause`], searched in one pass.
+    clause_words: WordSets,
+    /// Word lists looked for in a window around many matches, each in one pass: the
+    /// handling words after a year, the words before a place visited elsewhere, the delivery
+    /// words after a session and the session words after a date.
+    handling_words: WordSets,
+    foreign_before: WordSets,
+    delivery_after: WordSets,
+    session_words: WordSets,
     sessions: Vec<SessionPattern>,
     count: Option<CountFinder>,
     /// The sitting word (次会议) and the national level word (全国), searched in every report.
@@ -350,6 +362,16 @@ fn build_compiled(rules: &Rules) -> Compiled {
             .match_kind(MatchKind::LeftmostLongest)
             .build(&m.place.body_words)
             .ok(),
+        bodies_packed: aho_corasick::packed::Config::new()
+            .match_kind(aho_corasick::packed::MatchKind::LeftmostLongest)
+            .builder()
+            .extend(&m.place.body_words)
+            .build(),
+        clause_words: WordSets::build(&clause_lists(&m.channel)),
+        handling_words: WordSets::build(&[&m.year.handling_words]),
+        foreign_before: WordSets::build(&[&m.place.foreign_before]),
+        delivery_after: WordSets::build(&[&m.session.delivery_after]),
+        session_words: WordSets::build(&[&m.date.session_words]),
         sessions: session_patterns(&m.session)
             .into_iter()
             .filter_map(|(pattern, lead)| SessionPattern::build(&pattern, lead))
@@ -366,6 +388,25 @@ fn build_compiled(rules: &Rules) -> Compiled {
 }
 
 fn build_place_matcher(g: &Gazetteer, r: &PlaceRules) -> Option<PlaceMatcher> {
+    let ((full_names, full_divs), (short_names, short_divs)) = place_names(g, r);
+    let needs_parent = full_names
+        .iter()
+        .map(|n| r.ignore_names.contains(n))
+        .collect();
+    Some(PlaceMatcher {
+        full: NameIndex::build(&full_names)?,
+        full_divs,
+        needs_parent,
+        short: NameIndex::build(&short_names)?,
+        short_divs,
+    })
+}
+
+/// Names and their divisions, in name order without repeats: the full names and short aliases
+/// of every division, and the short names of the provincial and prefecture units.
+type NameList = (Vec<String>, Vec<Vec<usize>>);
+
+fn place_names(g: &Gazetteer, r: &PlaceRules) -> (NameList, NameList) {
     let mut full: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut short: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, d) in g.divisions.iter().enumerate() {
@@ -380,19 +421,7 @@ fn build_place_matcher(g: &Gazetteer, r: &PlaceRules) -> Option<PlaceMatcher> {
             short.entry(d.short_name.clone()).or_default().push(i);
         }
     }
-    let (full_names, full_divs): (Vec<String>, Vec<Vec<usize>>) = full.into_iter().unzip();
-    let (short_names, short_divs): (Vec<String>, Vec<Vec<usize>>) = short.into_iter().unzip();
-    let needs_parent = full_names
-        .iter()
-        .map(|n| r.ignore_names.contains(n))
-        .collect();
-    Some(PlaceMatcher {
-        full: NameIndex::build(&full_names)?,
-        full_divs,
-        needs_parent,
-        short: NameIndex::build(&short_names)?,
-        short_divs,
-    })
+    (full.into_iter().unzip(), short.into_iter().unzip())
 }
 
 /// 楚雄彝族自治州 → 楚雄州; 长阳土家族自治县 → 长阳县.
@@ -709,6 +738,15 @@ fn contains_any(s: &str, words: &[String]) -> bool {
     words.iter().any(|w| !w.is_empty() && contains_word(s, w))
 }
 
+/// [`contains_any`] by the one-pass search of the same `words` (built as a [`WordSets`] of that
+/// one list), word by word when it could not be built.
+fn contains_any_of(s: &str, words: &[String], set: &WordSets) -> bool {
+    match set.found(s) {
+        Some(found) => found != 0,
+        None => contains_any(s, words),
+    }
+}
+
 /// `s.contains(word)`. A clause or window is searched by comparing at each byte: setting up the
 /// standard library's two-way search cost more than the search itself on a few dozen bytes.
 fn contains_word(s: &str, word: &str) -> bool {
@@ -993,68 +1031,250 @@ fn count_matches(text: &str, unit: &AhoCorasick) -> Vec<(usize, usize)> {
 
 // ---------------------------------------------------------------- name index
 
-/// Gazetteer names (all of 2 characters or more) behind a filter on their first two
-/// characters: the automaton, walked byte by byte, was most of the cost, while few places in a
-/// report can start a name. Matches are those of the automaton's own leftmost-longest search.
+/// Gazetteer names and how a text is scanned for them. Matches are those of a leftmost-longest
+/// automaton's `find_iter` over the names: the first position where a name starts, the longest
+/// name there, then on from its end.
 struct NameIndex {
-    ac: AhoCorasick,
-    /// Hashed first-two-character keys of every name; `None` when a name is shorter (then the
-    /// automaton searches the whole text itself).
-    starts: Option<Vec<u64>>,
+    scan: NameScan,
+}
+
+enum NameScan {
+    /// Every name is 2 characters or more, the names end with few distinct characters (县, 区,
+    /// 市…) and none repeats: the text is searched for those last characters only (a vectorized
+    /// search over a handful of characters), and each name that can end there is looked up.
+    Ends(NameEnds),
+    /// Every name is 2 characters or more: a filter on the first two characters at each
+    /// character of the text, then the automaton anchored where a name may start.
+    Starts { ac: AhoCorasick, starts: Vec<u64> },
+    /// Otherwise the automaton searches the whole text itself.
+    Automaton(AhoCorasick),
+}
+
+/// [`NameScan::Ends`]: names found from their last character.
+struct NameEnds {
+    /// A search for the distinct last characters of the names (single characters: their
+    /// occurrences never overlap, so the search finds every one).
+    last: AhoCorasick,
+    /// The same search, vectorized (Teddy) where the machine allows: the automaton's own
+    /// prefilter looks for the first bytes of the characters, which every Han character in the
+    /// text shares.
+    last_packed: Option<aho_corasick::packed::Searcher>,
+    /// For each pattern of `last`, the distinct byte lengths of the names ending with it,
+    /// ascending.
+    lens: Vec<Vec<usize>>,
+    /// Hashed (first-two-character key, byte length) of every name: most places where a last
+    /// character stands start no name of that length, and are told so without a lookup.
+    keys: Vec<u64>,
+    /// Each name and its pattern number (its index in the names given).
+    ids: std::collections::HashMap<String, aho_corasick::PatternID>,
 }
 
 const NAME_START_BITS: u32 = 18;
 
+/// Most distinct last characters for the [`NameScan::Ends`] scan (the full names end with 7).
+const MAX_END_CHARS: usize = 32;
+
 impl NameIndex {
     fn build(names: &[String]) -> Option<NameIndex> {
+        let all_long = names
+            .iter()
+            .all(|n| first_two_chars(n.as_bytes(), 0).is_some());
+        if !all_long {
+            let ac = AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(names)
+                .ok()?;
+            return Some(NameIndex {
+                scan: NameScan::Automaton(ac),
+            });
+        }
+        if let Some(ends) = NameEnds::build(names) {
+            return Some(NameIndex {
+                scan: NameScan::Ends(ends),
+            });
+        }
+        Some(NameIndex {
+            scan: NameIndex::starts_scan(names)?,
+        })
+    }
+
+    /// The [`NameScan::Starts`] scan of names all 2 characters or more.
+    fn starts_scan(names: &[String]) -> Option<NameScan> {
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Both)
+            .start_kind(StartKind::Anchored)
             .build(names)
             .ok()?;
         let mut bits = vec![0u64; 1 << (NAME_START_BITS - 6)];
         for name in names {
-            let Some(key) = first_two_chars(name.as_bytes(), 0) else {
-                return Some(NameIndex { ac, starts: None });
+            set_bit(
+                &mut bits,
+                name_start_bit(first_two_chars(name.as_bytes(), 0)?),
+            );
+        }
+        Some(NameScan::Starts { ac, starts: bits })
+    }
+
+    /// The matches of a leftmost-longest automaton over the names, in order (as its
+    /// `find_iter` gives them).
+    fn find_all(&self, text: &str) -> Vec<aho_corasick::Match> {
+        match &self.scan {
+            NameScan::Ends(ends) => ends.find_all(text),
+            NameScan::Starts { ac, starts } => find_by_starts(ac, starts, text),
+            NameScan::Automaton(ac) => ac.find_iter(text).collect(),
+        }
+    }
+}
+
+fn set_bit(bits: &mut [u64], bit: usize) {
+    if let Some(word) = bits.get_mut(bit / 64) {
+        *word |= 1 << (bit % 64);
+    }
+}
+
+fn bit_is_set(bits: &[u64], bit: usize) -> bool {
+    bits.get(bit / 64)
+        .is_some_and(|w| w & (1 << (bit % 64)) != 0)
+}
+
+/// The bit of a name of `len` bytes whose first two characters have the key `key`.
+fn key_len_bit(key: u64, len: usize) -> usize {
+    name_start_bit(key ^ (len as u64).wrapping_mul(0xD6E8_FEB8_6659_FD93))
+}
+
+impl NameEnds {
+    /// `None` when the names do not suit this scan (too many last characters, a repeated
+    /// name, a name under 2 characters).
+    fn build(names: &[String]) -> Option<NameEnds> {
+        let mut last_chars: Vec<char> = Vec::new();
+        let mut lens: Vec<Vec<usize>> = Vec::new();
+        let mut keys = vec![0u64; 1 << (NAME_START_BITS - 6)];
+        let mut ids = std::collections::HashMap::with_capacity(names.len());
+        for (i, name) in names.iter().enumerate() {
+            let last = name.chars().next_back()?;
+            let k = match last_chars.iter().position(|c| *c == last) {
+                Some(k) => k,
+                None => {
+                    if last_chars.len() == MAX_END_CHARS {
+                        return None;
+                    }
+                    last_chars.push(last);
+                    lens.push(Vec::new());
+                    last_chars.len() - 1
+                }
             };
-            let bit = name_start_bit(key);
-            if let Some(word) = bits.get_mut(bit / 64) {
-                *word |= 1 << (bit % 64);
+            let key = first_two_chars(name.as_bytes(), 0)?;
+            set_bit(&mut keys, key_len_bit(key, name.len()));
+            lens.get_mut(k)?.push(name.len());
+            let id = aho_corasick::PatternID::new(i).ok()?;
+            if ids.insert(name.clone(), id).is_some() {
+                return None;
             }
         }
-        Some(NameIndex {
-            ac,
-            starts: Some(bits),
+        for l in &mut lens {
+            l.sort_unstable();
+            l.dedup();
+        }
+        let last_strs: Vec<String> = last_chars.iter().map(|c| c.to_string()).collect();
+        let last = AhoCorasick::new(&last_strs).ok()?;
+        let last_packed = aho_corasick::packed::Searcher::new(&last_strs);
+        Some(NameEnds {
+            last,
+            last_packed,
+            lens,
+            keys,
+            ids,
         })
     }
 
-    /// The automaton's matches, in order (as its `find_iter` gives them).
+    /// Every name occurring in the text ends at an occurrence of its last character, so the
+    /// names found there, by their byte lengths, are all the occurrences of names; the
+    /// automaton's match at a position is the longest name starting there, and its scan takes
+    /// the first position at or after the previous match's end where a name starts.
     fn find_all(&self, text: &str) -> Vec<aho_corasick::Match> {
-        let Some(starts) = &self.starts else {
-            return self.ac.find_iter(text).collect();
-        };
-        let bytes = text.as_bytes();
-        let mut out = Vec::new();
-        let mut i = 0;
-        // Leftmost-longest: the first position where a name starts, the longest name there,
-        // then on from its end.
-        while let Some((key, width)) = two_char_key(bytes, i) {
-            let bit = name_start_bit(key);
-            let may_start = starts
-                .get(bit / 64)
-                .is_some_and(|w| w & (1 << (bit % 64)) != 0);
-            if may_start {
-                let input = Input::new(text).span(i..text.len()).anchored(Anchored::Yes);
-                if let Ok(Some(m)) = self.ac.try_find(input) {
-                    out.push(m);
-                    i = m.end();
-                    continue;
+        self.find_all_with(text, true)
+    }
+
+    /// [`NameEnds::find_all`], with the vectorized search of the last characters if
+    /// `vectorized` and there is one (else the automaton).
+    fn find_all_with(&self, text: &str, vectorized: bool) -> Vec<aho_corasick::Match> {
+        // (start, end, pattern) of every occurrence of a name.
+        let mut found: Vec<(usize, usize, aho_corasick::PatternID)> = Vec::new();
+        match self.last_packed.as_ref().filter(|_| vectorized) {
+            Some(packed) => {
+                for last in packed.find_iter(text) {
+                    self.names_ending_at(text, last.end(), last.pattern(), &mut found);
                 }
             }
-            i += width;
+            None => {
+                for last in self.last.find_iter(text) {
+                    self.names_ending_at(text, last.end(), last.pattern(), &mut found);
+                }
+            }
+        }
+        found.sort_unstable_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
+        let mut out = Vec::new();
+        let mut from = 0;
+        for (start, end, id) in found {
+            if start < from {
+                continue;
+            }
+            out.push(aho_corasick::Match::new(id, start..end));
+            from = end;
         }
         out
     }
+
+    /// Pushes the names that end at byte `end` with the last character `last`.
+    fn names_ending_at(
+        &self,
+        text: &str,
+        end: usize,
+        last: aho_corasick::PatternID,
+        found: &mut Vec<(usize, usize, aho_corasick::PatternID)>,
+    ) {
+        let bytes = text.as_bytes();
+        let Some(lens) = self.lens.get(last.as_usize()) else {
+            return;
+        };
+        for &len in lens {
+            let Some(start) = end.checked_sub(len) else {
+                break;
+            };
+            if !text.is_char_boundary(start) {
+                continue;
+            }
+            let Some((key, _)) = two_char_key(bytes, start) else {
+                continue;
+            };
+            if !bit_is_set(&self.keys, key_len_bit(key, len)) {
+                continue;
+            }
+            if let Some(id) = text.get(start..end).and_then(|s| self.ids.get(s)) {
+                found.push((start, end, *id));
+            }
+        }
+    }
+}
+
+/// [`NameScan::Starts`]: leftmost-longest, the first position where a name starts, the longest
+/// name there, then on from its end.
+fn find_by_starts(ac: &AhoCorasick, starts: &[u64], text: &str) -> Vec<aho_corasick::Match> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some((key, width)) = two_char_key(bytes, i) {
+        if bit_is_set(starts, name_start_bit(key)) {
+            let input = Input::new(text).span(i..text.len()).anchored(Anchored::Yes);
+            if let Ok(Some(m)) = ac.try_find(input) {
+                out.push(m);
+                i = m.end();
+                continue;
+            }
+        }
+        i += width;
+    }
+    out
 }
 
 /// Bytes of a UTF-8 character from its first byte.
@@ -1261,16 +1481,20 @@ fn institution_follows(ctx: &Ctx, end: usize) -> bool {
 fn document_level(ctx: &Ctx) -> Option<String> {
     let ac = ctx.c.bodies.as_ref()?;
     let mut counts: Vec<(String, usize, usize)> = Vec::new();
-    for m in ac.find_iter(ctx.text) {
-        let head = before(ctx.text, m.start(), 4);
+    let mut count = |start: usize| {
+        let head = before(ctx.text, start, 4);
         let Some(level) = ends_with_any(head, &ctx.r.place.level_words) else {
-            continue;
+            return;
         };
         let level = canonical_level(level, &ctx.r.place);
         match counts.iter_mut().find(|(l, _, _)| *l == level) {
             Some(entry) => entry.1 += 1,
-            None => counts.push((level.to_string(), 1, m.start())),
+            None => counts.push((level.to_string(), 1, start)),
         }
+    };
+    match &ctx.c.bodies_packed {
+        Some(packed) => packed.find_iter(ctx.text).for_each(|m| count(m.start())),
+        None => ac.find_iter(ctx.text).for_each(|m| count(m.start())),
     }
     counts
         .into_iter()
@@ -1418,7 +1642,7 @@ fn is_foreign_mention(ctx: &Ctx, start: usize) -> bool {
         .rsplit(|c: char| "。,;:!?\n()".contains(c))
         .next()
         .unwrap_or("");
-    contains_any(clause, &p.foreign_before)
+    contains_any_of(clause, &p.foreign_before, &ctx.c.foreign_before)
 }
 
 /// The most specific mention of the chain starting at byte `start` (宁波市 → 海曙区).
@@ -2048,7 +2272,7 @@ fn clause_channel(
         .text
         .get(cut.max(prev_end).min(start)..start)
         .unwrap_or("");
-    let found = classify_clause(pre, r);
+    let found = classify_clause(pre, r, &ctx.c.clause_words);
     if found != ClauseChannel::Unknown {
         return found;
     }
@@ -2059,23 +2283,53 @@ fn clause_channel(
     let post = post
         .get(..post.len().min(next_start.saturating_sub(end)))
         .unwrap_or("");
-    classify_clause(post, r)
+    classify_clause(post, r, &ctx.c.clause_words)
 }
 
 /// `建议提案`/`人大代表…政协提案` name both; `提案` beats a generic `建议` (所提建议…的提案).
-fn classify_clause(clause: &str, r: &ChannelRules) -> ClauseChannel {
+///
+/// The word lists are searched in one pass ([`WordSets`]); the neutral words are blanked (and
+/// the clause searched again) only when the clause holds one (or a neutral word is empty).
+fn classify_clause(clause: &str, r: &ChannelRules, words: &WordSets) -> ClauseChannel {
+    let Some(mut found) = words.found(clause) else {
+        return classify_clause_by_words(clause, r);
+    };
+    // An empty neutral word blanks every gap between characters: the search cannot see it.
+    if found & (1 << CLAUSE_NEUTRAL) != 0 || r.neutral_words.iter().any(String::is_empty) {
+        let s = without_neutral_words(clause, r);
+        let Some(again) = words.found(&s) else {
+            return classify_clause_by_words(clause, r);
+        };
+        found = again;
+    }
+    let has = |list: usize| found & (1 << list) != 0;
+    clause_channel_of(
+        has(CLAUSE_BOTH),
+        (has(CLAUSE_NPC_STRONG), has(CLAUSE_NPC_WEAK)),
+        (has(CLAUSE_CPPCC_STRONG), has(CLAUSE_CPPCC_WEAK)),
+    )
+}
+
+/// [`classify_clause`] one search per word (the fallback, and the tests' oracle).
+fn classify_clause_by_words(clause: &str, r: &ChannelRules) -> ClauseChannel {
     let s = without_neutral_words(clause, r);
-    if contains_any(&s, &r.both_words) {
+    clause_channel_of(
+        contains_any(&s, &r.both_words),
+        (
+            contains_any(&s, &r.npc_strong),
+            contains_any(&s, &r.npc_weak),
+        ),
+        (
+            contains_any(&s, &r.cppcc_strong),
+            contains_any(&s, &r.cppcc_weak),
+        ),
+    )
+}
+
+fn clause_channel_of(both: bool, (ns, nw): (bool, bool), (cs, cw): (bool, bool)) -> ClauseChannel {
+    if both {
         return ClauseChannel::Both;
     }
-    let (ns, nw) = (
-        contains_any(&s, &r.npc_strong),
-        contains_any(&s, &r.npc_weak),
-    );
-    let (cs, cw) = (
-        contains_any(&s, &r.cppcc_strong),
-        contains_any(&s, &r.cppcc_weak),
-    );
     match (ns, cs) {
         (true, true) => ClauseChannel::Both,
         (true, false) if cw => ClauseChannel::Both,
@@ -2084,6 +2338,98 @@ fn classify_clause(clause: &str, r: &ChannelRules) -> ClauseChannel {
         (false, false) if nw && !cw => ClauseChannel::Npc { strong: false },
         (false, false) if cw && !nw => ClauseChannel::Cppcc { strong: false },
         _ => ClauseChannel::Unknown,
+    }
+}
+
+/// The lists of [`classify_clause`], at the positions `CLAUSE_*`.
+fn clause_lists(r: &ChannelRules) -> [&[String]; 6] {
+    [
+        &r.neutral_words,
+        &r.both_words,
+        &r.npc_strong,
+        &r.npc_weak,
+        &r.cppcc_strong,
+        &r.cppcc_weak,
+    ]
+}
+
+const CLAUSE_NEUTRAL: usize = 0;
+const CLAUSE_BOTH: usize = 1;
+const CLAUSE_NPC_STRONG: usize = 2;
+const CLAUSE_NPC_WEAK: usize = 3;
+const CLAUSE_CPPCC_STRONG: usize = 4;
+const CLAUSE_CPPCC_WEAK: usize = 5;
+
+/// Which of several word lists (up to 32) have a word in a string, in one pass over it: an
+/// automaton over every non-empty word reporting all occurrences, overlapping ones included, so
+/// a list is found exactly when [`contains_any`] finds one of its words.
+struct WordSets {
+    /// `None` when there is no non-empty word.
+    ac: Option<AhoCorasick>,
+    /// For each pattern of `ac`, the lists holding it (bit `k` for list `k`).
+    lists: Vec<u32>,
+    /// The automaton could not be built: callers search word by word.
+    failed: bool,
+}
+
+impl WordSets {
+    fn build(lists: &[&[String]]) -> WordSets {
+        if lists.len() > 32 {
+            return WordSets {
+                ac: None,
+                lists: Vec::new(),
+                failed: true,
+            };
+        }
+        let mut words: Vec<&str> = Vec::new();
+        let mut masks: Vec<u32> = Vec::new();
+        for (k, list) in lists.iter().enumerate() {
+            for w in list.iter().filter(|w| !w.is_empty()) {
+                match words.iter().position(|x| *x == w.as_str()) {
+                    Some(i) => {
+                        if let Some(m) = masks.get_mut(i) {
+                            *m |= 1 << k;
+                        }
+                    }
+                    None => {
+                        words.push(w);
+                        masks.push(1 << k);
+                    }
+                }
+            }
+        }
+        if words.is_empty() {
+            return WordSets {
+                ac: None,
+                lists: masks,
+                failed: false,
+            };
+        }
+        let ac = AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .prefilter(false)
+            .build(&words)
+            .ok();
+        WordSets {
+            failed: ac.is_none(),
+            ac,
+            lists: masks,
+        }
+    }
+
+    /// The lists with a word in `s` (bit `k` for list `k`); `None` when there is no automaton.
+    fn found(&self, s: &str) -> Option<u32> {
+        if self.failed {
+            return None;
+        }
+        let Some(ac) = &self.ac else {
+            return Some(0);
+        };
+        let mut found = 0;
+        for m in ac.find_overlapping_iter(s) {
+            found |= self.lists.get(m.pattern().as_usize()).copied().unwrap_or(0);
+        }
+        Some(found)
     }
 }
 
@@ -2165,7 +2511,8 @@ fn in_clause_on_both_channels(ctx: &Ctx, start: usize, end: usize) -> bool {
         .unwrap_or(back);
     let fwd = after(ctx.text, end, 40);
     let fwd = &fwd[..fwd.find(|c: char| breaks.contains(c)).unwrap_or(fwd.len())];
-    classify_clause(&format!("{back}{fwd}"), &ctx.r.channel) == ClauseChannel::Both
+    classify_clause(&format!("{back}{fwd}"), &ctx.r.channel, &ctx.c.clause_words)
+        == ClauseChannel::Both
 }
 
 /// Bytes before a sitting word that a session phrase can span (the longest level + body +
@@ -2289,7 +2636,7 @@ fn is_delivery_session(ctx: &Ctx, start: usize, end: usize) -> bool {
     let clause = &next[..next
         .find(['。', ',', ';', '\n', '(', ')'])
         .unwrap_or(next.len())];
-    if contains_any(clause, &s.delivery_after) {
+    if contains_any_of(clause, &s.delivery_after, &ctx.c.delivery_after) {
         return true;
     }
     let back = before(ctx.text, start, s.delivery_date_window);
@@ -2355,7 +2702,7 @@ fn at_session(ctx: &Ctx, date_start: usize) -> bool {
     let next = after(ctx.text, date_start, 60);
     let sentence = &next[..next.find(['。', '\n']).unwrap_or(next.len())];
     let head = &sentence[..sentence.find(['(', ')']).unwrap_or(sentence.len())];
-    contains_any(head, &ctx.r.date.session_words)
+    contains_any_of(head, &ctx.r.date.session_words, &ctx.c.session_words)
 }
 
 /// What a date at `start..end` is, from the words around it; `None` for a cut-off or an
@@ -2570,7 +2917,7 @@ fn year_weight(ctx: &Ctx, r: &YearRules, start: usize, end: usize) -> u32 {
         };
     }
     let clause = &next[..next.find(['。', '\n', ';']).unwrap_or(next.len())];
-    if contains_any(clause, &r.handling_words) {
+    if contains_any_of(clause, &r.handling_words, &ctx.c.handling_words) {
         3
     } else {
         1
@@ -2828,6 +3175,135 @@ mod tests {
                 without_neutral_words_copying(&clause, &r)
             );
         }
+    }
+
+    /// Words for the channel lists: self-overlapping, inside one another, empty, repeated.
+    fn channel_words() -> impl Strategy<Value = Vec<String>> {
+        prop::collection::vec(
+            prop::sample::select(vec![
+                "",
+                "建议",
+                "提案",
+                "代表",
+                "建议提案",
+                "议案",
+                "aa",
+                "a",
+                "意见建议",
+                "代表委员",
+            ])
+            .prop_map(str::to_string),
+            0..4,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// One pass over all lists finds the lists [`contains_any`] finds, one by one.
+        #[test]
+        fn word_sets_equal_contains_any(
+            lists in prop::collection::vec(channel_words(), 0..7),
+            pieces in prop::collection::vec(
+                prop::sample::select(vec![
+                    "建议", "提案", "代表", "委员", "意见", "议", "案", "a", "aa", "、", " ", "é", "𠀀",
+                ]),
+                0..16,
+            ),
+        ) {
+            let text = pieces.concat();
+            let refs: Vec<&[String]> = lists.iter().map(Vec::as_slice).collect();
+            let sets = WordSets::build(&refs);
+            let want: u32 = lists
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| contains_any(&text, l))
+                .map(|(k, _)| 1 << k)
+                .sum();
+            prop_assert_eq!(sets.found(&text), Some(want));
+        }
+
+        /// The one-pass clause classification equals the search word by word, with the bundled
+        /// lists and with random extra words in each list.
+        #[test]
+        fn classify_clause_equals_word_by_word(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec![
+                    "意见建议", "意见", "建议", "和", "提案", "代表", "委员", "人大代表", "政协委员",
+                    "议案", "、", "共", "件", " ", "a", "建议和提案", "代表建议", "政协",
+                ]),
+                0..12,
+            ),
+            extra in prop::collection::vec(channel_words(), 6),
+        ) {
+            let clause = pieces.concat();
+            let bundled = RULES.metadata.channel.clone();
+            let mut r = bundled.clone();
+            for (list, words) in [
+                &mut r.neutral_words,
+                &mut r.both_words,
+                &mut r.npc_strong,
+                &mut r.npc_weak,
+                &mut r.cppcc_strong,
+                &mut r.cppcc_weak,
+            ]
+            .into_iter()
+            .zip(&extra)
+            {
+                list.extend(words.iter().cloned());
+            }
+            for r in [&bundled, &r] {
+                let words = WordSets::build(&clause_lists(r));
+                prop_assert_eq!(
+                    classify_clause(&clause, r, &words),
+                    classify_clause_by_words(&clause, r)
+                );
+            }
+        }
+
+        /// The vectorized body search finds what the leftmost-longest automaton finds.
+        #[test]
+        fn packed_body_search_equals_automaton(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec![
+                    "人民政府", "政府", "人大", "政协", "人民代表大会", "人民", "市", "县", "区",
+                    "代表", "大会", "自治州", "a", " ", "\n", "é", "𠀀", "，",
+                ]),
+                0..40,
+            ),
+        ) {
+            static COMPILED: LazyLock<Compiled> = LazyLock::new(|| build_compiled(&RULES));
+            let text = pieces.concat();
+            let ac = COMPILED.bodies.as_ref().expect("bodies");
+            let compiled = &*COMPILED;
+            let packed = compiled.bodies_packed.as_ref().expect("packed bodies");
+            let want: Vec<(usize, usize, usize)> = ac
+                .find_iter(&text)
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .collect();
+            let got: Vec<(usize, usize, usize)> = packed
+                .find_iter(&text)
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize()))
+                .collect();
+            prop_assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn word_sets_edge_cases() {
+        let none = WordSets::build(&[]);
+        assert_eq!(none.found("建议"), Some(0));
+        let empty = [String::new()];
+        let only_empty = WordSets::build(&[&empty]);
+        assert_eq!(only_empty.found("建议"), Some(0));
+        let many: Vec<Vec<String>> = (0..33).map(|_| vec!["a".to_string()]).collect();
+        let refs: Vec<&[String]> = many.iter().map(Vec::as_slice).collect();
+        assert_eq!(WordSets::build(&refs).found("a"), None);
+        let long = format!("{}政协提案", "中".repeat(2000));
+        let words = WordSets::build(&clause_lists(&RULES.metadata.channel));
+        assert_eq!(
+            classify_clause(&long, &RULES.metadata.channel, &words),
+            classify_clause_by_words(&long, &RULES.metadata.channel)
+        );
     }
 
     #[test]
@@ -3104,36 +3580,91 @@ mod tests {
         }
     }
 
+    /// The oracle: a leftmost-longest automaton over the names searching the whole text.
+    fn automaton_matches(names: &[String], text: &str) -> Vec<aho_corasick::Match> {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(names)
+            .expect("automaton")
+            .find_iter(text)
+            .collect()
+    }
+
+    /// Every scan that can be built for `names` finds what the oracle finds in `text`.
+    fn assert_scans_equal_automaton(names: &[String], text: &str) {
+        let want = automaton_matches(names, text);
+        let index = NameIndex::build(names).expect("index");
+        assert_eq!(index.find_all(text), want, "{names:?} in {text:?}");
+        if names
+            .iter()
+            .all(|n| first_two_chars(n.as_bytes(), 0).is_some())
+        {
+            let starts = NameIndex {
+                scan: NameIndex::starts_scan(names).expect("starts scan"),
+            };
+            assert_eq!(starts.find_all(text), want, "starts: {names:?} in {text:?}");
+            if let Some(ends) = NameEnds::build(names) {
+                assert_eq!(ends.find_all(text), want, "ends: {names:?} in {text:?}");
+                assert_eq!(
+                    ends.find_all_with(text, false),
+                    want,
+                    "ends by the automaton: {names:?} in {text:?}"
+                );
+            }
+        }
+    }
+
+    fn gazetteer_names() -> (Vec<String>, Vec<String>) {
+        let ((full, _), (short, _)) = place_names(&RULES.gazetteer, &RULES.metadata.place);
+        (full, short)
+    }
+
     #[test]
     fn name_index_matches_automaton() {
-        let compiled = build_compiled(&RULES);
-        let pm = compiled.places.as_ref().expect("place matcher");
         let mut texts: Vec<String> = TRICKY.iter().map(|s| s.to_string()).collect();
         texts.extend([
             "漯河市人民政府关于代表建议办理情况的报告，辽阳市弓长岭区、海曙区、鞏留縣".to_string(),
             "赴杭州市、宁波市考察学习，新增城市，江南区域，召开县，恩施土家族苗族自治州"
                 .to_string(),
             "楚雄州楚雄市发展和改革局，巴中”建设，《广西日报》，深圳人大代表。é中".to_string(),
+            "市县区旗州省盟".repeat(3),
+            "新疆维吾尔自治区伊犁哈萨克自治州巩留县".to_string(),
         ]);
         // Every name of the gazetteer glued to its neighbours.
-        let names: String = RULES
+        let glued: String = RULES
             .gazetteer
             .divisions
             .iter()
             .map(|d| format!("{}的{}", d.name, d.short_name))
             .collect();
-        texts.push(names);
-        for index in [&pm.full, &pm.short] {
-            assert!(index.starts.is_some());
+        texts.push(glued);
+        let (full, short) = gazetteer_names();
+        // Every full name glued to the next one, and in reverse order.
+        texts.push(full.concat());
+        texts.push(full.iter().rev().map(String::as_str).collect());
+        // The full names end with few characters: searched from them; the short names do not.
+        let full_index = NameIndex::build(&full).expect("full");
+        assert!(matches!(full_index.scan, NameScan::Ends(_)));
+        let short_index = NameIndex::build(&short).expect("short");
+        assert!(matches!(short_index.scan, NameScan::Starts { .. }));
+        for names in [&full, &short] {
             for text in &texts {
-                let want: Vec<_> = index.ac.find_iter(text.as_str()).collect();
-                assert_eq!(index.find_all(text), want, "{text:?}");
+                assert_scans_equal_automaton(names, text);
             }
         }
         // A name of one character leaves the automaton on its own.
-        let one = NameIndex::build(&["市".to_string(), "海曙区".to_string()]).expect("index");
-        assert!(one.starts.is_none());
+        let one_char = ["市".to_string(), "海曙区".to_string()];
+        let one = NameIndex::build(&one_char).expect("index");
+        assert!(matches!(one.scan, NameScan::Automaton(_)));
         assert_eq!(one.find_all("海曙区市").len(), 2);
+        // A repeated name, or too many last characters, is not scanned from the ends.
+        let twice = ["海曙区".to_string(), "海曙区".to_string()];
+        assert!(NameEnds::build(&twice).is_none());
+        assert_scans_equal_automaton(&twice, "海曙区海曙区");
+        let many: Vec<String> = (0..=MAX_END_CHARS as u32)
+            .filter_map(|k| char::from_u32(0x4E00 + k).map(|c| format!("海{c}")))
+            .collect();
+        assert!(NameEnds::build(&many).is_none());
     }
 
     /// Characters of every UTF-8 width, and the ones place names are made of.
@@ -3141,6 +3672,15 @@ mod tests {
         let pool: Vec<char> = "a1 ,\né°海曙区市县宁波楚雄州𠀀😀".chars().collect();
         prop::collection::vec(prop::sample::select(pool), 0..24)
             .prop_map(|cs| cs.into_iter().collect())
+    }
+
+    /// Random name lists over a small alphabet: shared prefixes and suffixes, names inside
+    /// others, every UTF-8 width, repeats.
+    fn name_list() -> impl Strategy<Value = Vec<String>> {
+        let pool: Vec<char> = "a海曙区市é𠀀".chars().collect();
+        let name = prop::collection::vec(prop::sample::select(pool), 2..5)
+            .prop_map(|cs| cs.into_iter().collect::<String>());
+        prop::collection::vec(name, 1..8)
     }
 
     proptest! {
@@ -3160,18 +3700,46 @@ mod tests {
         fn name_index_scan_equals_automaton(pieces in prop::collection::vec(
             prop_oneof![
                 key_text(),
-                prop::sample::select(vec!["宁波市", "海曙区", "楚雄州", "楚雄彝族自治州", "广西"])
+                prop::sample::select(vec![
+                    "宁波市", "海曙区", "楚雄州", "楚雄彝族自治州", "广西", "市中区", "城区",
+                    "新疆维吾尔自治区", "伊犁哈萨克自治州", "巩留县", "阿拉善盟",
+                ])
                     .prop_map(str::to_string),
             ],
             0..12,
         )) {
-            let compiled = build_compiled(&RULES);
-            let pm = compiled.places.as_ref().expect("place matcher");
+            static INDEXES: LazyLock<Vec<(NameIndex, AhoCorasick)>> = LazyLock::new(|| {
+                let (full, short) = gazetteer_names();
+                [full, short]
+                    .iter()
+                    .map(|names| {
+                        let oracle = AhoCorasick::builder()
+                            .match_kind(MatchKind::LeftmostLongest)
+                            .build(names)
+                            .expect("automaton");
+                        (NameIndex::build(names).expect("index"), oracle)
+                    })
+                    .collect()
+            });
             let text = pieces.concat();
-            for index in [&pm.full, &pm.short] {
-                let want: Vec<_> = index.ac.find_iter(text.as_str()).collect();
+            for (index, oracle) in INDEXES.iter() {
+                let want: Vec<_> = oracle.find_iter(&text).collect();
                 prop_assert_eq!(index.find_all(&text), want);
             }
+        }
+
+        #[test]
+        fn random_names_scans_equal_automaton(
+            names in name_list(),
+            pieces in prop::collection::vec(
+                prop_oneof![key_text(), prop::sample::select(vec!["海曙区", "a海", "区市", "é𠀀"]).prop_map(str::to_string)],
+                0..10,
+            ),
+        ) {
+            let mut text = pieces.concat();
+            // The names themselves, glued, so that matches are frequent.
+            text.push_str(&names.concat());
+            assert_scans_equal_automaton(&names, &text);
         }
     }
 
