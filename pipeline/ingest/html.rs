@@ -50,9 +50,16 @@ const CELL: &[&str] = &["td", "th"];
 
 /// Strip markup. Returns `(chars, origins)`: origin = char index in `html`.
 pub fn strip(html: &str) -> (Vec<char>, Vec<u32>) {
+    let (text, origins) = strip_text(html);
+    (text.chars().collect(), origins)
+}
+
+/// [`strip`] with the text as UTF-8: `origins[k]` is the index in `html` of the text's character
+/// `k`.
+pub fn strip_text(html: &str) -> (String, Vec<u32>) {
     let mut chars: Vec<char> = Vec::with_capacity(html.chars().count());
     chars.extend(html.chars());
-    let mut out = Vec::with_capacity(chars.len() / 2);
+    let mut out = String::with_capacity(html.len() / 2);
     let mut org = Vec::with_capacity(chars.len() / 2);
     let mut i = 0usize;
     while i < chars.len() {
