@@ -230,34 +230,33 @@ impl LineBuf {
         self.t2s_at.clear();
         let classes = classes();
         let bytes = rest.as_bytes();
-        let byte = |j: usize| bytes.get(j).map_or(0, |b| (b & 0x3F) as u32);
         let mut copied = 0; // rest[..copied] is in `text` (when owned)
         let mut removed = 0; // bytes the folding removed from rest[..copied]
-        let mut kept = 0u32;
         let mut line_end = rest.len();
         let mut more = false;
         let mut i = 0;
-        while let Some(&x) = bytes.get(i) {
+        while i < bytes.len() {
             // The character at `i` (valid UTF-8), decoded only as far as its class needs.
-            let (u, width) = if x < 0x80 {
-                (x as u32, 1)
-            } else if x < 0xE0 {
-                (((x & 0x1F) as u32) << 6 | byte(i + 1), 2)
-            } else if x < 0xF0 {
-                (
-                    ((x & 0x0F) as u32) << 12 | byte(i + 1) << 6 | byte(i + 2),
-                    3,
-                )
-            } else {
-                let c = rest.get(i..).and_then(|s| s.chars().next()).unwrap_or(' ');
-                (c as u32, 4)
+            let cont = |b: u8| (b & 0x3F) as u32;
+            let (u, width) = match bytes[i..] {
+                [x, ..] if x < 0x80 => (x as u32, 1),
+                [x, b1, ..] if x < 0xE0 => (((x & 0x1F) as u32) << 6 | cont(b1), 2),
+                [x, b1, b2, ..] if x < 0xF0 => {
+                    (((x & 0x0F) as u32) << 12 | cont(b1) << 6 | cont(b2), 3)
+                }
+                _ => {
+                    let c = rest.get(i..).and_then(|s| s.chars().next()).unwrap_or(' ');
+                    (c as u32, c.len_utf8())
+                }
             };
-            let mut k = match classes.get(u as usize) {
-                Some(&k) => k,
-                None => char::from_u32(u).map_or(0, class_slow),
+            let mut k = if u < 0x10000 {
+                classes[u as usize & 0xFFFF]
+            } else {
+                char::from_u32(u).map_or(0, class_slow)
             };
             let at = (i - removed) as u32; // in the folded line
             if k != 0 {
+                let kept = self.offs.len() as u32; // this character's index among the kept
                 if k & LF != 0 {
                     line_end = i;
                     more = true;
@@ -296,7 +295,6 @@ impl LineBuf {
                 }
             }
             self.offs.push(at);
-            kept += 1;
             i += width;
         }
         if self.owned {
@@ -306,7 +304,11 @@ impl LineBuf {
         if !self.t2s_at.is_empty() {
             self.convert(first, more);
         }
-        (line_end, kept + self.dropped.len() as u32, more)
+        (
+            line_end,
+            (self.offs.len() - 1 + self.dropped.len()) as u32,
+            more,
+        )
     }
 
     /// Convert the characters at `t2s_at` to simplified, as [`to_simplified_at`] over the whole
