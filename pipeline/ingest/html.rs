@@ -50,9 +50,24 @@ const CELL: &[&str] = &["td", "th"];
 
 /// Strip markup. Returns `(chars, origins)`: origin = char index in `html`.
 pub fn strip(html: &str) -> (Vec<char>, Vec<u32>) {
-    let mut chars: Vec<char> = Vec::with_capacity(html.chars().count());
-    chars.extend(html.chars());
-    let mut out = Vec::with_capacity(chars.len() / 2);
+    let (text, origins) = strip_text(html);
+    (text.chars().collect(), origins)
+}
+
+/// [`strip`] with the text as UTF-8: `origins[k]` is the index in `html` of the text's character
+/// `k`.
+pub fn strip_text(html: &str) -> (String, Vec<u32>) {
+    let n = html.chars().count();
+    let mut chars: Vec<char> = Vec::with_capacity(n);
+    // The byte offset of each character, and `html.len()`: text between markup is copied as
+    // runs of bytes.
+    let mut bytes_at: Vec<u32> = Vec::with_capacity(n + 1);
+    for (b, c) in html.char_indices() {
+        chars.push(c);
+        bytes_at.push(b as u32);
+    }
+    bytes_at.push(html.len() as u32);
+    let mut out = String::with_capacity(html.len() / 2);
     let mut org = Vec::with_capacity(chars.len() / 2);
     let mut i = 0usize;
     while i < chars.len() {
@@ -90,9 +105,16 @@ pub fn strip(html: &str) -> (Vec<char>, Vec<u32>) {
             i += len;
             continue;
         }
-        out.push(c);
-        org.push(i as u32);
-        i += 1;
+        // A run of text up to the next `<` or `&`.
+        let end = chars[i + 1..]
+            .iter()
+            .position(|&c| c == '<' || c == '&')
+            .map_or(chars.len(), |p| i + 1 + p);
+        if let (Some(&from), Some(&to)) = (bytes_at.get(i), bytes_at.get(end)) {
+            out.push_str(html.get(from as usize..to as usize).unwrap_or_default());
+        }
+        org.extend(i as u32..end as u32);
+        i = end;
     }
     (out, org)
 }

@@ -250,16 +250,16 @@ pub fn ingest_hashed(
     }
     let original = decoded.text;
     let orig_len = original.chars().count() as u32;
-    let (chars, origins) = match src.format {
-        Format::Html => html::strip(&original),
+    let text = match src.format {
+        Format::Html => {
+            let (stripped, origins) = html::strip_text(&original);
+            let origins = text::Origins::Map(&origins);
+            text::normalize_str(&stripped, origins, orig_len, &rules.text)
+        }
         Format::Txt | Format::Md => {
-            let mut chars: Vec<char> = Vec::with_capacity(orig_len as usize);
-            chars.extend(original.chars());
-            let origins = (0..chars.len() as u32).collect();
-            (chars, origins)
+            text::normalize_str(&original, text::Origins::Identity, orig_len, &rules.text)
         }
     };
-    let text = text::normalize(chars, origins, orig_len, &rules.text);
     if text.text.chars().all(char::is_whitespace) {
         return Err(Finding::new(
             display,

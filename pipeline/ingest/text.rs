@@ -1,24 +1,36 @@
 //! Text normalization for parsing, keeping a map back to the original characters.
 //!
-//! Every step works on characters paired with their origins, so any span found in the normalized
-//! text maps back to the file: full-width folding and traditional→simplified are 1:1; dropped
-//! boilerplate lines and joined PDF breaks remove characters; Chinese numerals rewritten as digits
-//! map each new character into the numeral they replace.
+//! Every step keeps each character's origin, so any span found in the normalized text maps back
+//! to the file: full-width folding and traditional→simplified are 1:1; dropped boilerplate lines
+//! and joined PDF breaks remove characters; Chinese numerals rewritten as digits map each new
+//! character into the numeral they replace.
 //!
-//! Every report passes through here, so the steps work in place on the two input vectors
-//! (characters, origins), with no per-line or per-step allocations:
-//! 1. [`fold`]: drop `\r` and BOMs, fold widths, note the characters fast2s may change;
-//! 2. [`to_simplified_at`]: convert those (a table built once from fast2s, same result);
-//! 3. [`keep_and_join_lines`]: trim, drop boilerplate, join broken lines, drop spaces between
-//!    Han, and encode the kept lines as UTF-8 once (the boilerplate rules need the line as text);
-//! 4. [`rewrite_numerals_and_build`]: the text, byte offsets and origins become the [`NormText`]
-//!    as they are, or are copied in runs around the numerals rewritten as digits.
+//! Every report passes through here, so the work is one pass over the UTF-8 lines, with no
+//! per-character vectors of the whole text and no per-line allocations:
+//! 1. [`LineBuf::fold`]: drop `\r` and BOMs, fold widths and convert traditional → simplified
+//!    (a table built once from fast2s, same result); a line without such characters (a lookup
+//!    in one table per character) is used as it is, otherwise it is copied in runs around them;
+//! 2. the line is trimmed, dropped as boilerplate, or appended to the output as one UTF-8 run
+//!    (joined to the previous line or after a `\n`), with the byte offset and origin of each of
+//!    its characters and the places where a numeral may start;
+//! 3. [`Out::finish`]: the text, byte offsets and origins become the [`NormText`] as they are,
+//!    or are copied in runs around the numerals rewritten as digits.
 
 use std::sync::OnceLock;
 
 use crate::model::NormText;
 use crate::numbers::{cn_digit, is_cn_numeral_char, parse_cn_decimal, parse_cn_integer};
 use crate::rules::TextRules;
+
+/// Where the characters of the text given to [`normalize_str`] come from in the original.
+#[derive(Debug, Clone, Copy)]
+pub enum Origins<'a> {
+    /// Character `k` of the text is character `k` of the original (plain text).
+    Identity,
+    /// Character `k` of the text is character `map[k]` of the original (stripped HTML); characters
+    /// beyond the map are ignored.
+    Map(&'a [u32]),
+}
 
 /// Normalize `chars` (with origins into the original text) into parse-ready text.
 pub fn normalize(
@@ -27,24 +39,537 @@ pub fn normalize(
     orig_len: u32,
     rules: &TextRules,
 ) -> NormText {
-    let mut cs = chars;
-    let mut os = origins;
-    let n = cs.len().min(os.len());
-    cs.truncate(n);
-    os.truncate(n);
-    let mut maybe_t2s = Vec::new();
-    let n = fold(&mut cs, &mut os, &mut maybe_t2s);
-    to_simplified_at(&mut cs[..n], &maybe_t2s);
-    let mut text = String::with_capacity(n * 3);
-    let mut char_bytes = Vec::with_capacity(n + 1);
-    let n = keep_and_join_lines(
-        &mut cs[..n],
-        &mut os[..n],
-        rules,
-        &mut text,
-        &mut char_bytes,
-    );
-    rewrite_numerals_and_build(&cs[..n], os, text, char_bytes, orig_len)
+    let n = chars.len().min(origins.len());
+    let text: String = chars[..n].iter().collect();
+    normalize_str(&text, Origins::Map(&origins[..n]), orig_len, rules)
+}
+
+/// [`normalize`] over UTF-8 text, without the characters and origins as vectors: the text's
+/// characters come from the original as `origins` says.
+pub fn normalize_str(
+    src: &str,
+    origins: Origins<'_>,
+    orig_len: u32,
+    rules: &TextRules,
+) -> NormText {
+    let src = match origins {
+        Origins::Map(map) => chars_prefix(src, map.len()),
+        Origins::Identity => src,
+    };
+    let mut out = Out::new(src.len(), origins, orig_len);
+    let mut line = LineBuf::default();
+    let mut core = String::new();
+    let mut prev: Option<KeptLine> = None;
+    let mut k0 = 0u32; // index in `src` of the first character of the line
+    let mut rest = src;
+    let mut first = true;
+    loop {
+        let (raw_len, n_raw, more) = line.fold(rest, first);
+        let folded: &str = if line.owned {
+            &line.text
+        } else {
+            &rest[..raw_len]
+        };
+        let trimmed = folded.trim();
+        if !trimmed.is_empty() {
+            let lead_bytes = (folded.len() - folded.trim_start().len()) as u32;
+            let end_bytes = lead_bytes + trimmed.len() as u32;
+            let lead = line.offs.partition_point(|&o| o < lead_bytes);
+            let end = line.offs.partition_point(|&o| o < end_bytes);
+            let this = KeptLine {
+                ends_sentence: ends_sentence(trimmed),
+                long: end - lead >= MIN_WRAPPED_LINE,
+                table_row: line.table_row,
+            };
+            let breaks = prev.is_some_and(|p| {
+                p.ends_sentence
+                    || !p.long
+                    || starts_block_str(trimmed)
+                    || p.table_row
+                    || this.table_row
+            });
+            if !is_boilerplate(trimmed, rules, &mut core) {
+                let l = Line {
+                    text: folded,
+                    offs: &line.offs,
+                    nums: &line.nums,
+                    origins: line_origins(&line.dropped, &mut line.kept, n_raw),
+                    k0,
+                };
+                if breaks {
+                    let o = out.origin_of(&l, lead as u32);
+                    out.push_break(o.saturating_sub(1));
+                }
+                prev = Some(this);
+                if line.has_space {
+                    out.emit_dropping_han_spaces(&l, lead, end);
+                } else {
+                    out.emit(&l, lead, end);
+                }
+            }
+        }
+        if !more {
+            break;
+        }
+        rest = &rest[raw_len + 1..];
+        k0 += n_raw + 1;
+        first = false;
+    }
+    out.finish(orig_len)
+}
+
+/// `s` up to its `n`-th character (all of it if it is shorter).
+fn chars_prefix(s: &str, n: usize) -> &str {
+    if s.len() <= n || s.chars().count() <= n {
+        return s;
+    }
+    match s.char_indices().nth(n) {
+        Some((b, _)) => &s[..b],
+        None => s,
+    }
+}
+
+/// [`LineBuf::fold`]: `\r`, BOM, or a character [`fold_width`] changes.
+const FOLD: u8 = 1;
+/// fast2s may change the character.
+const T2S: u8 = 2;
+/// A numeral rewrite may start at the character (numeral characters and the 百 of 百分之).
+const NUM: u8 = 4;
+/// `\n`, ` ` and `|`: the end of a line, a space, a table cell.
+const LF: u8 = 8;
+const SPACE: u8 = 16;
+const PIPE: u8 = 32;
+
+/// What a character needs or is, as the bits above.
+fn class_slow(c: char) -> u8 {
+    let mut k = 0;
+    if c == '\r' || c == '\u{FEFF}' || fold_width(c) != c {
+        k |= FOLD;
+    }
+    if T2s::get().may_change(c) {
+        k |= T2S;
+    }
+    if c == '百' || is_cn_numeral_char(c) {
+        k |= NUM;
+    }
+    match c {
+        '\n' => k |= LF,
+        ' ' => k |= SPACE,
+        '|' => k |= PIPE,
+        _ => {}
+    }
+    k
+}
+
+/// [`class_slow`] of every character of the Basic Multilingual Plane, built once (surrogates,
+/// which are no characters, have none).
+fn classes() -> &'static [u8; 0x10000] {
+    static CLASSES: OnceLock<Box<[u8; 0x10000]>> = OnceLock::new();
+    CLASSES.get_or_init(|| {
+        let all: Box<[u8]> = (0..0x10000u32)
+            .map(|u| char::from_u32(u).map_or(0, class_slow))
+            .collect();
+        all.try_into().expect("one class per BMP code point")
+    })
+}
+
+#[inline(always)]
+fn class_of(classes: &[u8], c: char) -> u8 {
+    match classes.get(c as usize) {
+        Some(&k) => k,
+        None => class_slow(c),
+    }
+}
+
+/// Where the kept characters of a line come from in it.
+#[derive(Clone, Copy)]
+enum LineOrigins<'a> {
+    /// Kept character `j` is character `start + j` of the raw line.
+    Run(u32),
+    /// Kept character `j` is character `list[j]` of the raw line.
+    List(&'a [u32]),
+}
+
+/// One line folded and converted, reused from line to line. Its characters are those of the raw
+/// line but the dropped ones (`\r`, BOM): the kept characters.
+#[derive(Default)]
+struct LineBuf {
+    /// The line folded and converted, when it differs from the raw line (`owned`).
+    text: String,
+    owned: bool,
+    /// The byte offset in the folded line of each kept character, and the folded line's length.
+    offs: Vec<u32>,
+    /// The kept characters a numeral may start at (increasing).
+    nums: Vec<u32>,
+    /// Whether the line holds a space, a `|`.
+    has_space: bool,
+    table_row: bool,
+    /// Indices in the raw line of the characters dropped (`\r`, BOM).
+    dropped: Vec<u32>,
+    /// Byte offsets in `text` and kept indices of the characters fast2s may change.
+    t2s_at: Vec<(u32, u32)>,
+    /// Scratch for [`LineOrigins::List`].
+    kept: Vec<u32>,
+    /// Scratch for [`LineBuf::convert`]: byte offset, length and conversion of each change.
+    changes: Vec<(usize, usize, char)>,
+}
+
+impl LineBuf {
+    /// Fold the line at the start of `rest` (up to its first `\n`): drop `\r` and BOMs, fold
+    /// widths and convert to simplified exactly as over the whole text (`first`: the line starts
+    /// the text). The result is the raw line itself when nothing changes, else `self.text`.
+    /// Returns the raw line's length in bytes and in characters, and whether a `\n` ends it.
+    fn fold(&mut self, rest: &str, first: bool) -> (usize, u32, bool) {
+        self.text.clear();
+        self.owned = false;
+        self.offs.clear();
+        self.nums.clear();
+        self.has_space = false;
+        self.table_row = false;
+        self.dropped.clear();
+        self.t2s_at.clear();
+        let classes = classes();
+        let bytes = rest.as_bytes();
+        let mut copied = 0; // rest[..copied] is in `text` (when owned)
+        let mut removed = 0; // bytes the folding removed from rest[..copied]
+        let mut line_end = rest.len();
+        let mut more = false;
+        let mut i = 0;
+        while i < bytes.len() {
+            // The character at `i` (valid UTF-8), decoded only as far as its class needs.
+            let cont = |b: u8| (b & 0x3F) as u32;
+            let (u, width) = match bytes[i..] {
+                [x, ..] if x < 0x80 => (x as u32, 1),
+                [x, b1, ..] if x < 0xE0 => (((x & 0x1F) as u32) << 6 | cont(b1), 2),
+                [x, b1, b2, ..] if x < 0xF0 => {
+                    (((x & 0x0F) as u32) << 12 | cont(b1) << 6 | cont(b2), 3)
+                }
+                _ => {
+                    let c = rest.get(i..).and_then(|s| s.chars().next()).unwrap_or(' ');
+                    (c as u32, c.len_utf8())
+                }
+            };
+            let mut k = if u < 0x10000 {
+                classes[u as usize & 0xFFFF]
+            } else {
+                char::from_u32(u).map_or(0, class_slow)
+            };
+            let at = (i - removed) as u32; // in the folded line
+            if k != 0 {
+                let kept = self.offs.len() as u32; // this character's index among the kept
+                if k & LF != 0 {
+                    line_end = i;
+                    more = true;
+                    break;
+                }
+                if k & (FOLD | T2S) != 0 {
+                    let Some(c) = char::from_u32(u) else {
+                        break;
+                    };
+                    self.text.push_str(rest.get(copied..i).unwrap_or_default());
+                    copied = i + width;
+                    self.owned = true;
+                    if k & FOLD == 0 {
+                        self.t2s_at.push((self.text.len() as u32, kept));
+                        self.text.push(c);
+                    } else if c == '\r' || c == '\u{FEFF}' {
+                        self.dropped.push(kept + self.dropped.len() as u32);
+                        removed += width;
+                        i += width;
+                        continue;
+                    } else {
+                        let f = fold_width(c);
+                        removed += width - f.len_utf8();
+                        k = class_of(classes, f);
+                        if k & T2S != 0 {
+                            self.t2s_at.push((self.text.len() as u32, kept));
+                        }
+                        self.text.push(f);
+                    }
+                }
+                self.has_space |= k & SPACE != 0;
+                self.table_row |= k & PIPE != 0;
+                // The class of a character fast2s changes is looked at once it is converted.
+                if k & (NUM | T2S) == NUM {
+                    self.nums.push(kept);
+                }
+            }
+            self.offs.push(at);
+            i += width;
+        }
+        if self.owned {
+            self.text.push_str(&rest[copied..line_end]);
+        }
+        self.offs.push((line_end - removed) as u32);
+        if !self.t2s_at.is_empty() {
+            self.convert(first, more);
+        }
+        (
+            line_end,
+            (self.offs.len() - 1 + self.dropped.len()) as u32,
+            more,
+        )
+    }
+
+    /// Convert the characters at `t2s_at` to simplified, as [`to_simplified_at`] over the whole
+    /// text: fast2s looks at the unconverted neighbours, which are `\n` at the ends of the line,
+    /// or `'0'` at the ends of the text.
+    fn convert(&mut self, first: bool, more: bool) {
+        let before = if first { '0' } else { '\n' };
+        let after = if more { '\n' } else { '0' };
+        let t = T2s::get();
+        self.changes.clear();
+        for &(a, _) in &self.t2s_at {
+            let p = a as usize;
+            let Some(cur) = self.text.get(p..).and_then(|s| s.chars().next()) else {
+                continue;
+            };
+            let prev = self.text[..p].chars().next_back().unwrap_or(before);
+            let len = cur.len_utf8();
+            let next = self.text[p + len..].chars().next().unwrap_or(after);
+            let new = t.convert(prev, cur, next);
+            if new != cur {
+                self.changes.push((p, len, new));
+            }
+        }
+        let mut buf = [0u8; 4];
+        if self
+            .changes
+            .iter()
+            .all(|&(_, len, new)| new.len_utf8() == len)
+        {
+            for &(p, len, new) in &self.changes {
+                self.text
+                    .replace_range(p..p + len, new.encode_utf8(&mut buf));
+            }
+        } else {
+            // Never with fast2s's tables: the text is copied in runs, and the offsets found anew.
+            let old = std::mem::take(&mut self.text);
+            let mut copied = 0;
+            for &(p, len, new) in &self.changes {
+                self.text.push_str(&old[copied..p]);
+                self.text.push(new);
+                copied = p + len;
+            }
+            self.text.push_str(&old[copied..]);
+            self.offs.clear();
+            self.offs
+                .extend(self.text.char_indices().map(|(b, _)| b as u32));
+            self.offs.push(self.text.len() as u32);
+        }
+        let classes = classes();
+        let mut added = false;
+        for &(_, j) in &self.t2s_at {
+            let at = self
+                .offs
+                .get(j as usize)
+                .map_or(usize::MAX, |&o| o as usize);
+            let c = self.text.get(at..).and_then(|s| s.chars().next());
+            if c.is_some_and(|c| class_of(classes, c) & NUM != 0) {
+                self.nums.push(j);
+                added = true;
+            }
+        }
+        if added {
+            self.nums.sort_unstable();
+        }
+    }
+}
+
+/// Where the kept characters of a line of `n` characters come from, given the `dropped` ones;
+/// `kept` is scratch.
+fn line_origins<'k>(dropped: &[u32], kept: &'k mut Vec<u32>, n: u32) -> LineOrigins<'k> {
+    if dropped.is_empty() {
+        return LineOrigins::Run(0);
+    }
+    let d = dropped;
+    let lead = d
+        .iter()
+        .enumerate()
+        .take_while(|(i, k)| **k == *i as u32)
+        .count();
+    let trail = d
+        .iter()
+        .rev()
+        .enumerate()
+        .take_while(|(i, k)| **k + 1 + *i as u32 == n)
+        .count();
+    if lead + trail >= d.len() {
+        return LineOrigins::Run(lead as u32);
+    }
+    kept.clear();
+    let mut next_dropped = d.iter().peekable();
+    for k in 0..n {
+        if next_dropped.peek() == Some(&&k) {
+            next_dropped.next();
+        } else {
+            kept.push(k);
+        }
+    }
+    LineOrigins::List(kept)
+}
+
+/// A folded line, as [`Out`] appends it.
+struct Line<'a> {
+    text: &'a str,
+    /// The byte offset of each kept character in `text`, and `text.len()`.
+    offs: &'a [u32],
+    /// The kept characters a numeral may start at.
+    nums: &'a [u32],
+    origins: LineOrigins<'a>,
+    /// The index in `src` of the raw line's first character.
+    k0: u32,
+}
+
+/// The normalized text being built.
+struct Out<'a> {
+    text: String,
+    /// Byte offset in `text` of each character.
+    char_bytes: Vec<u32>,
+    origin: Vec<u32>,
+    /// Indices of the characters a numeral may start at, increasing.
+    numerals: Vec<u32>,
+    origins: Origins<'a>,
+}
+
+impl<'a> Out<'a> {
+    /// For a text of `bytes` bytes (it has at most as many characters as the origins say, or as
+    /// the original when they are the identity).
+    fn new(bytes: usize, origins: Origins<'a>, orig_len: u32) -> Out<'a> {
+        let chars = match origins {
+            Origins::Identity => (orig_len as usize).min(bytes),
+            Origins::Map(map) => map.len().min(bytes),
+        };
+        Out {
+            text: String::with_capacity(bytes),
+            char_bytes: Vec::with_capacity(chars + 1),
+            origin: Vec::with_capacity(chars + 1),
+            numerals: Vec::new(),
+            origins,
+        }
+    }
+
+    /// The origin of character `k` of `src`.
+    #[inline]
+    fn src_origin(&self, k: u32) -> u32 {
+        match self.origins {
+            Origins::Identity => k,
+            Origins::Map(map) => map.get(k as usize).copied().unwrap_or(0),
+        }
+    }
+
+    /// The origin of kept character `j` of `line`.
+    fn origin_of(&self, line: &Line<'_>, j: u32) -> u32 {
+        match line.origins {
+            LineOrigins::Run(s) => self.src_origin(line.k0 + s + j),
+            LineOrigins::List(l) => {
+                self.src_origin(line.k0 + l.get(j as usize).copied().unwrap_or(0))
+            }
+        }
+    }
+
+    fn push_break(&mut self, origin: u32) {
+        self.char_bytes.push(self.text.len() as u32);
+        self.text.push('\n');
+        self.origin.push(origin);
+    }
+
+    /// Append kept characters `j0..j1` of `line`, with their byte offsets, origins and numeral
+    /// starts, in runs.
+    fn emit(&mut self, line: &Line<'_>, j0: usize, j1: usize) {
+        let (Some(offs), Some(&b0), Some(&b1)) =
+            (line.offs.get(j0..j1), line.offs.get(j0), line.offs.get(j1))
+        else {
+            return;
+        };
+        let shift = (self.text.len() as u32).wrapping_sub(b0);
+        let first = self.char_bytes.len() as u32;
+        self.char_bytes
+            .extend(offs.iter().map(|&o| o.wrapping_add(shift)));
+        self.text
+            .push_str(line.text.get(b0 as usize..b1 as usize).unwrap_or_default());
+        let (n0, n1) = (
+            line.nums.partition_point(|&j| (j as usize) < j0),
+            line.nums.partition_point(|&j| (j as usize) < j1),
+        );
+        let shift = first.wrapping_sub(j0 as u32);
+        self.numerals
+            .extend(line.nums[n0..n1].iter().map(|&j| j.wrapping_add(shift)));
+        match (line.origins, self.origins) {
+            (LineOrigins::Run(s), Origins::Identity) => {
+                let from = line.k0 + s;
+                self.origin.extend(from + j0 as u32..from + j1 as u32);
+            }
+            (LineOrigins::Run(s), Origins::Map(map)) => {
+                let from = (line.k0 + s) as usize;
+                self.origin
+                    .extend_from_slice(map.get(from + j0..from + j1).unwrap_or_default());
+            }
+            (LineOrigins::List(l), _) => {
+                for &r in l.get(j0..j1).unwrap_or_default() {
+                    let o = self.src_origin(line.k0 + r);
+                    self.origin.push(o);
+                }
+            }
+        }
+    }
+
+    /// [`Out::emit`] without the spaces between Han characters (PDF letter spacing, `建 议` →
+    /// `建议`). Characters `j0..j1` neither start nor end with a space (trimmed), so both
+    /// neighbours of a space are among them; the character before a space is never a dropped
+    /// space, so it is the last one kept.
+    fn emit_dropping_han_spaces(&mut self, line: &Line<'_>, j0: usize, j1: usize) {
+        let (Some(&b0), Some(&b1)) = (line.offs.get(j0), line.offs.get(j1)) else {
+            return;
+        };
+        let (b0, b1) = (b0 as usize, b1 as usize);
+        let mut seg = j0;
+        for (p, _) in line.text.get(b0..b1).unwrap_or_default().match_indices(' ') {
+            let p = b0 + p;
+            let prev = line.text[..p].chars().next_back();
+            let next = line.text[p + 1..].chars().next();
+            if prev.is_some_and(is_han) && next.is_some_and(is_han) {
+                let j = line.offs.partition_point(|&o| (o as usize) < p);
+                self.emit(line, seg, j);
+                seg = j + 1;
+            }
+        }
+        self.emit(line, seg, j1);
+    }
+
+    /// Rewrite the numerals (see [`find_rewrites`]) and return the [`NormText`].
+    fn finish(self, orig_len: u32) -> NormText {
+        let Out {
+            text,
+            mut char_bytes,
+            origin: mut os,
+            numerals,
+            ..
+        } = self;
+        let n = char_bytes.len();
+        char_bytes.push(text.len() as u32);
+        let rewrites = find_rewrites(
+            CharsAt {
+                text: &text,
+                char_bytes: &char_bytes,
+            },
+            &numerals,
+        );
+        if rewrites.is_empty() {
+            os.push(orig_len);
+            // All three were sized for the input; keep only what the document needs.
+            os.shrink_to_fit();
+            char_bytes.shrink_to_fit();
+            let mut text = text;
+            text.shrink_to_fit();
+            return NormText {
+                text,
+                origin: os,
+                char_bytes,
+            };
+        }
+        build_with_rewrites(&rewrites, n, os, &text, &char_bytes, orig_len)
+    }
 }
 
 /// A name in simplified characters (one to one), so 重慶市 and 重庆市 compare equal.
@@ -64,37 +589,6 @@ pub fn fold_width(c: char) -> char {
         _ => c,
     }
 }
-
-/// Drop `\r` and byte-order marks and fold widths, in place. Returns the new length; `maybe_t2s`
-/// receives the (new) index of every character fast2s may change, so that the conversion visits
-/// only those.
-fn fold(cs: &mut [char], os: &mut [u32], maybe_t2s: &mut Vec<usize>) -> usize {
-    let t = T2s::get();
-    let mut w = 0;
-    for i in 0..cs.len() {
-        let mut c = cs[i];
-        let u = c as u32;
-        // Fast path: printable ASCII and U+3001..U+FE69 (CJK) are kept as they are.
-        let kept =
-            (u.wrapping_sub(0x20) < 0xA0 - 0x20) | (u.wrapping_sub(0x3001) < 0xFE6A - 0x3001);
-        if !kept {
-            if c == '\r' || c == '\u{FEFF}' {
-                continue;
-            }
-            c = fold_width(c);
-        }
-        // The table's fields as arguments stay in registers (through `t`, the compiler reloads
-        // them after every push).
-        if T2s::may_change_in(t.lo, &t.changes, c) {
-            maybe_t2s.push(w);
-        }
-        cs[w] = c;
-        os[w] = os[i];
-        w += 1;
-    }
-    w
-}
-
 // ---------------------------------------------------------------- traditional → simplified
 
 /// The characters whose fast2s conversion depends on their neighbours: the keys of fast2s 0.3.1's
@@ -229,32 +723,16 @@ fn to_simplified_at(cs: &mut [char], at: &[usize]) {
 
 // ---------------------------------------------------------------- lines
 
-fn is_ws(c: char) -> bool {
-    c == ' ' || c.is_whitespace()
-}
-
-/// `start..end` of `line` without surrounding whitespace (empty when all of it is).
-fn trim_range(line: &[char]) -> (usize, usize) {
-    let start = line.iter().position(|c| !is_ws(*c)).unwrap_or(line.len());
-    let end = line
-        .iter()
-        .rposition(|c| !is_ws(*c))
-        .map(|p| p + 1)
-        .unwrap_or(start);
-    (start, end.max(start))
-}
-
 /// Characters ignored when a line is compared with `drop_exact` (bullets, brackets, spaces).
 fn is_furniture(c: char) -> bool {
     matches!(c, '•' | '·' | '|' | ' ' | '-' | '[' | ']' | '【' | '】')
 }
 
-/// Whether a trimmed line is boilerplate, given the line as characters and as UTF-8 (`line_text`,
-/// the same characters encoded). `core` is scratch reused across lines.
-fn is_boilerplate(line: &[char], line_text: &str, rules: &TextRules, core: &mut String) -> bool {
+/// Whether a trimmed line is boilerplate. `core` is scratch reused across lines.
+fn is_boilerplate(line: &str, rules: &TextRules, core: &mut String) -> bool {
     // The core's size, counted only as far as the `drop_exact` lookup needs.
     let mut core_bytes = 0;
-    for &c in line {
+    for c in line.chars() {
         if !is_furniture(c) {
             core_bytes += c.len_utf8();
             if !rules.may_drop_exact(core_bytes) {
@@ -267,24 +745,36 @@ fn is_boilerplate(line: &[char], line_text: &str, rules: &TextRules, core: &mut 
     }
     if rules.may_drop_exact(core_bytes) {
         core.clear();
-        core.extend(line.iter().filter(|c| !is_furniture(**c)));
+        core.extend(line.chars().filter(|c| !is_furniture(*c)));
         if rules.drop_exact.contains(core.as_str()) {
             return true;
         }
     }
-    rules.drops(line_text)
+    rules.drops(line)
 }
 
 const TERMINAL: &[char] = &['。', '！', '？', '!', '?', ';', '；', ':', '：', '…'];
 const CLOSERS: &[char] = &['”', '’', '"', '」', '』', ')', '）'];
 
 /// Whether a line ends a sentence (so the next line starts a new paragraph).
-fn ends_sentence(line: &[char]) -> bool {
-    match line {
-        [.., c] if TERMINAL.contains(c) => true,
-        [.., p, c] if CLOSERS.contains(c) => TERMINAL.contains(p),
+fn ends_sentence(line: &str) -> bool {
+    let mut it = line.chars().rev();
+    match it.next() {
+        Some(c) if TERMINAL.contains(&c) => true,
+        Some(c) if CLOSERS.contains(&c) => it.next().is_some_and(|p| TERMINAL.contains(&p)),
         _ => false,
     }
+}
+
+/// [`starts_block`] of a line as UTF-8.
+fn starts_block_str(line: &str) -> bool {
+    let mut head = ['\0'; 8];
+    let mut m = 0;
+    for (slot, c) in head.iter_mut().zip(line.chars()) {
+        *slot = c;
+        m += 1;
+    }
+    starts_block(&head[..m])
 }
 
 /// A line that opens a heading or a list item (judged on its first eight characters).
@@ -325,106 +815,6 @@ struct KeptLine {
     table_row: bool,
 }
 
-/// Split into lines, trim them, drop empty and boilerplate lines, and join lines that PDF
-/// extraction broke inside a sentence or a word, blank lines included: `已解\n\n决或基本解决的`.
-/// Other line breaks stay as one `\n` (mapped just before the next line's first character).
-/// Spaces between Han characters (PDF letter spacing, `建 议` → `建议`) go on the way: a trimmed
-/// line neither starts nor ends with a space, so both neighbours of a space are in its line.
-///
-/// In place: the output never gets ahead of the input, since every `\n` written replaces at least
-/// one read. Returns the new length; `text` receives the output as UTF-8, and `char_bytes` the
-/// byte offset of each of its characters.
-fn keep_and_join_lines(
-    cs: &mut [char],
-    os: &mut [u32],
-    rules: &TextRules,
-    text: &mut String,
-    char_bytes: &mut Vec<u32>,
-) -> usize {
-    let n = cs.len();
-    let mut core = String::new();
-    let mut prev: Option<KeptLine> = None;
-    let mut w = 0; // write position; always <= the start of the line being read
-    let mut a = 0; // start of the line being read
-    loop {
-        let b = cs[a..].iter().position(|&c| c == '\n').map_or(n, |p| a + p);
-        let (s, e) = trim_range(&cs[a..b]);
-        let (s, e) = (a + s, a + e);
-        if s < e {
-            let line = &cs[s..e];
-            let (mut has_space, mut table_row) = (false, false);
-            for &c in line {
-                has_space |= c == ' ';
-                table_row |= c == '|';
-            }
-            let this = KeptLine {
-                ends_sentence: ends_sentence(line),
-                long: e - s >= MIN_WRAPPED_LINE,
-                table_row,
-            };
-            let breaks = prev.is_some_and(|p| {
-                p.ends_sentence || !p.long || starts_block(line) || p.table_row || this.table_row
-            });
-            // The line (and its break) is encoded once, straight into the output, where the
-            // boilerplate rules read it; a dropped line is cut off again.
-            let (text_mark, bytes_mark) = (text.len(), char_bytes.len());
-            if breaks {
-                char_bytes.push(text.len() as u32);
-                text.push('\n');
-            }
-            let line_start = text.len();
-            push_chars(text, char_bytes, line);
-            if is_boilerplate(line, &text[line_start..], rules, &mut core) {
-                text.truncate(text_mark);
-                char_bytes.truncate(bytes_mark);
-            } else {
-                if breaks {
-                    os[w] = os[s].saturating_sub(1);
-                    cs[w] = '\n';
-                    w += 1;
-                }
-                prev = Some(this);
-                if has_space {
-                    let start = w;
-                    for i in s..e {
-                        let c = cs[i];
-                        // `w <= i`: `cs[w - 1]` is the last character kept (of this line, which
-                        // starts with a non-space), `cs[i + 1]` is still the input.
-                        if c == ' ' && is_han(cs[w - 1]) && is_han(cs[i + 1]) {
-                            continue;
-                        }
-                        cs[w] = c;
-                        os[w] = os[i];
-                        w += 1;
-                    }
-                    if w - start != e - s {
-                        // Spaces between Han went: the line is encoded again without them.
-                        text.truncate(line_start);
-                        char_bytes.truncate(bytes_mark + usize::from(breaks));
-                        push_chars(text, char_bytes, &cs[start..w]);
-                    }
-                } else {
-                    cs.copy_within(s..e, w);
-                    os.copy_within(s..e, w);
-                    w += e - s;
-                }
-            }
-        }
-        if b == n {
-            return w;
-        }
-        a = b + 1;
-    }
-}
-
-/// Append characters to the output as UTF-8, with the byte offset of each.
-fn push_chars(text: &mut String, char_bytes: &mut Vec<u32>, chars: &[char]) {
-    for &c in chars {
-        char_bytes.push(text.len() as u32);
-        text.push(c);
-    }
-}
-
 fn is_han(c: char) -> bool {
     matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}')
 }
@@ -440,6 +830,7 @@ const NUMERAL_BLOCKERS: &[char] = &['第', '每', '逐', '届', '星', '统', '�
 
 /// The characters a numeral rewrite can start at (numeral characters and the 百 of 百分之), as a
 /// bitmap over the Basic Multilingual Plane built once from [`is_cn_numeral_char`].
+#[cfg(test)]
 fn numeral_starts() -> &'static [u64] {
     static BITS: OnceLock<Box<[u64]>> = OnceLock::new();
     BITS.get_or_init(|| {
@@ -455,6 +846,7 @@ fn numeral_starts() -> &'static [u64] {
     })
 }
 
+#[cfg(test)]
 #[inline(always)]
 fn may_start_numeral(starts: &[u64], c: char) -> bool {
     let u = c as u32;
@@ -472,56 +864,73 @@ struct Rewrite {
     digits: String,
 }
 
-/// Rewrite quantities in Chinese numerals as Arabic digits: 四千二百八十七件 → 4287件,
-/// 百分之七十二点二 → 72.2%, 二〇二二年 → 2022年. Ordinals and words (第一, 一是, 十二届) stay.
-/// A replacement's first character maps to the numeral's first, the others to its last, so spans
-/// map to the numeral.
-///
-/// `text` is `cs` as UTF-8, `char_bytes` the byte offset of each character and `os[..cs.len()]`
-/// their origins. Without rewrites (most reports) they become the [`NormText`] as they are;
-/// otherwise the text between rewrites is copied in runs.
-fn rewrite_numerals_and_build(
-    cs: &[char],
-    mut os: Vec<u32>,
-    text: String,
-    mut char_bytes: Vec<u32>,
-    orig_len: u32,
-) -> NormText {
-    let n = cs.len();
-    debug_assert_eq!(char_bytes.len(), n);
-    char_bytes.push(text.len() as u32);
-    let starts = numeral_starts();
+/// The characters of the normalized text, by index, through their byte offsets.
+#[derive(Clone, Copy)]
+struct CharsAt<'a> {
+    text: &'a str,
+    /// The byte offset of every character, and the text's length.
+    char_bytes: &'a [u32],
+}
+
+impl CharsAt<'_> {
+    fn len(&self) -> usize {
+        self.char_bytes.len().saturating_sub(1)
+    }
+
+    fn get(&self, i: usize) -> Option<char> {
+        if i >= self.len() {
+            return None;
+        }
+        let b = *self.char_bytes.get(i)? as usize;
+        self.text.get(b..)?.chars().next()
+    }
+
+    /// Characters `a..b` as text.
+    fn slice(&self, a: usize, b: usize) -> &str {
+        match (self.char_bytes.get(a), self.char_bytes.get(b)) {
+            (Some(&x), Some(&y)) => self.text.get(x as usize..y as usize).unwrap_or(""),
+            _ => "",
+        }
+    }
+}
+
+/// The Chinese numerals to rewrite as digits: 四千二百八十七件 → 4287件, 百分之七十二点二 →
+/// 72.2%, 二〇二二年 → 2022年. Ordinals and words (第一, 一是, 十二届) stay. `starts` are the
+/// indices of the characters a rewrite may start at (see [`NUM`]), increasing.
+fn find_rewrites(cs: CharsAt<'_>, starts: &[u32]) -> Vec<Rewrite> {
     let mut rewrites: Vec<Rewrite> = Vec::new();
-    let mut run = String::new();
     let mut i = 0;
-    while let Some(p) = cs[i..].iter().position(|&c| may_start_numeral(starts, c)) {
-        i += p;
-        let c = cs[i];
+    for &p in starts {
+        let p = p as usize;
+        if p < i {
+            continue;
+        }
+        i = p;
+        let Some(c) = cs.get(i) else {
+            break;
+        };
         let mut rewrite = None;
         let mut next = i + 1;
         // 百分之X
-        if c == '百' && cs.get(i + 1) == Some(&'分') && cs.get(i + 2) == Some(&'之') {
-            let run_end = numeral_run_end(cs, i + 3, true);
-            if run_end > i + 3 {
-                run.clear();
-                run.extend(&cs[i + 3..run_end]);
-                if let Some(dec) = parse_cn_decimal(&run) {
-                    rewrite = Some((run_end, format!("{dec}%")));
-                }
+        if c == '百' && cs.get(i + 1) == Some('分') && cs.get(i + 2) == Some('之') {
+            let run_end = numeral_run_end_at(cs, i + 3, true);
+            if run_end > i + 3
+                && let Some(dec) = parse_cn_decimal(cs.slice(i + 3, run_end))
+            {
+                rewrite = Some((run_end, format!("{dec}%")));
             }
         }
         if rewrite.is_none()
             && is_cn_numeral_char(c)
             && !matches!(c, '点' | '點' | '万' | '亿' | '萬' | '億')
         {
-            let run_end = numeral_run_end(cs, i, false);
-            let unit = cs.get(run_end).copied();
-            let before = if i > 0 { Some(cs[i - 1]) } else { None };
+            let run_end = numeral_run_end_at(cs, i, false);
+            let unit = cs.get(run_end);
+            let before = if i > 0 { cs.get(i - 1) } else { None };
             if counts_a_quantity(c, before, unit, run_end - i) {
-                run.clear();
-                run.extend(&cs[i..run_end]);
-                if let Some(v) = parse_cn_integer(&run)
-                    && plausible_numeral(&run, v, unit)
+                let run = cs.slice(i, run_end);
+                if let Some(v) = parse_cn_integer(run)
+                    && plausible_numeral(run, v, unit)
                 {
                     rewrite = Some((run_end, v.to_string()));
                 }
@@ -539,27 +948,27 @@ fn rewrite_numerals_and_build(
         }
         i = next;
     }
-    os.truncate(n);
-    if rewrites.is_empty() {
-        os.push(orig_len);
-        // All three were sized for the input; keep only what the document needs.
-        os.shrink_to_fit();
-        char_bytes.shrink_to_fit();
-        let mut text = text;
-        text.shrink_to_fit();
-        return NormText {
-            text,
-            origin: os,
-            char_bytes,
-        };
-    }
+    rewrites
+}
+
+/// The [`NormText`] of `text` (`n` characters at `char_bytes`, with origins `os`) with the
+/// `rewrites` applied: the text between them is copied in runs. A replacement's first character
+/// maps to the numeral's first, the others to its last, so spans map to the numeral.
+fn build_with_rewrites(
+    rewrites: &[Rewrite],
+    n: usize,
+    os: Vec<u32>,
+    text: &str,
+    char_bytes: &[u32],
+    orig_len: u32,
+) -> NormText {
     let extra: usize = rewrites.iter().map(|r| r.digits.len()).sum();
     let mut out = NormText {
         text: String::with_capacity(text.len() + extra),
         origin: Vec::with_capacity(n + extra + 1),
         char_bytes: Vec::with_capacity(n + extra + 1),
     };
-    let mut copied = 0; // cs[..copied] is in `out`
+    let mut copied = 0; // characters ..copied are in `out`
     for r in rewrites.iter().chain(std::iter::once(&Rewrite {
         start: n,
         end: n,
@@ -622,17 +1031,374 @@ fn plausible_numeral(s: &str, v: u64, unit: Option<char>) -> bool {
     }
 }
 
-fn numeral_run_end(cs: &[char], from: usize, allow_point: bool) -> usize {
+fn numeral_run_end_at(cs: CharsAt<'_>, from: usize, allow_point: bool) -> usize {
     let mut j = from;
-    while j < cs.len() && j - from < 24 {
-        let c = cs[j];
-        if is_cn_numeral_char(c) && (allow_point || !matches!(c, '点' | '點')) {
-            j += 1;
-        } else {
-            break;
+    while j - from < 24 {
+        match cs.get(j) {
+            Some(c) if is_cn_numeral_char(c) && (allow_point || !matches!(c, '点' | '點')) => {
+                j += 1
+            }
+            _ => break,
         }
     }
     j
+}
+
+#[cfg(test)]
+mod in_place_oracle {
+    //! The in-place pipeline over a vector of characters that [`normalize_str`] replaced, kept
+    //! as a test oracle for it.
+    use super::*;
+
+    pub(super) fn normalize_in_place(
+        chars: Vec<char>,
+        origins: Vec<u32>,
+        orig_len: u32,
+        rules: &TextRules,
+    ) -> NormText {
+        let mut cs = chars;
+        let mut os = origins;
+        let n = cs.len().min(os.len());
+        cs.truncate(n);
+        os.truncate(n);
+        let mut maybe_t2s = Vec::new();
+        let n = fold(&mut cs, &mut os, &mut maybe_t2s);
+        to_simplified_at(&mut cs[..n], &maybe_t2s);
+        let mut text = String::with_capacity(n * 3);
+        let mut char_bytes = Vec::with_capacity(n + 1);
+        let n = keep_and_join_lines(
+            &mut cs[..n],
+            &mut os[..n],
+            rules,
+            &mut text,
+            &mut char_bytes,
+        );
+        rewrite_numerals_and_build(&cs[..n], os, text, char_bytes, orig_len)
+    }
+
+    /// Drop `\r` and byte-order marks and fold widths, in place. Returns the new length; `maybe_t2s`
+    /// receives the (new) index of every character fast2s may change, so that the conversion visits
+    /// only those.
+    fn fold(cs: &mut [char], os: &mut [u32], maybe_t2s: &mut Vec<usize>) -> usize {
+        let t = T2s::get();
+        let mut w = 0;
+        for i in 0..cs.len() {
+            let mut c = cs[i];
+            let u = c as u32;
+            // Fast path: printable ASCII and U+3001..U+FE69 (CJK) are kept as they are.
+            let kept =
+                (u.wrapping_sub(0x20) < 0xA0 - 0x20) | (u.wrapping_sub(0x3001) < 0xFE6A - 0x3001);
+            if !kept {
+                if c == '\r' || c == '\u{FEFF}' {
+                    continue;
+                }
+                c = fold_width(c);
+            }
+            // The table's fields as arguments stay in registers (through `t`, the compiler reloads
+            // them after every push).
+            if T2s::may_change_in(t.lo, &t.changes, c) {
+                maybe_t2s.push(w);
+            }
+            cs[w] = c;
+            os[w] = os[i];
+            w += 1;
+        }
+        w
+    }
+
+    fn is_ws(c: char) -> bool {
+        c == ' ' || c.is_whitespace()
+    }
+
+    /// `start..end` of `line` without surrounding whitespace (empty when all of it is).
+    fn trim_range(line: &[char]) -> (usize, usize) {
+        let start = line.iter().position(|c| !is_ws(*c)).unwrap_or(line.len());
+        let end = line
+            .iter()
+            .rposition(|c| !is_ws(*c))
+            .map(|p| p + 1)
+            .unwrap_or(start);
+        (start, end.max(start))
+    }
+
+    /// Whether a trimmed line is boilerplate, given the line as characters and as UTF-8 (`line_text`,
+    /// the same characters encoded). `core` is scratch reused across lines.
+    fn is_boilerplate(
+        line: &[char],
+        line_text: &str,
+        rules: &TextRules,
+        core: &mut String,
+    ) -> bool {
+        // The core's size, counted only as far as the `drop_exact` lookup needs.
+        let mut core_bytes = 0;
+        for &c in line {
+            if !is_furniture(c) {
+                core_bytes += c.len_utf8();
+                if !rules.may_drop_exact(core_bytes) {
+                    break;
+                }
+            }
+        }
+        if core_bytes == 0 {
+            return true;
+        }
+        if rules.may_drop_exact(core_bytes) {
+            core.clear();
+            core.extend(line.iter().filter(|c| !is_furniture(**c)));
+            if rules.drop_exact.contains(core.as_str()) {
+                return true;
+            }
+        }
+        rules.drops(line_text)
+    }
+
+    /// Whether a line ends a sentence (so the next line starts a new paragraph).
+    fn ends_sentence(line: &[char]) -> bool {
+        match line {
+            [.., c] if TERMINAL.contains(c) => true,
+            [.., p, c] if CLOSERS.contains(c) => TERMINAL.contains(p),
+            _ => false,
+        }
+    }
+
+    /// Split into lines, trim them, drop empty and boilerplate lines, and join lines that PDF
+    /// extraction broke inside a sentence or a word, blank lines included: `已解\n\n决或基本解决的`.
+    /// Other line breaks stay as one `\n` (mapped just before the next line's first character).
+    /// Spaces between Han characters (PDF letter spacing, `建 议` → `建议`) go on the way: a trimmed
+    /// line neither starts nor ends with a space, so both neighbours of a space are in its line.
+    ///
+    /// In place: the output never gets ahead of the input, since every `\n` written replaces at least
+    /// one read. Returns the new length; `text` receives the output as UTF-8, and `char_bytes` the
+    /// byte offset of each of its characters.
+    fn keep_and_join_lines(
+        cs: &mut [char],
+        os: &mut [u32],
+        rules: &TextRules,
+        text: &mut String,
+        char_bytes: &mut Vec<u32>,
+    ) -> usize {
+        let n = cs.len();
+        let mut core = String::new();
+        let mut prev: Option<KeptLine> = None;
+        let mut w = 0; // write position; always <= the start of the line being read
+        let mut a = 0; // start of the line being read
+        loop {
+            let b = cs[a..].iter().position(|&c| c == '\n').map_or(n, |p| a + p);
+            let (s, e) = trim_range(&cs[a..b]);
+            let (s, e) = (a + s, a + e);
+            if s < e {
+                let line = &cs[s..e];
+                let (mut has_space, mut table_row) = (false, false);
+                for &c in line {
+                    has_space |= c == ' ';
+                    table_row |= c == '|';
+                }
+                let this = KeptLine {
+                    ends_sentence: ends_sentence(line),
+                    long: e - s >= MIN_WRAPPED_LINE,
+                    table_row,
+                };
+                let breaks = prev.is_some_and(|p| {
+                    p.ends_sentence
+                        || !p.long
+                        || starts_block(line)
+                        || p.table_row
+                        || this.table_row
+                });
+                // The line (and its break) is encoded once, straight into the output, where the
+                // boilerplate rules read it; a dropped line is cut off again.
+                let (text_mark, bytes_mark) = (text.len(), char_bytes.len());
+                if breaks {
+                    char_bytes.push(text.len() as u32);
+                    text.push('\n');
+                }
+                let line_start = text.len();
+                push_chars(text, char_bytes, line);
+                if is_boilerplate(line, &text[line_start..], rules, &mut core) {
+                    text.truncate(text_mark);
+                    char_bytes.truncate(bytes_mark);
+                } else {
+                    if breaks {
+                        os[w] = os[s].saturating_sub(1);
+                        cs[w] = '\n';
+                        w += 1;
+                    }
+                    prev = Some(this);
+                    if has_space {
+                        let start = w;
+                        for i in s..e {
+                            let c = cs[i];
+                            // `w <= i`: `cs[w - 1]` is the last character kept (of this line, which
+                            // starts with a non-space), `cs[i + 1]` is still the input.
+                            if c == ' ' && is_han(cs[w - 1]) && is_han(cs[i + 1]) {
+                                continue;
+                            }
+                            cs[w] = c;
+                            os[w] = os[i];
+                            w += 1;
+                        }
+                        if w - start != e - s {
+                            // Spaces between Han went: the line is encoded again without them.
+                            text.truncate(line_start);
+                            char_bytes.truncate(bytes_mark + usize::from(breaks));
+                            push_chars(text, char_bytes, &cs[start..w]);
+                        }
+                    } else {
+                        cs.copy_within(s..e, w);
+                        os.copy_within(s..e, w);
+                        w += e - s;
+                    }
+                }
+            }
+            if b == n {
+                return w;
+            }
+            a = b + 1;
+        }
+    }
+
+    /// Append characters to the output as UTF-8, with the byte offset of each.
+    fn push_chars(text: &mut String, char_bytes: &mut Vec<u32>, chars: &[char]) {
+        for &c in chars {
+            char_bytes.push(text.len() as u32);
+            text.push(c);
+        }
+    }
+
+    /// Rewrite quantities in Chinese numerals as Arabic digits: 四千二百八十七件 → 4287件,
+    /// 百分之七十二点二 → 72.2%, 二〇二二年 → 2022年. Ordinals and words (第一, 一是, 十二届) stay.
+    /// A replacement's first character maps to the numeral's first, the others to its last, so spans
+    /// map to the numeral.
+    ///
+    /// `text` is `cs` as UTF-8, `char_bytes` the byte offset of each character and `os[..cs.len()]`
+    /// their origins. Without rewrites (most reports) they become the [`NormText`] as they are;
+    /// otherwise the text between rewrites is copied in runs.
+    fn rewrite_numerals_and_build(
+        cs: &[char],
+        mut os: Vec<u32>,
+        text: String,
+        mut char_bytes: Vec<u32>,
+        orig_len: u32,
+    ) -> NormText {
+        let n = cs.len();
+        debug_assert_eq!(char_bytes.len(), n);
+        char_bytes.push(text.len() as u32);
+        let starts = numeral_starts();
+        let mut rewrites: Vec<Rewrite> = Vec::new();
+        let mut run = String::new();
+        let mut i = 0;
+        while let Some(p) = cs[i..].iter().position(|&c| may_start_numeral(starts, c)) {
+            i += p;
+            let c = cs[i];
+            let mut rewrite = None;
+            let mut next = i + 1;
+            // 百分之X
+            if c == '百' && cs.get(i + 1) == Some(&'分') && cs.get(i + 2) == Some(&'之') {
+                let run_end = numeral_run_end(cs, i + 3, true);
+                if run_end > i + 3 {
+                    run.clear();
+                    run.extend(&cs[i + 3..run_end]);
+                    if let Some(dec) = parse_cn_decimal(&run) {
+                        rewrite = Some((run_end, format!("{dec}%")));
+                    }
+                }
+            }
+            if rewrite.is_none()
+                && is_cn_numeral_char(c)
+                && !matches!(c, '点' | '點' | '万' | '亿' | '萬' | '億')
+            {
+                let run_end = numeral_run_end(cs, i, false);
+                let unit = cs.get(run_end).copied();
+                let before = if i > 0 { Some(cs[i - 1]) } else { None };
+                if counts_a_quantity(c, before, unit, run_end - i) {
+                    run.clear();
+                    run.extend(&cs[i..run_end]);
+                    if let Some(v) = parse_cn_integer(&run)
+                        && plausible_numeral(&run, v, unit)
+                    {
+                        rewrite = Some((run_end, v.to_string()));
+                    }
+                }
+                // Not a quantity: keep the whole run so that a sub-run is not rewritten.
+                next = run_end;
+            }
+            if let Some((end, digits)) = rewrite {
+                next = end;
+                rewrites.push(Rewrite {
+                    start: i,
+                    end,
+                    digits,
+                });
+            }
+            i = next;
+        }
+        os.truncate(n);
+        if rewrites.is_empty() {
+            os.push(orig_len);
+            // All three were sized for the input; keep only what the document needs.
+            os.shrink_to_fit();
+            char_bytes.shrink_to_fit();
+            let mut text = text;
+            text.shrink_to_fit();
+            return NormText {
+                text,
+                origin: os,
+                char_bytes,
+            };
+        }
+        let extra: usize = rewrites.iter().map(|r| r.digits.len()).sum();
+        let mut out = NormText {
+            text: String::with_capacity(text.len() + extra),
+            origin: Vec::with_capacity(n + extra + 1),
+            char_bytes: Vec::with_capacity(n + extra + 1),
+        };
+        let mut copied = 0; // cs[..copied] is in `out`
+        for r in rewrites.iter().chain(std::iter::once(&Rewrite {
+            start: n,
+            end: n,
+            digits: String::new(),
+        })) {
+            let (from, to) = (char_bytes[copied], char_bytes[r.start]);
+            let shift = (out.text.len() as u32).wrapping_sub(from);
+            out.char_bytes.extend(
+                char_bytes[copied..r.start]
+                    .iter()
+                    .map(|b| b.wrapping_add(shift)),
+            );
+            out.text.push_str(&text[from as usize..to as usize]);
+            out.origin.extend_from_slice(&os[copied..r.start]);
+            if r.start == n {
+                break;
+            }
+            let k = r.digits.chars().count();
+            for (j, d) in r.digits.chars().enumerate() {
+                out.char_bytes.push(out.text.len() as u32);
+                out.text.push(d);
+                out.origin.push(if j + 1 == k && k > 1 {
+                    os[r.end - 1]
+                } else {
+                    os[r.start]
+                });
+            }
+            copied = r.end;
+        }
+        out.char_bytes.push(out.text.len() as u32);
+        out.origin.push(orig_len);
+        out
+    }
+
+    fn numeral_run_end(cs: &[char], from: usize, allow_point: bool) -> usize {
+        let mut j = from;
+        while j < cs.len() && j - from < 24 {
+            let c = cs[j];
+            if is_cn_numeral_char(c) && (allow_point || !matches!(c, '点' | '點')) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        j
+    }
 }
 
 #[cfg(test)]
@@ -1219,6 +1985,207 @@ mod fast_path_tests {
             let got = normalize(chars.clone(), origins.clone(), orig_len, &r);
             let want = reference(chars, origins, orig_len, &r);
             assert_eq!(got, want, "round {round}: {s:?}");
+        }
+    }
+
+    /// The pieces of [`in_place_pipeline_equals_the_reference_on_random_documents`], with more
+    /// of what the UTF-8 pipeline treats apart: `\r` and BOMs inside lines, full-width `｜` and
+    /// spaces, characters of four bytes, traditional numerals, long lines.
+    const UTF8_PIECES: &[&str] = &[
+        "\n",
+        "\n",
+        "\n\n",
+        "\r\n",
+        " ",
+        "  ",
+        "\u{3000}",
+        "\t",
+        "\u{FEFF}",
+        "|",
+        "•",
+        "-",
+        "【",
+        "】",
+        "。",
+        "；",
+        "：",
+        "”",
+        "）",
+        "(",
+        "（",
+        "1.",
+        "2、",
+        "3.5",
+        "一、",
+        "十二、",
+        "第一章",
+        "第3条",
+        "#",
+        "*",
+        "—",
+        "图片",
+        "打印",
+        "字号:",
+        "关闭窗口",
+        "比分直播",
+        "版权所有",
+        "建议",
+        "提案",
+        "共交办建议",
+        "办理",
+        "件",
+        "个",
+        "项",
+        "年",
+        "月",
+        "日",
+        "的",
+        "为",
+        "四千二百八十七件",
+        "百分之七十二点二",
+        "二〇二二年",
+        "一件",
+        "两个",
+        "十二届",
+        "一万件",
+        "三月",
+        "十五日",
+        "第一次",
+        "每一",
+        "点",
+        "萬",
+        "５８．７％",
+        "８８",
+        "Ａ類",
+        "辦復率",
+        "滿意率",
+        "計畫",
+        "乾淨",
+        "乾隆",
+        "藉口",
+        "看著",
+        "建 议",
+        "a b",
+        "230",
+        "%",
+        "从办理结果分类统计情况看，建议所涉及问题已解",
+        "决或基本解决的(A类)88件,占58%",
+        "𠀀",
+        "‰",
+        "\u{00A0}",
+        "\u{200B}",
+        "\r",
+        "a\rb",
+        "\u{FEFF}乾",
+        "｜",
+        "\u{3000}建\u{3000}议",
+        "建\t议",
+        "𠀀一件",
+        "兩萬件",
+        "百分之",
+        "百分之五點五",
+        "２０２２年",
+        "乾淨\r\n",
+        "著",
+        "从办理结果分类统计情况看，建议所涉及问题已解决或基本解决的共计四千二百八十七件，占百分之七十二点二，",
+    ];
+
+    /// Random documents from [`UTF8_PIECES`], with origins as an HTML stripper gives them.
+    fn random_document(rng: &mut Rng) -> (String, Vec<u32>, u32) {
+        let parts = (rng.next() % 40) as usize;
+        let s: String = (0..parts).map(|_| rng.pick(UTF8_PIECES)).collect();
+        let mut o = 0u32;
+        let origins: Vec<u32> = s
+            .chars()
+            .map(|_| {
+                o += 1 + (rng.next() % 3) as u32;
+                o
+            })
+            .collect();
+        (s, origins, o + 1)
+    }
+
+    #[test]
+    fn utf8_pipeline_equals_the_in_place_one_and_the_reference() {
+        let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+        let r = rules();
+        for round in 0..5_000 {
+            let (s, origins, orig_len) = random_document(&mut rng);
+            let chars: Vec<char> = s.chars().collect();
+            let want =
+                in_place_oracle::normalize_in_place(chars.clone(), origins.clone(), orig_len, &r);
+            assert_eq!(
+                want,
+                reference(chars.clone(), origins.clone(), orig_len, &r)
+            );
+            let got = normalize_str(&s, Origins::Map(&origins), orig_len, &r);
+            assert_eq!(got, want, "round {round}: {s:?}");
+            // Plain text: the origins are the identity.
+            let n = chars.len() as u32;
+            let want = in_place_oracle::normalize_in_place(chars, (0..n).collect(), n, &r);
+            let got = normalize_str(&s, Origins::Identity, n, &r);
+            assert_eq!(got, want, "round {round} (identity): {s:?}");
+        }
+    }
+
+    #[test]
+    fn utf8_pipeline_edge_cases() {
+        let r = rules();
+        let long = "建议办理，".repeat(5_000) + "\n" + &"a b ".repeat(3_000);
+        let cases = [
+            "",
+            "\n",
+            "\r",
+            "\u{FEFF}",
+            " \n \n",
+            "一件",
+            "二〇二二年\n",
+            "\n\n乾",
+            "乾\r",
+            long.as_str(),
+        ];
+        for s in cases {
+            let chars: Vec<char> = s.chars().collect();
+            let n = chars.len() as u32;
+            let want = in_place_oracle::normalize_in_place(chars, (0..n).collect(), n, &r);
+            assert_eq!(normalize_str(s, Origins::Identity, n, &r), want, "{s:?}");
+        }
+        // Fewer origins than characters: the rest of the text is ignored, as before.
+        let chars: Vec<char> = "共交办建议二十件。".chars().collect();
+        let want = in_place_oracle::normalize_in_place(chars.clone(), vec![0, 1, 2, 3], 9, &r);
+        assert_eq!(
+            normalize(
+                "共交办建议二十件。".chars().collect(),
+                vec![0, 1, 2, 3],
+                9,
+                &r
+            ),
+            want
+        );
+        assert_eq!(
+            normalize_str("共交办建议二十件。", Origins::Map(&[0, 1, 2, 3]), 9, &r),
+            want
+        );
+    }
+
+    #[test]
+    fn character_classes_agree_with_the_functions_they_stand_for() {
+        let t = T2s::get();
+        for u in 0..=0x10FFFF {
+            if let Some(c) = char::from_u32(u) {
+                let k = class_of(classes(), c);
+                let fold = c == '\r' || c == '\u{FEFF}' || fold_width(c) != c;
+                assert_eq!(k & FOLD != 0, fold, "{c:?}");
+                assert_eq!(k & T2S != 0, t.may_change(c), "{c:?}");
+                assert_eq!(
+                    k & NUM != 0,
+                    may_start_numeral(numeral_starts(), c),
+                    "{c:?}"
+                );
+                assert_eq!(k & LF != 0, c == '\n');
+                assert_eq!(k & SPACE != 0, c == ' ');
+                assert_eq!(k & PIPE != 0, c == '|');
+            }
         }
     }
 }
