@@ -4,37 +4,192 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use regex::{Captures, Regex};
 
-use super::proposer_scan::{may_propose_at, proposer_matches};
-use super::{Ctx, Needles, captures_in_windows, strip_prefixes, windows, windows_holding};
+use super::proposer_scan::{TAIL_FIRST_CHARS, may_propose_at, proposer_matches_from};
+use super::quantity::is_digit;
+use super::{Ctx, captures_in_windows, strip_prefixes};
 use crate::model::{Extraction, Item};
 
-/// A title right after the proposers: `第199号《关于…》`, `“关于…”`, `关于…的建议`.
-static TITLE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^(?:第(\d+)号)?(?:[《“"]([^》”"]{4,80})[》”"]|(关于[^。;,]{2,60}?的(?:建议|提案|意见)))"#).expect("static regex")
-});
 static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?:\(第?(\d{1,4})号(建议|提案|议案)?\)|第(\d{1,4})号(建议|提案|议案)?|(\d{1,4})号(建议|提案|议案))"#).expect("static regex")
 });
-/// The words a proposer match must end with; [`proposer_matches`] runs only near them.
-static PROPOSING: LazyLock<Needles> =
-    LazyLock::new(|| Needles::new(&["提出", "提交", "所提", "领衔"]));
-/// Every [`NUMBERED`] match contains one `号`, at most 20 bytes after the match starts (`(第`
-/// and four digits of up to 4 bytes) and 10 bytes before it ends (`号建议)`).
-static NUMBER_SIGN: LazyLock<Needles> = LazyLock::new(|| Needles::new(&["号"]));
+/// The words a proposer match must end with; [`proposer_matches_from`] runs only near them.
+const PROPOSING: [&str; 4] = ["提出", "提交", "所提", "领衔"];
+/// The characters the item searches start from, found in one pass over the report: the first
+/// characters of [`PROPOSING`], `号` (every [`NUMBERED`] match contains one, at most 20 bytes
+/// after the match starts (`(第` and four digits of up to 4 bytes) and 10 bytes before it ends
+/// (`号建议)`)), then [`TAIL_FIRST_CHARS`]. No two overlap, so every occurrence is found.
+/// Leftmost-first (the same matches here) lets the searcher use its vectorized prefilter.
+static MARKS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let chars = ["提", "所", "领", "号"].into_iter().chain(TAIL_FIRST_CHARS);
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(chars)
+        .expect("static needles")
+});
+const NUMBER_SIGN_MARK: usize = 3;
+
+/// Where the words and characters of [`MARKS`] are in a report (byte offsets, in order).
+struct Marks {
+    /// Starts of the [`PROPOSING`] words.
+    proposing: Vec<usize>,
+    /// `号`.
+    number_signs: Vec<usize>,
+    /// `等`, `代`, `委`.
+    tail_starts: Vec<usize>,
+}
+
+impl Marks {
+    fn find(text: &str) -> Marks {
+        let mut marks = Marks {
+            proposing: Vec::new(),
+            number_signs: Vec::new(),
+            tail_starts: Vec::new(),
+        };
+        for m in MARKS.find_iter(text) {
+            let p = m.start();
+            match m.pattern().as_usize() {
+                0..NUMBER_SIGN_MARK => {
+                    if PROPOSING.iter().any(|w| text[p..].starts_with(w)) {
+                        marks.proposing.push(p);
+                    }
+                }
+                NUMBER_SIGN_MARK => marks.number_signs.push(p),
+                _ => marks.tail_starts.push(p),
+            }
+        }
+        marks
+    }
+}
+
+/// Byte ranges `before`/`after` bytes around each of `hits` (in order), widened to character
+/// boundaries and merged where they touch, keeping those that hold a hit `useful` accepts: what
+/// `windows_holding` gives for the same hits (the tests check it), without searching for them.
+fn merged_windows(
+    text: &str,
+    hits: &[usize],
+    before: usize,
+    after: usize,
+    useful: impl Fn(usize) -> bool,
+) -> Vec<(usize, usize)> {
+    // (start, end, holds a useful hit)
+    let mut out: Vec<(usize, usize, bool)> = Vec::new();
+    for &h in hits {
+        let s = text.floor_char_boundary(h.saturating_sub(before));
+        let e = text.ceil_char_boundary((h + after).min(text.len()));
+        let is_useful = useful(h);
+        match out.last_mut() {
+            Some(last) if s <= last.1 => {
+                last.1 = last.1.max(e);
+                last.2 |= is_useful;
+            }
+            _ => out.push((s, e, is_useful)),
+        }
+    }
+    out.into_iter()
+        .filter(|w| w.2)
+        .map(|(s, e, _)| (s, e))
+        .collect()
+}
+
 static TITLE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"[《“"]((?:关于)?[^《》“”"]{4,80}?)[》”"]$"#).expect("static regex")
 });
 
-/// [`TITLE_AFTER`]'s captures in `rest`. Every match starts `rest` with `第`, `《`, `“`, `"` or
-/// `关于`: any other first character is ruled out without running the regex (most proposers are
-/// followed by plain text).
-fn title_after(rest: &str) -> Option<Captures<'_>> {
-    if !rest.starts_with(['第', '《', '“', '"', '关']) {
+/// A title right after the proposers, at the start of `rest`, in byte offsets of `rest`: what
+/// the regex
+///
+/// ```text
+/// ^(?:第(\d+)号)?(?:[《“"]([^》”"]{4,80})[》”"]|(关于[^。;,]{2,60}?的(?:建议|提案|意见)))
+/// ```
+///
+/// matches, read by hand (its automaton over the classes' Unicode ranges cost more than the
+/// rest of the item search). The tests check it against the regex.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct TitleAfter {
+    /// The digits of `第…号` (group 1).
+    number: Option<(usize, usize)>,
+    /// The quoted title (group 2) or the `关于…的建议` phrase (group 3).
+    title: (usize, usize),
+    /// End of the match.
+    end: usize,
+}
+
+/// The [`TitleAfter`] at the start of `rest`. With `第`, digits and `号` there, the title must
+/// follow them: the regex's other way, without the number, would start at `第`, which no title
+/// does. `\d+` takes all the digits: a shorter number would leave a digit where `号` must be.
+fn title_after(rest: &str) -> Option<TitleAfter> {
+    let Some(after) = rest.strip_prefix('第') else {
+        let (title, end) = title_at(rest, 0)?;
+        return Some(TitleAfter {
+            number: None,
+            title,
+            end,
+        });
+    };
+    let digits_start = rest.len() - after.len();
+    let digits_end = digits_start
+        + after
+            .char_indices()
+            .find(|(_, c)| !is_digit(*c))
+            .map_or(after.len(), |(i, _)| i);
+    if digits_end == digits_start || !rest[digits_end..].starts_with('号') {
         return None;
     }
-    TITLE_AFTER.captures(rest)
+    let (title, end) = title_at(rest, digits_end + '号'.len_utf8())?;
+    Some(TitleAfter {
+        number: Some((digits_start, digits_end)),
+        title,
+        end,
+    })
+}
+
+/// `[《“"]([^》”"]{4,80})[》”"]|(关于[^。;,]{2,60}?的(?:建议|提案|意见))` at byte `p` of `rest`: the
+/// title group and the end. The two ways start with different characters.
+fn title_at(rest: &str, p: usize) -> Option<((usize, usize), usize)> {
+    let is_close = |c: char| matches!(c, '》' | '”' | '"');
+    let mut chars = rest[p..].chars();
+    let first = chars.next()?;
+    if matches!(first, '《' | '“' | '"') {
+        // The greedy run of other characters stops only at a closing quote: fewer characters
+        // would leave one of them where the quote must be.
+        let start = p + first.len_utf8();
+        let mut end = start;
+        for (n, c) in chars.enumerate() {
+            if is_close(c) {
+                return (4..=80)
+                    .contains(&n)
+                    .then_some(((start, end), end + c.len_utf8()));
+            }
+            if n == 80 {
+                return None;
+            }
+            end += c.len_utf8();
+        }
+        return None;
+    }
+    let mut end = p + rest[p..].strip_prefix("关于").map(|_| "关于".len())?;
+    // The lazy run: the fewest characters (2 to 60, none of 。;,) after which 的 and a noun follow.
+    for n in 0..=60 {
+        let here = &rest[end..];
+        if n >= 2
+            && let Some(noun) = here.strip_prefix('的')
+            && let Some(w) = ["建议", "提案", "意见"]
+                .iter()
+                .find(|w| noun.starts_with(**w))
+        {
+            let end = end + '的'.len_utf8() + w.len();
+            return Some(((p, end), end));
+        }
+        let c = here.chars().next()?;
+        if n == 60 || matches!(c, '。' | ';' | ',') {
+            return None;
+        }
+        end += c.len_utf8();
+    }
+    None
 }
 
 /// [`TITLE_BEFORE`]'s captures in `hay`. Every match ends `hay` with `》`, `”` or `"`: any other
@@ -46,24 +201,39 @@ fn title_before(hay: &str) -> Option<Captures<'_>> {
     TITLE_BEFORE.captures(hay)
 }
 
-/// Where [`proposer_matches`] runs: around the proposing words, in the windows where one of
+/// Where [`proposer_matches_from`] runs: around the proposing words, in the windows where one of
 /// them can end a match (most `提出` in a report follow no `代表`/`委员`).
-fn proposer_windows(text: &str) -> Vec<(usize, usize)> {
-    windows_holding(text, &PROPOSING, 60 * 3, 12, |h| may_propose_at(text, h))
+fn proposer_windows(text: &str, marks: &Marks) -> Vec<(usize, usize)> {
+    merged_windows(text, &marks.proposing, 60 * 3, 12, |h| {
+        may_propose_at(text, h)
+    })
 }
 
 /// Where [`NUMBERED`] can match.
-fn numbered_windows(text: &str) -> Vec<(usize, usize)> {
-    windows(text, &NUMBER_SIGN, 24, 16)
+fn numbered_windows(text: &str, marks: &Marks) -> Vec<(usize, usize)> {
+    merged_windows(text, &marks.number_signs, 24, 16, |_| true)
+}
+
+/// The proposer matches in `text[ws..we]`, in offsets of that window.
+fn proposer_matches_in(
+    text: &str,
+    marks: &Marks,
+    (ws, we): (usize, usize),
+) -> Vec<super::proposer_scan::ProposerMatch> {
+    let starts = &marks.tail_starts;
+    let lo = starts.partition_point(|p| *p < ws);
+    let hi = lo + starts[lo..].partition_point(|p| *p < we);
+    proposer_matches_from(&text[ws..we], starts[lo..hi].iter().map(|p| p - ws))
 }
 
 pub fn extract_items(ctx: &Ctx, ex: &mut Extraction) {
     let mut items: Vec<Item> = Vec::new();
     // The match must contain 提出/提交/所提/领衔 after at most ~60 characters of names; run the
     // pattern only near those words (the Han-run pattern is the costliest in extraction).
-    for (ws, we) in proposer_windows(ctx.text) {
+    let marks = Marks::find(ctx.text);
+    for (ws, we) in proposer_windows(ctx.text, &marks) {
         let window = &ctx.text[ws..we];
-        for m in proposer_matches(window) {
+        for m in proposer_matches_in(ctx.text, &marks, (ws, we)) {
             let names = &window[m.start..m.names_end];
             let proposers = split_names(ctx, names);
             if proposers.is_empty() {
@@ -83,18 +253,10 @@ pub fn extract_items(ctx: &Ctx, ex: &mut Extraction) {
             let rest = &ctx.text[all_end..];
             let title = title_after(rest);
             let number = title
-                .as_ref()
-                .and_then(|t| t.get(1))
-                .and_then(|m| m.as_str().parse().ok());
-            let title_text = title
-                .as_ref()
-                .and_then(|t| t.get(2).or(t.get(3)))
-                .map(|m| (all_end + m.start(), all_end + m.end()));
-            let end = title
-                .as_ref()
-                .and_then(|t| t.get(0))
-                .map(|m| all_end + m.end())
-                .unwrap_or(all_end);
+                .and_then(|t| t.number)
+                .and_then(|(s, e)| rest[s..e].parse().ok());
+            let title_text = title.map(|t| (all_end + t.title.0, all_end + t.title.1));
+            let end = title.map(|t| all_end + t.end).unwrap_or(all_end);
             let name_start = ctx.text[names_start..]
                 .find(proposers[0].as_str())
                 .map(|p| names_start + p)
@@ -112,7 +274,8 @@ pub fn extract_items(ctx: &Ctx, ex: &mut Extraction) {
             });
         }
     }
-    for c in captures_in_windows(&NUMBERED, ctx.text, &numbered_windows(ctx.text)) {
+    let numbered = numbered_windows(ctx.text, &marks);
+    for c in captures_in_windows(&NUMBERED, ctx.text, &numbered) {
         let Some(all) = c.get(0) else { continue };
         let num = c
             .get(1)
@@ -277,18 +440,22 @@ fn split_names(ctx: &Ctx, raw: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::proposer_scan::proposer_matches;
     use crate::extract::proposer_scan::tests::proposer_piece;
     use crate::extract::tests::groups;
+    use crate::extract::{Needles, windows, windows_holding};
     use proptest::prelude::*;
+
+    /// The searches [`Marks`] replaces, as extraction used them.
+    static PROPOSING_NEEDLES: LazyLock<Needles> = LazyLock::new(|| Needles::new(&PROPOSING));
+    static NUMBER_SIGN: LazyLock<Needles> = LazyLock::new(|| Needles::new(&["号"]));
 
     #[track_caller]
     fn numbered_match_whole_text_search(text: &str) {
+        let numbered = numbered_windows(text, &Marks::find(text));
+        assert_eq!(numbered, windows(text, &NUMBER_SIGN, 24, 16), "{text:?}");
         assert_eq!(
-            groups(captures_in_windows(
-                &NUMBERED,
-                text,
-                &numbered_windows(text)
-            )),
+            groups(captures_in_windows(&NUMBERED, text, &numbered)),
             groups(NUMBERED.captures_iter(text)),
             "{text:?}"
         );
@@ -307,11 +474,26 @@ mod tests {
     /// The proposer windows skipped by [`proposer_windows`] hold no match.
     #[track_caller]
     fn skipped_proposer_windows_hold_no_match(text: &str) {
-        let kept = proposer_windows(text);
-        let all = windows(text, &PROPOSING, 60 * 3, 12);
+        let marks = Marks::find(text);
+        let kept = proposer_windows(text, &marks);
+        assert_eq!(
+            kept,
+            windows_holding(text, &PROPOSING_NEEDLES, 60 * 3, 12, |h| {
+                may_propose_at(text, h)
+            }),
+            "{text:?}"
+        );
+        let all = windows(text, &PROPOSING_NEEDLES, 60 * 3, 12);
         assert!(kept.iter().all(|w| all.contains(w)), "{text:?}");
         for &(ws, we) in all.iter().filter(|w| !kept.contains(w)) {
             assert_eq!(proposer_matches(&text[ws..we]), vec![], "{text:?}");
+        }
+        for &w in &kept {
+            assert_eq!(
+                proposer_matches_in(text, &marks, w),
+                proposer_matches(&text[w.0..w.1]),
+                "{text:?}"
+            );
         }
     }
 
@@ -330,14 +512,24 @@ mod tests {
         }
     }
 
+    /// The regex [`title_after`] replaces, exactly as extraction used it.
+    static TITLE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r#"^(?:第(\d+)号)?(?:[《“"]([^》”"]{4,80})[》”"]|(关于[^。;,]{2,60}?的(?:建议|提案|意见)))"#).unwrap()
+    });
+
+    fn title_after_by_regex(text: &str) -> Option<TitleAfter> {
+        let span = |m: regex::Match| (m.start(), m.end());
+        TITLE_AFTER.captures(text).map(|c| TitleAfter {
+            number: c.get(1).map(span),
+            title: c.get(2).or(c.get(3)).map(span).unwrap(),
+            end: c.get(0).unwrap().end(),
+        })
+    }
+
     #[track_caller]
     fn titles_match_the_regexes(text: &str) {
         let opt_groups = |c: Option<Captures>| groups(c.into_iter());
-        assert_eq!(
-            opt_groups(title_after(text)),
-            opt_groups(TITLE_AFTER.captures(text)),
-            "{text:?}"
-        );
+        assert_eq!(title_after(text), title_after_by_regex(text), "{text:?}");
         assert_eq!(
             opt_groups(title_before(text)),
             opt_groups(TITLE_BEFORE.captures(text)),
@@ -356,6 +548,13 @@ mod tests {
             "x《关于加快建设的建议》",
             "提出《关于加快建设的建议》",
             "",
+            &format!("第12号《{}》", "𠀀".repeat(80)),
+            &format!("第12号《{}》", "𠀀".repeat(81)),
+            &format!("第１２号《{}》x", "𠀀".repeat(80)),
+            &format!("第{}号“{}”", "9".repeat(500), "𠀀".repeat(80)),
+            &format!("关于{}的建议", "𠀀".repeat(60)),
+            &format!("关于{}的提案", "𠀀".repeat(61)),
+            &format!("《{}》", "建".repeat(79)),
         ] {
             titles_match_the_regexes(text);
         }
@@ -384,6 +583,8 @@ mod tests {
             ",",
             "x",
             "𝟙",
+            "１",
+            "𠀀𠀀𠀀𠀀𠀀𠀀𠀀𠀀𠀀𠀀𠀀𠀀𠀀𠀀𠀀𠀀𠀀𠀀𠀀𠀀",
         ])
     }
 
@@ -400,7 +601,7 @@ mod tests {
         }
 
         #[test]
-        fn title_shortcuts_miss_no_match(pieces in prop::collection::vec(title_piece(), 0..30)) {
+        fn title_shortcuts_miss_no_match(pieces in prop::collection::vec(title_piece(), 0..60)) {
             titles_match_the_regexes(&pieces.concat());
         }
 

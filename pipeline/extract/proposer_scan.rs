@@ -17,6 +17,10 @@
 //! - after the groups, the lazy `{2,12}?` takes the fewest Han characters after which the *tail*
 //!   (`等3位`, `代表`, `们`, `联名`, `提出`, `的`) follows; the tail does not depend on where the match
 //!   started, so the scanner finds where tails can start once per text.
+//!
+//! The scanner first reads the text's characters once ([`Chars`]): where each Han run ends and
+//! where tails start, so each step of the grammar is a lookup, and the groups after a `、` are
+//! read once for all the starts before it.
 
 use super::han::is_han;
 use super::quantity::is_digit;
@@ -67,126 +71,208 @@ pub(super) fn may_propose_at(text: &str, p: usize) -> bool {
     KINDS.iter().any(|k| before.ends_with(k))
 }
 
-/// Every match in `text`, left to right.
+/// Every match in `text`, left to right (extraction finds the tail characters itself and calls
+/// [`proposer_matches_from`]).
+///
+/// A match is names (Han characters and `、`) and a tail starting with a Han character, so its
+/// start and its tail's start lie in one *segment*, a maximal stretch of Han characters and
+/// `、`. Only the segments holding a tail are read, each on its own: nothing the grammar asks
+/// about a start (its run, the groups after it, the last name) looks past its segment.
+#[cfg(test)]
 pub(super) fn proposer_matches(text: &str) -> Vec<ProposerMatch> {
-    let tails = Tails::find(text);
+    proposer_matches_from(text, TAIL_STARTS.find_iter(text).map(|m| m.start()))
+}
+
+/// [`proposer_matches`] given where `等`, `代` and `委` are in `text` (byte offsets, in order):
+/// a caller that found them in a larger text already need not search again.
+pub(super) fn proposer_matches_from(
+    text: &str,
+    tail_starts: impl Iterator<Item = usize>,
+) -> Vec<ProposerMatch> {
+    let tails: Vec<(usize, Tail)> = tail_starts
+        .filter_map(|p| tail_at(text, p).map(|t| (p, t)))
+        .collect();
     let mut out = Vec::new();
+    // Byte offset the next match can start at (the regex resumes after each match).
     let mut from = 0;
-    // End of the run of Han characters the current start is in.
-    let mut run_end = 0;
-    for (s, c) in text.char_indices() {
-        if s < from || !is_han(c) {
-            continue;
-        }
-        if s >= run_end {
-            run_end = han_run(text, s, usize::MAX).0;
-        }
-        if !may_match_at(text, &tails, s, run_end) {
-            continue;
-        }
-        if let Some(m) = match_at(text, &tails, s) {
-            from = m.end;
-            out.push(m);
-        }
+    let mut k = 0;
+    while let Some(&(q, _)) = tails.get(k) {
+        let (a, b) = segment_around(text, q);
+        let k_end = k + tails[k..].partition_point(|(p, _)| *p < b);
+        Chars::new(text, a, b, &tails[k..k_end]).scan(text, &mut from, &mut out);
+        k = k_end;
     }
     out
 }
 
-/// A cheap necessary condition for a match at `s`, inside a Han run ending at `run_end`: a
-/// group needs `、` right after the run, and a last name without groups needs a tail inside it.
-fn may_match_at(text: &str, tails: &Tails, s: usize, run_end: usize) -> bool {
-    text[run_end..].starts_with('、') || tails.first_after(s).is_some_and(|q| q < run_end)
+/// The characters a tail starts with: 等, 代表 or 委员.
+pub(super) const TAIL_FIRST_CHARS: [&str; 3] = ["等", "代", "委"];
+
+#[cfg(test)]
+static TAIL_STARTS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new(TAIL_FIRST_CHARS).expect("static needles")
+    });
+
+/// Whether `c` can be in a match's names.
+fn in_segment(c: char) -> bool {
+    c == '、' || is_han_fast(c)
 }
 
-/// The match starting at `s`, if any.
-fn match_at(text: &str, tails: &Tails, s: usize) -> Option<ProposerMatch> {
-    let (names_end, tail) = groups_then_last_name(text, tails, s)?;
-    Some(ProposerMatch {
-        start: s,
-        names_end,
-        count: tail.count,
-        kind: tail.kind,
-        end: tail.end,
-    })
+/// The segment around the character at byte `q`.
+fn segment_around(text: &str, q: usize) -> (usize, usize) {
+    let a = text[..q]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| in_segment(*c))
+        .last()
+        .map_or(q, |(i, _)| i);
+    let b = text[q..]
+        .char_indices()
+        .find(|(_, c)| !in_segment(*c))
+        .map_or(text.len(), |(i, _)| q + i);
+    (a, b)
 }
 
-/// The greedy `(?:…、)*` from `a`, then the last name and tail: one more group first, and only
-/// when nothing follows it, the last name here.
-fn groups_then_last_name(text: &str, tails: &Tails, a: usize) -> Option<(usize, Tail)> {
-    group_end(text, a)
-        .and_then(|next| groups_then_last_name(text, tails, next))
-        .or_else(|| last_name(text, tails, a))
+/// [`Chars::groups_then_last_name`] not worked out yet at this character.
+const UNKNOWN: u32 = u32::MAX;
+/// [`Chars::groups_then_last_name`] found nothing at this character.
+const NO_MATCH: u32 = u32::MAX - 1;
+
+/// What the scanner needs of a segment, worked out in one pass over its characters, in
+/// character indices within it: every question the grammar asks (where a Han run ends, how many
+/// characters it has, where the next tail starts) is then a lookup instead of a walk.
+struct Chars {
+    /// Byte offset (in the text) of every character, then of the segment's end.
+    at: Vec<usize>,
+    /// Per character (and one past the last): index of the first character after its run of
+    /// Han characters; its own index when it is not Han (a `、`).
+    run_end: Vec<usize>,
+    /// Every place where a tail starts (character index), in order.
+    tails: Vec<(usize, Tail)>,
 }
 
-/// End of the `[\p{Han}]{1,10}(?:代表|委员)?、` group starting at `a` (after its `、`), if one does.
-fn group_end(text: &str, a: usize) -> Option<usize> {
-    let (run_end, chars) = han_run(text, a, MAX_GROUP_CHARS_WITH_KIND + 1);
-    let fits = (1..=MAX_GROUP_CHARS).contains(&chars)
-        || (chars <= MAX_GROUP_CHARS_WITH_KIND
-            && KINDS.iter().any(|k| text[a..run_end].ends_with(k)));
-    (fits && text[run_end..].starts_with('、')).then(|| run_end + '、'.len_utf8())
-}
-
-/// End of the run of Han characters starting at `a` (looking at `limit` characters at most),
-/// and how many characters it has.
-fn han_run(text: &str, a: usize, limit: usize) -> (usize, usize) {
-    let mut end = a;
-    let mut chars = 0;
-    for c in text[a..].chars().take(limit) {
-        if !is_han(c) {
-            break;
+impl Chars {
+    /// The segment `a..b` holding `tails` (byte offsets in the text).
+    fn new(text: &str, a: usize, b: usize, tails: &[(usize, Tail)]) -> Chars {
+        let mut at = Vec::with_capacity((b - a) / 3 + 1);
+        let mut run_end = Vec::with_capacity((b - a) / 3 + 1);
+        let mut local_tails = Vec::with_capacity(tails.len());
+        let mut next_tail = tails.iter().peekable();
+        for (i, c) in text[a..b].char_indices() {
+            let p = a + i;
+            if let Some((_, tail)) = next_tail.next_if(|(q, _)| *q == p) {
+                local_tails.push((at.len(), *tail));
+            }
+            at.push(p);
+            // First whether it is a `、`, turned into run ends below.
+            run_end.push(usize::from(c == '、'));
         }
-        end += c.len_utf8();
-        chars += 1;
+        at.push(b);
+        let n = run_end.len();
+        run_end.push(n);
+        let mut end = n;
+        for i in (0..n).rev() {
+            if run_end[i] == 1 {
+                end = i;
+            }
+            run_end[i] = end;
+        }
+        Chars {
+            at,
+            run_end,
+            tails: local_tails,
+        }
     }
-    (end, chars)
+
+    /// The matches starting in the segment at or after byte `from`, moving `from` past each.
+    fn scan(&self, text: &str, from: &mut usize, out: &mut Vec<ProposerMatch>) {
+        let n = self.run_end.len() - 1;
+        let mut memo = vec![UNKNOWN; n + 1];
+        for s in 0..n {
+            let run_end = self.run_end[s];
+            // A `、`, or inside the last match.
+            if self.at[s] < *from || run_end == s {
+                continue;
+            }
+            if !self.may_match_at(text, s, run_end) {
+                continue;
+            }
+            if let Some(k) = self.groups_then_last_name(text, &mut memo, s) {
+                let (q, tail) = self.tails[k];
+                out.push(ProposerMatch {
+                    start: self.at[s],
+                    names_end: self.at[q],
+                    count: tail.count,
+                    kind: tail.kind,
+                    end: tail.end,
+                });
+                *from = tail.end;
+            }
+        }
+    }
+
+    /// Index in [`Chars::tails`] of the first tail at or after character `i`.
+    fn first_tail_from(&self, i: usize) -> usize {
+        self.tails.partition_point(|(q, _)| *q < i)
+    }
+
+    /// A cheap necessary condition for a match at `s`, inside a Han run ending at `run_end`: a
+    /// group needs `、` right after the run, and a last name without groups needs a tail inside it.
+    fn may_match_at(&self, text: &str, s: usize, run_end: usize) -> bool {
+        text[self.at[run_end]..].starts_with('、')
+            || self
+                .tails
+                .get(self.first_tail_from(s + 1))
+                .is_some_and(|(q, _)| *q < run_end)
+    }
+
+    /// The greedy `(?:…、)*` from character `a`, then the last name and tail: one more group
+    /// first, and only when nothing follows it, the last name here. The index of the tail in
+    /// [`Chars::tails`] (the names end where it starts). Worked out once per character: the
+    /// starts in one run all go on to the same groups after it.
+    fn groups_then_last_name(&self, text: &str, memo: &mut [u32], a: usize) -> Option<usize> {
+        match memo[a] {
+            UNKNOWN => {}
+            NO_MATCH => return None,
+            k => return Some(k as usize),
+        }
+        let found = self
+            .group_end(text, a)
+            .and_then(|next| self.groups_then_last_name(text, memo, next))
+            .or_else(|| self.last_name(a));
+        memo[a] = found.map_or(NO_MATCH, |k| k as u32);
+        found
+    }
+
+    /// End of the `[\p{Han}]{1,10}(?:代表|委员)?、` group starting at character `a` (after its
+    /// `、`), if one does: the group is the rest of `a`'s run.
+    fn group_end(&self, text: &str, a: usize) -> Option<usize> {
+        let run_end = self.run_end[a];
+        let chars = run_end - a;
+        let (start, end) = (self.at[a], self.at[run_end]);
+        let fits = (1..=MAX_GROUP_CHARS).contains(&chars)
+            || (chars <= MAX_GROUP_CHARS_WITH_KIND
+                && KINDS.iter().any(|k| text[start..end].ends_with(k)));
+        (fits && text[end..].starts_with('、')).then_some(run_end + 1)
+    }
+
+    /// The lazy `[\p{Han}]{2,12}?` from character `a`: the first tail after 2 to 12 Han
+    /// characters, all in `a`'s run (a tail starts with a Han character, so inside it).
+    fn last_name(&self, a: usize) -> Option<usize> {
+        let k = self.first_tail_from(a + *LAST_NAME_CHARS.start());
+        let (q, _) = self.tails.get(k)?;
+        (*q <= a + *LAST_NAME_CHARS.end() && *q < self.run_end[a]).then_some(k)
+    }
 }
 
-/// The lazy `[\p{Han}]{2,12}?` from `a`: the first place after 2 to 12 Han characters where a
-/// tail starts, with the tail.
-fn last_name(text: &str, tails: &Tails, a: usize) -> Option<(usize, Tail)> {
-    let mut p = a;
-    let mut chars = 0;
-    loop {
-        if LAST_NAME_CHARS.contains(&chars)
-            && let Some(tail) = tails.at(p)
-        {
-            return Some((p, tail));
-        }
-        let c = text[p..].chars().next()?;
-        if chars == *LAST_NAME_CHARS.end() || !is_han(c) {
-            return None;
-        }
-        p += c.len_utf8();
-        chars += 1;
-    }
-}
-
-/// Every place in a text where a tail starts, in order.
-struct Tails(Vec<(usize, Tail)>);
-
-impl Tails {
-    fn find(text: &str) -> Tails {
-        // A tail starts with 等, 代表 or 委员.
-        let starts = text
-            .char_indices()
-            .filter(|(_, c)| matches!(c, '等' | '代' | '委'));
-        Tails(
-            starts
-                .filter_map(|(p, _)| tail_at(text, p).map(|t| (p, t)))
-                .collect(),
-        )
-    }
-
-    fn at(&self, p: usize) -> Option<Tail> {
-        let i = self.0.binary_search_by_key(&p, |(q, _)| *q).ok()?;
-        Some(self.0[i].1)
-    }
-
-    /// The first place after `p` where a tail starts.
-    fn first_after(&self, p: usize) -> Option<usize> {
-        let i = self.0.partition_point(|(q, _)| *q <= p);
-        self.0.get(i).map(|(q, _)| *q)
+/// [`is_han`] with the common cases first: the CJK Unified Ideographs block is all Han, and no
+/// Han character comes before U+2E80.
+fn is_han_fast(c: char) -> bool {
+    match u32::from(c) {
+        0x4E00..=0x9FFF => true,
+        0..0x2E80 => false,
+        _ => is_han(c),
     }
 }
 
@@ -290,6 +376,13 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn fast_han_test_is_the_table_for_every_character() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(is_han_fast(c), is_han(c), "{c:?}");
+        }
+    }
+
+    #[test]
     fn tricky_cases_match_the_regex() {
         let ten = "张".repeat(10);
         let eleven = "张".repeat(11);
@@ -322,6 +415,10 @@ pub(crate) mod tests {
             &format!("{ten}委员、{eleven}代表、李四代表提出"),
             &format!("{ten}{ten}代表提出"),
             "一是代表提出的建议、二是委员提交的提案",
+            &"张三、李四代表、王五五五、".repeat(20),
+            &format!("{}赵六代表提出", "张三、李四代表、王五五五、".repeat(20)),
+            &format!("x{}赵六代表提出", "张三、李四代表、𠀀𠀀、1、".repeat(20)),
+            &format!("{}、赵六代表提出", "张".repeat(300)),
         ] {
             same_as_regex(text);
         }
