@@ -9,7 +9,7 @@ use regex::{Captures, Regex};
 
 use super::proposer_scan::{TAIL_FIRST_CHARS, may_propose_at, proposer_matches_from};
 use super::quantity::is_digit;
-use super::{Ctx, captures_in_windows, strip_prefixes};
+use super::{Ctx, captures_in_windows, merged_windows, strip_prefixes};
 use crate::model::{Extraction, Item};
 
 static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
@@ -62,36 +62,6 @@ impl Marks {
         }
         marks
     }
-}
-
-/// Byte ranges `before`/`after` bytes around each of `hits` (in order), widened to character
-/// boundaries and merged where they touch, keeping those that hold a hit `useful` accepts: what
-/// `windows_holding` gives for the same hits (the tests check it), without searching for them.
-fn merged_windows(
-    text: &str,
-    hits: &[usize],
-    before: usize,
-    after: usize,
-    useful: impl Fn(usize) -> bool,
-) -> Vec<(usize, usize)> {
-    // (start, end, holds a useful hit)
-    let mut out: Vec<(usize, usize, bool)> = Vec::new();
-    for &h in hits {
-        let s = text.floor_char_boundary(h.saturating_sub(before));
-        let e = text.ceil_char_boundary((h + after).min(text.len()));
-        let is_useful = useful(h);
-        match out.last_mut() {
-            Some(last) if s <= last.1 => {
-                last.1 = last.1.max(e);
-                last.2 |= is_useful;
-            }
-            _ => out.push((s, e, is_useful)),
-        }
-    }
-    out.into_iter()
-        .filter(|w| w.2)
-        .map(|(s, e, _)| (s, e))
-        .collect()
 }
 
 static TITLE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
@@ -204,14 +174,14 @@ fn title_before(hay: &str) -> Option<Captures<'_>> {
 /// Where [`proposer_matches_from`] runs: around the proposing words, in the windows where one of
 /// them can end a match (most `提出` in a report follow no `代表`/`委员`).
 fn proposer_windows(text: &str, marks: &Marks) -> Vec<(usize, usize)> {
-    merged_windows(text, &marks.proposing, 60 * 3, 12, |h| {
+    merged_windows(text, marks.proposing.iter().copied(), 60 * 3, 12, |h| {
         may_propose_at(text, h)
     })
 }
 
 /// Where [`NUMBERED`] can match.
 fn numbered_windows(text: &str, marks: &Marks) -> Vec<(usize, usize)> {
-    merged_windows(text, &marks.number_signs, 24, 16, |_| true)
+    merged_windows(text, marks.number_signs.iter().copied(), 24, 16, |_| true)
 }
 
 /// The proposer matches in `text[ws..we]`, in offsets of that window.

@@ -909,40 +909,24 @@ fn windows_where(
     after: usize,
     keep: impl Fn(usize) -> bool,
 ) -> Vec<(usize, usize)> {
-    let mut out: Vec<(usize, usize)> = Vec::new();
-    for h in needles.hits(text).into_iter().filter(|h| keep(*h)) {
-        let (s, e) = window_around(text, h, before, after);
-        match out.last_mut() {
-            Some(last) if s <= last.1 => last.1 = last.1.max(e),
-            _ => out.push((s, e)),
-        }
-    }
-    out
+    let hits = needles.hits(text).into_iter().filter(|h| keep(*h));
+    merged_windows(text, hits, before, after, |_| true)
 }
 
-/// The byte range `before`/`after` bytes around `h`, widened to character boundaries.
-fn window_around(text: &str, h: usize, before: usize, after: usize) -> (usize, usize) {
-    let s = text.floor_char_boundary(h.saturating_sub(before));
-    let e = text.ceil_char_boundary((h + after).min(text.len()));
-    (s, e)
-}
-
-/// The [`windows`] that hold a needle occurrence `useful` accepts, each exactly as [`windows`]
-/// gives it. For a search run on each window as a text of its own, whose every match contains a
-/// useful occurrence, the other windows hold no match; the kept ones are not narrowed to the
-/// useful occurrences, so the search sees the same text in them as before. Items now merge their
-/// windows from one pass of marks; this stays as the tests' oracle for them.
-#[cfg(test)]
-pub(crate) fn windows_holding(
+/// Byte ranges `before`/`after` bytes around each of `hits` (ascending byte offsets), widened
+/// to character boundaries and merged where they touch, keeping those that hold a hit `useful`
+/// accepts. A window is never narrowed to its useful hits, so a search run on it sees the same
+/// text as on the plain [`windows`].
+pub(crate) fn merged_windows(
     text: &str,
-    needles: &Needles,
+    hits: impl IntoIterator<Item = usize>,
     before: usize,
     after: usize,
     useful: impl Fn(usize) -> bool,
 ) -> Vec<(usize, usize)> {
-    // (start, end, holds a useful occurrence)
+    // (start, end, holds a useful hit)
     let mut out: Vec<(usize, usize, bool)> = Vec::new();
-    for h in needles.hits(text) {
+    for h in hits {
         let (s, e) = window_around(text, h, before, after);
         let is_useful = useful(h);
         match out.last_mut() {
@@ -957,6 +941,27 @@ pub(crate) fn windows_holding(
         .filter(|w| w.2)
         .map(|(s, e, _)| (s, e))
         .collect()
+}
+
+/// The byte range `before`/`after` bytes around `h`, widened to character boundaries.
+fn window_around(text: &str, h: usize, before: usize, after: usize) -> (usize, usize) {
+    let s = text.floor_char_boundary(h.saturating_sub(before));
+    let e = text.ceil_char_boundary((h + after).min(text.len()));
+    (s, e)
+}
+
+/// The [`windows`] that hold a needle occurrence `useful` accepts, each exactly as [`windows`]
+/// gives it. Items merge their windows from one pass of marks; this, with the needles searched
+/// on their own, is the tests' oracle for them.
+#[cfg(test)]
+pub(crate) fn windows_holding(
+    text: &str,
+    needles: &Needles,
+    before: usize,
+    after: usize,
+    useful: impl Fn(usize) -> bool,
+) -> Vec<(usize, usize)> {
+    merged_windows(text, needles.hits(text), before, after, useful)
 }
 
 /// `hay.contains(word)`. The standard library sets a two-way searcher up for haystacks under

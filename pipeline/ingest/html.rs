@@ -48,14 +48,15 @@ const BLOCK: &[&str] = &[
 /// Cells: each opens with `|`, so a table row reads `|A|31|48.44` like a plain-text table.
 const CELL: &[&str] = &["td", "th"];
 
-/// Strip markup. Returns `(chars, origins)`: origin = char index in `html`.
-pub fn strip(html: &str) -> (Vec<char>, Vec<u32>) {
+/// [`strip_text`] with the text as characters, as the tests read it.
+#[cfg(test)]
+fn strip(html: &str) -> (Vec<char>, Vec<u32>) {
     let (text, origins) = strip_text(html);
     (text.chars().collect(), origins)
 }
 
-/// [`strip`] with the text as UTF-8: `origins[k]` is the index in `html` of the text's character
-/// `k`.
+/// Strip markup. Returns `(text, origins)`: `origins[k]` is the index in `html` of the text's
+/// character `k`.
 pub fn strip_text(html: &str) -> (String, Vec<u32>) {
     let n = html.chars().count();
     let mut chars: Vec<char> = Vec::with_capacity(n);

@@ -32,20 +32,16 @@ pub enum Origins<'a> {
     Map(&'a [u32]),
 }
 
-/// Normalize `chars` (with origins into the original text) into parse-ready text.
-pub fn normalize(
-    chars: Vec<char>,
-    origins: Vec<u32>,
-    orig_len: u32,
-    rules: &TextRules,
-) -> NormText {
+/// [`normalize_str`] over characters and their origins as vectors, as the older tests call it.
+#[cfg(test)]
+fn normalize(chars: Vec<char>, origins: Vec<u32>, orig_len: u32, rules: &TextRules) -> NormText {
     let n = chars.len().min(origins.len());
     let text: String = chars[..n].iter().collect();
     normalize_str(&text, Origins::Map(&origins[..n]), orig_len, rules)
 }
 
-/// [`normalize`] over UTF-8 text, without the characters and origins as vectors: the text's
-/// characters come from the original as `origins` says.
+/// Normalize text (its characters coming from the original as `origins` says) into
+/// parse-ready text.
 pub fn normalize_str(
     src: &str,
     origins: Origins<'_>,
@@ -1882,116 +1878,20 @@ mod fast_path_tests {
 
     #[test]
     fn in_place_pipeline_equals_the_reference_on_random_documents() {
-        let pieces: &[&str] = &[
-            "\n",
-            "\n",
-            "\n\n",
-            "\r\n",
-            " ",
-            "  ",
-            "\u{3000}",
-            "\t",
-            "\u{FEFF}",
-            "|",
-            "•",
-            "-",
-            "【",
-            "】",
-            "。",
-            "；",
-            "：",
-            "”",
-            "）",
-            "(",
-            "（",
-            "1.",
-            "2、",
-            "3.5",
-            "一、",
-            "十二、",
-            "第一章",
-            "第3条",
-            "#",
-            "*",
-            "—",
-            "图片",
-            "打印",
-            "字号:",
-            "关闭窗口",
-            "比分直播",
-            "版权所有",
-            "建议",
-            "提案",
-            "共交办建议",
-            "办理",
-            "件",
-            "个",
-            "项",
-            "年",
-            "月",
-            "日",
-            "的",
-            "为",
-            "四千二百八十七件",
-            "百分之七十二点二",
-            "二〇二二年",
-            "一件",
-            "两个",
-            "十二届",
-            "一万件",
-            "三月",
-            "十五日",
-            "第一次",
-            "每一",
-            "点",
-            "萬",
-            "５８．７％",
-            "８８",
-            "Ａ類",
-            "辦復率",
-            "滿意率",
-            "計畫",
-            "乾淨",
-            "乾隆",
-            "藉口",
-            "看著",
-            "建 议",
-            "a b",
-            "230",
-            "%",
-            "从办理结果分类统计情况看，建议所涉及问题已解",
-            "决或基本解决的(A类)88件,占58%",
-            "𠀀",
-            "‰",
-            "\u{00A0}",
-            "\u{200B}",
-        ];
         let mut rng = Rng(0xD1B5_4A32_D192_ED03);
         let r = rules();
         for round in 0..5_000 {
-            let parts = (rng.next() % 40) as usize;
-            let s: String = (0..parts).map(|_| rng.pick(pieces)).collect();
+            let (s, origins, orig_len) = random_document(&mut rng, PIECES);
             let chars: Vec<char> = s.chars().collect();
-            // Origins as an HTML stripper would give them: increasing, with gaps.
-            let mut o = 0u32;
-            let origins: Vec<u32> = chars
-                .iter()
-                .map(|_| {
-                    o += 1 + (rng.next() % 3) as u32;
-                    o
-                })
-                .collect();
-            let orig_len = o + 1;
             let got = normalize(chars.clone(), origins.clone(), orig_len, &r);
             let want = reference(chars, origins, orig_len, &r);
             assert_eq!(got, want, "round {round}: {s:?}");
         }
     }
 
-    /// The pieces of [`in_place_pipeline_equals_the_reference_on_random_documents`], with more
-    /// of what the UTF-8 pipeline treats apart: `\r` and BOMs inside lines, full-width `｜` and
-    /// spaces, characters of four bytes, traditional numerals, long lines.
-    const UTF8_PIECES: &[&str] = &[
+    /// Pieces random documents are made of: line breaks, spaces, furniture, numerals,
+    /// traditional characters and report phrases.
+    const PIECES: &[&str] = &[
         "\n",
         "\n",
         "\n\n",
@@ -2074,6 +1974,11 @@ mod fast_path_tests {
         "‰",
         "\u{00A0}",
         "\u{200B}",
+    ];
+
+    /// What the UTF-8 pipeline treats apart, on top of [`PIECES`]: `\r` and BOMs inside lines,
+    /// full-width `｜` and spaces, characters of four bytes, traditional numerals, long lines.
+    const UTF8_EXTRA_PIECES: &[&str] = &[
         "\r",
         "a\rb",
         "\u{FEFF}乾",
@@ -2090,10 +1995,11 @@ mod fast_path_tests {
         "从办理结果分类统计情况看，建议所涉及问题已解决或基本解决的共计四千二百八十七件，占百分之七十二点二，",
     ];
 
-    /// Random documents from [`UTF8_PIECES`], with origins as an HTML stripper gives them.
-    fn random_document(rng: &mut Rng) -> (String, Vec<u32>, u32) {
+    /// A random document of `pieces`, with origins as an HTML stripper gives them: increasing,
+    /// with gaps.
+    fn random_document(rng: &mut Rng, pieces: &[&str]) -> (String, Vec<u32>, u32) {
         let parts = (rng.next() % 40) as usize;
-        let s: String = (0..parts).map(|_| rng.pick(UTF8_PIECES)).collect();
+        let s: String = (0..parts).map(|_| rng.pick(pieces)).collect();
         let mut o = 0u32;
         let origins: Vec<u32> = s
             .chars()
@@ -2109,8 +2015,9 @@ mod fast_path_tests {
     fn utf8_pipeline_equals_the_in_place_one_and_the_reference() {
         let mut rng = Rng(0x2545_F491_4F6C_DD1D);
         let r = rules();
+        let pieces: Vec<&str> = PIECES.iter().chain(UTF8_EXTRA_PIECES).copied().collect();
         for round in 0..5_000 {
-            let (s, origins, orig_len) = random_document(&mut rng);
+            let (s, origins, orig_len) = random_document(&mut rng, &pieces);
             let chars: Vec<char> = s.chars().collect();
             let want =
                 in_place_oracle::normalize_in_place(chars.clone(), origins.clone(), orig_len, &r);
