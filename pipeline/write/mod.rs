@@ -86,7 +86,7 @@ pub fn parquet_bytes(table: &Table, meta: &FileMeta) -> Result<Vec<u8>> {
 /// One single-file table written in row slices, for tables too big to copy whole (stage 6 at
 /// national scale): the caller converts and appends a slice at a time, so memory holds one
 /// slice's copy and the open row group. `finish` leaves a complete temp file beside the
-/// destination; the caller renames it (with its sibling tables) when all are done.
+/// destination; the caller makes it durable and renames it (with its sibling tables) when all are done.
 pub struct TableFile {
     writer: ArrowWriter<File>,
     tmp: PathBuf,
@@ -141,7 +141,8 @@ impl TableFile {
             .map_err(|e| sink::write_err(&self.dest, e))
     }
 
-    /// Close the file (fsynced); returns (temp file, destination) for the caller to rename.
+    /// Close the file; returns (temp file, destination) for the caller to make durable (with
+    /// its sibling tables, [`sync_all_files`]) and rename.
     pub fn finish(mut self) -> Result<(PathBuf, PathBuf)> {
         let hash = match &self.doc_ids {
             Some(ids) => ids.hash(),
@@ -152,9 +153,6 @@ impl TableFile {
         self.writer
             .close()
             .map_err(|e| sink::write_err(&self.dest, e))?;
-        File::open(&self.tmp)
-            .and_then(|f| f.sync_all())
-            .map_err(|e| Error::io(&self.tmp, e))?;
         Ok((self.tmp, self.dest))
     }
 }
@@ -210,6 +208,37 @@ fn write_temp_then_rename(
     }
     drop(file);
     std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+/// Files whose fsyncs are in flight at once in [`sync_all_files`].
+const SYNC_THREADS: usize = 8;
+
+/// Make every file in `paths` durable (fsync), several at a time. A journaling filesystem
+/// commits concurrent fsyncs together: measured here, 160 small files took 0.55 s one after
+/// another, 0.12 s two at a time and 0.02 s eight at a time. The first error, in path order.
+pub fn sync_all_files(paths: &[PathBuf]) -> Result<()> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let errors: std::sync::Mutex<Vec<(usize, Error)>> = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..SYNC_THREADS.min(paths.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(path) = paths.get(i) else { break };
+                    if let Err(e) = File::open(path).and_then(|f| f.sync_all()) {
+                        let mut errors = errors.lock().unwrap_or_else(|e| e.into_inner());
+                        errors.push((i, Error::io(path, e)));
+                    }
+                }
+            });
+        }
+    });
+    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
+    errors.sort_by_key(|(i, _)| *i);
+    match errors.into_iter().next() {
+        Some((_, e)) => Err(e),
+        None => Ok(()),
+    }
 }
 
 /// Write one table as `<dir>/<name>.parquet`.
@@ -310,4 +339,27 @@ pub fn data_dictionary_md(tables: &[Table]) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sync_all_files_syncs_every_file_and_names_the_first_missing_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut paths: Vec<PathBuf> = (0..20)
+            .map(|i| {
+                let p = dir.path().join(format!("f{i}"));
+                std::fs::write(&p, b"x").unwrap();
+                p
+            })
+            .collect();
+        sync_all_files(&paths).unwrap();
+        sync_all_files(&[]).unwrap();
+        paths.insert(3, dir.path().join("missing-a"));
+        paths.push(dir.path().join("missing-b"));
+        let err = sync_all_files(&paths).unwrap_err().to_string();
+        assert!(err.contains("missing-a"), "{err}");
+    }
 }

@@ -176,7 +176,10 @@ impl Sinks {
         for c in converted {
             closed.push(c?);
         }
-        // Rename only once every file is complete: a crash before this leaves the old set.
+        let temps: Vec<PathBuf> = closed.iter().map(|(tmp, _)| tmp.clone()).collect();
+        super::sync_all_files(&temps)?;
+        // Rename only once every file is complete and durable: a crash before this leaves the
+        // old set.
         for (tmp, dest) in closed {
             std::fs::rename(&tmp, &dest).map_err(|e| Error::io(&dest, e))?;
         }
@@ -185,7 +188,8 @@ impl Sinks {
 }
 
 impl Sink {
-    /// Read the spill back and write the Parquet temp file; returns (temp, destination).
+    /// Read the spill back and write the Parquet temp file (not yet synced); returns (temp,
+    /// destination).
     fn into_parquet(mut self, schema: &Table, meta: &FileMeta) -> Result<(PathBuf, PathBuf)> {
         self.writer.finish().map_err(|e| write_err(&self.dest, e))?;
         drop(self.writer);
@@ -222,9 +226,6 @@ impl Sink {
         ));
         out.close().map_err(|e| write_err(&self.dest, e))?;
         let _ = std::fs::remove_file(&self.spill);
-        File::open(&tmp)
-            .and_then(|f| f.sync_all())
-            .map_err(|e| Error::io(&tmp, e))?;
         Ok((tmp, self.dest))
     }
 }

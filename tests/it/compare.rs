@@ -269,6 +269,7 @@ fn report_page_is_self_contained_with_evidence() {
     assert_eq!(manifest["charts"].as_array().unwrap().len(), 6);
     assert!(manifest["rows"]["comparison"].as_u64().unwrap() > 20);
     assert!(manifest["timings_ms"]["charts"].is_u64());
+    assert!(manifest["timings_ms"]["tables"].is_u64());
     assert_eq!(manifest["versions"]["polars"], "0.55.2");
     assert!(
         manifest["inputs"]
