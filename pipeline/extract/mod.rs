@@ -400,6 +400,32 @@ pub(crate) fn skip_to(
         .map(|p| i + p)
 }
 
+/// Offset of the last byte in `from..to` for which `interesting` holds: [`skip_to`] from the
+/// right, skipping blocks of 16 bytes without one.
+pub(crate) fn skip_back_to(
+    bytes: &[u8],
+    from: usize,
+    to: usize,
+    interesting: impl Fn(u8) -> bool,
+) -> Option<usize> {
+    let to = to.min(bytes.len());
+    let mut i = to;
+    while i >= from + 16 {
+        if bytes[i - 16..i]
+            .iter()
+            .fold(false, |any, &b| any | interesting(b))
+        {
+            break;
+        }
+        i -= 16;
+    }
+    bytes
+        .get(from..i)?
+        .iter()
+        .rposition(|&b| interesting(b))
+        .map(|p| from + p)
+}
+
 fn is_newline(b: u8) -> bool {
     b == b'\n'
 }
