@@ -353,11 +353,9 @@ impl CharOffsets {
     /// offset) when `ch` is a little after it, as consecutive lookups usually are.
     fn byte_of_near(&self, s: &str, ch: usize, cursor: Option<(usize, usize)>) -> usize {
         match cursor {
-            Some((cc, cb)) if ch >= cc && ch - cc < CHECKPOINT_CHARS && ch < self.chars => s
-                .get(cb..)
-                .and_then(|rest| rest.char_indices().nth(ch - cc))
-                .map(|(i, _)| cb + i)
-                .unwrap_or(s.len()),
+            Some((cc, cb)) if ch >= cc && ch - cc < CHECKPOINT_CHARS && ch < self.chars => {
+                nth_char_from(s, cb, ch - cc).unwrap_or(s.len())
+            }
             _ => self.byte_of(s, ch),
         }
     }
@@ -370,12 +368,30 @@ impl CharOffsets {
         let Some(&cp) = self.checkpoints.get(ch / CHECKPOINT_CHARS) else {
             return s.len();
         };
-        let cp = cp as usize;
-        s.get(cp..)
-            .and_then(|rest| rest.char_indices().nth(ch % CHECKPOINT_CHARS))
-            .map(|(i, _)| cp + i)
-            .unwrap_or(s.len())
+        nth_char_from(s, cp as usize, ch % CHECKPOINT_CHARS).unwrap_or(s.len())
     }
+}
+
+/// Byte offset of character `n` (0-based) of `s[from..]`, `from` being a character boundary;
+/// `None` past the end: `s[from..].char_indices().nth(n)`, counting the bytes that start a
+/// character a [`BLOCK`] at a time instead of decoding each character.
+fn nth_char_from(s: &str, from: usize, mut n: usize) -> Option<usize> {
+    let bytes = s.as_bytes().get(from..)?;
+    let (blocks, tail) = bytes.as_chunks::<BLOCK>();
+    for (k, block) in blocks.iter().enumerate() {
+        let starts = char_start_mask(block);
+        let count = starts.count_ones() as usize;
+        if n < count {
+            return Some(from + k * BLOCK + nth_set_bit(starts, n));
+        }
+        n -= count;
+    }
+    let tail_at = from + bytes.len() - tail.len();
+    tail.iter()
+        .enumerate()
+        .filter(|(_, b)| !is_utf8_continuation(**b))
+        .nth(n)
+        .map(|(j, _)| tail_at + j)
 }
 
 /// Offset of the first byte at or after `from` for which `interesting` holds. Blocks of 16
@@ -1195,6 +1211,18 @@ pub(crate) mod tests {
                 .map(|(i, _)| i as u32)
                 .collect();
             prop_assert_eq!(&offsets.newlines, &newlines);
+        }
+
+        #[test]
+        fn nth_char_matches_char_indices(
+            pieces in prop::collection::vec(text_piece(), 0..120),
+            from_piece in 0usize..120,
+            n in 0usize..200,
+        ) {
+            let text: String = pieces.concat();
+            let from: usize = pieces.iter().take(from_piece).map(|p| p.len()).sum();
+            let want = text[from..].char_indices().nth(n).map(|(i, _)| from + i);
+            prop_assert_eq!(nth_char_from(&text, from, n), want);
         }
 
         #[test]
