@@ -420,20 +420,41 @@ fn left_bound(ctx: &Ctx, qi: usize, sentence_start: usize) -> usize {
 }
 
 /// End of the last hard boundary in `text[from..to]`: `char_indices().rfind(is_hard_boundary)`
-/// as a byte scan from the right. Every hard boundary starts with an ASCII byte or a lead byte,
-/// so a byte that starts one at or after `from` (a character boundary) starts a character, and
-/// that character ends by `to` (another boundary).
+/// as a byte scan from the right. Blocks of 16 end positions are tested at once on the three
+/// bytes ending at each (a one-byte test would stop at every `、`, which shares `。`'s first
+/// byte); then the bytes are tried one by one from the right. Every hard boundary starts with an
+/// ASCII byte or a lead byte, so one found at or after `from` (a character boundary) is a whole
+/// character of the range.
 fn last_hard_boundary_end(text: &str, from: usize, to: usize) -> Option<usize> {
-    let bytes = &text.as_bytes()[..to];
-    let mut i = to;
-    loop {
-        let at = super::skip_back_to(bytes, from, i, may_start_hard_boundary)?;
-        let len = hard_boundary_len(&bytes[at..]);
-        if len > 0 {
-            return Some(at + len);
+    const BLOCK: usize = 16;
+    let bytes = &text.as_bytes()[from..to];
+    // No hard boundary ends after `end`.
+    let mut end = bytes.len();
+    while end >= BLOCK + 2 {
+        let w = &bytes[end - BLOCK - 2..end];
+        let any = (0..BLOCK).fold(false, |any, j| {
+            let (a, b, c) = (w[j], w[j + 1], w[j + 2]);
+            any | (c == b';')
+                | (c == b':')
+                | (c == b'\n')
+                | (c == b'!')
+                | (c == b'?')
+                | ((a == 0xE3) & (b == 0x80) & (c == 0x82))
+                | ((a == 0xEF)
+                    & (b == 0xBC)
+                    & ((c == 0x81) | (c == 0x9F) | (c == 0x9B) | (c == 0x9A)))
+        });
+        if any {
+            break;
         }
-        i = at;
+        end -= BLOCK;
     }
+    (0..end)
+        .rev()
+        .find_map(|s| match hard_boundary_len(&bytes[s..]) {
+            0 => None,
+            len => Some(from + s + len),
+        })
 }
 
 /// Offset of the first hard boundary in `text[from..to]`: `char_indices().find(is_hard_boundary)`,
