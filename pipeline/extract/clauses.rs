@@ -416,13 +416,45 @@ fn left_bound(ctx: &Ctx, qi: usize, sentence_start: usize) -> usize {
     if qi > 0 && ctx.qtys[qi - 1].end > lb && ctx.qtys[qi - 1].end <= q.start {
         lb = ctx.qtys[qi - 1].end;
     }
-    if let Some((i, c)) = ctx.text[lb..q.start]
-        .char_indices()
-        .rfind(|(_, c)| is_hard_boundary(*c))
-    {
-        lb = lb + i + c.len_utf8();
+    last_hard_boundary_end(ctx.text, lb, q.start).unwrap_or(lb)
+}
+
+/// End of the last hard boundary in `text[from..to]`: `char_indices().rfind(is_hard_boundary)`
+/// as a byte scan from the right. Blocks of 16 end positions are tested at once on the three
+/// bytes ending at each (a one-byte test would stop at every `、`, which shares `。`'s first
+/// byte); then the bytes are tried one by one from the right. Every hard boundary starts with an
+/// ASCII byte or a lead byte, so one found at or after `from` (a character boundary) is a whole
+/// character of the range.
+fn last_hard_boundary_end(text: &str, from: usize, to: usize) -> Option<usize> {
+    const BLOCK: usize = 16;
+    let bytes = &text.as_bytes()[from..to];
+    // No hard boundary ends after `end`.
+    let mut end = bytes.len();
+    while end >= BLOCK + 2 {
+        let w = &bytes[end - BLOCK - 2..end];
+        let any = (0..BLOCK).fold(false, |any, j| {
+            let (a, b, c) = (w[j], w[j + 1], w[j + 2]);
+            any | (c == b';')
+                | (c == b':')
+                | (c == b'\n')
+                | (c == b'!')
+                | (c == b'?')
+                | ((a == 0xE3) & (b == 0x80) & (c == 0x82))
+                | ((a == 0xEF)
+                    & (b == 0xBC)
+                    & ((c == 0x81) | (c == 0x9F) | (c == 0x9B) | (c == 0x9A)))
+        });
+        if any {
+            break;
+        }
+        end -= BLOCK;
     }
-    lb
+    (0..end)
+        .rev()
+        .find_map(|s| match hard_boundary_len(&bytes[s..]) {
+            0 => None,
+            len => Some(from + s + len),
+        })
 }
 
 /// Offset of the first hard boundary in `text[from..to]`: `char_indices().find(is_hard_boundary)`,
@@ -483,14 +515,16 @@ fn last_comma_piece(text: &str, lb: usize, end: usize) -> usize {
 /// closes. Walks back from `to` counting the `)` still to close (brackets pair up the same way
 /// read from either end); both are ASCII, so bytes do.
 fn open_paren_before(text: &str, from: usize, to: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    for i in (from..to).rev() {
-        match text.as_bytes()[i] {
+    let mut i = to;
+    while let Some(at) = super::skip_back_to(bytes, from, i, |b| (b == b'(') | (b == b')')) {
+        match bytes[at] {
             b')' => depth += 1,
-            b'(' if depth == 0 => return Some(i),
-            b'(' => depth -= 1,
-            _ => {}
+            _ if depth == 0 => return Some(at),
+            _ => depth -= 1,
         }
+        i = at;
     }
     None
 }
@@ -1438,6 +1472,13 @@ mod tests {
             .map(|(i, _)| from + i)
     }
 
+    fn last_hard_boundary_end_by_chars(text: &str, from: usize, to: usize) -> Option<usize> {
+        text[from..to]
+            .char_indices()
+            .rfind(|(_, c)| is_hard_boundary(*c))
+            .map(|(i, c)| from + i + c.len_utf8())
+    }
+
     fn open_paren_by_stack(text: &str, from: usize, to: usize) -> Option<usize> {
         let mut stack = Vec::new();
         for (i, c) in text[from..to].char_indices() {
@@ -1577,6 +1618,11 @@ mod tests {
                     "{text:?} {from} {to}"
                 );
                 assert_eq!(
+                    last_hard_boundary_end(text, from, to),
+                    last_hard_boundary_end_by_chars(text, from, to),
+                    "{text:?} {from} {to}"
+                );
+                assert_eq!(
                     open_paren_before(text, from, to),
                     open_paren_by_stack(text, from, to),
                     "{text:?} {from} {to}"
@@ -1593,6 +1639,13 @@ mod tests {
     #[test]
     fn clause_bounds_match_the_char_walks() {
         let long = format!("{}。{}(x)", "长".repeat(40), "、".repeat(30));
+        let longer = format!(
+            "(a{}){};{}(\n{}",
+            "長".repeat(20),
+            "、".repeat(17),
+            "x".repeat(33),
+            "！".repeat(11)
+        );
         for text in [
             "",
             "。",
@@ -1602,6 +1655,7 @@ mod tests {
             "共收到建议230件(其中代表建议120件;委员提案110件)。已办结!",
             "a：b；c！d？e\n",
             long.as_str(),
+            longer.as_str(),
         ] {
             same_bounds(text);
         }

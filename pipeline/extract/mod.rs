@@ -15,7 +15,7 @@ mod rate_scan;
 mod rates;
 mod tables;
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -86,6 +86,9 @@ pub struct Ctx<'a> {
     orig_chars: CharOffsets,
     /// [`code_definitions`], computed on first use (clauses and every table need it).
     definitions: OnceCell<HashMap<String, (usize, usize)>>,
+    /// The last evidence sentence: its original span and text. Quantities of one sentence
+    /// follow each other, and each evidence of theirs prints the same sentence.
+    last_sentence: RefCell<Option<(Span, String)>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -106,6 +109,7 @@ impl<'a> Ctx<'a> {
             dense,
             orig_chars,
             definitions: OnceCell::new(),
+            last_sentence: RefCell::new(None),
         }
     }
 
@@ -207,11 +211,25 @@ impl<'a> Ctx<'a> {
         Evidence {
             span,
             orig,
-            // Trimming first gives the same text: line breaks are whitespace themselves.
-            sentence: without_line_breaks(self.original_str(sent_orig).trim()),
+            sentence: self.sentence_text(sent_orig),
             line,
             rule: rule.to_string(),
         }
+    }
+
+    /// The original text of a sentence span, trimmed, line breaks removed; the last one is
+    /// kept and copied when asked again.
+    fn sentence_text(&self, sent_orig: Span) -> String {
+        let mut last = self.last_sentence.borrow_mut();
+        if let Some((span, text)) = last.as_ref()
+            && *span == sent_orig
+        {
+            return text.clone();
+        }
+        // Trimming first gives the same text: line breaks are whitespace themselves.
+        let text = without_line_breaks(self.original_str(sent_orig).trim());
+        *last = Some((sent_orig, text.clone()));
+        text
     }
 
     /// Byte offset of a normalized character index.
@@ -265,6 +283,21 @@ fn char_start_mask(block: &[u8; BLOCK]) -> u32 {
         let bits = ((starts >> 7).wrapping_mul(GATHER) >> 56) as u32;
         m | (bits << (8 * k))
     })
+}
+
+/// How many bytes of a [`BLOCK`]-byte block start a character: `char_start_mask(block)
+/// .count_ones()` without the mask (the target has no population-count instruction). The
+/// continuation bytes of each `u64` leave a 1 in the low bit of their byte; the bytes of the
+/// four words are added lane by lane (at most 4 each) and one multiplication sums the lanes.
+fn char_start_count(block: &[u8; BLOCK]) -> usize {
+    const TOP: u64 = 0x8080_8080_8080_8080;
+    const LANES: u64 = 0x0101_0101_0101_0101;
+    let (words, _) = block.as_chunks::<8>();
+    let continuations = words.iter().fold(0u64, |sum, w| {
+        let x = u64::from_le_bytes(*w);
+        sum + (((x & !(x << 1)) & TOP) >> 7)
+    });
+    BLOCK - (continuations.wrapping_mul(LANES) >> 56) as usize
 }
 
 /// Position of the set bit of `m` that has `n` set bits below it; callers ensure `m` has more
@@ -353,11 +386,9 @@ impl CharOffsets {
     /// offset) when `ch` is a little after it, as consecutive lookups usually are.
     fn byte_of_near(&self, s: &str, ch: usize, cursor: Option<(usize, usize)>) -> usize {
         match cursor {
-            Some((cc, cb)) if ch >= cc && ch - cc < CHECKPOINT_CHARS && ch < self.chars => s
-                .get(cb..)
-                .and_then(|rest| rest.char_indices().nth(ch - cc))
-                .map(|(i, _)| cb + i)
-                .unwrap_or(s.len()),
+            Some((cc, cb)) if ch >= cc && ch - cc < CHECKPOINT_CHARS && ch < self.chars => {
+                nth_char_from(s, cb, ch - cc).unwrap_or(s.len())
+            }
             _ => self.byte_of(s, ch),
         }
     }
@@ -370,12 +401,29 @@ impl CharOffsets {
         let Some(&cp) = self.checkpoints.get(ch / CHECKPOINT_CHARS) else {
             return s.len();
         };
-        let cp = cp as usize;
-        s.get(cp..)
-            .and_then(|rest| rest.char_indices().nth(ch % CHECKPOINT_CHARS))
-            .map(|(i, _)| cp + i)
-            .unwrap_or(s.len())
+        nth_char_from(s, cp as usize, ch % CHECKPOINT_CHARS).unwrap_or(s.len())
     }
+}
+
+/// Byte offset of character `n` (0-based) of `s[from..]`, `from` being a character boundary;
+/// `None` past the end: `s[from..].char_indices().nth(n)`, counting the bytes that start a
+/// character a [`BLOCK`] at a time instead of decoding each character.
+fn nth_char_from(s: &str, from: usize, mut n: usize) -> Option<usize> {
+    let bytes = s.as_bytes().get(from..)?;
+    let (blocks, tail) = bytes.as_chunks::<BLOCK>();
+    for (k, block) in blocks.iter().enumerate() {
+        let count = char_start_count(block);
+        if n < count {
+            return Some(from + k * BLOCK + nth_set_bit(char_start_mask(block), n));
+        }
+        n -= count;
+    }
+    let tail_at = from + bytes.len() - tail.len();
+    tail.iter()
+        .enumerate()
+        .filter(|(_, b)| !is_utf8_continuation(**b))
+        .nth(n)
+        .map(|(j, _)| tail_at + j)
 }
 
 /// Offset of the first byte at or after `from` for which `interesting` holds. Blocks of 16
@@ -398,6 +446,32 @@ pub(crate) fn skip_to(
         .iter()
         .position(|&b| interesting(b))
         .map(|p| i + p)
+}
+
+/// Offset of the last byte in `from..to` for which `interesting` holds: [`skip_to`] from the
+/// right, skipping blocks of 16 bytes without one.
+pub(crate) fn skip_back_to(
+    bytes: &[u8],
+    from: usize,
+    to: usize,
+    interesting: impl Fn(u8) -> bool,
+) -> Option<usize> {
+    let to = to.min(bytes.len());
+    let mut i = to;
+    while i >= from + 16 {
+        if bytes[i - 16..i]
+            .iter()
+            .fold(false, |any, &b| any | interesting(b))
+        {
+            break;
+        }
+        i -= 16;
+    }
+    bytes
+        .get(from..i)?
+        .iter()
+        .rposition(|&b| interesting(b))
+        .map(|p| from + p)
 }
 
 fn is_newline(b: u8) -> bool {
@@ -1172,6 +1246,18 @@ pub(crate) mod tests {
         }
 
         #[test]
+        fn nth_char_matches_char_indices(
+            pieces in prop::collection::vec(text_piece(), 0..120),
+            from_piece in 0usize..120,
+            n in 0usize..200,
+        ) {
+            let text: String = pieces.concat();
+            let from: usize = pieces.iter().take(from_piece).map(|p| p.len()).sum();
+            let want = text[from..].char_indices().nth(n).map(|(i, _)| from + i);
+            prop_assert_eq!(nth_char_from(&text, from, n), want);
+        }
+
+        #[test]
         fn block_char_offsets_match_the_byte_scan(
             pieces in prop::collection::vec(text_piece(), 0..400),
         ) {
@@ -1275,6 +1361,11 @@ pub(crate) mod tests {
                 m | (u32::from(!is_utf8_continuation(b)) << j)
             });
             assert_eq!(char_start_mask(&block), by_bytes, "{block:?}");
+            assert_eq!(
+                char_start_count(&block),
+                by_bytes.count_ones() as usize,
+                "{block:?}"
+            );
         }
     }
 

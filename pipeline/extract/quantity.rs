@@ -27,7 +27,9 @@ pub(super) struct QtyMatch {
 }
 
 /// Units in the order the regex alternation tries them (`万件` before `件`, `件次` before `件`).
+#[cfg(test)]
 const UNITS_BEFORE_PERCENT: [&str; 5] = ["万件", "件次", "件", "条", "份"];
+#[cfg(test)]
 const UNITS_AFTER_PERCENT: [&str; 6] = ["位", "名", "人", "家", "个", "项"];
 
 /// Every quantity in `text`, left to right.
@@ -37,7 +39,7 @@ pub(super) fn quantity_matches(text: &str) -> Vec<QtyMatch> {
     while let Some(run_start) = next_digit(text, from) {
         let run_end = number_run_end(text, run_start);
         from = run_end;
-        if !text[..run_end].chars().next_back().is_some_and(is_digit) {
+        if !ends_with_digit(&text[..run_end]) {
             continue;
         }
         let unit_start = if text.as_bytes().get(run_end) == Some(&b' ') {
@@ -98,8 +100,33 @@ fn is_number_char(c: char) -> bool {
     c == ',' || c == '.' || is_digit(c)
 }
 
-/// End of the maximal run of digits, `,` and `.` starting at `start`.
+/// Whether the last character of `s` is a digit; an ASCII last byte is its own character.
+fn ends_with_digit(s: &str) -> bool {
+    match s.as_bytes().last() {
+        Some(b) if b.is_ascii() => b.is_ascii_digit(),
+        _ => s.chars().next_back().is_some_and(is_digit),
+    }
+}
+
+/// End of the maximal run of digits, `,` and `.` starting at `start` (a character boundary).
+/// ASCII bytes are whole characters and tested as bytes; the characters from the first
+/// non-ASCII byte on are decoded.
 fn number_run_end(text: &str, start: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = start;
+    while let Some(&b) = bytes.get(i) {
+        if !b.is_ascii() {
+            return number_run_end_by_chars(text, i);
+        }
+        if !(b.is_ascii_digit() | (b == b',') | (b == b'.')) {
+            return i;
+        }
+        i += 1;
+    }
+    i
+}
+
+fn number_run_end_by_chars(text: &str, start: usize) -> usize {
     text[start..]
         .char_indices()
         .find(|(_, c)| !is_number_char(*c))
@@ -107,8 +134,30 @@ fn number_run_end(text: &str, start: usize) -> usize {
         .unwrap_or(text.len())
 }
 
-/// Length of the unit at the start of `s`, trying the alternatives in the regex's order.
+/// Length of the unit at the start of `s`: [`unit_len_by_list`], deciding on the first
+/// character (only `件` starts two units, `件次` tried first as the regex does).
 fn unit_len_at(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    match b.first()? {
+        b'%' => Some(s.len() - s.trim_start_matches('%').len()),
+        // Every other unit is one Han character (lead bytes 0xE4..=0xE9) or two.
+        0xE4..=0xE9 => {
+            let c = s.chars().next()?;
+            match c {
+                '件' if s[3..].starts_with('次') => Some(6),
+                '万' if s[3..].starts_with('件') => Some(6),
+                '件' | '条' | '份' | '位' | '名' | '人' | '家' | '个' | '项' => Some(3),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Length of the unit at the start of `s`, trying the alternatives in the regex's order (the
+/// tests' oracle for [`unit_len_at`]).
+#[cfg(test)]
+fn unit_len_by_list(s: &str) -> Option<usize> {
     if let Some(u) = UNITS_BEFORE_PERCENT.iter().find(|u| s.starts_with(*u)) {
         return Some(u.len());
     }
@@ -282,6 +331,20 @@ mod tests {
             "0", "1", "2", "9", "7", "３", "٣", "𝟙", ",", ",", ".", ".", " ", "件", "次", "万",
             "%", "条", "份", "位", "名", "人", "家", "个", "项", "a", "-", "/", "共", "①", "。",
         ])
+    }
+
+    #[test]
+    fn unit_dispatch_matches_the_list() {
+        let units = [
+            "万件", "件次", "件", "条", "份", "%", "%%", "位", "名", "人", "家", "个", "项", "万",
+            "次", "", "a", "年", "万人", "件件", "𝟙", "é", "\u{E000}",
+        ];
+        for a in units {
+            for b in units {
+                let s = format!("{a}{b}");
+                assert_eq!(unit_len_at(&s), unit_len_by_list(&s), "{s:?}");
+            }
+        }
     }
 
     proptest! {
