@@ -89,8 +89,12 @@ pub fn normalize_str(
             let dropped = match phrases {
                 // The phrases are looked for only where one starts (marked by the fold).
                 Some(p) => {
-                    is_furniture_or_exact(trimmed, rules, &mut core)
-                        || contains_phrase(p, folded, &line.offs, &line.phrase_at, lead, end)
+                    (if line.may_hold_furniture() {
+                        is_furniture_or_exact(trimmed, rules, &mut core)
+                    } else {
+                        // The core is the line itself.
+                        rules.may_drop_exact(trimmed.len()) && rules.drop_exact.contains(trimmed)
+                    }) || contains_phrase(p, folded, &line.offs, &line.phrase_at, lead, end)
                         || rules.drops_by_regex(trimmed)
                 }
                 None => is_boilerplate(trimmed, rules, &mut core),
@@ -149,6 +153,8 @@ const PIPE: u8 = 32;
 /// A `drop_contains` phrase starts with the character (only in the classes of
 /// [`classes_marking`]).
 const PHRASE: u8 = 64;
+/// [`is_furniture`], but for the space and `|` (they have their own bits).
+const FURNITURE: u8 = 128;
 
 /// What a character needs or is, as the bits above.
 fn class_slow(c: char) -> u8 {
@@ -166,6 +172,7 @@ fn class_slow(c: char) -> u8 {
         '\n' => k |= LF,
         ' ' => k |= SPACE,
         '|' => k |= PIPE,
+        _ if is_furniture(c) => k |= FURNITURE,
         _ => {}
     }
     k
@@ -226,9 +233,10 @@ struct LineBuf {
     offs: Vec<u32>,
     /// The kept characters a numeral may start at (increasing).
     nums: Vec<u32>,
-    /// Whether the line holds a space, a `|`.
+    /// Whether the line holds a space, a `|`, another [`is_furniture`] character.
     has_space: bool,
     table_row: bool,
+    has_furniture: bool,
     /// Indices in the raw line of the characters dropped (`\r`, BOM).
     dropped: Vec<u32>,
     /// Byte offsets in `text` and kept indices of the characters fast2s may change.
@@ -238,11 +246,19 @@ struct LineBuf {
     /// The kept characters a `drop_contains` phrase may start at (increasing; only with the
     /// classes of [`classes_marking`]).
     phrase_at: Vec<u32>,
+    /// Scratch for [`LineBuf::convert`]: the converted line.
+    scratch: String,
     /// Scratch for [`LineBuf::convert`]: byte offset, length and conversion of each change.
     changes: Vec<(usize, usize, char)>,
 }
 
 impl LineBuf {
+    /// Whether the folded line may hold an [`is_furniture`] character (a character fast2s
+    /// converts is not looked at again).
+    fn may_hold_furniture(&self) -> bool {
+        self.has_space || self.table_row || self.has_furniture || !self.t2s_at.is_empty()
+    }
+
     /// Fold the line at the start of `rest` (up to its first `\n`): drop `\r` and BOMs, fold
     /// widths and convert to simplified exactly as over the whole text (`first`: the line starts
     /// the text). The result is the raw line itself when nothing changes, else `self.text`.
@@ -255,6 +271,7 @@ impl LineBuf {
         self.nums.clear();
         self.has_space = false;
         self.table_row = false;
+        self.has_furniture = false;
         self.dropped.clear();
         self.t2s_at.clear();
         let bytes = rest.as_bytes();
@@ -317,6 +334,7 @@ impl LineBuf {
                 }
                 self.has_space |= k & SPACE != 0;
                 self.table_row |= k & PIPE != 0;
+                self.has_furniture |= k & FURNITURE != 0;
                 // The class of a character fast2s changes is looked at once it is converted.
                 if k & (NUM | T2S) == NUM {
                     self.nums.push(kept);
@@ -363,31 +381,35 @@ impl LineBuf {
                 self.changes.push((p, len, new));
             }
         }
-        let mut buf = [0u8; 4];
-        if self
-            .changes
-            .iter()
-            .all(|&(_, len, new)| new.len_utf8() == len)
-        {
-            for &(p, len, new) in &self.changes {
-                self.text
-                    .replace_range(p..p + len, new.encode_utf8(&mut buf));
-            }
-        } else {
-            // Never with fast2s's tables: the text is copied in runs, and the offsets found anew.
-            let old = std::mem::take(&mut self.text);
-            let mut copied = 0;
-            for &(p, len, new) in &self.changes {
-                self.text.push_str(&old[copied..p]);
-                self.text.push(new);
-                copied = p + len;
-            }
-            self.text.push_str(&old[copied..]);
+        if self.changes.is_empty() {
+            return self.mark_converted(classes);
+        }
+        // The line is copied in runs around the changes into the scratch buffer, which becomes
+        // the line (no allocation once the buffers have grown, no shifting of the line's tail).
+        let mut text = std::mem::take(&mut self.scratch);
+        text.clear();
+        let mut copied = 0;
+        let mut same_lengths = true;
+        for &(p, len, new) in &self.changes {
+            text.push_str(self.text.get(copied..p).unwrap_or_default());
+            text.push(new);
+            same_lengths &= new.len_utf8() == len;
+            copied = p + len;
+        }
+        text.push_str(self.text.get(copied..).unwrap_or_default());
+        self.scratch = std::mem::replace(&mut self.text, text);
+        if !same_lengths {
+            // Never with fast2s's tables: the offsets are found anew.
             self.offs.clear();
             self.offs
                 .extend(self.text.char_indices().map(|(b, _)| b as u32));
             self.offs.push(self.text.len() as u32);
         }
+        self.mark_converted(classes);
+    }
+
+    /// Add the converted characters a numeral or a phrase may start at.
+    fn mark_converted(&mut self, classes: &[u8; 0x10000]) {
         let (mut added, mut added_phrase) = (false, false);
         for &(_, j) in &self.t2s_at {
             let at = self
@@ -2217,6 +2239,12 @@ mod fast_path_tests {
                     "{c:?}"
                 );
                 assert_eq!(k & LF != 0, c == '\n');
+                assert_eq!(k & PHRASE, 0, "{c:?}");
+                assert_eq!(
+                    k & FURNITURE != 0,
+                    is_furniture(c) && !matches!(c, ' ' | '|'),
+                    "{c:?}"
+                );
                 assert_eq!(k & SPACE != 0, c == ' ');
                 assert_eq!(k & PIPE != 0, c == '|');
             }
