@@ -193,6 +193,54 @@ pub struct TextRules {
     pub regex_set: Option<regex::RegexSet>,
     /// Byte length of the longest `drop_exact` line, so that longer lines skip the lookup.
     drop_exact_max_bytes: usize,
+    /// The phrases of `contains_re`, for [`crate::ingest::text`] to test only where one starts
+    /// (`None`: the line is given to `contains_re`).
+    pub(crate) phrases: Option<std::sync::Arc<PhraseIndex>>,
+}
+
+/// The `drop_contains` phrases by first character, and the character classes of the text
+/// normalizer with those first characters marked, so that its one pass over a line finds every
+/// place a phrase can start.
+pub(crate) struct PhraseIndex {
+    /// `(first character, phrase)`, sorted.
+    by_first: Vec<(char, String)>,
+    pub(crate) classes: Box<[u8; 0x10000]>,
+}
+
+impl std::fmt::Debug for PhraseIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PhraseIndex")
+            .field("by_first", &self.by_first)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PhraseIndex {
+    /// `None` when a phrase is empty or starts outside the Basic Multilingual Plane (the
+    /// classes cover only that plane): such phrases are left to the regex.
+    fn new<P: AsRef<str>>(phrases: &[P]) -> Option<PhraseIndex> {
+        let mut by_first = Vec::with_capacity(phrases.len());
+        for p in phrases {
+            let p = p.as_ref();
+            let first = p.chars().next()?;
+            if first as u32 >= 0x10000 {
+                return None;
+            }
+            by_first.push((first, p.to_string()));
+        }
+        by_first.sort();
+        let classes = crate::ingest::text::classes_marking(by_first.iter().map(|(c, _)| *c));
+        Some(PhraseIndex { by_first, classes })
+    }
+
+    /// Whether a phrase starting with `first` starts `rest`.
+    pub(crate) fn starts(&self, first: char, rest: &str) -> bool {
+        let from = self.by_first.partition_point(|(c, _)| *c < first);
+        self.by_first[from..]
+            .iter()
+            .take_while(|(c, _)| *c == first)
+            .any(|(_, p)| rest.starts_with(p.as_str()))
+    }
 }
 
 impl TextRules {
@@ -201,7 +249,12 @@ impl TextRules {
         self.contains_re
             .as_ref()
             .is_some_and(|re| re.is_match(line))
-            || self.regex_set.as_ref().is_some_and(|rs| rs.is_match(line))
+            || self.drops_by_regex(line)
+    }
+
+    /// Whether a line matches a `drop_regex` (the second half of [`TextRules::drops`]).
+    pub(crate) fn drops_by_regex(&self, line: &str) -> bool {
+        self.regex_set.as_ref().is_some_and(|rs| rs.is_match(line))
     }
 
     /// Whether a line core of `bytes` bytes can be in `drop_exact` at all (a cheap test before
@@ -229,7 +282,12 @@ impl TextRules {
             contains_regex(&f.drop_contains).map_err(|e| bad("drop_contains", e.to_string()))?;
         let regex_set =
             regex::RegexSet::new(&f.drop_regex).map_err(|e| bad("drop_regex", e.to_string()))?;
+        let phrases = contains_re
+            .as_ref()
+            .and_then(|_| PhraseIndex::new(&f.drop_contains))
+            .map(std::sync::Arc::new);
         Ok(TextRules {
+            phrases,
             drop_exact_max_bytes: max_bytes(&f.drop_exact),
             drop_exact: f.drop_exact.into_iter().collect(),
             drop_contains: f.drop_contains,
@@ -241,11 +299,16 @@ impl TextRules {
 
     #[cfg(test)]
     pub fn for_tests(exact: &[&str], contains: &[&str]) -> TextRules {
+        let contains_re = contains_regex(contains).ok().flatten();
         TextRules {
             drop_exact: exact.iter().map(|s| s.to_string()).collect(),
             drop_contains: contains.iter().map(|s| s.to_string()).collect(),
             drop_regex: vec![],
-            contains_re: contains_regex(contains).ok().flatten(),
+            phrases: contains_re
+                .as_ref()
+                .and_then(|_| PhraseIndex::new(contains))
+                .map(std::sync::Arc::new),
+            contains_re,
             regex_set: None,
             drop_exact_max_bytes: exact.iter().map(|s| s.len()).max().unwrap_or(0),
         }

@@ -20,7 +20,7 @@ use std::sync::OnceLock;
 
 use crate::model::NormText;
 use crate::numbers::{cn_digit, is_cn_numeral_char, parse_cn_decimal, parse_cn_integer};
-use crate::rules::TextRules;
+use crate::rules::{PhraseIndex, TextRules};
 
 /// Where the characters of the text given to [`normalize_str`] come from in the original.
 #[derive(Debug, Clone, Copy)]
@@ -53,6 +53,8 @@ pub fn normalize_str(
         Origins::Identity => src,
     };
     let mut out = Out::new(src.len(), origins, orig_len);
+    let phrases = rules.phrases.as_deref();
+    let classes = phrases.map_or(classes(), |p| &*p.classes);
     let mut line = LineBuf::default();
     let mut core = String::new();
     let mut prev: Option<KeptLine> = None;
@@ -60,7 +62,7 @@ pub fn normalize_str(
     let mut rest = src;
     let mut first = true;
     loop {
-        let (raw_len, n_raw, more) = line.fold(rest, first);
+        let (raw_len, n_raw, more) = line.fold(rest, first, classes);
         let folded: &str = if line.owned {
             &line.text
         } else {
@@ -84,7 +86,20 @@ pub fn normalize_str(
                     || p.table_row
                     || this.table_row
             });
-            if !is_boilerplate(trimmed, rules, &mut core) {
+            let dropped = match phrases {
+                // The phrases are looked for only where one starts (marked by the fold).
+                Some(p) => {
+                    (if line.may_hold_furniture() {
+                        is_furniture_or_exact(trimmed, rules, &mut core)
+                    } else {
+                        // The core is the line itself.
+                        rules.may_drop_exact(trimmed.len()) && rules.drop_exact.contains(trimmed)
+                    }) || contains_phrase(p, folded, &line.offs, &line.phrase_at, lead, end)
+                        || rules.drops_by_regex(trimmed)
+                }
+                None => is_boilerplate(trimmed, rules, &mut core),
+            };
+            if !dropped {
                 let l = Line {
                     text: folded,
                     offs: &line.offs,
@@ -135,6 +150,11 @@ const NUM: u8 = 4;
 const LF: u8 = 8;
 const SPACE: u8 = 16;
 const PIPE: u8 = 32;
+/// A `drop_contains` phrase starts with the character (only in the classes of
+/// [`classes_marking`]).
+const PHRASE: u8 = 64;
+/// [`is_furniture`], but for the space and `|` (they have their own bits).
+const FURNITURE: u8 = 128;
 
 /// What a character needs or is, as the bits above.
 fn class_slow(c: char) -> u8 {
@@ -152,6 +172,7 @@ fn class_slow(c: char) -> u8 {
         '\n' => k |= LF,
         ' ' => k |= SPACE,
         '|' => k |= PIPE,
+        _ if is_furniture(c) => k |= FURNITURE,
         _ => {}
     }
     k
@@ -167,6 +188,21 @@ fn classes() -> &'static [u8; 0x10000] {
             .collect();
         all.try_into().expect("one class per BMP code point")
     })
+}
+
+/// [`classes`] with [`PHRASE`] marking the characters `firsts` (of the Basic Multilingual Plane).
+pub(crate) fn classes_marking(firsts: impl Iterator<Item = char>) -> Box<[u8; 0x10000]> {
+    let mut all: Box<[u8; 0x10000]> = classes()
+        .to_vec()
+        .into_boxed_slice()
+        .try_into()
+        .expect("one class per BMP code point");
+    for c in firsts {
+        if let Some(k) = all.get_mut(c as usize) {
+            *k |= PHRASE;
+        }
+    }
+    all
 }
 
 #[inline(always)]
@@ -197,34 +233,47 @@ struct LineBuf {
     offs: Vec<u32>,
     /// The kept characters a numeral may start at (increasing).
     nums: Vec<u32>,
-    /// Whether the line holds a space, a `|`.
+    /// Whether the line holds a space, a `|`, another [`is_furniture`] character.
     has_space: bool,
     table_row: bool,
+    has_furniture: bool,
     /// Indices in the raw line of the characters dropped (`\r`, BOM).
     dropped: Vec<u32>,
     /// Byte offsets in `text` and kept indices of the characters fast2s may change.
     t2s_at: Vec<(u32, u32)>,
     /// Scratch for [`LineOrigins::List`].
     kept: Vec<u32>,
+    /// The kept characters a `drop_contains` phrase may start at (increasing; only with the
+    /// classes of [`classes_marking`]).
+    phrase_at: Vec<u32>,
+    /// Scratch for [`LineBuf::convert`]: the converted line.
+    scratch: String,
     /// Scratch for [`LineBuf::convert`]: byte offset, length and conversion of each change.
     changes: Vec<(usize, usize, char)>,
 }
 
 impl LineBuf {
+    /// Whether the folded line may hold an [`is_furniture`] character (a character fast2s
+    /// converts is not looked at again).
+    fn may_hold_furniture(&self) -> bool {
+        self.has_space || self.table_row || self.has_furniture || !self.t2s_at.is_empty()
+    }
+
     /// Fold the line at the start of `rest` (up to its first `\n`): drop `\r` and BOMs, fold
     /// widths and convert to simplified exactly as over the whole text (`first`: the line starts
     /// the text). The result is the raw line itself when nothing changes, else `self.text`.
     /// Returns the raw line's length in bytes and in characters, and whether a `\n` ends it.
-    fn fold(&mut self, rest: &str, first: bool) -> (usize, u32, bool) {
+    fn fold(&mut self, rest: &str, first: bool, classes: &[u8; 0x10000]) -> (usize, u32, bool) {
         self.text.clear();
+        self.phrase_at.clear();
         self.owned = false;
         self.offs.clear();
         self.nums.clear();
         self.has_space = false;
         self.table_row = false;
+        self.has_furniture = false;
         self.dropped.clear();
         self.t2s_at.clear();
-        let classes = classes();
         let bytes = rest.as_bytes();
         let mut copied = 0; // rest[..copied] is in `text` (when owned)
         let mut removed = 0; // bytes the folding removed from rest[..copied]
@@ -285,9 +334,13 @@ impl LineBuf {
                 }
                 self.has_space |= k & SPACE != 0;
                 self.table_row |= k & PIPE != 0;
+                self.has_furniture |= k & FURNITURE != 0;
                 // The class of a character fast2s changes is looked at once it is converted.
                 if k & (NUM | T2S) == NUM {
                     self.nums.push(kept);
+                }
+                if k & (PHRASE | T2S) == PHRASE {
+                    self.phrase_at.push(kept);
                 }
             }
             self.offs.push(at);
@@ -298,7 +351,7 @@ impl LineBuf {
         }
         self.offs.push((line_end - removed) as u32);
         if !self.t2s_at.is_empty() {
-            self.convert(first, more);
+            self.convert(first, more, classes);
         }
         (
             line_end,
@@ -310,7 +363,7 @@ impl LineBuf {
     /// Convert the characters at `t2s_at` to simplified, as [`to_simplified_at`] over the whole
     /// text: fast2s looks at the unconverted neighbours, which are `\n` at the ends of the line,
     /// or `'0'` at the ends of the text.
-    fn convert(&mut self, first: bool, more: bool) {
+    fn convert(&mut self, first: bool, more: bool, classes: &[u8; 0x10000]) {
         let before = if first { '0' } else { '\n' };
         let after = if more { '\n' } else { '0' };
         let t = T2s::get();
@@ -328,46 +381,60 @@ impl LineBuf {
                 self.changes.push((p, len, new));
             }
         }
-        let mut buf = [0u8; 4];
-        if self
-            .changes
-            .iter()
-            .all(|&(_, len, new)| new.len_utf8() == len)
-        {
-            for &(p, len, new) in &self.changes {
-                self.text
-                    .replace_range(p..p + len, new.encode_utf8(&mut buf));
-            }
-        } else {
-            // Never with fast2s's tables: the text is copied in runs, and the offsets found anew.
-            let old = std::mem::take(&mut self.text);
-            let mut copied = 0;
-            for &(p, len, new) in &self.changes {
-                self.text.push_str(&old[copied..p]);
-                self.text.push(new);
-                copied = p + len;
-            }
-            self.text.push_str(&old[copied..]);
+        if self.changes.is_empty() {
+            return self.mark_converted(classes);
+        }
+        // The line is copied in runs around the changes into the scratch buffer, which becomes
+        // the line (no allocation once the buffers have grown, no shifting of the line's tail).
+        let mut text = std::mem::take(&mut self.scratch);
+        text.clear();
+        let mut copied = 0;
+        let mut same_lengths = true;
+        for &(p, len, new) in &self.changes {
+            text.push_str(self.text.get(copied..p).unwrap_or_default());
+            text.push(new);
+            same_lengths &= new.len_utf8() == len;
+            copied = p + len;
+        }
+        text.push_str(self.text.get(copied..).unwrap_or_default());
+        self.scratch = std::mem::replace(&mut self.text, text);
+        if !same_lengths {
+            // Never with fast2s's tables: the offsets are found anew.
             self.offs.clear();
             self.offs
                 .extend(self.text.char_indices().map(|(b, _)| b as u32));
             self.offs.push(self.text.len() as u32);
         }
-        let classes = classes();
-        let mut added = false;
+        self.mark_converted(classes);
+    }
+
+    /// Add the converted characters a numeral or a phrase may start at.
+    fn mark_converted(&mut self, classes: &[u8; 0x10000]) {
+        let (mut added, mut added_phrase) = (false, false);
         for &(_, j) in &self.t2s_at {
             let at = self
                 .offs
                 .get(j as usize)
                 .map_or(usize::MAX, |&o| o as usize);
-            let c = self.text.get(at..).and_then(|s| s.chars().next());
-            if c.is_some_and(|c| class_of(classes, c) & NUM != 0) {
+            let k = self
+                .text
+                .get(at..)
+                .and_then(|s| s.chars().next())
+                .map_or(0, |c| class_of(classes, c));
+            if k & NUM != 0 {
                 self.nums.push(j);
                 added = true;
+            }
+            if k & PHRASE != 0 {
+                self.phrase_at.push(j);
+                added_phrase = true;
             }
         }
         if added {
             self.nums.sort_unstable();
+        }
+        if added_phrase {
+            self.phrase_at.sort_unstable();
         }
     }
 }
@@ -726,6 +793,40 @@ fn is_furniture(c: char) -> bool {
 
 /// Whether a trimmed line is boilerplate. `core` is scratch reused across lines.
 fn is_boilerplate(line: &str, rules: &TextRules, core: &mut String) -> bool {
+    is_furniture_or_exact(line, rules, core) || rules.drops(line)
+}
+
+/// Whether kept characters `lead..end` of a folded line (at byte offsets `offs`) contain a
+/// phrase of `p`, given the kept characters a phrase may start at: `contains_re` over them.
+fn contains_phrase(
+    p: &PhraseIndex,
+    folded: &str,
+    offs: &[u32],
+    starts: &[u32],
+    lead: usize,
+    end: usize,
+) -> bool {
+    let Some(&end_b) = offs.get(end) else {
+        return false;
+    };
+    let Some(line) = folded.get(..end_b as usize) else {
+        return false;
+    };
+    starts
+        .iter()
+        .filter(|&&j| (lead..end).contains(&(j as usize)))
+        .any(|&j| {
+            let rest = offs
+                .get(j as usize)
+                .and_then(|&b| line.get(b as usize..))
+                .unwrap_or_default();
+            rest.chars().next().is_some_and(|c| p.starts(c, rest))
+        })
+}
+
+/// [`is_boilerplate`] but for `drop_contains` and `drop_regex`: only furniture, or a
+/// `drop_exact` line.
+fn is_furniture_or_exact(line: &str, rules: &TextRules, core: &mut String) -> bool {
     // The core's size, counted only as far as the `drop_exact` lookup needs.
     let mut core_bytes = 0;
     for c in line.chars() {
@@ -746,7 +847,7 @@ fn is_boilerplate(line: &str, rules: &TextRules, core: &mut String) -> bool {
             return true;
         }
     }
-    rules.drops(line)
+    false
 }
 
 const TERMINAL: &[char] = &['。', '！', '？', '!', '?', ';', '；', ':', '：', '…'];
@@ -2035,6 +2136,54 @@ mod fast_path_tests {
         }
     }
 
+    /// Lines are dropped for their `drop_contains` phrases only where the fold marks a phrase
+    /// start: the same lines as `contains_re` over the whole line (the oracle), with phrases
+    /// that start with a numeral, a folded, a converted or an ASCII character, or that cannot
+    /// be indexed (an empty phrase, one outside the Basic Multilingual Plane).
+    #[test]
+    fn phrase_starts_drop_what_the_regex_drops() {
+        let phrase_sets: &[&[&str]] = &[
+            &[
+                "版权所有",
+                "權所有",
+                ":直播",
+                "ab",
+                "a",
+                "乾淨",
+                "著作",
+                "百分",
+                "二十",
+                "件。",
+            ],
+            &["版權", "干净", "|字", " 建", "建 ", "议\n"],
+            &["𠀀一", "比分直播"],
+            &["", "版权所有"],
+        ];
+        let pieces: Vec<&str> = PIECES
+            .iter()
+            .chain(UTF8_EXTRA_PIECES)
+            .chain(&["ab", "：直播", "版權所有", "著作", "|字号", "直播"])
+            .copied()
+            .collect();
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        for (n, phrases) in phrase_sets.iter().enumerate() {
+            let r = TextRules::for_tests(&["图片", "关闭窗口"], phrases);
+            assert_eq!(r.phrases.is_some(), n < 2, "{phrases:?}");
+            for round in 0..2_000 {
+                let (s, origins, orig_len) = random_document(&mut rng, &pieces);
+                let chars: Vec<char> = s.chars().collect();
+                let want = in_place_oracle::normalize_in_place(
+                    chars.clone(),
+                    origins.clone(),
+                    orig_len,
+                    &r,
+                );
+                let got = normalize_str(&s, Origins::Map(&origins), orig_len, &r);
+                assert_eq!(got, want, "{phrases:?} round {round}: {s:?}");
+            }
+        }
+    }
+
     #[test]
     fn utf8_pipeline_edge_cases() {
         let r = rules();
@@ -2090,6 +2239,12 @@ mod fast_path_tests {
                     "{c:?}"
                 );
                 assert_eq!(k & LF != 0, c == '\n');
+                assert_eq!(k & PHRASE, 0, "{c:?}");
+                assert_eq!(
+                    k & FURNITURE != 0,
+                    is_furniture(c) && !matches!(c, ' ' | '|'),
+                    "{c:?}"
+                );
                 assert_eq!(k & SPACE != 0, c == ' ');
                 assert_eq!(k & PIPE != 0, c == '|');
             }
