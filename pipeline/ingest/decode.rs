@@ -115,6 +115,10 @@ fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
         return None;
     }
     let sample = &bytes[..bytes.len().min(4096)];
+    // Nearly every report has no NUL at all: one vectorized search settles it before counting.
+    if !sample.contains(&0) {
+        return None;
+    }
     let even_nul = sample.iter().step_by(2).filter(|b| **b == 0).count();
     let odd_nul = sample
         .iter()
