@@ -239,9 +239,11 @@ struct Compiled {
     previous_year_words: Vec<Option<AhoCorasick>>,
     current_year_words: Vec<Option<AhoCorasick>>,
     /// Any of the multi-year words (任期内, 五年来), in one pass.
-    multi_year: Option<AhoCorasick>,
+    multi_year: Option<AnyWordFinder>,
     /// The first characters of the speaker titles (主任, 副县长), sorted.
     speaker_title_starts: Vec<char>,
+    /// [`level_suffixes`] of the place rules.
+    level_suffixes: Vec<(String, String)>,
 }
 
 /// The first characters of the non-empty `words`, sorted and without repeats.
@@ -265,14 +267,36 @@ fn word_finders(words: &[String]) -> Vec<Option<AhoCorasick>> {
 }
 
 /// A search for any of the non-empty `words` (empty ones are ignored, as in [`contains_any`]).
-fn any_word_finder(words: &[String]) -> Option<AhoCorasick> {
-    AhoCorasick::new(words.iter().filter(|w| !w.is_empty())).ok()
+fn any_word_finder(words: &[String]) -> Option<AnyWordFinder> {
+    let non_empty = || words.iter().filter(|w| !w.is_empty());
+    Some(AnyWordFinder {
+        ac: AhoCorasick::new(non_empty()).ok()?,
+        packed: aho_corasick::packed::Searcher::new(non_empty()),
+    })
+}
+
+/// Whether a text holds any of some words: the automaton, and the same words vectorized
+/// (Teddy) where the machine allows. The automaton's own prefilter did not pick Teddy for the
+/// multi-year words and read a whole report byte by byte.
+struct AnyWordFinder {
+    ac: AhoCorasick,
+    packed: Option<aho_corasick::packed::Searcher>,
+}
+
+impl AnyWordFinder {
+    /// Some word occurs in `s` (a leftmost-first search finds a match exactly when one does).
+    fn is_match(&self, s: &str) -> bool {
+        match &self.packed {
+            Some(packed) => packed.find(s).is_some(),
+            None => self.ac.is_match(s),
+        }
+    }
 }
 
 /// [`contains_any`] by the prebuilt `finder` of the same words when there is one.
-fn contains_any_found(s: &str, words: &[String], finder: Option<&AhoCorasick>) -> bool {
+fn contains_any_found(s: &str, words: &[String], finder: Option<&AnyWordFinder>) -> bool {
     match finder {
-        Some(ac) => ac.is_match(s),
+        Some(f) => f.is_match(s),
         None => contains_any(s, words),
     }
 }
@@ -384,6 +408,7 @@ fn build_compiled(rules: &Rules) -> Compiled {
         current_year_words: word_finders(&m.year.current_year_words),
         multi_year: any_word_finder(&m.year.multi_year_words),
         speaker_title_starts: first_chars(&m.issuer.speaker_titles),
+        level_suffixes: level_suffixes(&m.place),
     }
 }
 
@@ -741,8 +766,8 @@ fn contains_any(s: &str, words: &[String]) -> bool {
 /// [`contains_any`] by the one-pass search of the same `words` (built as a [`WordSets`] of that
 /// one list), word by word when it could not be built.
 fn contains_any_of(s: &str, words: &[String], set: &WordSets) -> bool {
-    match set.found(s) {
-        Some(found) => found != 0,
+    match set.any(s) {
+        Some(any) => any,
         None => contains_any(s, words),
     }
 }
@@ -1480,16 +1505,15 @@ fn institution_follows(ctx: &Ctx, end: usize) -> bool {
 /// (市政府, 县人大, 自治区人大). Ties go to the word seen first.
 fn document_level(ctx: &Ctx) -> Option<String> {
     let ac = ctx.c.bodies.as_ref()?;
-    let mut counts: Vec<(String, usize, usize)> = Vec::new();
+    let mut counts: Vec<(&str, usize, usize)> = Vec::new();
+    let bytes = ctx.text.as_bytes();
     let mut count = |start: usize| {
-        let head = before(ctx.text, start, 4);
-        let Some(level) = ends_with_any(head, &ctx.r.place.level_words) else {
+        let Some(level) = level_before(bytes, start, &ctx.c.level_suffixes) else {
             return;
         };
-        let level = canonical_level(level, &ctx.r.place);
         match counts.iter_mut().find(|(l, _, _)| *l == level) {
             Some(entry) => entry.1 += 1,
-            None => counts.push((level.to_string(), 1, start)),
+            None => counts.push((level, 1, start)),
         }
     };
     match &ctx.c.bodies_packed {
@@ -1499,7 +1523,41 @@ fn document_level(ctx: &Ctx) -> Option<String> {
     counts
         .into_iter()
         .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
-        .map(|(l, _, _)| l)
+        .map(|(l, _, _)| l.to_string())
+}
+
+/// Characters before a body that [`document_level`] looks at for a level word.
+const LEVEL_LOOKBACK_CHARS: usize = 4;
+
+/// The level words a body can be written after, with their [`canonical_level`], longest first:
+/// the non-empty words of at most [`LEVEL_LOOKBACK_CHARS`] characters (a longer one cannot end
+/// the characters looked at).
+fn level_suffixes(r: &PlaceRules) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = r
+        .level_words
+        .iter()
+        .filter(|w| !w.is_empty() && w.chars().count() <= LEVEL_LOOKBACK_CHARS)
+        .map(|w| (w.clone(), canonical_level(w, r).to_string()))
+        .collect();
+    out.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
+    out
+}
+
+/// The canonical level word that the `LEVEL_LOOKBACK_CHARS` characters before byte `start`
+/// end with, the longest one if several do (`ends_with_any(before(text, start, 4), …)`, then
+/// [`canonical_level`]): those characters end with a word of at most that many characters
+/// exactly when the text before `start` does, and two words of the same length that both end
+/// it are the same word.
+fn level_before<'w>(
+    bytes: &[u8],
+    start: usize,
+    suffixes: &'w [(String, String)],
+) -> Option<&'w str> {
+    let head = bytes.get(..start)?;
+    suffixes
+        .iter()
+        .find(|(w, _)| head.ends_with(w.as_bytes()))
+        .map(|(_, canonical)| canonical.as_str())
 }
 
 /// The level word a division's name ends with (市 for 楚雄市 and 重庆市, 州 for 楚雄州 and
@@ -2417,6 +2475,15 @@ impl WordSets {
         }
     }
 
+    /// Some list has a word in `s` (`found(s) != 0`: every word belongs to a list), stopping at
+    /// the first word; `None` when there is no automaton.
+    fn any(&self, s: &str) -> Option<bool> {
+        if self.failed {
+            return None;
+        }
+        Some(self.ac.as_ref().is_some_and(|ac| ac.is_match(s)))
+    }
+
     /// The lists with a word in `s` (bit `k` for list `k`); `None` when there is no automaton.
     fn found(&self, s: &str) -> Option<u32> {
         if self.failed {
@@ -3220,6 +3287,38 @@ mod tests {
                 .map(|(k, _)| 1 << k)
                 .sum();
             prop_assert_eq!(sets.found(&text), Some(want));
+            prop_assert_eq!(sets.any(&text), Some(want != 0));
+        }
+
+        /// The level word before a body, by the precomputed suffixes, is the one
+        /// `ends_with_any(before(…, 4))` and [`canonical_level`] give, with the bundled words and
+        /// with random ones (longer than the look-back, repeated, empty) at every byte.
+        #[test]
+        fn level_before_equals_ends_with_any(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec![
+                    "全国", "自治区", "自治州", "州", "市", "县", "区", "人大", "政府", "自治",
+                    "a", " ", "\n", "é", "𠀀", "，", "新疆维吾尔自治区",
+                ]),
+                0..12,
+            ),
+            extra in prop::collection::vec(
+                prop::sample::select(vec!["", "市", "自治区", "新疆维吾尔自治区", "a", "州人", "𠀀"]),
+                0..4,
+            ),
+        ) {
+            let text = pieces.concat();
+            let bundled = RULES.metadata.place.clone();
+            let mut r = bundled.clone();
+            r.level_words.extend(extra.iter().map(|w| w.to_string()));
+            for r in [&bundled, &r] {
+                let suffixes = level_suffixes(r);
+                for start in (0..=text.len()).filter(|i| text.is_char_boundary(*i)) {
+                    let want = ends_with_any(before(&text, start, LEVEL_LOOKBACK_CHARS), &r.level_words)
+                        .map(|l| canonical_level(l, r));
+                    prop_assert_eq!(level_before(text.as_bytes(), start, &suffixes), want);
+                }
+            }
         }
 
         /// The one-pass clause classification equals the search word by word, with the bundled
@@ -3292,12 +3391,15 @@ mod tests {
     fn word_sets_edge_cases() {
         let none = WordSets::build(&[]);
         assert_eq!(none.found("建议"), Some(0));
+        assert_eq!(none.any("建议"), Some(false));
         let empty = [String::new()];
         let only_empty = WordSets::build(&[&empty]);
         assert_eq!(only_empty.found("建议"), Some(0));
         let many: Vec<Vec<String>> = (0..33).map(|_| vec!["a".to_string()]).collect();
         let refs: Vec<&[String]> = many.iter().map(Vec::as_slice).collect();
         assert_eq!(WordSets::build(&refs).found("a"), None);
+        assert_eq!(WordSets::build(&refs).any("a"), None);
+        assert_eq!(only_empty.any(""), Some(false));
         let long = format!("{}政协提案", "中".repeat(2000));
         let words = WordSets::build(&clause_lists(&RULES.metadata.channel));
         assert_eq!(
