@@ -226,7 +226,7 @@ struct Compiled {
     foreign_before: WordSets,
     delivery_after: WordSets,
     session_words: WordSets,
-    sessions: Vec<SessionPattern>,
+    sessions: Vec<(SessionPattern, SessionGroups)>,
     count: Option<CountFinder>,
     /// The sitting word (次会议) and the national level word (全国), searched in every report.
     sitting_word: Option<AhoCorasick>,
@@ -399,6 +399,11 @@ fn build_compiled(rules: &Rules) -> Compiled {
         sessions: session_patterns(&m.session)
             .into_iter()
             .filter_map(|(pattern, lead)| SessionPattern::build(&pattern, lead))
+            .map(|p| p.requiring(&committee_literals(&m.session)))
+            .map(|p| {
+                let groups = p.groups();
+                (p, groups)
+            })
             .collect(),
         count: CountFinder::build(&m.channel.count_unit),
         sitting_word: word_finder(&m.session.sitting_word),
@@ -516,7 +521,49 @@ enum SessionPattern {
     /// occurrence of `lead` in turn. The unanchored search spent most of its time in the reverse
     /// search for the start of a match (a lazy DFA over the Unicode class of the place name,
     /// built anew for each new character), which the anchored one does not need.
-    AtLead { anchored: Regex, lead: String },
+    /// `required` are literals every match holds (see [`SessionPattern::requiring`]): where the
+    /// rest of the window lacks one, the anchored search is not run.
+    AtLead {
+        anchored: Regex,
+        lead: String,
+        required: Vec<String>,
+    },
+}
+
+/// The literals every match of a committee form holds whatever its place and ordinals: the
+/// term word (届) and the committee word (委员会) are written in both forms outside any
+/// optional or repeated group.
+fn committee_literals(s: &SessionRules) -> [&str; 2] {
+    [s.term_word.as_str(), s.committee_word.as_str()]
+}
+
+/// Index of each named group of a session pattern (`None` where the pattern has no such group):
+/// looked up once instead of by name for every match.
+#[derive(Clone, Copy, Default)]
+struct SessionGroups {
+    term: Option<usize>,
+    num: Option<usize>,
+    body: Option<usize>,
+    nat: Option<usize>,
+    lvl: Option<usize>,
+}
+
+impl SessionGroups {
+    fn of(re: &Regex) -> SessionGroups {
+        let index = |name: &str| re.capture_names().position(|n| n == Some(name));
+        SessionGroups {
+            term: index("term"),
+            num: index("num"),
+            body: index("body"),
+            nat: index("nat"),
+            lvl: index("lvl"),
+        }
+    }
+}
+
+/// Group `i` of a match, if the pattern has it and it took part.
+fn group<'h>(cap: &regex::Captures<'h>, i: Option<usize>) -> Option<regex::Match<'h>> {
+    cap.get(i?)
 }
 
 impl SessionPattern {
@@ -525,9 +572,32 @@ impl SessionPattern {
             Some(lead) => SessionPattern::AtLead {
                 anchored: Regex::new(&format!("^(?:{pattern})")).ok()?,
                 lead,
+                required: Vec::new(),
             },
             None => SessionPattern::Anywhere(Regex::new(pattern).ok()?),
         })
+    }
+
+    /// The pattern with `literals` that every match starting at its lead holds (only the
+    /// committee forms, the patterns with a lead, are given them: [`committee_literals`]).
+    fn requiring(mut self, literals: &[&str]) -> SessionPattern {
+        if let SessionPattern::AtLead { required, .. } = &mut self {
+            required.extend(
+                literals
+                    .iter()
+                    .filter(|l| !l.is_empty())
+                    .map(|l| l.to_string()),
+            );
+        }
+        self
+    }
+
+    /// The group indices of the regex whose captures [`SessionPattern::matches`] gives.
+    fn groups(&self) -> SessionGroups {
+        match self {
+            SessionPattern::Anywhere(re) => SessionGroups::of(re),
+            SessionPattern::AtLead { anchored, .. } => SessionGroups::of(anchored),
+        }
     }
 
     /// The matches of the unanchored pattern in `window`, as `captures_iter` gives them, each
@@ -538,11 +608,15 @@ impl SessionPattern {
     /// match in `window[p..]` (the same priorities pick it); after a match the search resumes
     /// at its end (matches are never empty: they hold the lead).
     fn matches<'w>(&self, window: &'w str) -> Vec<(usize, regex::Captures<'w>)> {
-        let (anchored, lead) = match self {
+        let (anchored, lead, required) = match self {
             SessionPattern::Anywhere(re) => {
                 return re.captures_iter(window).map(|c| (0, c)).collect();
             }
-            SessionPattern::AtLead { anchored, lead } => (anchored, lead.as_str()),
+            SessionPattern::AtLead {
+                anchored,
+                lead,
+                required,
+            } => (anchored, lead.as_str(), required),
         };
         let step = lead.chars().next().map_or(1, char::len_utf8);
         let mut out = Vec::new();
@@ -552,7 +626,11 @@ impl SessionPattern {
             .and_then(|w| w.find(lead))
             .map(|i| from + i)
         {
-            let Some(cap) = window.get(p..).and_then(|rest| anchored.captures(rest)) else {
+            let Some(cap) = window
+                .get(p..)
+                .filter(|rest| required.iter().all(|l| contains_word(rest, l)))
+                .and_then(|rest| anchored.captures(rest))
+            else {
                 from = p + step;
                 continue;
             };
@@ -788,8 +866,56 @@ fn contains_word(s: &str, word: &str) -> bool {
 }
 
 /// Byte range of the line containing `pos`, looking at most `LINE_WINDOW` characters each way.
-/// Walks the bytes only as far as the nearest line break (the window is rarely reached).
+/// The nearest line breaks are searched for (a word-at-a-time search) in the bytes that can
+/// hold `LINE_WINDOW` characters; the characters are walked one by one only on a line longer
+/// than that (see [`line_at_walked`]).
 fn line_at(text: &str, pos: usize) -> (usize, usize) {
+    if !text.is_char_boundary(pos) {
+        return (pos, pos);
+    }
+    // Bytes enough for `LINE_WINDOW` characters of up to 4 bytes, and a partial one.
+    const REACH: usize = LINE_WINDOW * 4 + 8;
+    let bytes = text.as_bytes();
+    let chars_in = |from: usize, to: usize| {
+        bytes
+            .get(from..to)
+            .map_or(0, |b| b.iter().filter(|b| **b & 0xC0 != 0x80).count())
+    };
+    let mut lo = pos.saturating_sub(REACH);
+    while !text.is_char_boundary(lo) {
+        lo += 1;
+    }
+    let back = text.get(lo..pos).unwrap_or("");
+    let start = match back.rfind('\n') {
+        Some(i) => Some(lo + i + 1),
+        None if lo == 0 => Some(0),
+        // No break within the reach: the line runs back `LINE_WINDOW` characters or more.
+        None => None,
+    }
+    .filter(|&s| pos - s <= LINE_WINDOW || chars_in(s, pos) <= LINE_WINDOW);
+    let mut hi = (pos + REACH).min(text.len());
+    while !text.is_char_boundary(hi) {
+        hi -= 1;
+    }
+    let fwd = text.get(pos..hi).unwrap_or("");
+    let end = match fwd.find('\n') {
+        Some(i) => Some(pos + i),
+        None if hi == text.len() => Some(hi),
+        None => None,
+    }
+    .filter(|&e| e - pos <= LINE_WINDOW || chars_in(pos, e) <= LINE_WINDOW);
+    match (start, end) {
+        (Some(s), Some(e)) => (s, e),
+        _ => {
+            let (s, e) = line_at_walked(text, pos);
+            (start.unwrap_or(s), end.unwrap_or(e))
+        }
+    }
+}
+
+/// [`line_at`] by walking the bytes from `pos` each way, counting characters, as far as the
+/// nearest line break or `LINE_WINDOW` characters.
+fn line_at_walked(text: &str, pos: usize) -> (usize, usize) {
     if !text.is_char_boundary(pos) {
         return (pos, pos);
     }
@@ -2636,11 +2762,11 @@ fn session_mentions(ctx: &Ctx) -> Vec<SessionMention> {
         ctx.c.sitting_word.as_ref(),
         SESSION_WINDOW_BYTES,
     );
-    for pattern in &ctx.c.sessions {
+    for (pattern, g) in &ctx.c.sessions {
         for &(ws, we) in &windows {
             let window = ctx.text.get(ws..we).unwrap_or("");
             for (at, cap) in pattern.matches(window) {
-                let (Some(whole), Some(term_m)) = (cap.get(0), cap.name("term")) else {
+                let (Some(whole), Some(term_m)) = (cap.get(0), group(&cap, g.term)) else {
                     continue;
                 };
                 let base = ws + at;
@@ -2650,16 +2776,15 @@ fn session_mentions(ctx: &Ctx) -> Vec<SessionMention> {
                 };
                 let term_start = base + term_m.start();
                 let term = ordinal_value(term_m.as_str(), &s.ordinal_prefix);
-                let num = cap
-                    .name("num")
-                    .and_then(|t| ordinal_value(t.as_str(), &s.ordinal_prefix));
+                let num =
+                    group(&cap, g.num).and_then(|t| ordinal_value(t.as_str(), &s.ordinal_prefix));
                 let (Some(term), Some(num)) = (term, num) else {
                     continue;
                 };
-                let body = cap.name("body").map(|b| b.as_str()).unwrap_or("");
+                let body = group(&cap, g.body).map(|b| b.as_str()).unwrap_or("");
                 let body = s.body_aliases.get(body).map(String::as_str).unwrap_or(body);
-                let national = cap.name("nat").is_some()
-                    || cap.name("lvl").is_some_and(|l| l.as_str() == s.national);
+                let national = group(&cap, g.nat).is_some()
+                    || group(&cap, g.lvl).is_some_and(|l| l.as_str() == s.national);
                 let start = last_body_before(ctx.text, whole.start, term_start, &s.cppcc_body);
                 let delivery = is_delivery_session(ctx, start, whole.end);
                 out.push(SessionMention {
@@ -3047,7 +3172,9 @@ mod tests {
         session_patterns(&RULES.metadata.session)
             .into_iter()
             .map(|(pattern, lead)| {
-                let searched = SessionPattern::build(&pattern, lead).expect("session pattern");
+                let searched = SessionPattern::build(&pattern, lead)
+                    .expect("session pattern")
+                    .requiring(&committee_literals(&RULES.metadata.session));
                 let unanchored = Regex::new(&pattern).expect("session regex");
                 (searched, unanchored, pattern)
             })
@@ -3619,6 +3746,39 @@ mod tests {
             .unwrap_or(pos - back.len());
         let end = fwd.find('\n').map(|i| pos + i).unwrap_or(pos + fwd.len());
         (start, end)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// The line found by searching for the breaks is the one the character walk finds:
+        /// lines shorter, as long as and longer than the window, before and after `pos`, in
+        /// characters of every width, and positions inside a character.
+        #[test]
+        fn line_at_equals_walk(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec![
+                    "\n".to_string(),
+                    "a".to_string(),
+                    "中".to_string(),
+                    "a".repeat(LINE_WINDOW - 1),
+                    "中".repeat(LINE_WINDOW / 2),
+                    "é".repeat(LINE_WINDOW / 3),
+                    "𠀀".repeat(LINE_WINDOW / 4),
+                    "中".repeat(LINE_WINDOW),
+                    "𠀀".repeat(LINE_WINDOW + 1),
+                ]),
+                0..8,
+            ),
+            stride in 1usize..400,
+        ) {
+            let text = pieces.concat();
+            let mut positions: Vec<usize> = (0..=text.len() + 1).step_by(stride).collect();
+            positions.extend([text.len(), text.len() + 1]);
+            positions.extend(text.match_indices('\n').flat_map(|(i, _)| [i, i + 1]));
+            for pos in positions {
+                prop_assert_eq!(line_at(&text, pos), line_at_walked(&text, pos), "pos {}", pos);
+            }
+        }
     }
 
     #[test]
