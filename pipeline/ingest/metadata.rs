@@ -244,6 +244,44 @@ struct Compiled {
     speaker_title_starts: Vec<char>,
     /// [`level_suffixes`] of the place rules.
     level_suffixes: Vec<(String, String)>,
+    /// Character lists of the rules asked of many characters in turn, as sets.
+    clause_breaks: CharSet,
+    sentence_breaks: CharSet,
+    boundary_before: CharSet,
+    ordinal_chars: CharSet,
+}
+
+/// The characters of a string, for `s.contains(c)` asked of many `c`: a bit per ASCII
+/// character and the others sorted, where `str::contains` searched the string each time.
+#[derive(Debug, Default)]
+struct CharSet {
+    ascii: u128,
+    other: Vec<char>,
+}
+
+impl CharSet {
+    fn new(s: &str) -> CharSet {
+        let mut set = CharSet::default();
+        for c in s.chars() {
+            if c.is_ascii() {
+                set.ascii |= 1u128 << (c as u32);
+            } else {
+                set.other.push(c);
+            }
+        }
+        set.other.sort_unstable();
+        set.other.dedup();
+        set
+    }
+
+    /// `s.contains(c)` for the `s` the set was built from.
+    fn contains(&self, c: char) -> bool {
+        if c.is_ascii() {
+            self.ascii & (1u128 << (c as u32)) != 0
+        } else {
+            self.other.binary_search(&c).is_ok()
+        }
+    }
 }
 
 /// The first characters of the non-empty `words`, sorted and without repeats.
@@ -414,6 +452,10 @@ fn build_compiled(rules: &Rules) -> Compiled {
         multi_year: any_word_finder(&m.year.multi_year_words),
         speaker_title_starts: first_chars(&m.issuer.speaker_titles),
         level_suffixes: level_suffixes(&m.place),
+        clause_breaks: CharSet::new(&m.channel.clause_breaks),
+        sentence_breaks: CharSet::new(&m.channel.sentence_breaks),
+        boundary_before: CharSet::new(&m.place.boundary_before),
+        ordinal_chars: CharSet::new(&m.session.ordinal_chars),
     }
 }
 
@@ -1564,7 +1606,7 @@ fn starts_word(ctx: &Ctx, start: usize) -> bool {
     let p = &ctx.r.place;
     match before(ctx.text, start, 1).chars().next() {
         None => true,
-        Some(c) if !is_han(c) || p.boundary_before.contains(c) => true,
+        Some(c) if !is_han(c) || ctx.c.boundary_before.contains(c) => true,
         Some(_) => {
             ctx.doc.text.char_at_byte(start) < p.head_chars && opens_original_line(ctx, start)
         }
@@ -1620,7 +1662,7 @@ fn institution_follows(ctx: &Ctx, end: usize) -> bool {
     let s = &ctx.r.session;
     let digits: String = next
         .chars()
-        .take_while(|c| s.ordinal_chars.contains(*c))
+        .take_while(|c| ctx.c.ordinal_chars.contains(*c))
         .collect();
     !digits.is_empty() && next[digits.len()..].starts_with(s.term_word.as_str())
 }
@@ -2449,7 +2491,7 @@ fn clause_channel(
     let cut = back
         .char_indices()
         .rev()
-        .find(|(_, c)| r.clause_breaks.contains(*c))
+        .find(|(_, c)| ctx.c.clause_breaks.contains(*c))
         .map(|(i, c)| back_from + i + c.len_utf8())
         .unwrap_or(back_from);
     let pre = ctx
@@ -2462,7 +2504,7 @@ fn clause_channel(
     }
     let post = after(ctx.text, end, 8);
     let post = &post[..post
-        .find(|c: char| r.clause_breaks.contains(c))
+        .find(|c: char| ctx.c.clause_breaks.contains(c))
         .unwrap_or(post.len())];
     let post = post
         .get(..post.len().min(next_start.saturating_sub(end)))
@@ -2694,7 +2736,7 @@ fn infer_session(ctx: &Ctx, channel: Option<&str>) -> Option<Session> {
 
 /// The sentence around a session (40 characters each way at most) counts both kinds of items.
 fn in_clause_on_both_channels(ctx: &Ctx, start: usize, end: usize) -> bool {
-    let breaks = ctx.r.channel.sentence_breaks.as_str();
+    let breaks = &ctx.c.sentence_breaks;
     let back = before(ctx.text, start, 40);
     let back = back
         .char_indices()
@@ -3746,6 +3788,26 @@ mod tests {
             .unwrap_or(pos - back.len());
         let end = fwd.find('\n').map(|i| pos + i).unwrap_or(pos + fwd.len());
         (start, end)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// A character set answers as `str::contains` on the string it was built from: ASCII
+        /// (NUL and DEL included), CJK, 4-byte and repeated characters, the empty string.
+        #[test]
+        fn char_set_equals_str_contains(
+            s in prop::collection::vec(
+                prop::sample::select(vec!['\0', '\n', ',', ':', '\u{7f}', '\u{80}', '。', '，', '一', '十', '𠀀', 'a']),
+                0..8,
+            ),
+            probes in prop::collection::vec(any::<char>(), 0..16),
+        ) {
+            let s: String = s.into_iter().collect();
+            let set = CharSet::new(&s);
+            for c in probes.into_iter().chain(s.chars()).chain(['\0', '\u{7f}', '\u{80}', '。', 'b']) {
+                prop_assert_eq!(set.contains(c), s.contains(c), "{:?} in {:?}", c, s);
+            }
+        }
     }
 
     proptest! {
