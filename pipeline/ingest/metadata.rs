@@ -226,7 +226,7 @@ struct Compiled {
     foreign_before: WordSets,
     delivery_after: WordSets,
     session_words: WordSets,
-    sessions: Vec<SessionPattern>,
+    sessions: Vec<(SessionPattern, SessionGroups)>,
     count: Option<CountFinder>,
     /// The sitting word (次会议) and the national level word (全国), searched in every report.
     sitting_word: Option<AhoCorasick>,
@@ -239,9 +239,49 @@ struct Compiled {
     previous_year_words: Vec<Option<AhoCorasick>>,
     current_year_words: Vec<Option<AhoCorasick>>,
     /// Any of the multi-year words (任期内, 五年来), in one pass.
-    multi_year: Option<AhoCorasick>,
+    multi_year: Option<AnyWordFinder>,
     /// The first characters of the speaker titles (主任, 副县长), sorted.
     speaker_title_starts: Vec<char>,
+    /// [`level_suffixes`] of the place rules.
+    level_suffixes: Vec<(String, String)>,
+    /// Character lists of the rules asked of many characters in turn, as sets.
+    clause_breaks: CharSet,
+    sentence_breaks: CharSet,
+    boundary_before: CharSet,
+    ordinal_chars: CharSet,
+}
+
+/// The characters of a string, for `s.contains(c)` asked of many `c`: a bit per ASCII
+/// character and the others sorted, where `str::contains` searched the string each time.
+#[derive(Debug, Default)]
+struct CharSet {
+    ascii: u128,
+    other: Vec<char>,
+}
+
+impl CharSet {
+    fn new(s: &str) -> CharSet {
+        let mut set = CharSet::default();
+        for c in s.chars() {
+            if c.is_ascii() {
+                set.ascii |= 1u128 << (c as u32);
+            } else {
+                set.other.push(c);
+            }
+        }
+        set.other.sort_unstable();
+        set.other.dedup();
+        set
+    }
+
+    /// `s.contains(c)` for the `s` the set was built from.
+    fn contains(&self, c: char) -> bool {
+        if c.is_ascii() {
+            self.ascii & (1u128 << (c as u32)) != 0
+        } else {
+            self.other.binary_search(&c).is_ok()
+        }
+    }
 }
 
 /// The first characters of the non-empty `words`, sorted and without repeats.
@@ -265,14 +305,36 @@ fn word_finders(words: &[String]) -> Vec<Option<AhoCorasick>> {
 }
 
 /// A search for any of the non-empty `words` (empty ones are ignored, as in [`contains_any`]).
-fn any_word_finder(words: &[String]) -> Option<AhoCorasick> {
-    AhoCorasick::new(words.iter().filter(|w| !w.is_empty())).ok()
+fn any_word_finder(words: &[String]) -> Option<AnyWordFinder> {
+    let non_empty = || words.iter().filter(|w| !w.is_empty());
+    Some(AnyWordFinder {
+        ac: AhoCorasick::new(non_empty()).ok()?,
+        packed: aho_corasick::packed::Searcher::new(non_empty()),
+    })
+}
+
+/// Whether a text holds any of some words: the automaton, and the same words vectorized
+/// (Teddy) where the machine allows. The automaton's own prefilter did not pick Teddy for the
+/// multi-year words and read a whole report byte by byte.
+struct AnyWordFinder {
+    ac: AhoCorasick,
+    packed: Option<aho_corasick::packed::Searcher>,
+}
+
+impl AnyWordFinder {
+    /// Some word occurs in `s` (a leftmost-first search finds a match exactly when one does).
+    fn is_match(&self, s: &str) -> bool {
+        match &self.packed {
+            Some(packed) => packed.find(s).is_some(),
+            None => self.ac.is_match(s),
+        }
+    }
 }
 
 /// [`contains_any`] by the prebuilt `finder` of the same words when there is one.
-fn contains_any_found(s: &str, words: &[String], finder: Option<&AhoCorasick>) -> bool {
+fn contains_any_found(s: &str, words: &[String], finder: Option<&AnyWordFinder>) -> bool {
     match finder {
-        Some(ac) => ac.is_match(s),
+        Some(f) => f.is_match(s),
         None => contains_any(s, words),
     }
 }
@@ -375,6 +437,11 @@ fn build_compiled(rules: &Rules) -> Compiled {
         sessions: session_patterns(&m.session)
             .into_iter()
             .filter_map(|(pattern, lead)| SessionPattern::build(&pattern, lead))
+            .map(|p| p.requiring(&committee_literals(&m.session)))
+            .map(|p| {
+                let groups = p.groups();
+                (p, groups)
+            })
             .collect(),
         count: CountFinder::build(&m.channel.count_unit),
         sitting_word: word_finder(&m.session.sitting_word),
@@ -384,6 +451,11 @@ fn build_compiled(rules: &Rules) -> Compiled {
         current_year_words: word_finders(&m.year.current_year_words),
         multi_year: any_word_finder(&m.year.multi_year_words),
         speaker_title_starts: first_chars(&m.issuer.speaker_titles),
+        level_suffixes: level_suffixes(&m.place),
+        clause_breaks: CharSet::new(&m.channel.clause_breaks),
+        sentence_breaks: CharSet::new(&m.channel.sentence_breaks),
+        boundary_before: CharSet::new(&m.place.boundary_before),
+        ordinal_chars: CharSet::new(&m.session.ordinal_chars),
     }
 }
 
@@ -491,7 +563,49 @@ enum SessionPattern {
     /// occurrence of `lead` in turn. The unanchored search spent most of its time in the reverse
     /// search for the start of a match (a lazy DFA over the Unicode class of the place name,
     /// built anew for each new character), which the anchored one does not need.
-    AtLead { anchored: Regex, lead: String },
+    /// `required` are literals every match holds (see [`SessionPattern::requiring`]): where the
+    /// rest of the window lacks one, the anchored search is not run.
+    AtLead {
+        anchored: Regex,
+        lead: String,
+        required: Vec<String>,
+    },
+}
+
+/// The literals every match of a committee form holds whatever its place and ordinals: the
+/// term word (届) and the committee word (委员会) are written in both forms outside any
+/// optional or repeated group.
+fn committee_literals(s: &SessionRules) -> [&str; 2] {
+    [s.term_word.as_str(), s.committee_word.as_str()]
+}
+
+/// Index of each named group of a session pattern (`None` where the pattern has no such group):
+/// looked up once instead of by name for every match.
+#[derive(Clone, Copy, Default)]
+struct SessionGroups {
+    term: Option<usize>,
+    num: Option<usize>,
+    body: Option<usize>,
+    nat: Option<usize>,
+    lvl: Option<usize>,
+}
+
+impl SessionGroups {
+    fn of(re: &Regex) -> SessionGroups {
+        let index = |name: &str| re.capture_names().position(|n| n == Some(name));
+        SessionGroups {
+            term: index("term"),
+            num: index("num"),
+            body: index("body"),
+            nat: index("nat"),
+            lvl: index("lvl"),
+        }
+    }
+}
+
+/// Group `i` of a match, if the pattern has it and it took part.
+fn group<'h>(cap: &regex::Captures<'h>, i: Option<usize>) -> Option<regex::Match<'h>> {
+    cap.get(i?)
 }
 
 impl SessionPattern {
@@ -500,9 +614,32 @@ impl SessionPattern {
             Some(lead) => SessionPattern::AtLead {
                 anchored: Regex::new(&format!("^(?:{pattern})")).ok()?,
                 lead,
+                required: Vec::new(),
             },
             None => SessionPattern::Anywhere(Regex::new(pattern).ok()?),
         })
+    }
+
+    /// The pattern with `literals` that every match starting at its lead holds (only the
+    /// committee forms, the patterns with a lead, are given them: [`committee_literals`]).
+    fn requiring(mut self, literals: &[&str]) -> SessionPattern {
+        if let SessionPattern::AtLead { required, .. } = &mut self {
+            required.extend(
+                literals
+                    .iter()
+                    .filter(|l| !l.is_empty())
+                    .map(|l| l.to_string()),
+            );
+        }
+        self
+    }
+
+    /// The group indices of the regex whose captures [`SessionPattern::matches`] gives.
+    fn groups(&self) -> SessionGroups {
+        match self {
+            SessionPattern::Anywhere(re) => SessionGroups::of(re),
+            SessionPattern::AtLead { anchored, .. } => SessionGroups::of(anchored),
+        }
     }
 
     /// The matches of the unanchored pattern in `window`, as `captures_iter` gives them, each
@@ -513,11 +650,15 @@ impl SessionPattern {
     /// match in `window[p..]` (the same priorities pick it); after a match the search resumes
     /// at its end (matches are never empty: they hold the lead).
     fn matches<'w>(&self, window: &'w str) -> Vec<(usize, regex::Captures<'w>)> {
-        let (anchored, lead) = match self {
+        let (anchored, lead, required) = match self {
             SessionPattern::Anywhere(re) => {
                 return re.captures_iter(window).map(|c| (0, c)).collect();
             }
-            SessionPattern::AtLead { anchored, lead } => (anchored, lead.as_str()),
+            SessionPattern::AtLead {
+                anchored,
+                lead,
+                required,
+            } => (anchored, lead.as_str(), required),
         };
         let step = lead.chars().next().map_or(1, char::len_utf8);
         let mut out = Vec::new();
@@ -527,7 +668,11 @@ impl SessionPattern {
             .and_then(|w| w.find(lead))
             .map(|i| from + i)
         {
-            let Some(cap) = window.get(p..).and_then(|rest| anchored.captures(rest)) else {
+            let Some(cap) = window
+                .get(p..)
+                .filter(|rest| required.iter().all(|l| contains_word(rest, l)))
+                .and_then(|rest| anchored.captures(rest))
+            else {
                 from = p + step;
                 continue;
             };
@@ -741,8 +886,8 @@ fn contains_any(s: &str, words: &[String]) -> bool {
 /// [`contains_any`] by the one-pass search of the same `words` (built as a [`WordSets`] of that
 /// one list), word by word when it could not be built.
 fn contains_any_of(s: &str, words: &[String], set: &WordSets) -> bool {
-    match set.found(s) {
-        Some(found) => found != 0,
+    match set.any(s) {
+        Some(any) => any,
         None => contains_any(s, words),
     }
 }
@@ -763,8 +908,56 @@ fn contains_word(s: &str, word: &str) -> bool {
 }
 
 /// Byte range of the line containing `pos`, looking at most `LINE_WINDOW` characters each way.
-/// Walks the bytes only as far as the nearest line break (the window is rarely reached).
+/// The nearest line breaks are searched for (a word-at-a-time search) in the bytes that can
+/// hold `LINE_WINDOW` characters; the characters are walked one by one only on a line longer
+/// than that (see [`line_at_walked`]).
 fn line_at(text: &str, pos: usize) -> (usize, usize) {
+    if !text.is_char_boundary(pos) {
+        return (pos, pos);
+    }
+    // Bytes enough for `LINE_WINDOW` characters of up to 4 bytes, and a partial one.
+    const REACH: usize = LINE_WINDOW * 4 + 8;
+    let bytes = text.as_bytes();
+    let chars_in = |from: usize, to: usize| {
+        bytes
+            .get(from..to)
+            .map_or(0, |b| b.iter().filter(|b| **b & 0xC0 != 0x80).count())
+    };
+    let mut lo = pos.saturating_sub(REACH);
+    while !text.is_char_boundary(lo) {
+        lo += 1;
+    }
+    let back = text.get(lo..pos).unwrap_or("");
+    let start = match back.rfind('\n') {
+        Some(i) => Some(lo + i + 1),
+        None if lo == 0 => Some(0),
+        // No break within the reach: the line runs back `LINE_WINDOW` characters or more.
+        None => None,
+    }
+    .filter(|&s| pos - s <= LINE_WINDOW || chars_in(s, pos) <= LINE_WINDOW);
+    let mut hi = (pos + REACH).min(text.len());
+    while !text.is_char_boundary(hi) {
+        hi -= 1;
+    }
+    let fwd = text.get(pos..hi).unwrap_or("");
+    let end = match fwd.find('\n') {
+        Some(i) => Some(pos + i),
+        None if hi == text.len() => Some(hi),
+        None => None,
+    }
+    .filter(|&e| e - pos <= LINE_WINDOW || chars_in(pos, e) <= LINE_WINDOW);
+    match (start, end) {
+        (Some(s), Some(e)) => (s, e),
+        _ => {
+            let (s, e) = line_at_walked(text, pos);
+            (start.unwrap_or(s), end.unwrap_or(e))
+        }
+    }
+}
+
+/// [`line_at`] by walking the bytes from `pos` each way, counting characters, as far as the
+/// nearest line break or `LINE_WINDOW` characters.
+fn line_at_walked(text: &str, pos: usize) -> (usize, usize) {
     if !text.is_char_boundary(pos) {
         return (pos, pos);
     }
@@ -1413,7 +1606,7 @@ fn starts_word(ctx: &Ctx, start: usize) -> bool {
     let p = &ctx.r.place;
     match before(ctx.text, start, 1).chars().next() {
         None => true,
-        Some(c) if !is_han(c) || p.boundary_before.contains(c) => true,
+        Some(c) if !is_han(c) || ctx.c.boundary_before.contains(c) => true,
         Some(_) => {
             ctx.doc.text.char_at_byte(start) < p.head_chars && opens_original_line(ctx, start)
         }
@@ -1469,7 +1662,7 @@ fn institution_follows(ctx: &Ctx, end: usize) -> bool {
     let s = &ctx.r.session;
     let digits: String = next
         .chars()
-        .take_while(|c| s.ordinal_chars.contains(*c))
+        .take_while(|c| ctx.c.ordinal_chars.contains(*c))
         .collect();
     !digits.is_empty() && next[digits.len()..].starts_with(s.term_word.as_str())
 }
@@ -1480,16 +1673,15 @@ fn institution_follows(ctx: &Ctx, end: usize) -> bool {
 /// (市政府, 县人大, 自治区人大). Ties go to the word seen first.
 fn document_level(ctx: &Ctx) -> Option<String> {
     let ac = ctx.c.bodies.as_ref()?;
-    let mut counts: Vec<(String, usize, usize)> = Vec::new();
+    let mut counts: Vec<(&str, usize, usize)> = Vec::new();
+    let bytes = ctx.text.as_bytes();
     let mut count = |start: usize| {
-        let head = before(ctx.text, start, 4);
-        let Some(level) = ends_with_any(head, &ctx.r.place.level_words) else {
+        let Some(level) = level_before(bytes, start, &ctx.c.level_suffixes) else {
             return;
         };
-        let level = canonical_level(level, &ctx.r.place);
         match counts.iter_mut().find(|(l, _, _)| *l == level) {
             Some(entry) => entry.1 += 1,
-            None => counts.push((level.to_string(), 1, start)),
+            None => counts.push((level, 1, start)),
         }
     };
     match &ctx.c.bodies_packed {
@@ -1499,7 +1691,41 @@ fn document_level(ctx: &Ctx) -> Option<String> {
     counts
         .into_iter()
         .max_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)))
-        .map(|(l, _, _)| l)
+        .map(|(l, _, _)| l.to_string())
+}
+
+/// Characters before a body that [`document_level`] looks at for a level word.
+const LEVEL_LOOKBACK_CHARS: usize = 4;
+
+/// The level words a body can be written after, with their [`canonical_level`], longest first:
+/// the non-empty words of at most [`LEVEL_LOOKBACK_CHARS`] characters (a longer one cannot end
+/// the characters looked at).
+fn level_suffixes(r: &PlaceRules) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = r
+        .level_words
+        .iter()
+        .filter(|w| !w.is_empty() && w.chars().count() <= LEVEL_LOOKBACK_CHARS)
+        .map(|w| (w.clone(), canonical_level(w, r).to_string()))
+        .collect();
+    out.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
+    out
+}
+
+/// The canonical level word that the `LEVEL_LOOKBACK_CHARS` characters before byte `start`
+/// end with, the longest one if several do (`ends_with_any(before(text, start, 4), …)`, then
+/// [`canonical_level`]): those characters end with a word of at most that many characters
+/// exactly when the text before `start` does, and two words of the same length that both end
+/// it are the same word.
+fn level_before<'w>(
+    bytes: &[u8],
+    start: usize,
+    suffixes: &'w [(String, String)],
+) -> Option<&'w str> {
+    let head = bytes.get(..start)?;
+    suffixes
+        .iter()
+        .find(|(w, _)| head.ends_with(w.as_bytes()))
+        .map(|(_, canonical)| canonical.as_str())
 }
 
 /// The level word a division's name ends with (市 for 楚雄市 and 重庆市, 州 for 楚雄州 and
@@ -2265,7 +2491,7 @@ fn clause_channel(
     let cut = back
         .char_indices()
         .rev()
-        .find(|(_, c)| r.clause_breaks.contains(*c))
+        .find(|(_, c)| ctx.c.clause_breaks.contains(*c))
         .map(|(i, c)| back_from + i + c.len_utf8())
         .unwrap_or(back_from);
     let pre = ctx
@@ -2278,7 +2504,7 @@ fn clause_channel(
     }
     let post = after(ctx.text, end, 8);
     let post = &post[..post
-        .find(|c: char| r.clause_breaks.contains(c))
+        .find(|c: char| ctx.c.clause_breaks.contains(c))
         .unwrap_or(post.len())];
     let post = post
         .get(..post.len().min(next_start.saturating_sub(end)))
@@ -2417,6 +2643,15 @@ impl WordSets {
         }
     }
 
+    /// Some list has a word in `s` (`found(s) != 0`: every word belongs to a list), stopping at
+    /// the first word; `None` when there is no automaton.
+    fn any(&self, s: &str) -> Option<bool> {
+        if self.failed {
+            return None;
+        }
+        Some(self.ac.as_ref().is_some_and(|ac| ac.is_match(s)))
+    }
+
     /// The lists with a word in `s` (bit `k` for list `k`); `None` when there is no automaton.
     fn found(&self, s: &str) -> Option<u32> {
         if self.failed {
@@ -2501,7 +2736,7 @@ fn infer_session(ctx: &Ctx, channel: Option<&str>) -> Option<Session> {
 
 /// The sentence around a session (40 characters each way at most) counts both kinds of items.
 fn in_clause_on_both_channels(ctx: &Ctx, start: usize, end: usize) -> bool {
-    let breaks = ctx.r.channel.sentence_breaks.as_str();
+    let breaks = &ctx.c.sentence_breaks;
     let back = before(ctx.text, start, 40);
     let back = back
         .char_indices()
@@ -2569,11 +2804,11 @@ fn session_mentions(ctx: &Ctx) -> Vec<SessionMention> {
         ctx.c.sitting_word.as_ref(),
         SESSION_WINDOW_BYTES,
     );
-    for pattern in &ctx.c.sessions {
+    for (pattern, g) in &ctx.c.sessions {
         for &(ws, we) in &windows {
             let window = ctx.text.get(ws..we).unwrap_or("");
             for (at, cap) in pattern.matches(window) {
-                let (Some(whole), Some(term_m)) = (cap.get(0), cap.name("term")) else {
+                let (Some(whole), Some(term_m)) = (cap.get(0), group(&cap, g.term)) else {
                     continue;
                 };
                 let base = ws + at;
@@ -2583,16 +2818,15 @@ fn session_mentions(ctx: &Ctx) -> Vec<SessionMention> {
                 };
                 let term_start = base + term_m.start();
                 let term = ordinal_value(term_m.as_str(), &s.ordinal_prefix);
-                let num = cap
-                    .name("num")
-                    .and_then(|t| ordinal_value(t.as_str(), &s.ordinal_prefix));
+                let num =
+                    group(&cap, g.num).and_then(|t| ordinal_value(t.as_str(), &s.ordinal_prefix));
                 let (Some(term), Some(num)) = (term, num) else {
                     continue;
                 };
-                let body = cap.name("body").map(|b| b.as_str()).unwrap_or("");
+                let body = group(&cap, g.body).map(|b| b.as_str()).unwrap_or("");
                 let body = s.body_aliases.get(body).map(String::as_str).unwrap_or(body);
-                let national = cap.name("nat").is_some()
-                    || cap.name("lvl").is_some_and(|l| l.as_str() == s.national);
+                let national = group(&cap, g.nat).is_some()
+                    || group(&cap, g.lvl).is_some_and(|l| l.as_str() == s.national);
                 let start = last_body_before(ctx.text, whole.start, term_start, &s.cppcc_body);
                 let delivery = is_delivery_session(ctx, start, whole.end);
                 out.push(SessionMention {
@@ -2980,7 +3214,9 @@ mod tests {
         session_patterns(&RULES.metadata.session)
             .into_iter()
             .map(|(pattern, lead)| {
-                let searched = SessionPattern::build(&pattern, lead).expect("session pattern");
+                let searched = SessionPattern::build(&pattern, lead)
+                    .expect("session pattern")
+                    .requiring(&committee_literals(&RULES.metadata.session));
                 let unanchored = Regex::new(&pattern).expect("session regex");
                 (searched, unanchored, pattern)
             })
@@ -3220,6 +3456,38 @@ mod tests {
                 .map(|(k, _)| 1 << k)
                 .sum();
             prop_assert_eq!(sets.found(&text), Some(want));
+            prop_assert_eq!(sets.any(&text), Some(want != 0));
+        }
+
+        /// The level word before a body, by the precomputed suffixes, is the one
+        /// `ends_with_any(before(…, 4))` and [`canonical_level`] give, with the bundled words and
+        /// with random ones (longer than the look-back, repeated, empty) at every byte.
+        #[test]
+        fn level_before_equals_ends_with_any(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec![
+                    "全国", "自治区", "自治州", "州", "市", "县", "区", "人大", "政府", "自治",
+                    "a", " ", "\n", "é", "𠀀", "，", "新疆维吾尔自治区",
+                ]),
+                0..12,
+            ),
+            extra in prop::collection::vec(
+                prop::sample::select(vec!["", "市", "自治区", "新疆维吾尔自治区", "a", "州人", "𠀀"]),
+                0..4,
+            ),
+        ) {
+            let text = pieces.concat();
+            let bundled = RULES.metadata.place.clone();
+            let mut r = bundled.clone();
+            r.level_words.extend(extra.iter().map(|w| w.to_string()));
+            for r in [&bundled, &r] {
+                let suffixes = level_suffixes(r);
+                for start in (0..=text.len()).filter(|i| text.is_char_boundary(*i)) {
+                    let want = ends_with_any(before(&text, start, LEVEL_LOOKBACK_CHARS), &r.level_words)
+                        .map(|l| canonical_level(l, r));
+                    prop_assert_eq!(level_before(text.as_bytes(), start, &suffixes), want);
+                }
+            }
         }
 
         /// The one-pass clause classification equals the search word by word, with the bundled
@@ -3292,12 +3560,15 @@ mod tests {
     fn word_sets_edge_cases() {
         let none = WordSets::build(&[]);
         assert_eq!(none.found("建议"), Some(0));
+        assert_eq!(none.any("建议"), Some(false));
         let empty = [String::new()];
         let only_empty = WordSets::build(&[&empty]);
         assert_eq!(only_empty.found("建议"), Some(0));
         let many: Vec<Vec<String>> = (0..33).map(|_| vec!["a".to_string()]).collect();
         let refs: Vec<&[String]> = many.iter().map(Vec::as_slice).collect();
         assert_eq!(WordSets::build(&refs).found("a"), None);
+        assert_eq!(WordSets::build(&refs).any("a"), None);
+        assert_eq!(only_empty.any(""), Some(false));
         let long = format!("{}政协提案", "中".repeat(2000));
         let words = WordSets::build(&clause_lists(&RULES.metadata.channel));
         assert_eq!(
@@ -3517,6 +3788,59 @@ mod tests {
             .unwrap_or(pos - back.len());
         let end = fwd.find('\n').map(|i| pos + i).unwrap_or(pos + fwd.len());
         (start, end)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// A character set answers as `str::contains` on the string it was built from: ASCII
+        /// (NUL and DEL included), CJK, 4-byte and repeated characters, the empty string.
+        #[test]
+        fn char_set_equals_str_contains(
+            s in prop::collection::vec(
+                prop::sample::select(vec!['\0', '\n', ',', ':', '\u{7f}', '\u{80}', '。', '，', '一', '十', '𠀀', 'a']),
+                0..8,
+            ),
+            probes in prop::collection::vec(any::<char>(), 0..16),
+        ) {
+            let s: String = s.into_iter().collect();
+            let set = CharSet::new(&s);
+            for c in probes.into_iter().chain(s.chars()).chain(['\0', '\u{7f}', '\u{80}', '。', 'b']) {
+                prop_assert_eq!(set.contains(c), s.contains(c), "{:?} in {:?}", c, s);
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// The line found by searching for the breaks is the one the character walk finds:
+        /// lines shorter, as long as and longer than the window, before and after `pos`, in
+        /// characters of every width, and positions inside a character.
+        #[test]
+        fn line_at_equals_walk(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec![
+                    "\n".to_string(),
+                    "a".to_string(),
+                    "中".to_string(),
+                    "a".repeat(LINE_WINDOW - 1),
+                    "中".repeat(LINE_WINDOW / 2),
+                    "é".repeat(LINE_WINDOW / 3),
+                    "𠀀".repeat(LINE_WINDOW / 4),
+                    "中".repeat(LINE_WINDOW),
+                    "𠀀".repeat(LINE_WINDOW + 1),
+                ]),
+                0..8,
+            ),
+            stride in 1usize..400,
+        ) {
+            let text = pieces.concat();
+            let mut positions: Vec<usize> = (0..=text.len() + 1).step_by(stride).collect();
+            positions.extend([text.len(), text.len() + 1]);
+            positions.extend(text.match_indices('\n').flat_map(|(i, _)| [i, i + 1]));
+            for pos in positions {
+                prop_assert_eq!(line_at(&text, pos), line_at_walked(&text, pos), "pos {}", pos);
+            }
+        }
     }
 
     #[test]
