@@ -88,9 +88,12 @@ pub fn lock_output(out: &Path) -> Result<OutputLock> {
     }
 }
 
-/// Reports processed together: bounds memory (the texts of one chunk at a time) while giving
-/// rayon enough work. A constant, so outputs never depend on machine size.
-pub const CHUNK: usize = 256;
+/// Reports processed together: bounds memory (each report's text is released on its worker, so
+/// a chunk holds only processed rows) while giving rayon enough work, and sets how many rows the
+/// writer thread turns into Arrow batches at once: each chunk becomes one small batch per table
+/// and year partition, so 1,024 (was 256) cut the writer's instructions by ~30 % for ~11 MB more
+/// resident memory. A constant, so outputs never depend on machine size.
+pub const CHUNK: usize = 1024;
 
 /// One input's fate, for the manifest (a plain struct: a batch can have millions of inputs).
 #[derive(Debug, Clone, serde::Serialize)]
