@@ -27,6 +27,7 @@ pub mod rules;
 pub mod run;
 pub mod score;
 pub mod synth;
+pub mod threads;
 pub mod validate;
 pub mod write;
 

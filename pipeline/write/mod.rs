@@ -217,28 +217,13 @@ const SYNC_THREADS: usize = 8;
 /// commits concurrent fsyncs together: measured here, 160 small files took 0.55 s one after
 /// another, 0.12 s two at a time and 0.02 s eight at a time. The first error, in path order.
 pub fn sync_all_files(paths: &[PathBuf]) -> Result<()> {
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let errors: std::sync::Mutex<Vec<(usize, Error)>> = std::sync::Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for _ in 0..SYNC_THREADS.min(paths.len()) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(path) = paths.get(i) else { break };
-                    if let Err(e) = File::open(path).and_then(|f| f.sync_all()) {
-                        let mut errors = errors.lock().unwrap_or_else(|e| e.into_inner());
-                        errors.push((i, Error::io(path, e)));
-                    }
-                }
-            });
-        }
-    });
-    let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
-    errors.sort_by_key(|(i, _)| *i);
-    match errors.into_iter().next() {
-        Some((_, e)) => Err(e),
-        None => Ok(()),
-    }
+    crate::threads::each_on_threads(paths, SYNC_THREADS, |path| {
+        File::open(path)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| Error::io(path, e))
+    })
+    .into_iter()
+    .collect()
 }
 
 /// Write one table as `<dir>/<name>.parquet`.

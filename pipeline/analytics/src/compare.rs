@@ -511,27 +511,8 @@ fn each_partition<T: Send>(
     parts: &[String],
     f: impl Fn(&str) -> Result<T> + Sync,
 ) -> Result<Vec<T>> {
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let done: Vec<std::sync::Mutex<Option<Result<T>>>> =
-        parts.iter().map(|_| std::sync::Mutex::new(None)).collect();
-    std::thread::scope(|scope| {
-        for _ in 0..PARTITION_WORKERS.min(parts.len()) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(p) = parts.get(i) else { break };
-                    let r = f(p);
-                    *done[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(r);
-                }
-            });
-        }
-    });
-    done.into_iter()
-        .map(|m| {
-            m.into_inner()
-                .unwrap_or_else(|e| e.into_inner())
-                .expect("every partition is compared")
-        })
+    banli::threads::each_on_threads(parts, PARTITION_WORKERS, |p| f(p))
+        .into_iter()
         .collect()
 }
 
