@@ -55,7 +55,7 @@ pub fn analyze(out: &Path, vocab: &Vocabulary, meta: &FileMeta) -> Result<Summar
     // The tables are written before the charts are drawn, not beside them: drawing them on a
     // second thread saved ~0.3 s at 20k reports but raised peak memory at 100k by ~75 MB.
     let t = Instant::now();
-    // Not drawn: the writer takes it and frees it once written.
+    // Not drawn: `write_tables` takes it and frees it once written.
     let trends = std::mem::replace(&mut frames.trends, polars::prelude::DataFrame::empty());
     let rows = write_tables(out, &frames, trends, meta)?;
     timings.insert("tables".to_string(), t.elapsed().as_millis() as u64);
