@@ -1443,45 +1443,9 @@ mod in_place_oracle {
                 char_bytes,
             };
         }
-        let extra: usize = rewrites.iter().map(|r| r.digits.len()).sum();
-        let mut out = NormText {
-            text: String::with_capacity(text.len() + extra),
-            origin: Vec::with_capacity(n + extra + 1),
-            char_bytes: Vec::with_capacity(n + extra + 1),
-        };
-        let mut copied = 0; // cs[..copied] is in `out`
-        for r in rewrites.iter().chain(std::iter::once(&Rewrite {
-            start: n,
-            end: n,
-            digits: String::new(),
-        })) {
-            let (from, to) = (char_bytes[copied], char_bytes[r.start]);
-            let shift = (out.text.len() as u32).wrapping_sub(from);
-            out.char_bytes.extend(
-                char_bytes[copied..r.start]
-                    .iter()
-                    .map(|b| b.wrapping_add(shift)),
-            );
-            out.text.push_str(&text[from as usize..to as usize]);
-            out.origin.extend_from_slice(&os[copied..r.start]);
-            if r.start == n {
-                break;
-            }
-            let k = r.digits.chars().count();
-            for (j, d) in r.digits.chars().enumerate() {
-                out.char_bytes.push(out.text.len() as u32);
-                out.text.push(d);
-                out.origin.push(if j + 1 == k && k > 1 {
-                    os[r.end - 1]
-                } else {
-                    os[r.start]
-                });
-            }
-            copied = r.end;
-        }
-        out.char_bytes.push(out.text.len() as u32);
-        out.origin.push(orig_len);
-        out
+        // Applying the rewrites is the same step as in `normalize_str`; the oracle checks how
+        // they are found.
+        build_with_rewrites(&rewrites, n, os, &text, &char_bytes, orig_len)
     }
 
     fn numeral_run_end(cs: &[char], from: usize, allow_point: bool) -> usize {
