@@ -2,8 +2,9 @@
 //! rerun after adding reports re-extracts only the new ones (a fresh `--out` is a cold run).
 //!
 //! A key covers everything a report's rows depend on: its bytes, its place (collection and
-//! path), the banli version, the rules, the registry and the pre-extracted records (plus the
-//! source of `model.rs`, since entries are bincode: a changed type never decodes old bytes).
+//! path), the banli version, the rules, the registry, the pre-extracted records and the library's
+//! own source ([`CODE_FINGERPRINT`]: a rebuilt extractor re-extracts, and entries are bincode,
+//! so a changed type never decodes old bytes).
 //!
 //! Layout of `OUT/.cache`:
 //!
@@ -456,6 +457,9 @@ fn sweep(dir: &Path, keep: &[Segment]) {
     }
 }
 
+/// A hash of every source file of this library, computed by `build.rs` at build time.
+pub const CODE_FINGERPRINT: &str = env!("BANLI_CODE_FINGERPRINT");
+
 pub struct Cache {
     dir: PathBuf,
     salt: String,
@@ -472,9 +476,10 @@ impl Cache {
     pub fn new(out: &Path, salt_parts: &[&str], enabled: bool) -> Cache {
         let mut h = Sha256::new();
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
-        // Entries are bincode, which does not name fields: a change to the cached types must
-        // not decode old entries into the new layout.
-        h.update(include_str!("model.rs").as_bytes());
+        // The library's source (build.rs): a build whose extractor gives other rows must not
+        // reuse an older build's entries, and entries are bincode, which does not name fields,
+        // so a change to the cached types (`model.rs`) must not decode old bytes either.
+        h.update(CODE_FINGERPRINT.as_bytes());
         for p in salt_parts {
             h.update(p.as_bytes());
             h.update(b"\0");
@@ -618,6 +623,73 @@ mod tests {
     use crate::model::{DocMeta, Document, Extraction, Format, NormText, Severity};
 
     const SALT: &[&str] = &["rules", "registry", "records"];
+
+    mod source {
+        include!("code_fingerprint.rs");
+
+        /// The fingerprint of the source tree as it is now on disk.
+        pub fn current() -> String {
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+            fingerprint(&source_files(root))
+        }
+
+        pub fn files() -> Vec<String> {
+            let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+            source_files(root).into_iter().map(|(rel, _)| rel).collect()
+        }
+
+        pub fn of(files: &[(String, std::path::PathBuf)]) -> String {
+            fingerprint(files)
+        }
+    }
+
+    #[test]
+    fn code_fingerprint_is_the_built_source_tree() {
+        // Fails if build.rs stopped rerunning on a source change (a stale fingerprint would
+        // let a changed extractor reuse old cache entries).
+        assert_eq!(CODE_FINGERPRINT, source::current());
+        let files = source::files();
+        for needed in [
+            "extract/mod.rs",
+            "ingest/text.rs",
+            "model.rs",
+            "normalize.rs",
+            "run.rs",
+        ] {
+            assert!(
+                files.iter().any(|f| f == needed),
+                "{needed} not fingerprinted"
+            );
+        }
+        assert!(!files.iter().any(|f| f.starts_with("analytics/")));
+    }
+
+    #[test]
+    fn code_fingerprint_changes_with_any_byte() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let file = tmp.path().join("a.rs");
+        std::fs::write(&file, "fn a() {}").expect("write");
+        let files = vec![("a.rs".to_string(), file.clone())];
+        let before = source::of(&files);
+        std::fs::write(&file, "fn b() {}").expect("write");
+        assert_ne!(before, source::of(&files));
+        let renamed = vec![("b.rs".to_string(), file)];
+        assert_ne!(source::of(&files), source::of(&renamed));
+    }
+
+    #[test]
+    fn code_fingerprint_is_in_the_key() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let cache = Cache::new(tmp.path(), SALT, false);
+        let mut h = Sha256::new();
+        h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        h.update(CODE_FINGERPRINT.as_bytes());
+        for p in SALT {
+            h.update(p.as_bytes());
+            h.update(b"\0");
+        }
+        assert_eq!(cache.salt, hex(&h.finalize()));
+    }
 
     fn report(path: &str, n: u64) -> Processed {
         let sha = format!("{n:064x}");
