@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Compare banli with ripgrep and a Python baseline on a synthetic corpus.
 #
-#   benches/compare.sh N [SEED]
+#   benches/compare.sh N [SEED]          (BANLI_BENCH_REPEAT=R runs each timing R times; default 3)
 #
-# Generates N reports (and 5×N for the scaling check) with `banli synth`, then times, warm cache:
+# Generates N reports (and 5×N for the scaling check) with `banli synth`, then times, warm cache,
+# each command R times (the median wall time and the largest peak RSS are reported: this VM's
+# speed drifts by up to 2× within an hour, so one run per tool can flip a ratio):
 #   rg -o '\d+件|\d+%'            (a lower bound: reading and matching only)
 #   benches/baseline.py           (re + pyarrow, what a user writes in an afternoon)
 #   banli run                     (release build, every stage, Parquet out)
@@ -45,14 +47,25 @@ corpus() { # corpus N → path (generated once)
 
 warm() { find "$1" -type f -exec cat {} + >/dev/null; }
 
-# measure NAME CMD... → prints "NAME wall_s rss_mb" and keeps the numbers in WALL/RSS
+REPEAT=${BANLI_BENCH_REPEAT:-3}
+
+# measure NAME FRESH CMD... → runs CMD $REPEAT times (removing the folder FRESH before each run,
+# unless it is "-"), prints "NAME median_wall_s max_rss_mb (every wall)" and keeps the numbers in
+# WALL/RSS
 measure() {
-    local name=$1; shift
-    local log="$WORK/time-$name.log"
-    /usr/bin/time -v -o "$log" "$@" >/dev/null 2>"$WORK/stderr-$name.log" || { echo "$name failed; see $WORK/stderr-$name.log" >&2; cat "$WORK/stderr-$name.log" >&2; exit 1; }
-    WALL=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$log")
-    RSS=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$log")
-    printf "%-22s %10.2f s %8s MB\n" "$name" "$WALL" "$RSS"
+    local name=$1 fresh=$2; shift 2
+    local log="$WORK/time-$name.log" walls=() rss=0 w r
+    for _ in $(seq "$REPEAT"); do
+        [ "$fresh" = - ] || rm -rf "$fresh"
+        /usr/bin/time -v -o "$log" "$@" >/dev/null 2>"$WORK/stderr-$name.log" || { echo "$name failed; see $WORK/stderr-$name.log" >&2; cat "$WORK/stderr-$name.log" >&2; exit 1; }
+        w=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$log")
+        r=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$log")
+        walls+=("$w")
+        [ "$r" -gt "$rss" ] && rss=$r
+    done
+    WALL=$(printf "%s\n" "${walls[@]}" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }')
+    RSS=$rss
+    printf "%-22s %10.2f s %8s MB   (runs: %s)\n" "$name" "$WALL" "$RSS" "${walls[*]}"
 }
 
 need_tools
@@ -64,14 +77,12 @@ echo "corpus: $N reports ($MB1 MB incl. gold files) at $C1; $((N * 5)) at $C5"
 warm "$C1"
 
 printf "\n%-22s %12s %11s\n" "tool" "wall" "peak RSS"
-measure "rg" rg -o '\d+件|\d+%' "$C1"; RG=$WALL
-rm -rf "$WORK/out-py"
-measure "python-baseline" "$WORK/venv/bin/python" "$ROOT/benches/baseline.py" "$C1" "$WORK/out-py"; PY=$WALL
-rm -rf "$WORK/out-banli"
-measure "banli-run-$N" "$BIN" run --input "$C1" --out "$WORK/out-banli"; B1=$WALL; R1=$RSS
+measure "rg" - rg -o '\d+件|\d+%' "$C1"; RG=$WALL
+measure "python-baseline" "$WORK/out-py" "$WORK/venv/bin/python" "$ROOT/benches/baseline.py" "$C1" "$WORK/out-py"; PY=$WALL
+# A fresh --out each run: nothing cached is reused.
+measure "banli-run-$N" "$WORK/out-banli" "$BIN" run --input "$C1" --out "$WORK/out-banli"; B1=$WALL; R1=$RSS
 warm "$C5"
-rm -rf "$WORK/out-banli5"
-measure "banli-run-$((N * 5))" "$BIN" run --input "$C5" --out "$WORK/out-banli5"; B5=$WALL; R5=$RSS
+measure "banli-run-$((N * 5))" "$WORK/out-banli5" "$BIN" run --input "$C5" --out "$WORK/out-banli5"; B5=$WALL; R5=$RSS
 
 check() { # check LABEL VALUE OP LIMIT
     local ok; ok=$(awk -v v="$2" -v l="$4" -v op="$3" 'BEGIN { print (op == "<=" ? v <= l : op == ">=" ? v >= l : v < l) ? "PASS" : "FAIL" }')
