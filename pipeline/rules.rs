@@ -355,6 +355,10 @@ pub struct ExtractRules {
     pub label_suffixes: WordList,
     /// Nouns naming the items counted: 建议, 提案, …
     pub item_nouns: WordList,
+    /// Words that negate the total verb right after them: `未予立案的8件` are items not filed,
+    /// so the clause is not a count of that kind.
+    #[serde(default)]
+    pub total_verb_negations: WordList,
     /// Nouns for bills, kept apart from suggestions.
     pub bill_nouns: WordList,
     /// Verbs that introduce a total, by kind (received, filed, merged, handled).

@@ -978,7 +978,13 @@ fn total_candidate(
 ) -> Option<TotalCandidate> {
     let q = &ctx.qtys[qi];
     let value = q.value as i64;
-    let kind_in = |s: &str| total_kind_in(&ctx.rules.derived.prioritized_total_verbs, s);
+    let kind_in = |s: &str| {
+        total_kind_in(
+            &ctx.rules.derived.prioritized_total_verbs,
+            &ctx.rules.total_verb_negations,
+            s,
+        )
+    };
     // `kind_in(l_clause).or_else(|| kind_in(left)).or_else(|| kind_in(right_head))`: the clause
     // ends `left`, so it holds no verb when `left` holds none, and is `left` when as long.
     let kind = match kind_in(left) {
@@ -1019,12 +1025,30 @@ fn total_candidate(
     })
 }
 
-/// The highest-priority total kind with a verb in `s`.
-fn total_kind_in(prioritized: &[(String, WordList)], s: &str) -> Option<String> {
+/// The highest-priority total kind with a verb in `s` that no negation word comes right before.
+fn total_kind_in(
+    prioritized: &[(String, WordList)],
+    negations: &WordList,
+    s: &str,
+) -> Option<String> {
+    let may_negate = negations.contains_any(s);
     prioritized
         .iter()
-        .find(|(_, verbs)| verbs.contains_any(s))
+        .find(|(_, verbs)| {
+            verbs.contains_any(s)
+                && (!may_negate
+                    || verbs
+                        .occurrences(s)
+                        .any(|(_, at)| !ends_with_any(negations, &s[..at])))
+        })
         .map(|(kind, _)| kind.clone())
+}
+
+/// Whether `hay` ends with one of the (non-empty) `words`.
+fn ends_with_any(words: &WordList, hay: &str) -> bool {
+    words
+        .iter()
+        .any(|w| !w.is_empty() && hay.ends_with(w.as_str()))
 }
 
 /// Pick the total: the candidate the categories (or topics) sum to, else the strict candidate of
@@ -1409,11 +1433,34 @@ mod tests {
         }
         for hay in &hays {
             assert_eq!(
-                total_kind_in(&rules.derived.prioritized_total_verbs, hay),
+                total_kind_in(
+                    &rules.derived.prioritized_total_verbs,
+                    &rules.total_verb_negations,
+                    hay
+                ),
                 total_kind_by_lookup(&rules, hay),
                 "{hay:?}"
             );
         }
+        Ok(())
+    }
+
+    #[test]
+    fn a_negated_total_verb_gives_no_kind() -> crate::error::Result<()> {
+        let rules = crate::rules::Rules::bundled()?.extract;
+        let kind = |s: &str| {
+            total_kind_in(
+                &rules.derived.prioritized_total_verbs,
+                &rules.total_verb_negations,
+                s,
+            )
+        };
+        assert_eq!(kind("未予立案、作为意见建议处理的"), None);
+        assert_eq!(kind("不予立案的"), None);
+        // Another verb of the clause still counts, and so does the same verb un-negated.
+        assert_eq!(kind("未予立案、转交有关单位的").as_deref(), Some("handled"));
+        assert_eq!(kind("未立案的意见经审查后立案的").as_deref(), Some("filed"));
+        assert_eq!(kind("经审查立案的").as_deref(), Some("filed"));
         Ok(())
     }
 
