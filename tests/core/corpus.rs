@@ -346,3 +346,26 @@ fn a_total_split_by_channel() {
     assert_eq!(fact(&p, "npc_items"), Some(218.0));
     assert_eq!(fact(&p, "cppcc_items"), Some(168.0));
 }
+
+#[test]
+fn items_not_filed_are_no_filed_count() {
+    // "未予立案…的8件" are the items refused; only the 621 filed ones are a filed count.
+    let p = process_file(&case("009_"));
+    assert_eq!(fact(&p, "total_items"), Some(621.0));
+    let filed: Vec<f64> = p
+        .extraction
+        .facts
+        .iter()
+        .filter(|f| f.fact == "items_filed")
+        .map(|f| f.value)
+        .collect();
+    assert!(!filed.contains(&8.0), "{filed:?}");
+    let p = process_text("共收到提案120件，经审查立案110件；不予立案的10件转有关部门参考。");
+    assert_eq!(fact(&p, "total_items"), Some(110.0));
+    assert!(
+        !p.extraction
+            .facts
+            .iter()
+            .any(|f| f.fact == "items_filed" && f.value == 10.0)
+    );
+}
