@@ -460,6 +460,21 @@ fn sweep(dir: &Path, keep: &[Segment]) {
 /// A hash of every source file of this library, computed by `build.rs` at build time.
 pub const CODE_FINGERPRINT: &str = env!("BANLI_CODE_FINGERPRINT");
 
+/// What every key of a run shares: the banli version, the library's source (`code`: a build
+/// whose extractor gives other rows must not reuse an older build's entries, and entries are
+/// bincode, which does not name fields, so a change to the cached types in `model.rs` must not
+/// decode old bytes either) and the run-wide `parts`.
+fn salt_of(code: &str, parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(code.as_bytes());
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update(b"\0");
+    }
+    hex(&h.finalize())
+}
+
 pub struct Cache {
     dir: PathBuf,
     salt: String,
@@ -474,16 +489,6 @@ impl Cache {
     /// `salt_parts`: everything run-wide the rows depend on (rules, registry, records; the
     /// banli version is added).
     pub fn new(out: &Path, salt_parts: &[&str], enabled: bool) -> Cache {
-        let mut h = Sha256::new();
-        h.update(env!("CARGO_PKG_VERSION").as_bytes());
-        // The library's source (build.rs): a build whose extractor gives other rows must not
-        // reuse an older build's entries, and entries are bincode, which does not name fields,
-        // so a change to the cached types (`model.rs`) must not decode old bytes either.
-        h.update(CODE_FINGERPRINT.as_bytes());
-        for p in salt_parts {
-            h.update(p.as_bytes());
-            h.update(b"\0");
-        }
         let dir = out.join(".cache");
         let old = if enabled {
             let g = Generation::load(&dir);
@@ -504,7 +509,7 @@ impl Cache {
         };
         Cache {
             dir,
-            salt: hex(&h.finalize()),
+            salt: salt_of(CODE_FINGERPRINT, salt_parts),
             enabled,
             old,
             new: Mutex::new(new),
@@ -681,14 +686,11 @@ mod tests {
     fn code_fingerprint_is_in_the_key() {
         let tmp = tempfile::tempdir().expect("temp dir");
         let cache = Cache::new(tmp.path(), SALT, false);
-        let mut h = Sha256::new();
-        h.update(env!("CARGO_PKG_VERSION").as_bytes());
-        h.update(CODE_FINGERPRINT.as_bytes());
-        for p in SALT {
-            h.update(p.as_bytes());
-            h.update(b"\0");
-        }
-        assert_eq!(cache.salt, hex(&h.finalize()));
+        assert_eq!(cache.salt, salt_of(CODE_FINGERPRINT, SALT));
+        assert_ne!(
+            salt_of("0123456789abcdef", SALT),
+            salt_of("fedcba9876543210", SALT)
+        );
     }
 
     fn report(path: &str, n: u64) -> Processed {
