@@ -355,6 +355,10 @@ pub struct ExtractRules {
     pub label_suffixes: WordList,
     /// Nouns naming the items counted: 建议, 提案, …
     pub item_nouns: WordList,
+    /// Total kind → rate that a share of all items printed right after a count of that kind
+    /// states (`经审查立案621件，占提案总数的98.73%` is a filing rate of 98.73 %).
+    #[serde(default)]
+    pub kind_share_rates: HashMap<String, String>,
     /// Words that negate the total verb right after them: `未予立案的8件` are items not filed,
     /// so the clause is not a count of that kind.
     #[serde(default)]

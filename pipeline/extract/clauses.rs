@@ -89,6 +89,8 @@ struct TotalCandidate {
     government: bool,
     /// A percentage printed right after the count (`…139件,占全县代表建议的92%`).
     pct: Option<usize>,
+    /// The universe that percentage is of (`all_items` for `占提案总数的`).
+    pct_universe: Option<String>,
     /// `其中人大代表建议218件、政协提案168件`: a split of the total by channel.
     channel_split: Option<&'static str>,
 }
@@ -399,7 +401,13 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                 paren_open.is_some(),
             )
         {
-            c.pct = pct.as_ref().map(|(pi, _)| *pi);
+            if let Some((pi, phrase)) = &pct {
+                c.pct = Some(*pi);
+                c.pct_universe = Some(universe_name(
+                    ctx,
+                    universe_of(ctx, *pi, phrase).0.as_deref(),
+                ));
+            }
             totals.push(c);
         }
     }
@@ -1021,6 +1029,7 @@ fn total_candidate(
         strict,
         government,
         pct: None,
+        pct_universe: None,
         channel_split,
     })
 }
@@ -1147,6 +1156,48 @@ fn choose_total(ctx: &Ctx, ex: &mut Extraction, cands: &[TotalCandidate], used: 
         }
         used[c.qi] = true;
     }
+    for c in cands.iter().filter(|c| !c.government) {
+        push_kind_share_rate(ctx, ex, c, used);
+    }
+}
+
+/// `经审查立案621件，占提案总数的98.73%`: the share of all items beside a count of a kind listed
+/// in `kind_share_rates` is that rate (unless the same rate and value are already there).
+fn push_kind_share_rate(ctx: &Ctx, ex: &mut Extraction, c: &TotalCandidate, used: &mut [bool]) {
+    let (Some(pi), Some("all_items")) = (c.pct, c.pct_universe.as_deref()) else {
+        return;
+    };
+    let Some(rate) = ctx.rules.kind_share_rates.get(&c.kind) else {
+        return;
+    };
+    let p = &ctx.qtys[pi];
+    if ex
+        .facts
+        .iter()
+        .any(|f| &f.fact == rate && f.value == p.value)
+    {
+        return;
+    }
+    let q = &ctx.qtys[c.qi];
+    let from = ctx
+        .text
+        .floor_char_boundary(ctx.sentence_of(q.start).0.max(q.start.saturating_sub(60)));
+    ex.facts.push(Fact {
+        fact: rate.clone(),
+        name_zh: None,
+        value: p.value,
+        value_text: p.text.clone(),
+        unit: Unit::Percent,
+        qualifier: None,
+        bound: if p.lower_bound {
+            "lower_bound".into()
+        } else {
+            "exact".into()
+        },
+        provenance: Provenance::Extracted,
+        evidence: ctx.evidence(from, p.end, &format!("share.{}", c.kind)),
+    });
+    used[pi] = true;
 }
 
 /// Groups 0 to 3 of a [`SUBSET_CLASS_PATTERN`] match, as byte ranges of the text.

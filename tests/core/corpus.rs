@@ -369,3 +369,16 @@ fn items_not_filed_are_no_filed_count() {
             .any(|f| f.fact == "items_filed" && f.value == 10.0)
     );
 }
+
+#[test]
+fn a_share_of_all_items_beside_a_filed_count_is_the_filing_rate() {
+    let p = process_file(&case("009_"));
+    assert_eq!(fact(&p, "rate_filed"), Some(98.73));
+    let p = process_text("共收到提案500件，经审查立案450件，占提案总数的90%。");
+    assert_eq!(fact(&p, "rate_filed"), Some(90.0));
+    // A share beside a count of another kind states no rate; nor does a share of a part.
+    let p = process_text("共收到提案500件，交有关单位办理450件，占提案总数的90%。");
+    assert_eq!(fact(&p, "rate_filed"), None);
+    let p = process_text("共收到提案500件，经审查立案450件，占办复总数的90%。");
+    assert_eq!(fact(&p, "rate_filed"), None);
+}
