@@ -2,8 +2,8 @@
 // `cache.rs`'s test that the compiled-in value matches the source tree it was built from.
 // Included with `include!`, so it names its imports in full.
 
-/// Whether `path` under the package `root` is outside the library's row-producing code: the
-/// analytics crate (a package of its own) and anything that is not Rust source.
+/// Whether `path` under the package `root` is left out: the analytics crate (a package of its
+/// own, which the cache's rows do not depend on) and anything not under `root`.
 fn is_excluded(root: &std::path::Path, path: &std::path::Path) -> bool {
     path.strip_prefix(root)
         .map(|rel| rel.starts_with("analytics"))
