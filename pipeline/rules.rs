@@ -14,7 +14,7 @@ use serde::Deserialize;
 use crate::error::{Error, Result};
 
 mod words;
-pub use words::WordList;
+pub use words::{WordList, ends_with_any};
 
 /// All rule data for a run.
 #[derive(Debug, Clone)]

@@ -15,7 +15,7 @@ use super::{
     Ctx, QUnit, Qty, contains_word, is_hard_boundary, pct_value, strip_prefixes, strip_suffixes,
 };
 use crate::model::{Category, Extraction, Fact, Finding, Provenance, Role, Severity, Topic, Unit};
-use crate::rules::WordList;
+use crate::rules::{WordList, ends_with_any};
 
 /// `(A类)`, `(C类、D类)`, `(“A”类)` at the end of a label, optionally followed by a noun and `共`.
 static CODE_PAREN_END: LazyLock<Regex> = LazyLock::new(|| {
@@ -1048,16 +1048,9 @@ fn total_kind_in(
                 && (!may_negate
                     || verbs
                         .occurrences(s)
-                        .any(|(_, at)| !ends_with_any(negations, &s[..at])))
+                        .any(|(_, at)| ends_with_any(&s[..at], negations).is_none()))
         })
         .map(|(kind, _)| kind.clone())
-}
-
-/// Whether `hay` ends with one of the (non-empty) `words`.
-fn ends_with_any(words: &WordList, hay: &str) -> bool {
-    words
-        .iter()
-        .any(|w| !w.is_empty() && hay.ends_with(w.as_str()))
 }
 
 /// Pick the total: the candidate the categories (or topics) sum to, else the strict candidate of
@@ -1111,15 +1104,13 @@ fn choose_total(ctx: &Ctx, ex: &mut Extraction, cands: &[TotalCandidate], used: 
     });
     if let Some(c) = chosen {
         let q = &ctx.qtys[c.qi];
-        let from = ctx.sentence_of(q.start).0.max(q.start.saturating_sub(60));
-        let from = ctx.text.floor_char_boundary(from);
         push_count_fact(
             ctx,
             ex,
             q,
             "total_items",
             Some(format!("kind: {}", c.kind)),
-            from,
+            evidence_start(ctx, q),
         );
         used[c.qi] = true;
     }
@@ -1129,9 +1120,7 @@ fn choose_total(ctx: &Ctx, ex: &mut Extraction, cands: &[TotalCandidate], used: 
             continue;
         }
         let q = &ctx.qtys[c.qi];
-        let from = ctx
-            .text
-            .floor_char_boundary(ctx.sentence_of(q.start).0.max(q.start.saturating_sub(60)));
+        let from = evidence_start(ctx, q);
         if c.government {
             push_count_fact(ctx, ex, q, "government_items", None, from);
             if let Some(pi) = c.pct {
@@ -1161,6 +1150,12 @@ fn choose_total(ctx: &Ctx, ex: &mut Extraction, cands: &[TotalCandidate], used: 
     }
 }
 
+/// Where a total's evidence starts: its sentence, at most 60 bytes back.
+fn evidence_start(ctx: &Ctx, q: &Qty) -> usize {
+    ctx.text
+        .floor_char_boundary(ctx.sentence_of(q.start).0.max(q.start.saturating_sub(60)))
+}
+
 /// `经审查立案621件，占提案总数的98.73%`: the share of all items beside a count of a kind listed
 /// in `kind_share_rates` is that rate (unless the same rate and value are already there).
 fn push_kind_share_rate(ctx: &Ctx, ex: &mut Extraction, c: &TotalCandidate, used: &mut [bool]) {
@@ -1178,10 +1173,7 @@ fn push_kind_share_rate(ctx: &Ctx, ex: &mut Extraction, c: &TotalCandidate, used
     {
         return;
     }
-    let q = &ctx.qtys[c.qi];
-    let from = ctx
-        .text
-        .floor_char_boundary(ctx.sentence_of(q.start).0.max(q.start.saturating_sub(60)));
+    let from = evidence_start(ctx, &ctx.qtys[c.qi]);
     ex.facts.push(Fact {
         fact: rate.clone(),
         name_zh: None,

@@ -21,6 +21,7 @@ use crate::gazetteer::{Division, Gazetteer};
 use crate::model::{Date, DocMeta, Document, MetadataSource, Span};
 use crate::numbers::parse_cn_integer;
 use crate::rules::Rules;
+use crate::rules::ends_with_any;
 
 // ---------------------------------------------------------------- rules (data)
 
@@ -869,13 +870,6 @@ fn starts_with_any<'w>(s: &str, words: &'w [String]) -> Option<&'w String> {
     words
         .iter()
         .filter(|w| !w.is_empty() && s.starts_with(w.as_str()))
-        .max_by_key(|w| w.len())
-}
-
-fn ends_with_any<'w>(s: &str, words: &'w [String]) -> Option<&'w String> {
-    words
-        .iter()
-        .filter(|w| !w.is_empty() && s.ends_with(w.as_str()))
         .max_by_key(|w| w.len())
 }
 

@@ -155,6 +155,14 @@ impl WordList {
     }
 }
 
+/// The longest non-empty word of `words` that `s` ends with (`s` itself included).
+pub fn ends_with_any<'w>(s: &str, words: &'w [String]) -> Option<&'w String> {
+    words
+        .iter()
+        .filter(|w| !w.is_empty() && s.ends_with(w.as_str()))
+        .max_by_key(|w| w.len())
+}
+
 /// Word indices grouped by the character `key` picks, each group longest word first.
 fn index_by(words: &[String], key: impl Fn(&str) -> Option<char>) -> Vec<(char, Vec<usize>)> {
     let mut groups: Vec<(char, Vec<usize>)> = Vec::new();
