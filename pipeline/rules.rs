@@ -375,6 +375,10 @@ pub struct ExtractRules {
     pub key_words: WordList,
     pub session_during_words: WordList,
     pub session_after_words: WordList,
+    /// Words that make a session count an outcome of that session's items (`闭会建议按时办结
+    /// 回复13件`), not the session split.
+    #[serde(default)]
+    pub session_outcome_words: WordList,
     pub feedback_form_words: WordList,
     /// Handling roles: Chinese word → role.
     pub roles: HashMap<String, String>,
@@ -396,6 +400,12 @@ pub struct ExtractRules {
     pub topic_words: WordList,
     /// Proposer types that are not topics (集体提案, 委员提案).
     pub proposer_types: WordList,
+    /// Counts of proposals by who handed them in (集体提案 / 委员个人或联名提案).
+    #[serde(default)]
+    pub proposer_split: ProposerSplit,
+    /// Counts handed to one handling body (`市法院承办4件`, `72件交市政府办理`).
+    #[serde(default)]
+    pub handler_split: HandlerSplit,
     /// Words before a personal name that are not part of it.
     pub name_prefixes: WordList,
     /// Characters that never occur in a proposer's name in this position.
@@ -416,6 +426,41 @@ pub struct ExtractRules {
     /// Lists derived from the ones above when the rules load (see [`ExtractRules::derive_lists`]).
     #[serde(skip)]
     pub derived: DerivedLists,
+}
+
+/// Words of a split of proposals by proposer: collective (parties, groups, committees) and
+/// individual or joint members. Read only in a sentence holding a `collective` word, since
+/// `委员提案` alone elsewhere names the CPPCC channel.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ProposerSplit {
+    /// Labels of collective proposals → fact `items_collective`.
+    pub collective: WordList,
+    /// Labels of members' own (individual or joint) proposals → fact `items_individual`.
+    pub individual: WordList,
+    /// Words allowed between the label and the count (`集体提案有25件`).
+    pub fillers: WordList,
+    /// Words right before a label that make it a subset after a total verb (`立案提案里`).
+    #[serde(default)]
+    pub subset_markers: WordList,
+    /// Words right before a label that make it a channel's name (`政协委员提案`).
+    #[serde(default)]
+    pub channel_words: WordList,
+}
+
+/// Words of a split of the items by handling body: `[lead]<body><verb>N件` or
+/// `N件<lead><body><verb>`, the body ending with one of `body_suffixes`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct HandlerSplit {
+    /// Verbs of handling that end the clause (`承办`, `组织办理`).
+    pub verbs: WordList,
+    /// Words that may open the clause before the body (`交`, `由`, `其中`).
+    pub lead_words: WordList,
+    /// Endings of a body's name (`部门`, `法院`, `组织`).
+    pub body_suffixes: WordList,
+    /// Words ending an intro before a colon that lists bodies and their counts without a verb
+    /// (`进行交办:市人民政府877件`).
+    #[serde(default)]
+    pub list_intros: WordList,
 }
 
 /// Word lists the grammar searches as one, derived from [`ExtractRules`] at load.

@@ -484,6 +484,7 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
             }
         }
     }
+    grade_splits(p, g, name, r);
     if let Some(bd) = g.get("breakdown").and_then(Value::as_array) {
         for b in bd {
             let (role, level, channel, n) = (
@@ -543,6 +544,90 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
         for x in got.difference(&want) {
             t.extra(format!("{name}: {x}"));
         }
+    }
+}
+
+/// Splits of the total graded by count and wording: by proposer (`proposer_split`: 集体提案 /
+/// 委员个人或联名提案), by session (`session_split`: 会议期间 / 闭会期间), by handling body
+/// (`handling_split`: 市法院 4; entries counting units (个, 家) or stating only a share are not
+/// item counts and are skipped). A field absent from the gold file is not graded, so its facts
+/// are no extras there.
+fn grade_splits(p: &Processed, g: &Value, name: &str, r: &mut ScoreReport) {
+    let facts = &p.extraction.facts;
+    let named = |f: &crate::model::Fact, label: &str| {
+        f.name_zh
+            .as_deref()
+            .is_some_and(|n| same_wording(n, label) || wording_key(label).contains(&wording_key(n)))
+    };
+    let mut grade_field =
+        |field: &str, wanted: Vec<(String, i64)>, kinds: &[&str], by_name: bool| {
+            let mut used = vec![false; facts.len()];
+            for (label, n) in &wanted {
+                let fits =
+                    |f: &crate::model::Fact| f.value == *n as f64 && (!by_name || named(f, label));
+                let hit = facts
+                    .iter()
+                    .enumerate()
+                    .find(|(i, f)| !used[*i] && kinds.contains(&f.fact.as_str()) && fits(f));
+                let t = tally(r, field);
+                match hit {
+                    Some((i, _)) => {
+                        used[i] = true;
+                        t.hit();
+                    }
+                    None => t.miss(format!("{name}: {label} {n}")),
+                }
+            }
+            for (i, f) in facts.iter().enumerate() {
+                if !used[i] && kinds.contains(&f.fact.as_str()) {
+                    let label = f.name_zh.as_deref().unwrap_or(&f.fact);
+                    tally(r, field).extra(format!("{name}: {label} {}", f.value));
+                }
+            }
+        };
+    let pairs = |v: &Value| -> Vec<(String, i64)> {
+        v.as_object()
+            .map(|o| {
+                o.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_i64()?)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    if let Some(v) = g.get("proposer_split") {
+        grade_field(
+            "proposer_split",
+            pairs(v),
+            &["items_collective", "items_individual"],
+            true,
+        );
+    }
+    if let Some(v) = g.get("session_split") {
+        for (label, n) in pairs(v) {
+            let after = label.contains("闭会") || label.contains("会后");
+            let kind = if after {
+                "items_after_session"
+            } else {
+                "items_during_session"
+            };
+            grade_field("session_split", vec![(label, n)], &[kind], false);
+        }
+    }
+    if let Some(list) = g.get("handling_split").and_then(Value::as_array) {
+        let unit_count = |l: &str| {
+            ["（个）", "（家）", "（件次）", "（個）", "(个)"]
+                .iter()
+                .any(|u| l.contains(u))
+        };
+        let wanted: Vec<(String, i64)> = list
+            .iter()
+            .filter_map(|e| {
+                let label = e.get("label_zh")?.as_str()?;
+                let n = e.get("count")?.as_i64()?;
+                (!unit_count(label)).then(|| (label.to_string(), n))
+            })
+            .collect();
+        grade_field("handling_split", wanted, &["items_by_handler"], true);
     }
 }
 

@@ -162,7 +162,22 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             used[qi] = true;
             continue;
         }
-        if let Some((role_zh, role)) = role_in(ctx, l_clause) {
+        // Before roles: a body's name may hold a role word (常委会办事机构, 联合办理).
+        let handler = if q.unit == QUnit::Item && !totals.is_empty() {
+            handler_of(ctx, qi, clause_start, right_head)
+        } else {
+            None
+        };
+        if let Some((bs, be)) = handler {
+            let name = ctx.original_of(bs, be);
+            push_named_count_fact(ctx, ex, q, "items_by_handler", name, clause_start.min(bs));
+            // A government body's share is also the government system's (falls through).
+            if !ctx.contains_any(&ctx.text[bs..be], &ctx.rules.government_words) {
+                used[qi] = true;
+                continue;
+            }
+        }
+        if let Some((role_zh, role)) = role_in(ctx, l_clause).filter(|_| handler.is_none()) {
             let pos = ex.roles.len() as u32;
             ex.roles.push(Role {
                 position: pos,
@@ -199,12 +214,22 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             used[qi] = true;
             continue;
         }
+        if q.unit == QUnit::Item
+            && let Some((fact, ws, we)) = proposer_split_of(ctx, qi, clause_start, right_head)
+        {
+            let name = ctx.original_of(ws, we);
+            push_named_count_fact(ctx, ex, q, fact, name, clause_start.min(ws));
+            used[qi] = true;
+            continue;
+        }
         if q.unit == QUnit::Item && !l_clause.contains('共') {
             let after = ctx.contains_any(l_clause, &ctx.rules.session_after_words)
                 || ctx.contains_any(right_head, &ctx.rules.session_after_words);
             let during = ctx.contains_any(l_clause, &ctx.rules.session_during_words)
                 || ctx.contains_any(right_head, &ctx.rules.session_during_words);
-            if after || during {
+            // `闭会建议按时办结回复13件` counts the after-session items answered, not all of them.
+            let outcome = ctx.contains_any(l_clause, &ctx.rules.session_outcome_words);
+            if (after || during) && !outcome {
                 let fact = if after {
                     "items_after_session"
                 } else {
@@ -623,6 +648,146 @@ fn push_count_fact(
     });
 }
 
+/// A count of items under a name (`items_by_handler` for 市法院), unless the same fact, name
+/// and value are already there.
+fn push_named_count_fact(
+    ctx: &Ctx,
+    ex: &mut Extraction,
+    q: &Qty,
+    fact: &str,
+    name_zh: String,
+    from: usize,
+) {
+    if ex
+        .facts
+        .iter()
+        .any(|f| f.fact == fact && f.value == q.value && f.name_zh.as_deref() == Some(&name_zh))
+    {
+        return;
+    }
+    ex.facts.push(Fact {
+        fact: fact.into(),
+        name_zh: Some(name_zh),
+        value: q.value,
+        value_text: q.text.clone(),
+        unit: Unit::Count,
+        qualifier: None,
+        bound: "exact".into(),
+        provenance: Provenance::Extracted,
+        evidence: ctx.evidence(from.min(q.start), q.end, &format!("count.{fact}")),
+    });
+}
+
+/// `集体提案188件`, `委员个人或联名提案666件`: a count of proposals by who handed them in, in a
+/// sentence that names collective proposals. The fact and the label's byte range.
+fn proposer_split_of(
+    ctx: &Ctx,
+    qi: usize,
+    clause_start: usize,
+    right_head: &str,
+) -> Option<(&'static str, usize, usize)> {
+    let split = &ctx.rules.proposer_split;
+    let q = &ctx.qtys[qi];
+    let (ss, se) = ctx.sentence_of(q.start);
+    if !split.collective.contains_any(&ctx.text[ss..se.max(q.end)]) {
+        return None;
+    }
+    let kind_of = |word: &str| {
+        if split.collective.iter().any(|w| w == word) {
+            "items_collective"
+        } else {
+            "items_individual"
+        }
+    };
+    let clause = &ctx.text[clause_start..q.start];
+    let end = clause.len() - ends_with_any(clause, &split.fillers).map_or(0, |f| f.len());
+    let head = &clause[..end];
+    let left =
+        ends_with_any(head, &split.collective).or_else(|| ends_with_any(head, &split.individual));
+    if let Some(w) = left {
+        // `由区政府承办的政协委员提案共129件` is a total (a total verb before the label, and
+        // the channel's name); `立案提案里集体提案188件` a split (a subset marker after the verb).
+        let before = &head[..head.len() - w.len()];
+        let total_like = ends_with_any(before, &split.channel_words).is_some()
+            || (total_kind_in(
+                &ctx.rules.derived.prioritized_total_verbs,
+                &ctx.rules.total_verb_negations,
+                before,
+            )
+            .is_some()
+                && ends_with_any(before, &split.subset_markers).is_none());
+        if total_like {
+            return None;
+        }
+        let we = clause_start + end;
+        return Some((kind_of(w), we - w.len(), we));
+    }
+    // `188件集体提案`: the label right after the count.
+    let right = split
+        .collective
+        .longest_prefix_of(right_head)
+        .or_else(|| split.individual.longest_prefix_of(right_head))?;
+    Some((kind_of(right), q.end, q.end + right.len()))
+}
+
+/// `市法院承办4件` (the clause before the count is `[lead]<body><verb>`) or `72件交市政府办理`
+/// (the text after it is `<lead><body><verb>`): the body's byte range.
+fn handler_of(
+    ctx: &Ctx,
+    qi: usize,
+    clause_start: usize,
+    right_head: &str,
+) -> Option<(usize, usize)> {
+    let split = &ctx.rules.handler_split;
+    let q = &ctx.qtys[qi];
+    let clause = &ctx.text[clause_start..q.start];
+    let body_before = |piece: &str, verb: &str, lead_required: bool| -> Option<(usize, usize)> {
+        let mut start = 0;
+        let mut led = false;
+        while let Some(w) = split.lead_words.longest_prefix_of(&piece[start..]) {
+            if w.is_empty() {
+                break;
+            }
+            start += w.len();
+            led = true;
+        }
+        let end = piece.len() - verb.len();
+        let body = piece.get(start..end)?;
+        let plausible = (led || !lead_required)
+            && body.chars().count() >= 2
+            && ends_with_any(body, &split.body_suffixes).is_some()
+            && !body.contains(['共', ',', '(', ')'])
+            && !body.bytes().any(|b| b.is_ascii_digit())
+            && !ctx.rules.derived.nouns.contains_any(body);
+        plausible.then_some((start, end))
+    };
+    // `交有关机关和组织办理`: the longest verb (组织办理) may eat the body's ending, so every
+    // verb the piece ends with is tried; the longest that leaves a body wins.
+    let body_in = |piece: &str, lead_required: bool| -> Option<(usize, usize)> {
+        split
+            .verbs
+            .iter()
+            .filter(|v| !v.is_empty() && piece.ends_with(v.as_str()))
+            .filter_map(|v| Some((v.len(), body_before(piece, v, lead_required)?)))
+            .max_by_key(|(len, _)| *len)
+            .map(|(_, range)| range)
+    };
+    let trimmed = clause.trim_start_matches(['、', ' ']);
+    let lead = clause.len() - trimmed.len();
+    if let Some((s, e)) = body_in(trimmed, false) {
+        return Some((clause_start + lead + s, clause_start + lead + e));
+    }
+    // `按…职能进行交办:市人大常委会机关12件,市人民政府877件`: bodies listed after an intro
+    // that ends in a colon, without a verb of their own.
+    if listed_after_intro(ctx, q.start, clause_start)
+        && let Some((s, e)) = body_before(trimmed, "", false)
+    {
+        return Some((clause_start + lead + s, clause_start + lead + e));
+    }
+    let (s, e) = body_in(right_head, true)?;
+    Some((q.end + s, q.end + e))
+}
+
 /// The percentage printed right after count `qi`, within its clause, with the text between.
 fn attached_pct(ctx: &Ctx, qi: usize, rb: usize) -> Option<(usize, String)> {
     let q = &ctx.qtys[qi];
@@ -634,16 +799,20 @@ fn attached_pct(ctx: &Ctx, qi: usize, rb: usize) -> Option<(usize, String)> {
         .skip(qi + 1)
         .take(4)
         .find(|(_, p)| p.unit == QUnit::Percent)?;
+    // `1284件(涉及分办建议95件),占…93.2%`: a parenthetical right after the count is skipped,
+    // counts inside it included.
+    let from = paren_end_after(ctx.text, q.end, p.start).unwrap_or(q.end);
     // The clause may continue past a `,` up to the percent; stop at hard boundaries and counts.
     if ctx.qtys[qi + 1..pi]
         .iter()
-        .any(|n| n.unit != QUnit::Percent)
+        .any(|n| n.unit != QUnit::Percent && n.start >= from)
         || p.start < rb.min(q.end)
     {
         return None;
     }
-    let between = &ctx.text[q.end..p.num_start];
-    if between.chars().any(is_hard_boundary) {
+    let between = &ctx.text[from..p.num_start];
+    // A count inside a parenthetical does not own a share printed after it closes.
+    if between.chars().any(is_hard_boundary) || (between.contains(')') && !between.contains('(')) {
         return None;
     }
     // `占` may be preceded by a short label remainder (`85件已列入规划正在解决,占37%`).
@@ -666,6 +835,30 @@ fn attached_pct(ctx: &Ctx, qi: usize, rb: usize) -> Option<(usize, String)> {
             .map(|m| m.as_str().to_string())
             .unwrap_or_default(),
     ))
+}
+
+/// Whether the clause at `clause_start` is in a list that follows a colon in its sentence, the
+/// colon ending an intro with one of `handler_split.list_intros` (`交办:`) in its last characters.
+fn listed_after_intro(ctx: &Ctx, q_start: usize, clause_start: usize) -> bool {
+    let (ss, _) = ctx.sentence_of(q_start);
+    let Some(colon) = ctx.text[ss..clause_start].rfind(':') else {
+        return false;
+    };
+    let intro = &ctx.text[ss..ss + colon];
+    let tail_from = intro.char_indices().rev().nth(7).map_or(0, |(i, _)| i);
+    ctx.rules
+        .handler_split
+        .list_intros
+        .contains_any(&intro[tail_from..])
+}
+
+/// End of a parenthetical that opens at `at` and closes before `limit`, when it holds no hard
+/// boundary and no other parenthesis.
+fn paren_end_after(text: &str, at: usize, limit: usize) -> Option<usize> {
+    let rest = text.get(at..limit)?.strip_prefix('(')?;
+    let close = rest.find(')')?;
+    let inner = &rest[..close];
+    (!inner.contains('(') && !inner.chars().any(is_hard_boundary)).then_some(at + 1 + close + 1)
 }
 
 /// Universe named between 占 and the number (`建议总数的`), and whether `(下同)` carries it on.
@@ -1004,7 +1197,10 @@ fn total_candidate(
         return None;
     }
     let government = ctx.contains_any(left, &ctx.rules.government_words)
-        || ctx.contains_any(right_head, &ctx.rules.government_words);
+        || ctx.contains_any(
+            right_head.split('(').next().unwrap_or(""),
+            &ctx.rules.government_words,
+        );
     let strict = noun.is_some() && kind.is_some() && !left.contains("其中") && !in_paren;
     // A strict candidate is never a channel split: its words are not looked for.
     let channel_split = if strict {

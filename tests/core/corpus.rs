@@ -15,6 +15,9 @@ fn development_cases_meet_the_accuracy_floor() {
         ("rates", 0.95, 0.9),
         ("tiers", 1.0, 0.95),
         ("topics", 0.95, 0.95),
+        ("proposer_split", 1.0, 1.0),
+        ("handling_split", 1.0, 0.9),
+        ("session_split", 1.0, 1.0),
     ] {
         let t = report.field(field);
         assert!(
@@ -381,4 +384,115 @@ fn a_share_of_all_items_beside_a_filed_count_is_the_filing_rate() {
     assert_eq!(fact(&p, "rate_filed"), None);
     let p = process_text("共收到提案500件，经审查立案450件，占办复总数的90%。");
     assert_eq!(fact(&p, "rate_filed"), None);
+}
+
+/// Facts of one kind as (name, value), in reading order.
+fn named_facts(p: &banli::model::Processed, kind: &str) -> Vec<(String, f64)> {
+    p.extraction
+        .facts
+        .iter()
+        .filter(|f| f.fact == kind)
+        .map(|f| (f.name_zh.clone().unwrap_or_default(), f.value))
+        .collect()
+}
+
+#[test]
+fn proposals_split_by_proposer_are_neither_filed_counts_nor_a_channel() {
+    // Hebei: "立案提案里集体提案188件，委员提案433件" split the 621 filed proposals.
+    let p = process_file(&case("009_"));
+    assert_eq!(
+        named_facts(&p, "items_collective"),
+        [("集体提案".to_string(), 188.0)]
+    );
+    assert_eq!(
+        named_facts(&p, "items_individual"),
+        [("委员提案".to_string(), 433.0)]
+    );
+    assert!(
+        named_facts(&p, "items_filed")
+            .iter()
+            .all(|(_, v)| *v != 188.0)
+    );
+    assert_eq!(fact(&p, "cppcc_items"), None);
+    // Traditional script keeps its wording in the name.
+    let p = process_file(&case("047_"));
+    assert_eq!(
+        named_facts(&p, "items_individual"),
+        [("委員個人和聯名提案".to_string(), 67.0)]
+    );
+    // Without a collective count in the sentence, 委员提案 is the CPPCC channel again.
+    let p = process_text("市政府共承办建议和提案300件，其中人大代表建议180件，政协委员提案120件。");
+    assert_eq!(fact(&p, "cppcc_items"), Some(120.0));
+    assert!(named_facts(&p, "items_individual").is_empty());
+}
+
+#[test]
+fn items_handed_to_each_body_are_a_split_by_handler() {
+    // Xi'an: "<body>承办N件" after the total; the parenthetical 合办 count stays a role, and the
+    // 市政府 inside it does not make 市级有关组织 a government share.
+    let p = process_file(&case("031_"));
+    let by_handler = named_facts(&p, "items_by_handler");
+    for want in [
+        ("市人大常委会有关部门", 1.0),
+        ("市政府及其所属部门", 374.0),
+        ("市法院", 4.0),
+        ("市检察院", 1.0),
+        ("市级有关组织", 31.0),
+    ] {
+        assert!(
+            by_handler.iter().any(|(n, v)| n == want.0 && *v == want.1),
+            "{want:?} in {by_handler:?}"
+        );
+    }
+    assert_eq!(
+        named_facts(&p, "government_items"),
+        [(String::new(), 374.0)]
+    );
+    assert!(named_facts(&p, "items_handled").is_empty());
+    // The count before "交<body>办理"; 组织办理 is not the verb of 有关机关和组织.
+    let p = process_text("全市共收到代表建议77件。其中72件交市政府办理，5件交有关机关和组织办理。");
+    assert_eq!(
+        named_facts(&p, "items_by_handler"),
+        [
+            ("市政府".to_string(), 72.0),
+            ("有关机关和组织".to_string(), 5.0)
+        ]
+    );
+    assert_eq!(named_facts(&p, "government_items"), [(String::new(), 72.0)]);
+    // Bodies listed after "交办:" without a verb of their own.
+    let p = process_text(
+        "代表共提出建议973件。常委会按承办单位职能进行交办：市人大常委会机关12件，市人民政府877件，本市其他机关和组织45件。",
+    );
+    assert_eq!(
+        named_facts(&p, "items_by_handler").len(),
+        3,
+        "{:?}",
+        p.extraction.facts
+    );
+    // Sichuan: role words inside bodies' names (常委会办事, 联合办理) are no roles.
+    let p = process_file(&case("005_"));
+    assert!(p.extraction.roles.is_empty(), "{:?}", p.extraction.roles);
+    assert_eq!(named_facts(&p, "items_by_handler").len(), 3);
+    // Before any total there is no split to make.
+    let p = process_text("市法院承办4件。");
+    assert!(named_facts(&p, "items_by_handler").is_empty());
+}
+
+#[test]
+fn a_share_printed_after_a_parenthetical_belongs_to_the_count_before_it() {
+    // Chongqing: "共收到建议1284件（涉及分办建议95件），占全市建议总数的93.2%".
+    let p = process_file(&case("015_"));
+    assert_eq!(fact(&p, "government_share"), Some(93.2));
+    // A count inside the parenthetical does not take the share.
+    let p = process_text("全市政府系统共收到建议500件（其中重点建议20件），占全市建议总数的90%。");
+    assert_eq!(fact(&p, "government_share"), Some(90.0));
+    assert_eq!(fact(&p, "key_items"), Some(20.0));
+}
+
+#[test]
+fn a_session_count_of_answered_items_is_no_session_split() {
+    // Chongqing 2023: "闭会建议15件" is the split; "闭会建议按时办结回复13件" counts answers.
+    let p = process_file(&case("016_"));
+    assert_eq!(facts(&p, "items_after_session"), [15.0]);
+    assert_eq!(facts(&p, "items_during_session"), [1195.0]);
 }
