@@ -63,7 +63,6 @@ impl Vocabulary {
 /// The collected results.
 pub struct Frames {
     pub comparison: DataFrame,
-    pub trends: DataFrame,
     pub themes: DataFrame,
     pub topic_mix: DataFrame,
     /// Every failed check, with the report's label (for the page).
@@ -435,9 +434,10 @@ fn union(frames: Vec<DataFrame>) -> Result<LazyFrame> {
     )?)
 }
 
-/// Compute every comparison and collect. Each year partition is compared on its own (a
-/// comparison row is one series in one year), so memory follows the largest year, not the
-/// whole corpus; trends and theme recurrence are then computed across the years.
+/// Compute every comparison but `trends` (see [`trends_in_chunks`]) and collect. Each year
+/// partition is compared on its own (a comparison row is one series in one year), so memory
+/// follows the largest year, not the whole corpus; theme recurrence is then computed across
+/// the years.
 pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
     let keys = jurisdiction_keys(&Src::all(out))?.collect()?.lazy();
     let parts = each_partition(&partitions(out)?, |p| {
@@ -490,11 +490,8 @@ pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
         )
         .collect()?;
     crate::checkpoint("themes and failed checks, all years");
-    let trends = trends(&comparison)?.collect()?;
-    crate::checkpoint("trends");
     Ok(Frames {
         comparison,
-        trends,
         themes,
         topic_mix,
         failed_checks,
@@ -854,6 +851,42 @@ fn merge_themes(parts: LazyFrame, vocab: &Vocabulary) -> Result<LazyFrame> {
         ],
         SortMultipleOptions::default().with_order_descending_multi([true, false, false]),
     ))
+}
+
+/// Series per `trends` chunk. The long form has a row per series, year and metric (≈ 3.5 per
+/// comparison row); built for the whole corpus at once it was stage 6's peak (≈ +70 MB at 100k
+/// reports, growing with the corpus).
+pub const TRENDS_CHUNK_SERIES: usize = 8192;
+
+/// `trends` for `chunk` series at a time, in series order, each chunk's rows handed to `sink`
+/// in the table's order (series, metric, year): the chunks concatenated are the whole table.
+pub fn trends_in_chunks(
+    comparison: &DataFrame,
+    chunk: usize,
+    mut sink: impl FnMut(DataFrame) -> Result<()>,
+) -> Result<()> {
+    let mut series: Vec<String> = strings(comparison, "series_key")?
+        .into_iter()
+        .flatten()
+        .collect();
+    series.sort_unstable();
+    series.dedup();
+    for group in series.chunks(chunk.max(1)) {
+        let (Some(lo), Some(hi)) = (group.first(), group.last()) else {
+            continue;
+        };
+        let part = comparison
+            .clone()
+            .lazy()
+            .filter(
+                col("series_key")
+                    .gt_eq(lit(lo.as_str()))
+                    .and(col("series_key").lt_eq(lit(hi.as_str()))),
+            )
+            .collect()?;
+        sink(trends(&part)?.collect()?)?;
+    }
+    Ok(())
 }
 
 /// Year-over-year changes for every series (jurisdiction × issuer × channel) with several
