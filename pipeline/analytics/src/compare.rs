@@ -4,7 +4,7 @@
 //!
 //! Everything here is computed from the core tables; nothing is re-extracted.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use polars::prelude::*;
@@ -69,10 +69,12 @@ pub struct Frames {
     pub failed_checks: DataFrame,
 }
 
-/// Where a query reads the per-report tables: every year, or one year partition.
+/// Where a query reads the per-report tables: every year, or one year partition, or the
+/// reports of one bucket of a partition.
 pub struct Src<'a> {
     out: &'a Path,
     partition: Option<&'a str>,
+    docs: Option<&'a Series>,
 }
 
 impl<'a> Src<'a> {
@@ -80,6 +82,7 @@ impl<'a> Src<'a> {
         Src {
             out,
             partition: None,
+            docs: None,
         }
     }
 
@@ -87,8 +90,80 @@ impl<'a> Src<'a> {
         Src {
             out,
             partition: Some(partition),
+            docs: None,
         }
     }
+
+    fn bucket(out: &'a Path, partition: &'a str, docs: Option<&'a Series>) -> Src<'a> {
+        Src {
+            out,
+            partition: Some(partition),
+            docs,
+        }
+    }
+}
+
+/// Reports compared at once: a year partition with more is split into buckets of whole
+/// jurisdictions (a series, a theme's place and a report's rows stay in one bucket), so that
+/// memory follows the bucket, not the size of a year. Each bucket reads the partition's files
+/// again, filtered, so a year is split only when it must be.
+pub const BUCKET_REPORTS: usize = 16_384;
+
+/// One unit of work: a partition, and the `doc_id`s of one of its buckets (`None`: all).
+struct Unit {
+    partition: String,
+    docs: Option<Series>,
+}
+
+/// The partition's reports grouped by jurisdiction key (as [`documents`] computes it) and
+/// packed, in key order, into buckets that close once they hold `max_reports` reports (a
+/// jurisdiction is never split); one unfiltered unit when the partition has no more.
+fn buckets(
+    out: &Path,
+    partition: &str,
+    key_of: &HashMap<String, String>,
+    max_reports: usize,
+) -> Result<Vec<Unit>> {
+    let docs = scan(&Src::one(out, partition), "documents")?
+        .select([col("doc_id"), col("jurisdiction_zh"), col("source_path")])
+        .collect()?;
+    let whole = || Unit {
+        partition: partition.to_string(),
+        docs: None,
+    };
+    if docs.height() <= max_reports {
+        return Ok(vec![whole()]);
+    }
+    let mut by_key: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for ((id, zh), path) in strings(&docs, "doc_id")?
+        .into_iter()
+        .zip(strings(&docs, "jurisdiction_zh")?)
+        .zip(strings(&docs, "source_path")?)
+    {
+        let Some(id) = id else { continue };
+        let key = zh
+            .and_then(|z| key_of.get(&z).cloned())
+            .unwrap_or_else(|| format!("?{}", path.unwrap_or_default()));
+        by_key.entry(key).or_default().push(id);
+    }
+    let mut units = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    for ids in by_key.into_values() {
+        current.extend(ids);
+        if current.len() >= max_reports {
+            units.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        units.push(current);
+    }
+    Ok(units
+        .into_iter()
+        .map(|ids| Unit {
+            partition: partition.to_string(),
+            docs: Some(Series::new("doc_id".into(), ids)),
+        })
+        .collect())
 }
 
 /// The year partitions present (`year=2021`, …), from the documents table.
@@ -125,7 +200,11 @@ pub fn scan(src: &Src, table: &str) -> Result<LazyFrame> {
         ..Default::default()
     };
     let path = path.to_string_lossy().into_owned();
-    Ok(LazyFrame::scan_parquet(PlRefPath::new(path), args)?)
+    let lf = LazyFrame::scan_parquet(PlRefPath::new(path), args)?;
+    Ok(match src.docs {
+        Some(ids) => lf.filter(col("doc_id").is_in(lit(ids.clone()).implode(false), false)),
+        None => lf,
+    })
 }
 
 fn left_join(a: LazyFrame, b: LazyFrame, on: &str) -> LazyFrame {
@@ -439,10 +518,32 @@ fn union(frames: Vec<DataFrame>) -> Result<LazyFrame> {
 /// follows the largest year, not the whole corpus; theme recurrence is then computed across
 /// the years.
 pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
-    let keys = jurisdiction_keys(&Src::all(out))?.collect()?.lazy();
-    let parts = each_partition(&partitions(out)?, |p| {
-        let part = compare_partition(&Src::one(out, p), &keys, vocab);
-        crate::checkpoint(&format!("partition {p}"));
+    compare_in_buckets(out, vocab, BUCKET_REPORTS)
+}
+
+fn compare_in_buckets(out: &Path, vocab: &Vocabulary, bucket_reports: usize) -> Result<Frames> {
+    let keys = jurisdiction_keys(&Src::all(out))?.collect()?;
+    let key_of: HashMap<String, String> = strings(&keys, "jurisdiction_zh")?
+        .into_iter()
+        .zip(strings(&keys, "jurisdiction_key")?)
+        .filter_map(|(zh, key)| Some((zh?, key?)))
+        .collect();
+    let keys = keys.lazy();
+    let mut units = Vec::new();
+    for p in partitions(out)? {
+        units.extend(buckets(out, &p, &key_of, bucket_reports)?);
+    }
+    let parts = each_unit(&units, |u| {
+        let src = Src::bucket(out, &u.partition, u.docs.as_ref());
+        let part = compare_partition(&src, &keys, vocab);
+        match &u.docs {
+            None => crate::checkpoint(&format!("partition {}", u.partition)),
+            Some(ids) => crate::checkpoint(&format!(
+                "partition {} bucket of {}",
+                u.partition,
+                ids.len()
+            )),
+        }
         part
     })?;
     let mut cmp = Vec::new();
@@ -498,17 +599,14 @@ pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
     })
 }
 
-/// Partitions compared at the same time. Each is small work for polars (a few thousand
-/// reports), so one at a time leaves a core idle; two keep memory bounded by two years.
+/// Units compared at the same time. Each is small work for polars (a few thousand reports),
+/// so one at a time leaves a core idle; two keep memory bounded by two buckets.
 const PARTITION_WORKERS: usize = 2;
 
-/// `f` over every partition, `PARTITION_WORKERS` at a time; the results in partition order
-/// (the first error, in partition order, if any failed).
-fn each_partition<T: Send>(
-    parts: &[String],
-    f: impl Fn(&str) -> Result<T> + Sync,
-) -> Result<Vec<T>> {
-    banli::threads::each_on_threads(parts, PARTITION_WORKERS, |p| f(p))
+/// `f` over every unit, `PARTITION_WORKERS` at a time; the results in unit order (the first
+/// error, in unit order, if any failed).
+fn each_unit<T: Send>(units: &[Unit], f: impl Fn(&Unit) -> Result<T> + Sync) -> Result<Vec<T>> {
+    banli::threads::each_on_threads(units, PARTITION_WORKERS, f)
         .into_iter()
         .collect()
 }
@@ -991,4 +1089,66 @@ fn trends(comparison: &DataFrame) -> Result<LazyFrame> {
         [col("series_key"), col("year_to")],
         args,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn repo() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    }
+
+    /// Stages 1-5 over the bundled reports (seeds and cases: 14 year partitions, a few reports
+    /// each) into a temp folder.
+    fn bundled_output() -> (tempfile::TempDir, Vocabulary) {
+        let dir = tempfile::tempdir().unwrap();
+        let datasets = repo().join("datasets");
+        let inputs = ["seeds", "cases"]
+            .iter()
+            .map(|c| banli::ingest::InputDir {
+                root: datasets.join("reports").join(c),
+                collection: c.to_string(),
+            })
+            .collect();
+        let opts = banli::run::RunOptions {
+            inputs,
+            out: dir.path().to_path_buf(),
+            datasets: datasets.clone(),
+            ..Default::default()
+        };
+        banli::run::run(&opts).unwrap();
+        let rules = banli::rules::Rules::load(&datasets).unwrap();
+        (dir, Vocabulary::from_rules(&rules))
+    }
+
+    #[test]
+    fn comparing_a_year_in_buckets_gives_the_same_tables() {
+        let (dir, vocab) = bundled_output();
+        let whole = compare_in_buckets(dir.path(), &vocab, usize::MAX).unwrap();
+        assert!(
+            whole.comparison.height() >= 20,
+            "{}",
+            whole.comparison.height()
+        );
+        // One jurisdiction per bucket, and two: every partition with several places is split.
+        let units: usize = partitions(dir.path())
+            .unwrap()
+            .iter()
+            .map(|p| buckets(dir.path(), p, &HashMap::new(), 1).unwrap().len())
+            .sum();
+        assert!(units > partitions(dir.path()).unwrap().len(), "{units}");
+        for size in [1, 2] {
+            let split = compare_in_buckets(dir.path(), &vocab, size).unwrap();
+            for (name, a, b) in [
+                ("comparison", &whole.comparison, &split.comparison),
+                ("themes", &whole.themes, &split.themes),
+                ("topic_mix", &whole.topic_mix, &split.topic_mix),
+                ("failed_checks", &whole.failed_checks, &split.failed_checks),
+            ] {
+                assert!(a.equals_missing(b), "{name} differs with buckets of {size}");
+            }
+        }
+    }
 }
