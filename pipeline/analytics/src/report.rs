@@ -347,7 +347,8 @@ fn figure_evidence(
 /// Most rows of a table on the page; the Parquet tables have them all.
 pub const MAX_TABLE_ROWS: usize = 500;
 
-fn comparison_table(c: &DataFrame, ev: &Lookup) -> Result<String> {
+/// The first `MAX_TABLE_ROWS` rows of `c` (of `total` in the table).
+fn comparison_table(c: &DataFrame, total: usize, ev: &Lookup) -> Result<String> {
     let cols = [
         "label",
         "year",
@@ -424,18 +425,18 @@ fn comparison_table(c: &DataFrame, ev: &Lookup) -> Result<String> {
         );
     }
     s.push_str("</tbody></table>");
-    if c.height() > MAX_TABLE_ROWS {
+    if total > MAX_TABLE_ROWS {
         let _ = write!(
             s,
-            "<p class=\"note\">First {MAX_TABLE_ROWS} of {} rows; all are in comparison.parquet.</p>",
-            c.height()
+            "<p class=\"note\">First {MAX_TABLE_ROWS} of {total} rows; all are in comparison.parquet.</p>",
         );
     }
     Ok(s)
 }
 
-fn failed_checks_table(f: &DataFrame) -> Result<String> {
-    if f.height() == 0 {
+/// The first `MAX_TABLE_ROWS` rows of `f` (of `total` failed checks).
+fn failed_checks_table(f: &DataFrame, total: usize) -> Result<String> {
+    if total == 0 {
         return Ok("<p>No check failed.</p>".into());
     }
     let cols = [
@@ -462,11 +463,10 @@ fn failed_checks_table(f: &DataFrame) -> Result<String> {
         s.push_str("</tr>");
     }
     s.push_str("</tbody></table>");
-    if f.height() > MAX_TABLE_ROWS {
+    if total > MAX_TABLE_ROWS {
         let _ = write!(
             s,
-            "<p class=\"note\">First {MAX_TABLE_ROWS} of {} failed checks; all are in the checks table.</p>",
-            f.height()
+            "<p class=\"note\">First {MAX_TABLE_ROWS} of {total} failed checks; all are in the checks table.</p>",
         );
     }
     Ok(s)
@@ -503,6 +503,31 @@ document.querySelectorAll("table.sortable th").forEach(function (th, col) {
 document.documentElement.dataset.ready = "1";
 "#;
 
+/// The rows the page's evidence lists read: the comparison rows of the shown reports and of
+/// the themes listed (the rest of the table never reaches the page, and copying its columns
+/// into vectors grew with the corpus), their topic mix, the first themes.
+fn on_the_page(f: &Frames, shown: &BTreeSet<String>) -> Result<Frames> {
+    use polars::prelude::*;
+    let themes = f.themes.head(Some(MAX_TABLE_ROWS));
+    let mut docs: Vec<String> = shown.iter().cloned().collect();
+    docs.extend(strings(&themes, "example_doc_id")?.into_iter().flatten());
+    let keep = |df: &DataFrame, docs: &[String]| -> Result<DataFrame> {
+        let ids = Series::new("ids".into(), docs);
+        Ok(df
+            .clone()
+            .lazy()
+            .filter(col("doc_id").is_in(lit(ids).implode(false), false))
+            .collect()?)
+    };
+    let shown_docs: Vec<String> = shown.iter().cloned().collect();
+    Ok(Frames {
+        comparison: keep(&f.comparison, &docs)?,
+        topic_mix: keep(&f.topic_mix, &shown_docs)?,
+        themes,
+        failed_checks: f.failed_checks.head(Some(0)),
+    })
+}
+
 /// Write `report.html` into `out`.
 pub fn write(
     out: &Path,
@@ -513,8 +538,7 @@ pub fn write(
 ) -> Result<std::path::PathBuf> {
     let shown: BTreeSet<String> = data.shown_docs().into_iter().collect();
     let lookup = Lookup::new(details)?;
-    let evidence = figure_evidence(frames, details, &lookup, &shown)?;
-    let failed = &frames.failed_checks;
+    let evidence = figure_evidence(&on_the_page(frames, &shown)?, details, &lookup, &shown)?;
     let mut html = String::new();
     html.push_str("<!doctype html><html lang=\"zh-Hans\"><head><meta charset=\"utf-8\"><title>banli: 建议提案办理比较 comparison</title>");
     let _ = write!(html, "<style>{STYLE}</style></head><body>");
@@ -548,9 +572,18 @@ pub fn write(
         html.push_str("</figure>");
     }
     html.push_str("<h2 id=\"table\">Comparison table</h2><p class=\"note\">Click a header to sort. Hover the items or resolved cell to read the sentence.</p>");
-    html.push_str(&comparison_table(&frames.comparison, &lookup)?);
+    let c = &frames.comparison;
+    html.push_str(&comparison_table(
+        &c.head(Some(MAX_TABLE_ROWS)),
+        c.height(),
+        &lookup,
+    )?);
     html.push_str("<h2 id=\"checks\">Failed checks</h2><p class=\"note\">Checks never change the data; they flag where a report's own numbers disagree.</p>");
-    html.push_str(&failed_checks_table(failed)?);
+    let failed = &frames.failed_checks;
+    html.push_str(&failed_checks_table(
+        &failed.head(Some(MAX_TABLE_ROWS)),
+        failed.height(),
+    )?);
     let _ = write!(html, "<script>{SCRIPT}</script></body></html>\n");
     let path = out.join("report.html");
     banli::write::write_atomic(&path, html.as_bytes())?;
