@@ -109,6 +109,15 @@ impl<'a> Src<'a> {
 /// again, filtered, so a year is split only when it must be.
 pub const BUCKET_REPORTS: usize = 16_384;
 
+/// Jurisdiction name → comparison key, from [`jurisdiction_keys`].
+fn key_map(keys: &DataFrame) -> Result<HashMap<String, String>> {
+    Ok(strings(keys, "jurisdiction_zh")?
+        .into_iter()
+        .zip(strings(keys, "jurisdiction_key")?)
+        .filter_map(|(zh, key)| Some((zh?, key?)))
+        .collect())
+}
+
 /// One unit of work: a partition, and the `doc_id`s of one of its buckets (`None`: all).
 struct Unit {
     partition: String,
@@ -489,6 +498,7 @@ struct Part {
 /// share the buffers of the tables they were read from (a string view keeps its whole buffer
 /// alive), so keeping the frames themselves kept every partition's inputs in memory; the bytes
 /// are a compact copy (a few hundred KB per year at 100k reports).
+#[derive(Clone)]
 struct Packed(Vec<u8>);
 
 impl Packed {
@@ -535,11 +545,7 @@ pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
 
 fn compare_in_buckets(out: &Path, vocab: &Vocabulary, bucket_reports: usize) -> Result<Frames> {
     let keys = jurisdiction_keys(&Src::all(out))?.collect()?;
-    let key_of: HashMap<String, String> = strings(&keys, "jurisdiction_zh")?
-        .into_iter()
-        .zip(strings(&keys, "jurisdiction_key")?)
-        .filter_map(|(zh, key)| Some((zh?, key?)))
-        .collect();
+    let key_of = key_map(&keys)?;
     let keys = keys.lazy();
     let mut units = Vec::new();
     for p in in_year_order(partitions(out)?) {
@@ -588,7 +594,7 @@ fn compare_in_buckets(out: &Path, vocab: &Vocabulary, bucket_reports: usize) -> 
         )
         .collect()?;
     crate::checkpoint("topic mix, all years");
-    let themes = merge_themes(union_packed(th)?, vocab)?.collect()?;
+    let themes = merge_themes(th, vocab)?.collect()?;
     let failed_checks = union_packed(failed)?
         .sort_by_exprs(
             [col("year"), col("label"), col("doc_id"), col("check")],
@@ -916,33 +922,60 @@ fn theme_counts(src: &Src, docs: &LazyFrame) -> Result<LazyFrame> {
         ]))
 }
 
-/// Which themes recur in which jurisdictions: the per-year counts (`theme_counts`) summed over
-/// the years (a report sits in one year, so report counts add up), with the lexicon's labels.
-fn merge_themes(parts: LazyFrame, vocab: &Vocabulary) -> Result<LazyFrame> {
+/// Which themes recur in which jurisdictions: the per-unit counts (`theme_counts`) summed over
+/// the units (a report sits in one unit, so report counts add up), folded in one unit at a
+/// time: memory holds the sums so far and one unit's counts, not every unit's rows (their
+/// example sentences made the union of all units stage 6's peak).
+fn merge_themes(parts: Vec<Packed>, vocab: &Vocabulary) -> Result<LazyFrame> {
+    let mut acc: Option<DataFrame> = None;
+    for part in parts {
+        let part = part.frame()?;
+        let both = match acc.take() {
+            None => part.lazy(),
+            Some(a) => union(vec![a, part])?,
+        };
+        acc = Some(sum_themes(both).collect()?);
+    }
+    let per_place = match acc {
+        Some(a) => a.lazy(),
+        None => Err(PolarsError::NoData("no year partition to compare".into()))?,
+    };
+    finish_themes(per_place, vocab)
+}
+
+/// Per theme and place, over the rows given: counts summed, the first year's label and
+/// example (units come in year order and a place's rows of one year sit in one unit, so the
+/// sort by first year has no ties, and folding unit by unit gives what one pass over all
+/// units gives).
+fn sum_themes(rows: LazyFrame) -> LazyFrame {
+    rows.sort_by_exprs(
+        [col("theme"), col("jurisdiction_key"), col("year_first")],
+        SortMultipleOptions::default().with_nulls_last(true),
+    )
+    .group_by_stable([col("theme"), col("jurisdiction_key")])
+    .agg([
+        col("label").first(),
+        col("jurisdiction_en").first(),
+        col("n_items").sum(),
+        col("n_key_items").sum(),
+        col("n_reports").sum(),
+        col("year_first").min(),
+        col("year_last").max(),
+        col("example_title").drop_nulls().first(),
+        col("example_evidence").first(),
+        col("example_doc_id").first(),
+    ])
+}
+
+/// How many places each theme recurs in, the lexicon's labels, the table's order.
+fn finish_themes(per_place: LazyFrame, vocab: &Vocabulary) -> Result<LazyFrame> {
     let labels = df!(
         "theme" => vocab.themes.iter().map(|t| t.0.clone()).collect::<Vec<_>>(),
         "theme_zh" => vocab.themes.iter().map(|t| t.1.clone()).collect::<Vec<_>>(),
         "theme_en" => vocab.themes.iter().map(|t| t.2.clone()).collect::<Vec<_>>(),
     )?
     .lazy();
-    let per_place = parts
-        .sort_by_exprs(
-            [col("theme"), col("jurisdiction_key"), col("year_first")],
-            SortMultipleOptions::default().with_nulls_last(true),
-        )
-        .group_by_stable([col("theme"), col("jurisdiction_key")])
-        .agg([
-            col("label").first(),
-            col("jurisdiction_en").first(),
-            col("n_items").sum(),
-            col("n_key_items").sum(),
-            col("n_reports").sum(),
-            col("year_first").min(),
-            col("year_last").max(),
-            col("example_title").drop_nulls().first(),
-            col("example_evidence").first(),
-            col("example_doc_id").first(),
-        ])
+    let per_place = per_place
         .with_column(
             col("jurisdiction_key")
                 .n_unique()
@@ -1131,6 +1164,36 @@ mod tests {
         banli::run::run(&opts).unwrap();
         let rules = banli::rules::Rules::load(&datasets).unwrap();
         (dir, Vocabulary::from_rules(&rules))
+    }
+
+    #[test]
+    fn themes_folded_unit_by_unit_are_themes_summed_at_once() {
+        let (dir, vocab) = bundled_output();
+        let out = dir.path();
+        let keys = jurisdiction_keys(&Src::all(out))
+            .unwrap()
+            .collect()
+            .unwrap();
+        let mut parts = Vec::new();
+        let key_of = key_map(&keys).unwrap();
+        for p in in_year_order(partitions(out).unwrap()) {
+            for u in buckets(out, &p, &key_of, 1).unwrap() {
+                let src = Src::bucket(out, &u.partition, u.docs.as_ref());
+                let part = compare_partition(&src, &keys.clone().lazy(), &vocab).unwrap();
+                parts.push(part.themes);
+            }
+        }
+        assert!(parts.len() > 10, "{}", parts.len());
+        let folded = merge_themes(parts.clone(), &vocab)
+            .unwrap()
+            .collect()
+            .unwrap();
+        let at_once = finish_themes(sum_themes(union_packed(parts).unwrap()), &vocab)
+            .unwrap()
+            .collect()
+            .unwrap();
+        assert!(folded.height() > 0);
+        assert!(folded.equals_missing(&at_once));
     }
 
     #[test]
