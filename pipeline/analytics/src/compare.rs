@@ -579,20 +579,8 @@ fn compare_in_buckets(out: &Path, vocab: &Vocabulary, bucket_reports: usize) -> 
     // without a sort, which held a third copy of the table at its peak.
     let comparison = union_packed(cmp)?.collect()?;
     crate::checkpoint("comparison, all years");
-    let topic_mix = union_packed(mix)?
-        .sort_by_exprs(
-            [
-                col("year"),
-                col("jurisdiction_key"),
-                col("doc_id"),
-                col("items_split"),
-                col("topic"),
-            ],
-            SortMultipleOptions::default()
-                .with_order_descending_multi([false, false, false, true, false])
-                .with_nulls_last(true),
-        )
-        .collect()?;
+    // In the table's order without a sort, as the comparison (each unit sorted by its keys).
+    let topic_mix = union_packed(mix)?.collect()?;
     crate::checkpoint("topic mix, all years");
     let themes = merge_themes(th, vocab)?.collect()?;
     let failed_checks = union_packed(failed)?
@@ -751,7 +739,19 @@ fn compare_partition(src: &Src, keys: &LazyFrame, vocab: &Vocabulary) -> Result<
         col("year"),
         col("jurisdiction_key"),
     ]);
-    let topic_mix = inner_join(mix.lazy(), compared, "doc_id").collect()?;
+    let topic_mix = inner_join(mix.lazy(), compared, "doc_id")
+        .sort_by_exprs(
+            [
+                col("jurisdiction_key"),
+                col("doc_id"),
+                col("items_split"),
+                col("topic"),
+            ],
+            SortMultipleOptions::default()
+                .with_order_descending_multi([false, false, true, false])
+                .with_nulls_last(true),
+        )
+        .collect()?;
     let themes = theme_counts(src, &docs)?.collect()?;
     let failed_checks = inner_join(
         failed.lazy(),
@@ -1222,6 +1222,26 @@ mod tests {
             .collect()
             .unwrap();
         assert!(whole.comparison.equals_missing(&sorted));
+        let sorted_mix = whole
+            .topic_mix
+            .clone()
+            .lazy()
+            .sort_by_exprs(
+                [
+                    col("year"),
+                    col("jurisdiction_key"),
+                    col("doc_id"),
+                    col("items_split"),
+                    col("topic"),
+                ],
+                SortMultipleOptions::default()
+                    .with_order_descending_multi([false, false, false, true, false])
+                    .with_nulls_last(true),
+            )
+            .collect()
+            .unwrap();
+        assert!(whole.topic_mix.height() > 0);
+        assert!(whole.topic_mix.equals_missing(&sorted_mix));
         assert!(whole.comparison.column("year").unwrap().null_count() > 0);
         // One jurisdiction per bucket, and two: every partition with several places is split.
         let units: usize = partitions(dir.path())
