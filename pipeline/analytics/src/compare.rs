@@ -996,8 +996,9 @@ fn finish_themes(per_place: LazyFrame, vocab: &Vocabulary) -> Result<LazyFrame> 
 
 /// Series per `trends` chunk. The long form has a row per series, year and metric (≈ 3.5 per
 /// comparison row); built for the whole corpus at once it was stage 6's peak (≈ +70 MB at 100k
-/// reports, growing with the corpus).
-pub const TRENDS_CHUNK_SERIES: usize = 8192;
+/// reports, growing with the corpus). At 300k reports, 8,192 still left trends the peak
+/// (≈ 500 MB); 2,048 keeps it below the others, for ≈ 0.3 s more at 100k (query overhead).
+pub const TRENDS_CHUNK_SERIES: usize = 2048;
 
 /// `trends` for `chunk` series at a time, in series order, each chunk's rows handed to `sink`
 /// in the table's order (series, metric, year): the chunks concatenated are the whole table.
