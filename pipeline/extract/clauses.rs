@@ -635,17 +635,9 @@ fn push_count_fact(
     {
         return;
     }
-    ex.facts.push(Fact {
-        fact: fact.into(),
-        name_zh: None,
-        value: q.value,
-        value_text: q.text.clone(),
-        unit: Unit::Count,
-        qualifier,
-        bound: "exact".into(),
-        provenance: Provenance::Extracted,
-        evidence: ctx.evidence(from.min(q.start), q.end, &format!("count.{fact}")),
-    });
+    let evidence = ctx.evidence(from.min(q.start), q.end, &format!("count.{fact}"));
+    ex.facts
+        .push(count_fact(q, fact.into(), None, qualifier, evidence));
 }
 
 /// A count of items under a name (`items_by_handler` for 市法院), unless the same fact, name
@@ -665,17 +657,30 @@ fn push_named_count_fact(
     {
         return;
     }
-    ex.facts.push(Fact {
-        fact: fact.into(),
-        name_zh: Some(name_zh),
+    let evidence = ctx.evidence(from.min(q.start), q.end, &format!("count.{fact}"));
+    ex.facts
+        .push(count_fact(q, fact.into(), Some(name_zh), None, evidence));
+}
+
+/// An extracted, exact count fact for quantity `q`.
+fn count_fact(
+    q: &Qty,
+    fact: String,
+    name_zh: Option<String>,
+    qualifier: Option<String>,
+    evidence: crate::model::Evidence,
+) -> Fact {
+    Fact {
+        fact,
+        name_zh,
         value: q.value,
         value_text: q.text.clone(),
         unit: Unit::Count,
-        qualifier: None,
+        qualifier,
         bound: "exact".into(),
         provenance: Provenance::Extracted,
-        evidence: ctx.evidence(from.min(q.start), q.end, &format!("count.{fact}")),
-    });
+        evidence,
+    }
 }
 
 /// `集体提案188件`, `委员个人或联名提案666件`: a count of proposals by who handed them in, in a
@@ -913,17 +918,13 @@ fn push_satisfaction(
     used: &mut [bool],
 ) {
     let label = ctx.original_of(from, q.start);
-    ex.facts.push(Fact {
-        fact: canonical.replace("rate_", "count_"),
-        name_zh: Some(label.trim_end_matches(['的', '有']).to_string()),
-        value: q.value,
-        value_text: q.text.clone(),
-        unit: Unit::Count,
-        qualifier: None,
-        bound: "exact".into(),
-        provenance: Provenance::Extracted,
-        evidence: ctx.evidence(from, q.end, "satisfaction.count"),
-    });
+    ex.facts.push(count_fact(
+        q,
+        canonical.replace("rate_", "count_"),
+        Some(label.trim_end_matches(['的', '有']).to_string()),
+        None,
+        ctx.evidence(from, q.end, "satisfaction.count"),
+    ));
     if let Some((pi, _)) = pct {
         let p = &ctx.qtys[pi];
         ex.facts.push(Fact {

@@ -357,10 +357,25 @@ impl DocIds {
 mod tests {
     use super::*;
 
-    /// The compact set hashes exactly like the sorted, deduplicated ids as text.
+    /// SHA-256 of the ids as text, sorted and deduplicated, one per line: the definition.
+    fn text_hash(ids: &[&str]) -> String {
+        use sha2::{Digest, Sha256};
+        let mut text: Vec<&str> = ids.to_vec();
+        text.sort_unstable();
+        text.dedup();
+        let mut h = Sha256::new();
+        for id in text {
+            h.update(id.as_bytes());
+            h.update(b"\n");
+        }
+        crate::rules::hex(&h.finalize())
+    }
+
+    /// The compact set hashes exactly like the sorted, deduplicated ids as text, with text ids
+    /// among them and with hex ids only (the streamed path), out of order and repeated apart.
     #[test]
     fn doc_ids_hash_like_their_sorted_text() {
-        let ids = [
+        let mixed = [
             "6eb6392cfb31baf9",
             "00000000000000ff",
             "manual-7",
@@ -369,39 +384,18 @@ mod tests {
             "ffffffffffffffff",
             "0",
         ];
-        let mut compact = DocIds::default();
-        for id in ids {
-            compact.insert(id);
-        }
-        let mut text: Vec<&str> = ids.to_vec();
-        text.sort_unstable();
-        text.dedup();
-        use sha2::{Digest, Sha256};
-        let mut h = Sha256::new();
-        for id in text {
-            h.update(id.as_bytes());
-            h.update(b"\n");
-        }
-        assert_eq!(compact.hash(), crate::rules::hex(&h.finalize()));
-        // Hex ids only (the streamed path), out of order and repeated apart.
-        let ids = [
+        let hex_only = [
             "ffffffffffffffff",
             "00000000000000ff",
             "6eb6392cfb31baf9",
             "00000000000000ff",
         ];
-        let mut compact = DocIds::default();
-        for id in ids {
-            compact.insert(id);
+        for ids in [&mixed[..], &hex_only[..]] {
+            let mut compact = DocIds::default();
+            for id in ids {
+                compact.insert(id);
+            }
+            assert_eq!(compact.hash(), text_hash(ids), "{ids:?}");
         }
-        let mut text: Vec<&str> = ids.to_vec();
-        text.sort_unstable();
-        text.dedup();
-        let mut h = Sha256::new();
-        for id in text {
-            h.update(id.as_bytes());
-            h.update(b"\n");
-        }
-        assert_eq!(compact.hash(), crate::rules::hex(&h.finalize()));
     }
 }
