@@ -432,6 +432,7 @@ pub struct ExtractRules {
 /// individual or joint members. Read only in a sentence holding a `collective` word, since
 /// `委员提案` alone elsewhere names the CPPCC channel.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct ProposerSplit {
     /// Labels of collective proposals → fact `items_collective`.
     pub collective: WordList,
@@ -440,16 +441,15 @@ pub struct ProposerSplit {
     /// Words allowed between the label and the count (`集体提案有25件`).
     pub fillers: WordList,
     /// Words right before a label that make it a subset after a total verb (`立案提案里`).
-    #[serde(default)]
     pub subset_markers: WordList,
     /// Words right before a label that make it a channel's name (`政协委员提案`).
-    #[serde(default)]
     pub channel_words: WordList,
 }
 
 /// Words of a split of the items by handling body: `[lead]<body><verb>N件` or
 /// `N件<lead><body><verb>`, the body ending with one of `body_suffixes`.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
 pub struct HandlerSplit {
     /// Verbs of handling that end the clause (`承办`, `组织办理`).
     pub verbs: WordList,
@@ -459,7 +459,6 @@ pub struct HandlerSplit {
     pub body_suffixes: WordList,
     /// Words ending an intro before a colon that lists bodies and their counts without a verb
     /// (`进行交办:市人民政府877件`).
-    #[serde(default)]
     pub list_intros: WordList,
 }
 
