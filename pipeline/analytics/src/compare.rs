@@ -535,10 +535,10 @@ fn union(frames: Vec<DataFrame>) -> Result<LazyFrame> {
     )?)
 }
 
-/// Compute every comparison but `trends` (see [`trends_in_chunks`]) and collect. Each year
-/// partition is compared on its own (a comparison row is one series in one year), so memory
-/// follows the largest year, not the whole corpus; theme recurrence is then computed across
-/// the years.
+/// Compute every comparison but `trends` (see [`trends_in_chunks`]) and collect. Each unit (a
+/// year partition, or a bucket of a large one) is compared on its own (a comparison row is one
+/// series in one year), so the queries' memory follows the largest unit, not the corpus;
+/// theme recurrence is then folded across the units.
 pub fn compare(out: &Path, vocab: &Vocabulary) -> Result<Frames> {
     compare_in_buckets(out, vocab, BUCKET_REPORTS)
 }
@@ -1144,7 +1144,7 @@ mod tests {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
     }
 
-    /// Stages 1-5 over the bundled reports (seeds and cases: 14 year partitions, a few reports
+    /// Stages 1-5 over the bundled reports (seeds and cases: 13 year partitions, a few reports
     /// each) into a temp folder.
     fn bundled_output() -> (tempfile::TempDir, Vocabulary) {
         let dir = tempfile::tempdir().unwrap();
