@@ -603,14 +603,16 @@ fn grade_splits(p: &Processed, g: &Value, name: &str, r: &mut ScoreReport) {
         );
     }
     if let Some(v) = g.get("session_split") {
-        for (label, n) in pairs(v) {
-            let after = label.contains("闭会") || label.contains("会后");
-            let kind = if after {
-                "items_after_session"
-            } else {
-                "items_during_session"
-            };
-            grade_field("session_split", vec![(label, n)], &[kind], false);
+        let (after, during): (Vec<_>, Vec<_>) = pairs(v)
+            .into_iter()
+            .partition(|(label, _)| label.contains("闭会") || label.contains("会后"));
+        for (wanted, kind) in [
+            (during, "items_during_session"),
+            (after, "items_after_session"),
+        ] {
+            if !wanted.is_empty() {
+                grade_field("session_split", wanted, &[kind], false);
+            }
         }
     }
     if let Some(list) = g.get("handling_split").and_then(Value::as_array) {

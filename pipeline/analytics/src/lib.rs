@@ -83,7 +83,13 @@ fn write_tables(
         defs.iter().partition(|d| d.name == "trends");
     for def in first.into_iter().chain(rest) {
         let (file, n) = match def.name {
-            "trends" => write_trends(out, def, &frames.comparison, meta)?,
+            "trends" => write_trends(
+                out,
+                def,
+                &frames.comparison,
+                meta,
+                compare::TRENDS_CHUNK_SERIES,
+            )?,
             "comparison" => write_in_slices(out, def, &frames.comparison, meta)?,
             "themes" => write_in_slices(out, def, &frames.themes, meta)?,
             _ => write_in_slices(out, def, &frames.topic_mix, meta)?,
@@ -100,18 +106,12 @@ fn write_tables(
     Ok(rows)
 }
 
-/// `trends`, computed [`compare::TRENDS_CHUNK_SERIES`] series at a time: memory holds one
-/// chunk's long form, not the corpus's. The file does not depend on the chunking (tested).
+/// `trends`, computed `chunk` series at a time ([`compare::TRENDS_CHUNK_SERIES`] in a run):
+/// memory holds one chunk's long form, not the corpus's. Rows are appended in the same
+/// `WRITE_ROWS` slices as a whole frame's, since the writer's page breaks (a dictionary that
+/// outgrows its page falls back mid-batch) follow batch bounds: the file does not depend on the
+/// chunking (tested).
 fn write_trends(
-    out: &Path,
-    def: &frame::TableDef,
-    comparison: &polars::prelude::DataFrame,
-    meta: &FileMeta,
-) -> Result<((PathBuf, PathBuf), usize)> {
-    write_trends_chunked(out, def, comparison, meta, compare::TRENDS_CHUNK_SERIES)
-}
-
-fn write_trends_chunked(
     out: &Path,
     def: &frame::TableDef,
     comparison: &polars::prelude::DataFrame,
@@ -121,30 +121,23 @@ fn write_trends_chunked(
     let step = banli::write::sink::WRITE_ROWS;
     let mut file = banli::write::TableFile::create(out, &def.empty(), meta)?;
     let mut rows = 0;
-    // Rows are appended in the same `WRITE_ROWS` slices as a whole frame's: the writer's page
-    // breaks (a dictionary that outgrows its page falls back mid-batch) follow batch bounds.
-    let mut pending: Option<polars::prelude::DataFrame> = None;
+    // Rows of earlier chunks short of a whole slice.
+    let mut pending = polars::prelude::DataFrame::empty();
     compare::trends_in_chunks(comparison, chunk, |df| {
         rows += df.height();
-        let mut buf = match pending.take() {
-            Some(mut p) => {
-                p.vstack_mut(&df)?;
-                p
-            }
-            None => df,
-        };
-        while buf.height() >= step {
-            file.append(&def.from_frame(&buf.slice(0, step))?)?;
-            buf = buf.slice(step as i64, usize::MAX);
+        if pending.width() == 0 {
+            pending = df;
+        } else {
+            pending.vstack_mut(&df)?;
         }
-        pending = Some(buf);
+        let whole = pending.height() / step * step;
+        append_in_slices(&mut file, def, &pending.slice(0, whole))?;
+        pending = pending.slice(whole as i64, usize::MAX);
         // Each chunk's query runs on polars' threads; without a trim their freed pages stay.
         banli::memory::release_free_memory();
         Ok(())
     })?;
-    if let Some(rest) = pending.filter(|p| p.height() > 0) {
-        file.append(&def.from_frame(&rest)?)?;
-    }
+    append_in_slices(&mut file, def, &pending)?;
     Ok((file.finish()?, rows))
 }
 
@@ -288,8 +281,7 @@ mod tests {
             .into_iter()
             .find(|d| d.name == "trends")
             .unwrap();
-        let ((tmp, _), rows) =
-            write_trends_chunked(dir, &def, cmp, &FileMeta::default(), chunk).unwrap();
+        let ((tmp, _), rows) = write_trends(dir, &def, cmp, &FileMeta::default(), chunk).unwrap();
         (std::fs::read(tmp).unwrap(), rows)
     }
 
