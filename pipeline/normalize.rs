@@ -616,6 +616,19 @@ mod tests {
         }
     }
 
+    #[test]
+    fn five_in_one_headings_name_their_field_not_construction() {
+        let rules = Rules::bundled().unwrap();
+        let one = |label: &str| topics_of(label, &rules.topics);
+        let pair = |t: &str, r: &str| vec![(t.to_string(), r.to_string())];
+        assert_eq!(one("政治建设方面"), pair("law_governance", "narrower"));
+        assert_eq!(one("文化建设方面"), pair("edu_sci_culture_health", "narrower"));
+        assert_eq!(one("生态文明建设方面"), pair("environment", "exact"));
+        assert_eq!(one("经济建设方面"), pair("economy_tech", "exact"));
+        // A plain construction heading still is urban construction.
+        assert_eq!(one("城乡建设方面")[0].0, "urban_transport");
+    }
+
     fn cat(label: &str, count: i64, tiers: &[&str]) -> Category {
         Category {
             label_zh: label.into(),

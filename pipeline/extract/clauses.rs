@@ -697,12 +697,13 @@ fn proposer_split_of(
     if !split.collective.contains_any(&ctx.text[ss..se.max(q.end)]) {
         return None;
     }
-    let kind_of = |word: &str| {
-        if split.collective.iter().any(|w| w == word) {
-            "items_collective"
-        } else {
-            "items_individual"
-        }
+    // `遴选重点提案…其中集体提案10件，委员提案9件` splits the key proposals, not all of them.
+    let of_key_items = ctx.contains_any(&ctx.text[ss..clause_start], &ctx.rules.key_words);
+    let kind_of = |word: &str| match (split.collective.iter().any(|w| w == word), of_key_items) {
+        (true, false) => "items_collective",
+        (false, false) => "items_individual",
+        (true, true) => "key_items_collective",
+        (false, true) => "key_items_individual",
     };
     let clause = &ctx.text[clause_start..q.start];
     let end = clause.len() - ends_with_any(clause, &split.fillers).map_or(0, |f| f.len());

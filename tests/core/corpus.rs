@@ -427,6 +427,22 @@ fn proposals_split_by_proposer_are_neither_filed_counts_nor_a_channel() {
 }
 
 #[test]
+fn a_proposer_split_of_the_key_proposals_is_not_a_split_of_all() {
+    // Jiangxi: "遴选重点提案预选件…其中民主党派、工商联、专委会集体提案10件，委员提案9件".
+    let p = process_file(&case("013_"));
+    assert!(named_facts(&p, "items_collective").is_empty());
+    assert!(named_facts(&p, "items_individual").is_empty());
+    assert_eq!(
+        named_facts(&p, "key_items_collective"),
+        [("集体提案".to_string(), 10.0)]
+    );
+    assert_eq!(
+        named_facts(&p, "key_items_individual"),
+        [("委员提案".to_string(), 9.0)]
+    );
+}
+
+#[test]
 fn items_handed_to_each_body_are_a_split_by_handler() {
     // Xi'an: "<body>承办N件" after the total; the parenthetical 合办 count stays a role, and the
     // 市政府 inside it does not make 市级有关组织 a government share.
