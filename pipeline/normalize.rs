@@ -622,7 +622,10 @@ mod tests {
         let one = |label: &str| topics_of(label, &rules.topics);
         let pair = |t: &str, r: &str| vec![(t.to_string(), r.to_string())];
         assert_eq!(one("政治建设方面"), pair("law_governance", "narrower"));
-        assert_eq!(one("文化建设方面"), pair("edu_sci_culture_health", "narrower"));
+        assert_eq!(
+            one("文化建设方面"),
+            pair("edu_sci_culture_health", "narrower")
+        );
         assert_eq!(one("生态文明建设方面"), pair("environment", "exact"));
         assert_eq!(one("经济建设方面"), pair("economy_tech", "exact"));
         // A plain construction heading still is urban construction.

@@ -379,6 +379,10 @@ pub struct ExtractRules {
     /// 回复13件`), not the session split.
     #[serde(default)]
     pub session_outcome_words: WordList,
+    /// Words right before a list of shares that pair them, in order, with the share-less
+    /// categories just before (`正在解决116件、列入计划64件,分别占39.1%、21.5%`).
+    #[serde(default)]
+    pub respective_share_words: WordList,
     pub feedback_form_words: WordList,
     /// Handling roles: Chinese word → role.
     pub roles: HashMap<String, String>,
@@ -444,6 +448,9 @@ pub struct ProposerSplit {
     pub subset_markers: WordList,
     /// Words right before a label that make it a channel's name (`政协委员提案`).
     pub channel_words: WordList,
+    /// Words right before a label that name who handed the proposals in, so a total verb in
+    /// them does not make the label a total (`人民团体提出的党派团体提案126件`).
+    pub author_markers: WordList,
 }
 
 /// Words of a split of the items by handling body: `[lead]<body><verb>N件` or

@@ -32,9 +32,10 @@ static CODE_THEN_DEF: LazyLock<Regex> = LazyLock::new(|| {
 static CODE_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"["“”']?([A-Z甲乙丙丁])["“”']?类(?:、["“”']?([A-Z甲乙丙丁])["“”']?类)*(?:的)?(?:建议|提案|议案|答复函|办理件|件)?(?:共|有|为|计)?$"#).expect("static regex")
 });
-/// `88件(甲类)` / `1064件(A类答复函)` — the code right after the count.
+/// `88件(甲类)` / `1064件(A类答复函)` / `120件,为A类` / `101件为A类,即` — the code right
+/// after the count (a following `即` introduces the definition, which is the label).
 static CODE_AFTER_COUNT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^\(["“”']?([A-Z甲乙丙丁])["“”']?类[^()]{0,8}\)"#).expect("static regex")
+    Regex::new(r#"^(?:\(["“”']?([A-Z甲乙丙丁])["“”']?类[^()]{0,8}\)|,?(?:为|属于|属|列为|均为|定为|评为)["“”']?([A-Z甲乙丙丁])["“”']?类(?:建议|提案|件)?(?:,?即(?:为)?)?)"#).expect("static regex")
 });
 /// `13件主办件已办结,办理类别为"A"类` — a class stated for a subset, without its own count.
 const SUBSET_CLASS_PATTERN: &str = r#"(\d+)件([\p{Han}]{0,4}件)?[^。;\d]{0,16}?(?:办理)?类别?(?:均为|为|是|属于|均属)["“”']?([A-Z甲乙丙丁])["“”']?类"#;
@@ -67,9 +68,9 @@ fn may_hold_code(s: &str) -> bool {
     s.contains('类')
 }
 
-/// Whether [`CODE_AFTER_COUNT`] can match `s`: it opens with `(` and holds a `类`.
+/// Whether [`CODE_AFTER_COUNT`] can match `s`: it holds a `类` in its first 24 bytes.
 fn may_open_with_code(s: &str) -> bool {
-    s.starts_with('(') && may_hold_code(s)
+    may_hold_code(&s[..s.floor_char_boundary(24)])
 }
 
 /// A label picked out of the text: byte range in the normalized text, and a code if printed.
@@ -103,6 +104,8 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
     let mut last_category: Option<(usize, i64, usize)> = None; // (sentence start, count, index)
     // An open `其中` breakdown: (sentence start, parent index, count left for children).
     let mut nest: Option<(usize, usize, i64)> = None;
+    // Categories printed without a share: (category index, quantity index).
+    let mut share_less: Vec<(usize, usize)> = Vec::new();
 
     subset_classes(ctx, ex, used);
     let definitions = super::code_definitions(ctx);
@@ -164,7 +167,7 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
         }
         // Before roles: a body's name may hold a role word (常委会办事机构, 联合办理).
         let handler = if q.unit == QUnit::Item && !totals.is_empty() {
-            handler_of(ctx, qi, clause_start, right_head)
+            handler_of(ctx, qi, clause_start, right)
         } else {
             None
         };
@@ -370,8 +373,9 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                 ),
                 ..Category::blank()
             });
-            if let Some((pi, _)) = &pct {
-                used[*pi] = true;
+            match &pct {
+                Some((pi, _)) => used[*pi] = true,
+                None => share_less.push((idx, qi)),
             }
             last_category = Some((ss, q.value as i64, idx));
             used[qi] = true;
@@ -437,9 +441,70 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
         }
     }
 
+    respective_shares(ctx, ex, used, &share_less);
     share_only_statements(ctx, ex, used);
     super::drop_isolated_categories(ctx, ex);
     choose_total(ctx, ex, &totals, used);
+}
+
+/// `已解决98件、正在解决116件、列入计划64件、留作参考19件,分别占33.0%、39.1%、21.5%、6.4%`:
+/// a list of shares after a `respective_share_words` word goes, in order, to the share-less
+/// categories of the same sentence, when there are exactly as many of each.
+fn respective_shares(
+    ctx: &Ctx,
+    ex: &mut Extraction,
+    used: &mut [bool],
+    share_less: &[(usize, usize)],
+) {
+    let words = &ctx.rules.respective_share_words;
+    let mut pi = 0;
+    while pi < ctx.qtys.len() {
+        let p = &ctx.qtys[pi];
+        let before = &ctx.text[ctx.text.floor_char_boundary(p.start.saturating_sub(18))..p.start];
+        if used[pi] || p.unit != QUnit::Percent || ends_with_any(before.trim_end(), words).is_none()
+        {
+            pi += 1;
+            continue;
+        }
+        let (ss, se) = ctx.sentence_of(p.start);
+        // The run of shares separated only by list punctuation.
+        let mut run = vec![pi];
+        while let Some(n) = ctx.qtys.get(run[run.len() - 1] + 1) {
+            let gap = &ctx.text[ctx.qtys[run[run.len() - 1]].end..n.start];
+            if n.unit != QUnit::Percent
+                || used[run[run.len() - 1] + 1]
+                || n.start >= se
+                || !gap
+                    .chars()
+                    .all(|c| matches!(c, '、' | ',' | '和' | '及' | ' '))
+            {
+                break;
+            }
+            run.push(run[run.len() - 1] + 1);
+        }
+        let owners: Vec<usize> = share_less
+            .iter()
+            .filter(|(_, qi)| {
+                let q = &ctx.qtys[*qi];
+                q.start >= ss && q.end <= p.start
+            })
+            .map(|(ci, _)| *ci)
+            .collect();
+        if owners.len() == run.len()
+            && owners
+                .iter()
+                .all(|ci| ex.categories[*ci].pct_stated.is_none())
+        {
+            for (ci, qi) in owners.iter().zip(&run) {
+                let (v, t) = pct_value(&ctx.qtys[*qi]);
+                let c = &mut ex.categories[*ci];
+                c.pct_stated = Some(v);
+                c.pct_text = Some(t);
+                used[*qi] = true;
+            }
+        }
+        pi = run[run.len() - 1] + 1;
+    }
 }
 
 /// Byte offset just after the nearest hard boundary or previous quantity before `qi`.
@@ -705,7 +770,8 @@ fn proposer_split_of(
         (true, true) => "key_items_collective",
         (false, true) => "key_items_individual",
     };
-    let clause = &ctx.text[clause_start..q.start];
+    // `集体提案 15件`: a space may stand between the label and its count.
+    let clause = ctx.text[clause_start..q.start].trim_end();
     let end = clause.len() - ends_with_any(clause, &split.fillers).map_or(0, |f| f.len());
     let head = &clause[..end];
     let left =
@@ -715,12 +781,13 @@ fn proposer_split_of(
         // the channel's name); `立案提案里集体提案188件` a split (a subset marker after the verb).
         let before = &head[..head.len() - w.len()];
         let total_like = ends_with_any(before, &split.channel_words).is_some()
-            || (total_kind_in(
-                &ctx.rules.derived.prioritized_total_verbs,
-                &ctx.rules.total_verb_negations,
-                before,
-            )
-            .is_some()
+            || (ends_with_any(before, &split.author_markers).is_none()
+                && total_kind_in(
+                    &ctx.rules.derived.prioritized_total_verbs,
+                    &ctx.rules.total_verb_negations,
+                    before,
+                )
+                .is_some()
                 && ends_with_any(before, &split.subset_markers).is_none());
         if total_like {
             return None;
@@ -738,15 +805,11 @@ fn proposer_split_of(
 
 /// `市法院承办4件` (the clause before the count is `[lead]<body><verb>`) or `72件交市政府办理`
 /// (the text after it is `<lead><body><verb>`): the body's byte range.
-fn handler_of(
-    ctx: &Ctx,
-    qi: usize,
-    clause_start: usize,
-    right_head: &str,
-) -> Option<(usize, usize)> {
+fn handler_of(ctx: &Ctx, qi: usize, clause_start: usize, right: &str) -> Option<(usize, usize)> {
     let split = &ctx.rules.handler_split;
     let q = &ctx.qtys[qi];
     let clause = &ctx.text[clause_start..q.start];
+    let no_words = WordList::default();
     let body_before = |piece: &str, verb: &str, lead_required: bool| -> Option<(usize, usize)> {
         let mut start = 0;
         let mut led = false;
@@ -764,7 +827,8 @@ fn handler_of(
             && ends_with_any(body, &split.body_suffixes).is_some()
             && !body.contains(['共', ',', '(', ')'])
             && !body.bytes().any(|b| b.is_ascii_digit())
-            && !ctx.rules.derived.nouns.contains_any(body);
+            && !ctx.rules.derived.nouns.contains_any(body)
+            && total_kind_in(&ctx.rules.derived.prioritized_total_verbs, &no_words, body).is_none();
         plausible.then_some((start, end))
     };
     // `交有关机关和组织办理`: the longest verb (组织办理) may eat the body's ending, so every
@@ -779,8 +843,22 @@ fn handler_of(
             .map(|(_, range)| range)
     };
     let trimmed = clause.trim_start_matches(['、', ' ']);
-    let lead = clause.len() - trimmed.len();
+    let trimmed = trimmed.strip_suffix('的').unwrap_or(trimmed).trim_end();
+    let lead = clause.len() - clause.trim_start_matches(['、', ' ']).len();
     if let Some((s, e)) = body_in(trimmed, false) {
+        return Some((clause_start + lead + s, clause_start + lead + e));
+    }
+    // `立案提案交省政府及其部门办理668件`: the body starts after a lead word inside the clause;
+    // the first lead that leaves a plausible body wins (`交由市交通局办理`: not the 交 of 交通).
+    if let Some((s, e)) = split
+        .lead_words
+        .occurrences(trimmed)
+        .map(|(_, at)| at)
+        .filter(|&at| at > 0 && !counts_before_handing(ctx, &trimmed[..at]))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .find_map(|at| body_in(&trimmed[at..], true).map(|(s, e)| (at + s, at + e)))
+    {
         return Some((clause_start + lead + s, clause_start + lead + e));
     }
     // `按…职能进行交办:市人大常委会机关12件,市人民政府877件`: bodies listed after an intro
@@ -790,8 +868,25 @@ fn handler_of(
     {
         return Some((clause_start + lead + s, clause_start + lead + e));
     }
-    let (s, e) = body_in(right_head, true)?;
+    // `15件由市法院、市检察院等单位办理`: the body may list several (`、`), so the piece runs to
+    // the next comma.
+    let piece = right.split(',').next().unwrap_or("");
+    let piece = &piece[..piece.char_indices().nth(40).map_or(piece.len(), |(i, _)| i)];
+    let (s, e) = body_in(piece, true)?;
     Some((q.end + s, q.end + e))
+}
+
+/// Whether the words before a lead word make the count a total of their own: `经审查立案交有关
+/// 单位办理的621件` counts the filed items (a total verb ends the words), while in `立案提案交省
+/// 政府办理668件` the verb only qualifies the noun that is handed on.
+fn counts_before_handing(ctx: &Ctx, before: &str) -> bool {
+    total_kind_in(
+        &ctx.rules.derived.prioritized_total_verbs,
+        &ctx.rules.total_verb_negations,
+        before,
+    )
+    .is_some()
+        && ends_with_any(before, &ctx.rules.derived.nouns).is_none()
 }
 
 /// The percentage printed right after count `qi`, within its clause, with the text between.
@@ -895,7 +990,7 @@ fn code_after_count(right: &str) -> Option<String> {
     }
     CODE_AFTER_COUNT
         .captures(right)
-        .and_then(|c| c.get(1))
+        .and_then(|c| c.get(1).or_else(|| c.get(2)))
         .map(|m| m.as_str().to_string())
 }
 
@@ -1013,7 +1108,10 @@ fn outcome_label_right(ctx: &Ctx, qend: usize, rb: usize) -> Option<Label> {
     if may_open_with_code(region)
         && let Some(c) = CODE_AFTER_COUNT.captures(region)
     {
-        code = c.get(1).map(|m| m.as_str().to_string());
+        code = c
+            .get(1)
+            .or_else(|| c.get(2))
+            .map(|m| m.as_str().to_string());
         start += c.get(0).map(|m| m.end()).unwrap_or(0);
     }
     let rest = &ctx.text[start..rb];

@@ -697,6 +697,7 @@ pub(crate) fn drop_isolated_categories(ctx: &Ctx, ex: &mut Extraction) {
             );
         }
     }
+    drop_recaps(ctx, &mut keep, &mut new_index, ex);
     // Nesting refers to positions: renumber after removals.
     for c in &mut keep {
         c.parent = c
@@ -704,6 +705,72 @@ pub(crate) fn drop_isolated_categories(ctx: &Ctx, ex: &mut Extraction) {
             .and_then(|p| new_index.get(p as usize).copied().flatten());
     }
     ex.categories = keep;
+}
+
+/// `对正在解决和列入计划的180件建议建立跟踪台账` after `正在解决116件、列入计划64件`: an
+/// uncoded, share-less count in a later sentence that equals the sum of two or more consecutive
+/// earlier categories restates them; it is no category of its own.
+fn drop_recaps(
+    ctx: &Ctx,
+    keep: &mut Vec<crate::model::Category>,
+    new_index: &mut [Option<u32>],
+    ex: &mut Extraction,
+) {
+    let sentence =
+        |c: &crate::model::Category| ctx.sentence_of(ctx.text_byte(c.evidence.span.start)).0;
+    let is_recap = |i: usize, keep: &[crate::model::Category]| {
+        let c = &keep[i];
+        let Some(n) = c
+            .count
+            .filter(|_| c.code.is_none() && c.pct_stated.is_none())
+        else {
+            return false;
+        };
+        let own = sentence(c);
+        (0..i).any(|from| {
+            (from + 2..=i).any(|to| {
+                let run = &keep[from..to];
+                run.len() >= 2
+                    && run
+                        .iter()
+                        .all(|r| r.parent.is_none() && r.count.is_some() && sentence(r) < own)
+                    && run.iter().filter_map(|r| r.count).sum::<i64>() == n
+            })
+        })
+    };
+    let mut i = 0;
+    while i < keep.len() {
+        if !is_recap(i, keep) {
+            i += 1;
+            continue;
+        }
+        let c = keep.remove(i);
+        // Positions after the removed one shift down by one.
+        for slot in new_index.iter_mut().flatten() {
+            if *slot as usize > i {
+                *slot -= 1;
+            } else if *slot as usize == i {
+                *slot = u32::MAX;
+            }
+        }
+        for slot in new_index.iter_mut() {
+            if *slot == Some(u32::MAX) {
+                *slot = None;
+            }
+        }
+        ex.findings.push(
+            crate::model::Finding::new(
+                &ctx.doc.source_path,
+                crate::model::Severity::Info,
+                "recap_of_categories",
+                format!(
+                    "{} {:?}件 at line {} restates the sum of categories listed before it; not counted as a category",
+                    c.label_zh, c.count, c.evidence.line
+                ),
+            )
+            .at(Some(c.evidence.line), None),
+        );
+    }
 }
 
 fn report_dense(ctx: &Ctx, ex: &mut Extraction) {
@@ -751,9 +818,10 @@ static CODE_DEFINITIONS: LazyLock<[Regex; 2]> = LazyLock::new(|| {
             .expect("static regex"),
     ]
 });
-/// `"A"类代表…` / `A类为…` / `A类:…`: a definition running to the next stop or the next code.
+/// `"A"类代表…` / `A类为…` / `A类:…` / `B类41件,占28.5%,即…` / `为A类,即…`: a definition
+/// running to the next stop, share or code.
 static CODE_INTRO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"["“”']?([A-Z甲乙丙丁])["“”']?类(?:代表|是指|指|为|:|即)"#).expect("static regex")
+    Regex::new(r#"["“”']?([A-Z甲乙丙丁])["“”']?类(?:(?:的)?[ ]?\d{1,6}[ ]?件(?:,(?:占比|占)[ ]?\d{1,3}(?:\.\d{1,3})?[ ]?%)?,即(?:为)?|代表|是指|指|为|:|,?即(?:为)?)"#).expect("static regex")
 });
 /// Where the patterns above can match. A [`CODE_DEFINITIONS`] match contains `类(` at most 9
 /// bytes after it starts (`“A”`) and ends at most 245 bytes after it (`类(`, 60 characters of
@@ -764,7 +832,9 @@ static CODE_INTRO: LazyLock<Regex> = LazyLock::new(|| {
 static CODE_PAREN: LazyLock<Needles> = LazyLock::new(|| Needles::new(&["类("]));
 static CODE_WORD: LazyLock<Needles> = LazyLock::new(|| Needles::new(&["类"]));
 static CODE_INTRO_WORDS: LazyLock<Needles> =
-    LazyLock::new(|| Needles::new(&["类代表", "类是指", "类指", "类为", "类:", "类即"]));
+    LazyLock::new(|| Needles::new(&["类代表", "类是指", "类指", "类为", "类:", "类即", "类,即"]));
+/// `B类 41件,占 28.5 %,即`: the code up to 56 bytes before `,即`.
+static CODE_COUNT_INTRO: LazyLock<Needles> = LazyLock::new(|| Needles::new(&[",即"]));
 
 /// Where each of [`CODE_DEFINITIONS`] can match.
 fn code_definition_windows(text: &str) -> [Vec<(usize, usize)>; 2] {
@@ -777,9 +847,24 @@ fn code_definition_windows(text: &str) -> [Vec<(usize, usize)>; 2] {
     ]
 }
 
+/// Sorted, overlapping or touching ranges merged (so no match is found twice).
+fn merge_ranges(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    ranges.sort_unstable();
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (s, e) in ranges {
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
 /// Where [`CODE_INTRO`] can match.
 fn code_intro_windows(text: &str) -> Vec<(usize, usize)> {
-    windows(text, &CODE_INTRO_WORDS, 12, 12)
+    let mut near = windows(text, &CODE_INTRO_WORDS, 12, 12);
+    near.extend(windows(text, &CODE_COUNT_INTRO, 64, 12));
+    merge_ranges(near)
 }
 
 /// Byte range of each code's definition, anywhere in the report (next to the counts, in a
@@ -833,6 +918,10 @@ fn find_code_definitions(ctx: &Ctx) -> HashMap<String, (usize, usize)> {
             .find([';', '。', '\n', '"', '“', '”'])
             .map(|p| def_start + p)
             .unwrap_or(limit);
+        // `为A类,即所提问题已解决,占58.7%`: the share is not part of the definition.
+        let stop = ctx.text[*def_start..stop]
+            .find(",占")
+            .map_or(stop, |p| def_start + p);
         let end = ctx.text[*def_start..stop]
             .trim_end_matches([',', '、', ' '])
             .len()
@@ -1337,6 +1426,15 @@ pub(crate) mod tests {
             "已解决或基本解决",
             "x",
             "。",
+            " ",
+            ",",
+            "41",
+            "1234567",
+            "件",
+            "占",
+            "占比",
+            "28.5",
+            "%",
             "𝟙𝟙𝟙𝟙𝟙𝟙𝟙𝟙𝟙𝟙",
             "解决",
         ])

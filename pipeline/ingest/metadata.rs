@@ -2918,11 +2918,76 @@ fn infer_report_date(ctx: &Ctx) -> Option<ReportDate> {
             best = Some((rank, found.start, date));
         }
     }
+    // `10月24日,…常委会第二十九次会议听取…` with the year only in the page's date: the
+    // meeting's day, in the year that puts it on or before the full date.
+    if let Some((rank, _, full)) = best
+        && rank != DateRank::WrittenOrDelivered
+        && let Some((pos, meeting)) = yearless_dateline(ctx, full)
+    {
+        return Some(ReportDate {
+            date: meeting,
+            written: true,
+            at_session: at_session(ctx, pos),
+        });
+    }
     best.map(|(rank, pos, date)| ReportDate {
         date,
         written: rank != DateRank::Published,
         at_session: at_session(ctx, pos),
     })
+}
+
+/// A dateline without a year (`11月26日,县…常委会第二十七次会议听取…`) opening one of the
+/// first lines and telling of a session, dated in the year that puts it on or before `full`
+/// (the report's only full date, usually its web or newspaper date).
+fn yearless_dateline(ctx: &Ctx, full: Date) -> Option<(usize, Date)> {
+    let head = &ctx.text[..ctx.first_count.min(ctx.text.len())];
+    for (at, _) in head.match_indices('月') {
+        let start = at
+            - head[..at]
+                .bytes()
+                .rev()
+                .take_while(u8::is_ascii_digit)
+                .count();
+        let opens_line = start == 0 || ctx.text[..start].ends_with('\n');
+        let Some((month, day, end)) = month_day_at(ctx.text, start) else {
+            continue;
+        };
+        if start == at
+            || ctx.text[..start].ends_with('年')
+            || !is_dateline(ctx, start, opens_line)
+            || starts_with_any(after(ctx.text, end, 4), &ctx.r.date.dateline_after).is_none()
+            || !at_session(ctx, start)
+        {
+            continue;
+        }
+        let year = if (month, day) <= (full.month, full.day) {
+            full.year
+        } else {
+            full.year - 1
+        };
+        return Date::new(year, month, day).map(|d| (start, d));
+    }
+    None
+}
+
+/// `(\d{1,2})月(\d{1,2})日` at `start`: month, day and the end byte.
+fn month_day_at(text: &str, start: usize) -> Option<(u32, u32, usize)> {
+    let digits = |from: usize| {
+        let n = text[from..]
+            .bytes()
+            .take(3)
+            .take_while(u8::is_ascii_digit)
+            .count();
+        (1..=2)
+            .contains(&n)
+            .then(|| (text[from..from + n].parse::<u32>().ok(), from + n))
+    };
+    let (month, at) = digits(start)?;
+    let at = at + text[at..].strip_prefix('月').map(|_| '月'.len_utf8())?;
+    let (day, at) = digits(at)?;
+    let end = at + text[at..].strip_prefix('日').map(|_| '日'.len_utf8())?;
+    Some((month?, day?, end))
 }
 
 /// The sentence starting at a date speaks of a meeting (会议) or a congress session.

@@ -881,13 +881,16 @@ fn starts_block(line: &[char]) -> bool {
     if matches!(first, '•' | '-' | '*' | '#' | '|' | '—') {
         return true;
     }
+    let is_numeral = |c: &char| cn_digit(*c).is_some() || *c == '十' || c.is_ascii_digit();
     if matches!(first, '(' | '（') {
+        // `（一）` / `(2)` open a list item; `（因条件限制…）31件` continues a wrapped sentence.
+        let n = s[1..].iter().take_while(|c| is_numeral(c)).count();
+        return n > 0 && matches!(s.get(1 + n), Some(')' | '）'));
+    }
+    let n = s.iter().take_while(|c| is_numeral(c)).count();
+    if opens_with_month_day(s) {
         return true;
     }
-    let n = s
-        .iter()
-        .take_while(|c| cn_digit(**c).is_some() || **c == '十' || c.is_ascii_digit())
-        .count();
     if n > 0 {
         // `1.` / `一、` open a list item; `98.78%` continues a sentence.
         return match s.get(n) {
@@ -899,6 +902,28 @@ fn starts_block(line: &[char]) -> bool {
     first == '第'
         && s.get(2)
             .is_some_and(|c| matches!(c, '章' | '条' | '部' | '节'))
+}
+
+/// `11月15日,` / `12月16日上午`: a dateline opens a paragraph (joining it to a line that ends
+/// in digits, such as a page's view counter, would also corrupt the date).
+fn opens_with_month_day(s: &[char]) -> bool {
+    let digits = |from: usize| {
+        s[from.min(s.len())..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit() || matches!(c, '０'..='９'))
+            .count()
+    };
+    let m = digits(0);
+    if !(1..=2).contains(&m) || s.get(m) != Some(&'月') {
+        return false;
+    }
+    let d = digits(m + 1);
+    (1..=2).contains(&d)
+        && s.get(m + 1 + d) == Some(&'日')
+        && matches!(
+            s.get(m + 2 + d),
+            Some(',' | '，' | '上' | '下' | ' ' | '　')
+        )
 }
 
 /// Minimum length of a line that a PDF wrapped mid-sentence (headings and titles are shorter).
@@ -1485,6 +1510,21 @@ mod tests {
     }
 
     #[test]
+    fn joins_a_wrapped_line_that_opens_with_a_parenthetical() {
+        let t = norm(
+            "件，占26.2%；C类（已列入计划逐步解决）85件，占20.6%；D类\n（因条件限制，留作参考）31件，占7.5%。",
+        );
+        assert!(
+            t.text.contains("D类(因条件限制,留作参考)31件"),
+            "{}",
+            t.text
+        );
+        // `（二）` still opens a heading after an unfinished line.
+        let t = norm("一、关于办理工作的基本情况和主要做法\n（二）主要做法");
+        assert!(t.text.contains("\n(二)主要做法"), "{}", t.text);
+    }
+
+    #[test]
     fn keeps_paragraph_breaks_after_sentences_and_before_headings() {
         let t = norm("一、总体情况\n共交办建议230件。\n二、主要做法");
         assert_eq!(t.text, "一、总体情况\n共交办建议230件。\n二、主要做法");
@@ -1911,7 +1951,21 @@ mod fast_path_tests {
         let s: String = line.iter().take(8).collect();
         let mut chars = s.chars();
         let first = chars.next().unwrap_or(' ');
-        if matches!(first, '•' | '-' | '*' | '#' | '|' | '—' | '(' | '（') {
+        if matches!(first, '•' | '-' | '*' | '#' | '|' | '—') {
+            return true;
+        }
+        if matches!(first, '(' | '（') {
+            let inner: String = chars
+                .clone()
+                .take_while(|c| cn_digit(*c).is_some() || *c == '十' || c.is_ascii_digit())
+                .collect();
+            let n = inner.chars().count();
+            return n > 0 && matches!(chars.nth(n), Some(')' | '）'));
+        }
+        if regex::Regex::new(r"^[0-9０-９]{1,2}月[0-9０-９]{1,2}日[,，上下 　]")
+            .unwrap()
+            .is_match(&s)
+        {
             return true;
         }
         let numeral_run: String = s

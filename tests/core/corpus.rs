@@ -30,6 +30,42 @@ fn development_cases_meet_the_accuracy_floor() {
     }
 }
 
+/// Cases written for banli by a writer who had not seen its rules (numbers invented; see
+/// tests/fixtures/authored/README.md). Before session 11's fixes the first twelve scored
+/// categories p 0.97 r 0.89, category_pct r 0.88 and total 0.92.
+#[test]
+fn authored_cases_meet_the_accuracy_floor() {
+    let report = banli::score::score_dir(&repo().join("tests/fixtures/authored"), &RULES).unwrap();
+    assert_eq!(report.documents, 24);
+    for (field, p_min, r_min) in [
+        ("categories", 1.0, 1.0),
+        ("category_code", 1.0, 1.0),
+        ("category_pct", 1.0, 1.0),
+        ("tiers", 1.0, 1.0),
+        ("topics", 1.0, 1.0),
+        ("total", 0.95, 0.95),
+        ("rates", 1.0, 0.95),
+        ("proposer_split", 1.0, 0.9),
+        ("session_split", 1.0, 1.0),
+        ("handling_split", 0.85, 0.7),
+        ("meta.report_date", 1.0, 1.0),
+        ("meta.session", 1.0, 1.0),
+        ("meta.channel", 1.0, 1.0),
+        ("meta.year_handled", 1.0, 0.95),
+        ("meta.province", 1.0, 0.95),
+        ("meta.jurisdiction", 0.95, 0.9),
+    ] {
+        let t = report.field(field);
+        assert!(
+            t.precision() >= p_min && t.recall() >= r_min,
+            "{field}: p {:.3} r {:.3}\n{}",
+            t.precision(),
+            t.recall(),
+            t.misses.join("\n")
+        );
+    }
+}
+
 #[test]
 fn seeds_score_perfectly_on_extraction() {
     let report = banli::score::score_dir(&repo().join("datasets/reports/seeds"), &RULES).unwrap();
@@ -354,7 +390,7 @@ fn a_total_split_by_channel() {
 fn items_not_filed_are_no_filed_count() {
     // "未予立案…的8件" are the items refused; only the 621 filed ones are a filed count.
     let p = process_file(&case("009_"));
-    assert_eq!(fact(&p, "total_items"), Some(621.0));
+    assert_eq!(fact(&p, "rate_filed"), Some(98.73));
     let filed: Vec<f64> = p
         .extraction
         .facts
@@ -511,4 +547,84 @@ fn a_session_count_of_answered_items_is_no_session_split() {
     let p = process_file(&case("016_"));
     assert_eq!(facts(&p, "items_after_session"), [15.0]);
     assert_eq!(facts(&p, "items_during_session"), [1195.0]);
+}
+
+#[test]
+fn a_code_after_the_count_with_its_definition_after_ji() {
+    let p = process_text(
+        "区人大代表共提出建议172件。从办理结果看,101件为A类,即所提问题已解决或基本解决,占58.7%;\
+         71件为B类,即所提问题正在解决或列入计划解决,占41.3%。",
+    );
+    let codes: Vec<Option<String>> = p
+        .extraction
+        .categories
+        .iter()
+        .map(|c| c.code.clone())
+        .collect();
+    assert_eq!(codes, [Some("A".to_string()), Some("B".to_string())]);
+    assert_eq!(cats(&p)[0].0, "所提问题已解决或基本解决");
+    assert_eq!(cats(&p)[0].2, Some(58.7));
+    // `B类 41件,占 28.5 %,即…`: the definition follows the share.
+    let p = process_text(
+        "立案提案144件。办理结果为A类的 96件,占 66.7 %,即所提问题已经解决或采纳;\
+         B类 48件,占 33.3 %,即正在解决或列入计划解决。",
+    );
+    assert_eq!(cats(&p)[1].0, "正在解决或列入计划解决");
+    assert_eq!(cats(&p)[1].3, ["in_progress", "planned"]);
+}
+
+#[test]
+fn shares_listed_after_fenbie_go_to_the_counts_in_order_and_recaps_are_dropped() {
+    let p = process_text(
+        "共承办建议297件。已解决98件、正在解决116件、列入计划64件、留作参考19件,\
+         分别占33.0%、39.1%、21.5%、6.4%。\n下一步,对正在解决和列入计划的180件建议建立跟踪台账。",
+    );
+    let shares: Vec<(Option<i64>, Option<f64>)> = cats(&p).iter().map(|c| (c.1, c.2)).collect();
+    assert_eq!(
+        shares,
+        [
+            (Some(98), Some(33.0)),
+            (Some(116), Some(39.1)),
+            (Some(64), Some(21.5)),
+            (Some(19), Some(6.4))
+        ]
+    );
+    assert!(
+        p.extraction
+            .findings
+            .iter()
+            .any(|f| f.code == "recap_of_categories")
+    );
+}
+
+#[test]
+fn handed_to_a_body_after_a_qualified_noun_or_with_a_listed_body() {
+    let p = process_text(
+        "共收到提案812件,立案735件。立案提案交省政府及其部门办理668件,\
+         交省委有关部门办理41件,其余26件由省法院、省检察院等单位办理。",
+    );
+    assert_eq!(
+        named_facts(&p, "items_by_handler"),
+        [
+            ("省政府及其部门".to_string(), 668.0),
+            ("省委有关部门".to_string(), 41.0),
+            ("省法院、省检察院等单位".to_string(), 26.0)
+        ]
+    );
+    // A filed count that goes on to name where it went stays a filed count.
+    let p =
+        process_text("共收到提案629件,其中经审查立案交有关单位办理的621件,占提案总数的98.73%。");
+    assert!(named_facts(&p, "items_by_handler").is_empty());
+    assert_eq!(fact(&p, "rate_filed"), Some(98.73));
+}
+
+#[test]
+fn a_yearless_meeting_date_takes_its_year_from_the_page_date() {
+    let p = process_text(
+        "来源:长兴新闻网  发布时间:2015-11-27 09:30  浏览次数:1026\n\
+         11月26日,县十六届人大常委会第二十七次会议听取了县政府关于代表建议办理情况的报告。\n\
+         代表共提出建议167件,已全部办结。",
+    );
+    let date = p.doc.meta.report_date.map(|d| (d.year, d.month, d.day));
+    assert_eq!(date, Some((2015, 11, 26)));
 }
