@@ -28,6 +28,11 @@ static CODE_THEN_DEF: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("static regex")
 });
+/// `A类:` opening a line or clause, before a label (`A类:所提问题已经解决…的29件`).
+static CODE_BEFORE_COLON: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:^|[\n;。])[ ]*["“”']?([A-Z甲乙丙丁])["“”']?类(?:建议|提案)?[ ]?:[ ]?$"#)
+        .expect("static regex")
+});
 /// `…的“A”类建议` / `“…的”A类建议共` — the code after the definition.
 static CODE_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"["“”']?([A-Z甲乙丙丁])["“”']?类(?:、["“”']?([A-Z甲乙丙丁])["“”']?类)*(?:的)?(?:建议|提案|议案|答复函|办理件|件)?(?:共|有|为|计)?$"#).expect("static regex")
@@ -212,7 +217,9 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
         if q.unit == QUnit::Other {
             continue;
         }
-        if q.unit == QUnit::Item && ctx.contains_any(l_clause, &ctx.rules.key_words) {
+        if q.unit == QUnit::Item
+            && (ctx.contains_any(l_clause, &ctx.rules.key_words) || named_key_after(ctx, right))
+        {
             push_count_fact(ctx, ex, q, "key_items", None, clause_start);
             used[qi] = true;
             continue;
@@ -305,7 +312,11 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                 .and_then(|c| definitions.get(c))
                 .copied();
             let (label_start, label_end) = def.unwrap_or((label.start, label.end));
-            let code = label.code.clone().or_else(|| code_after_count(right));
+            let code = label
+                .code
+                .clone()
+                .or_else(|| code_after_count(right))
+                .or_else(|| code_before_colon(ctx, label_start.min(label.start)));
             let (universe_zh, carry) = pct
                 .as_ref()
                 .map(|(pi, u)| universe_of(ctx, *pi, u))
@@ -876,6 +887,15 @@ fn handler_of(ctx: &Ctx, qi: usize, clause_start: usize, right: &str) -> Option<
     Some((q.end + s, q.end + e))
 }
 
+/// `其中9件确定为重点建议` / `8件涉及…的建议列为重点建议`: the count is named key items after it,
+/// in its own comma piece (`为` before the key word).
+fn named_key_after(ctx: &Ctx, right: &str) -> bool {
+    let piece = right.split(',').next().unwrap_or("");
+    piece
+        .find('为')
+        .is_some_and(|at| ctx.contains_any(&piece[at..], &ctx.rules.key_words))
+}
+
 /// Whether the words before a lead word make the count a total of their own: `经审查立案交有关
 /// 单位办理的621件` counts the filed items (a total verb ends the words), while in `立案提案交省
 /// 政府办理668件` the verb only qualifies the noun that is handed on.
@@ -982,6 +1002,21 @@ fn universe_name(ctx: &Ctx, zh: Option<&str>) -> String {
             .map(|(_, v)| v.clone())
             .unwrap_or_else(|| "stated".into()),
     }
+}
+
+/// The code of `A类:所提问题…`, the label starting right after the colon.
+fn code_before_colon(ctx: &Ctx, label_start: usize) -> Option<String> {
+    let from = ctx.text.floor_char_boundary(label_start.saturating_sub(24));
+    let before = &ctx.text[from..label_start];
+    if !before.trim_end().ends_with(':') {
+        return None;
+    }
+    // The window may start mid-line: a match at its start counts only at a real boundary.
+    let c = CODE_BEFORE_COLON.captures(before)?;
+    let whole = c.get(0)?;
+    let at_boundary =
+        whole.start() > 0 || from == 0 || ctx.text[..from].ends_with(['\n', ';', '。']);
+    at_boundary.then(|| c.get(1).map(|m| m.as_str().to_string()))?
 }
 
 fn code_after_count(right: &str) -> Option<String> {

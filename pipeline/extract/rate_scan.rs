@@ -2,7 +2,7 @@
 //! scanner. It finds exactly the matches of the regex
 //!
 //! ```text
-//! ([\p{Han}、]{1,30}?(?:率|满意度))[ ]?(?:均为|均达到了|均达到|均达|均在|均是|达到了|已达到|分别为|分别是
+//! ([\p{Han}、]{1,30}?(?:率|满意度))[ ]?(?:平均为|平均达到|平均达|均为|均达到了|均达到|均达|均在|均是|达到了|已达到|分别为|分别是
 //! |分别达到|保持在|稳定在|都是|都为|都达到|为|达到|达|是|高达|已达)?[ ]?(超过|高于|不低于)?[ ]?
 //! (\d+(?:\.\d+)?)[ ]?%+
 //! ```
@@ -46,7 +46,10 @@ struct Tail {
 const RATE_WORDS: [&str; 2] = ["率", "满意度"];
 /// Verbs between the name and the value, in the regex's order (longer before shorter where one
 /// starts another).
-const VERBS: [&str; 22] = [
+const VERBS: [&str; 25] = [
+    "平均为",
+    "平均达到",
+    "平均达",
     "均为",
     "均达到了",
     "均达到",
@@ -220,7 +223,7 @@ mod tests {
     /// The regex the scanner replaces, exactly as extraction used it.
     static RATE_RE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"([\p{Han}、]{1,30}?(?:率|满意度))[ ]?(?:均为|均达到了|均达到|均达|均在|均是|达到了|已达到|分别为|分别是|分别达到|保持在|稳定在|都是|都为|都达到|为|达到|达|是|高达|已达)?[ ]?(超过|高于|不低于)?[ ]?(\d+(?:\.\d+)?)[ ]?%+",
+            r"([\p{Han}、]{1,30}?(?:率|满意度))[ ]?(?:平均为|平均达到|平均达|均为|均达到了|均达到|均达|均在|均是|达到了|已达到|分别为|分别是|分别达到|保持在|稳定在|都是|都为|都达到|为|达到|达|是|高达|已达)?[ ]?(超过|高于|不低于)?[ ]?(\d+(?:\.\d+)?)[ ]?%+",
         )
         .unwrap()
     });

@@ -175,7 +175,19 @@ fn prefix_start(name: &str, suffix_at: usize) -> usize {
     if let Some(p) = before[start..].rfind(['、', '和', '与', '对', '的']) {
         start += p + '和'.len_utf8();
     }
-    start
+    // `…二次会议代表建议办复率`, `收到提案215件 办复率`: the name starts after the session or
+    // the count before it.
+    if let Some(p) = before[start..].rfind("会议") {
+        start += p + "会议".len();
+    }
+    if let Some(p) = before[start..].rfind(' ') {
+        start += p + 1;
+    }
+    let unit = before[start..]
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '件' | '份' | '个' | '次'));
+    start + unit.map_or(0, char::len_utf8)
 }
 
 /// `反馈意见表176份,全部为"满意"或"基本满意"` → a derived 100% with its denominator.

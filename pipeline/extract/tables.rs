@@ -19,6 +19,8 @@ struct Row {
     start: usize,
     end: usize,
     label: (usize, usize),
+    /// A code in a column of its own before the label (`|A类|所提问题已解决…|238|`).
+    code_cell: Option<(usize, usize)>,
     count: i64,
     pct: Option<(f64, String)>,
 }
@@ -33,9 +35,15 @@ pub fn extract_tables(ctx: &Ctx, ex: &mut Extraction) {
         if cells.len() < 2 {
             continue;
         }
-        let (ls, le) = cells[0];
+        // The count follows the label, or a code column and the label.
+        let count_at = |k: usize| cells.get(k).and_then(|(a, b)| parse_count(&text[*a..*b]));
+        let code_column = cells.len() >= 3
+            && count_at(1).is_none()
+            && SINGLE_CODE.is_match(&text[cells[0].0..cells[0].1]);
+        let k = if code_column { 2 } else { 1 };
+        let (ls, le) = cells[k - 1];
         let label = &text[ls..le];
-        let Some(count) = parse_count(&text[cells[1].0..cells[1].1]) else {
+        let Some(count) = count_at(k) else {
             if ctx.contains_any(body, &ctx.rules.topic_context) {
                 header_is_topic = true;
             }
@@ -44,6 +52,8 @@ pub fn extract_tables(ctx: &Ctx, ex: &mut Extraction) {
         if label.is_empty() || label.chars().any(|c| c.is_ascii_digit()) {
             continue;
         }
+        let code_cell = code_column.then_some(cells[0]);
+        let cells = &cells[k - 1..];
         let pct = cells.get(2).and_then(|(a, b)| {
             let t = text[*a..*b].trim_end_matches('%');
             parse_arabic(t).map(|v| (v, t.to_string()))
@@ -52,6 +62,7 @@ pub fn extract_tables(ctx: &Ctx, ex: &mut Extraction) {
             start: line_start,
             end: line_start + body.len(),
             label: (ls, le),
+            code_cell,
             count,
             pct,
         };
@@ -116,20 +127,26 @@ fn flush(ctx: &Ctx, ex: &mut Extraction, rows: &mut Vec<Row>, header_is_topic: b
     }
     let text = ctx.text;
     let defs = super::code_definitions(ctx);
-    let coded = rows
-        .iter()
-        .all(|r| SINGLE_CODE.is_match(&text[r.label.0..r.label.1]));
+    let code_of = |r: &Row| {
+        let (a, b) = r.code_cell.unwrap_or(r.label);
+        SINGLE_CODE
+            .captures(&text[a..b])
+            .and_then(|c| c.get(1))
+            .map(|m| m.as_str().to_string())
+    };
+    let coded = rows.iter().all(|r| code_of(r).is_some());
     let worded = rows
         .iter()
         .any(|r| ctx.contains_any(&text[r.label.0..r.label.1], &ctx.rules.outcome_words));
     for r in rows.drain(..) {
         let label = &text[r.label.0..r.label.1];
         if coded || (worded && !header_is_topic) {
-            let code = SINGLE_CODE
-                .captures(label)
-                .and_then(|c| c.get(1))
-                .map(|m| m.as_str().to_string());
-            let def = code.as_ref().and_then(|c| defs.get(c));
+            let code = code_of(&r);
+            // A wording in its own column is the label; a bare code takes its definition.
+            let def = code
+                .as_ref()
+                .filter(|_| r.code_cell.is_none())
+                .and_then(|c| defs.get(c));
             let (label_zh, label_norm, ev_start) = match def {
                 Some(&(s, e)) => (ctx.original_of(s, e), text[s..e].to_string(), r.start),
                 None => (

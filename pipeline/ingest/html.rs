@@ -5,8 +5,35 @@
 
 /// Elements whose content is never report text.
 const SKIP_CONTENT: &[&str] = &[
-    "script", "style", "noscript", "template", "svg", "iframe", "object",
+    "script", "style", "noscript", "template", "svg", "iframe", "object", "nav", "aside",
 ];
+/// Containers whose `class` or `id` names page furniture by one of these words (split at `-`,
+/// `_`, spaces): sidebars, menus, breadcrumbs, related-news lists, share bars. Their headlines
+/// carry other reports' counts and sessions.
+const FURNITURE_WORDS: &[&str] = &[
+    "sidebar",
+    "side",
+    "aside",
+    "nav",
+    "navbar",
+    "menu",
+    "footer",
+    "foot",
+    "breadcrumb",
+    "crumb",
+    "crumbs",
+    "related",
+    "share",
+    "toolbar",
+    "tools",
+    "xgxw",
+    "xglj",
+    "rdph",
+    "hot",
+];
+/// The containers [`FURNITURE_WORDS`] are looked for on.
+const FURNITURE_CONTAINERS: &[&str] = &["div", "ul", "ol", "section", "header", "footer", "dl"];
+
 /// Elements that end a paragraph (a line break in the output).
 const BLOCK: &[&str] = &[
     "p",
@@ -90,11 +117,20 @@ pub fn strip_text(html: &str) -> (String, Vec<u32>) {
                     out.push('|');
                     org.push(i as u32);
                 }
+                let tag_start = i;
                 i = next.end;
-                if let Markup::Open(ref name) = next.kind
-                    && SKIP_CONTENT.contains(&name.as_str())
-                {
-                    i = skip_until_close(&chars, i, name.as_str());
+                if let Markup::Open(ref name) = next.kind {
+                    if SKIP_CONTENT.contains(&name.as_str()) {
+                        i = skip_until_close(&chars, i, name.as_str());
+                    } else if name.as_str() == "a"
+                        && let Some(end) = headline_link_end(&chars, i)
+                    {
+                        i = end;
+                    } else if FURNITURE_CONTAINERS.contains(&name.as_str())
+                        && names_furniture(&chars[tag_start..next.end])
+                    {
+                        i = skip_element(&chars, i, name.as_str());
+                    }
                 }
                 continue;
             }
@@ -217,6 +253,79 @@ fn find_tag_end(chars: &[char], from: usize) -> Option<usize> {
     None
 }
 
+/// Longest link text, in characters, skipped as a headline.
+const MAX_HEADLINE_CHARS: usize = 80;
+
+/// The end of a link opened just before `from` when it holds only a short text (a menu entry or
+/// another page's headline, `县政协十届五次会议提案办结率100%`): reports do not put their
+/// statements inside links, and pages put other reports' figures there.
+fn headline_link_end(chars: &[char], from: usize) -> Option<usize> {
+    let limit = (from + MAX_HEADLINE_CHARS * 4).min(chars.len());
+    let close = find_seq(&chars[..limit], from, &['<', '/', 'a'])
+        .or_else(|| find_seq(&chars[..limit], from, &['<', '/', 'A']))?;
+    let inner = &chars[from..close];
+    let text_len = inner.iter().filter(|c| !c.is_whitespace()).count();
+    let block = inner
+        .windows(2)
+        .any(|w| w[0] == '<' && matches!(w[1], 'p' | 'P' | 'd' | 'D' | 't' | 'T'));
+    (text_len <= MAX_HEADLINE_CHARS && !block)
+        .then(|| find_char(chars, close, '>').map_or(chars.len(), |p| p + 1))
+}
+
+/// Whether a start tag's `class` or `id` holds one of [`FURNITURE_WORDS`].
+fn names_furniture(tag: &[char]) -> bool {
+    let tag: String = tag.iter().map(|c| c.to_ascii_lowercase()).collect();
+    ["class", "id"].iter().any(|attr| {
+        let mut from = 0;
+        while let Some(p) = tag[from..].find(attr) {
+            let at = from + p;
+            from = at + attr.len();
+            let before_ok = tag[..at].ends_with([' ', '\t', '\n', '\r']);
+            let rest = tag[from..].trim_start();
+            let Some(rest) = rest.strip_prefix('=') else {
+                continue;
+            };
+            let rest = rest.trim_start();
+            let value = match rest.chars().next() {
+                Some(q @ ('"' | '\'')) => rest[1..].split(q).next().unwrap_or(""),
+                _ => rest.split([' ', '>', '/']).next().unwrap_or(""),
+            };
+            if before_ok
+                && value
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .any(|w| FURNITURE_WORDS.contains(&w))
+            {
+                return true;
+            }
+        }
+        false
+    })
+}
+
+/// The end of the element opened just before `from`, counting nested elements of the same name.
+fn skip_element(chars: &[char], from: usize, name: &str) -> usize {
+    let mut depth = 1usize;
+    let mut k = from;
+    while let Some(lt) = find_char(chars, k, '<') {
+        let Some(m) = parse_markup(chars, lt) else {
+            k = lt + 1;
+            continue;
+        };
+        match m.kind {
+            Markup::Open(ref n) if n.as_str() == name => depth += 1,
+            Markup::Close(ref n) if n.as_str() == name => {
+                depth -= 1;
+                if depth == 0 {
+                    return m.end;
+                }
+            }
+            _ => {}
+        }
+        k = m.end.max(lt + 1);
+    }
+    chars.len()
+}
+
 fn skip_until_close(chars: &[char], from: usize, name: &str) -> usize {
     let pat: Vec<char> = format!("</{name}").chars().collect();
     let mut k = from;
@@ -328,6 +437,29 @@ mod tests {
         assert_eq!(text("<ScRiPt>x</SCRIPT>y<P>z"), "y\nz");
         assert_eq!(text("<1p>a"), "<1p>a");
         assert_eq!(text("<td>1<TH>2"), "|1|2");
+    }
+
+    #[test]
+    fn sidebars_menus_and_related_lists_are_skipped_with_their_nested_elements() {
+        let html = "<div class=\"article\"><p>代表共提出建议230件。</p></div>\
+            <div class=\"col-side\"><div><ul><li><a>市政协五届二次会议收到提案215件</a></li></ul></div>\
+            <p>侧栏</p></div><ul id='main_nav'><li>首页</li></ul><p>办复率100%。</p>";
+        let t = text(html);
+        assert!(t.contains("230件") && t.contains("办复率100%"), "{t}");
+        assert!(
+            !t.contains("215件") && !t.contains("侧栏") && !t.contains("首页"),
+            "{t}"
+        );
+        // A class that merely contains such a word is no furniture.
+        assert!(text("<div class=\"inside-content\">建议230件</div>").contains("230件"));
+    }
+
+    #[test]
+    fn headline_links_are_skipped() {
+        let t = text(
+            "<td><a href=\"#\">·县政协十届五次会议提案办结率100%</a><br></td><p>代表建议办复率98%。</p>",
+        );
+        assert!(!t.contains("办结率100%") && t.contains("办复率98%"), "{t}");
     }
 
     #[test]

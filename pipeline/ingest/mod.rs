@@ -163,8 +163,13 @@ fn is_folder(path: &Path, file_type: Option<FileType>) -> bool {
     }
 }
 
-/// Report formats by extension; anything else (gold files, records, images) is not a report.
+/// Report formats by extension; anything else (gold files, records, images) is not a report,
+/// and neither is a folder's `README` (its notes on the reports, in any of these formats).
 pub fn format_of(path: &Path) -> Option<Format> {
+    let stem = path.file_stem()?.to_string_lossy().to_ascii_lowercase();
+    if stem == "readme" {
+        return None;
+    }
     let ext = path.extension()?.to_string_lossy().to_ascii_lowercase();
     match ext.as_str() {
         "txt" => Some(Format::Txt),

