@@ -33,6 +33,11 @@ static CODE_BEFORE_COLON: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?:^|[\n;。])[ ]*["“”']?([A-Z甲乙丙丁])["“”']?类(?:建议|提案)?[ ]?:[ ]?$"#)
         .expect("static regex")
 });
+/// `为“A”(所提问题已经解决或采纳)的` — a quoted code without 类, then its definition.
+static QUOTED_CODE_THEN_DEF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"["“”']([A-Z甲乙丙丁])["“”']\(([^()]{2,80})\)(?:的)?(?:建议|提案)?(?:共|有|为)?$"#)
+        .expect("static regex")
+});
 /// `…的“A”类建议` / `“…的”A类建议共` — the code after the definition.
 static CODE_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"["“”']?([A-Z甲乙丙丁])["“”']?类(?:、["“”']?([A-Z甲乙丙丁])["“”']?类)*(?:的)?(?:建议|提案|议案|答复函|办理件|件)?(?:共|有|为|计)?$"#).expect("static regex")
@@ -300,6 +305,8 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
         }
 
         let coded = code_only_label(ctx, clause_start, q.start);
+        // `A类213件(所提问题已解决或基本解决)`: the code before the count, the wording after.
+        let code_before_count = coded.as_ref().and_then(|c| c.code.clone());
         if let Some(label) = outcome_label_left(ctx, lb, q.start)
             .or_else(|| outcome_label_right(ctx, q.end, rb))
             .or(coded)
@@ -316,7 +323,8 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                 .code
                 .clone()
                 .or_else(|| code_after_count(right))
-                .or_else(|| code_before_colon(ctx, label_start.min(label.start)));
+                .or_else(|| code_before_colon(ctx, label_start.min(label.start)))
+                .or(code_before_count);
             let (universe_zh, carry) = pct
                 .as_ref()
                 .map(|(pi, u)| universe_of(ctx, *pi, u))
@@ -937,10 +945,13 @@ fn attached_pct(ctx: &Ctx, qi: usize, rb: usize) -> Option<(usize, String)> {
         return None;
     }
     // `占` may be preceded by a short label remainder (`85件已列入规划正在解决,占37%`).
-    let tail = between
-        .rfind([',', '、'])
-        .map(|i| &between[i..])
-        .unwrap_or(between);
+    // `87件所提问题已解决(占52.1%)`: the share may open a parenthetical after the label.
+    let cut = between.rfind([',', '、']).max(
+        between
+            .rfind("(占")
+            .filter(|p| !between[*p..].contains(')')),
+    );
+    let tail = cut.map(|i| &between[i..]).unwrap_or(between);
     let tail = if ATTACHED_PCT.is_match(tail) {
         tail
     } else {
@@ -1159,7 +1170,7 @@ fn outcome_label_right(ctx: &Ctx, qend: usize, rb: usize) -> Option<Label> {
             .split("占")
             .next()
             .unwrap_or(body)
-            .trim_end_matches('、');
+            .trim_end_matches(['、', '(']);
         if body.is_empty() || !ctx.contains_any(body, &ctx.rules.outcome_words) {
             break;
         }
@@ -1186,7 +1197,13 @@ fn finish_outcome_label(ctx: &Ctx, mut start: usize, mut end: usize) -> Option<L
     let mut code = None;
     let s = &ctx.text[start..end];
     let coded = may_hold_code(s);
-    if coded && let Some(c) = CODE_THEN_DEF.captures(s) {
+    let quoted = s.contains(['"', '“', '”']);
+    if quoted && let Some(c) = QUOTED_CODE_THEN_DEF.captures(s) {
+        let def = c.get(2)?;
+        code = c.get(1).map(|m| m.as_str().to_string());
+        end = start + def.end();
+        start += def.start();
+    } else if coded && let Some(c) = CODE_THEN_DEF.captures(s) {
         let def = c.get(2)?;
         code = c.get(1).map(|m| m.as_str().to_string());
         end = start + def.end();

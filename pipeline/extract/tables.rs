@@ -29,8 +29,18 @@ pub fn extract_tables(ctx: &Ctx, ex: &mut Extraction) {
     let text = ctx.text;
     let mut rows: Vec<Row> = Vec::new();
     let mut header_is_topic = false;
+    let mut last_end = 0;
     for (line_start, line) in lines_with_bars(text) {
         let body = line.trim_end_matches('\n');
+        // A table's first line: the line before it may announce topics (`立案提案按内容分类如下:`).
+        if line_start != last_end && rows.is_empty() {
+            let prev_start = text[..line_start.saturating_sub(1)]
+                .rfind('\n')
+                .map_or(0, |p| p + 1);
+            header_is_topic = line_start > 0
+                && ctx.contains_any(&text[prev_start..line_start], &ctx.rules.topic_context);
+        }
+        last_end = line_start + line.len();
         let cells = cells(body, line_start);
         if cells.len() < 2 {
             continue;

@@ -140,6 +140,10 @@ pub struct DateRules {
     pub dateline_chars: usize,
     pub session_words: Vec<String>,
     pub paren_window: usize,
+    /// Endings of a news byline that may stand before a dateline on its line
+    /// (`吴江日报讯(记者 …)2024年1月8日上午,…`).
+    #[serde(default)]
+    pub byline_ends: Vec<String>,
 }
 
 /// A word before a date and what it makes the date (`written` or `published`).
@@ -2886,6 +2890,9 @@ struct ReportDate {
 /// How much a date says it is the report's own date (lower is better).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum DateRank {
+    /// `——2015年11月20日在…常务委员会第二十一次会议上`: delivered at a session (beats a web
+    /// page's `日期:` line).
+    Delivered,
     WrittenOrDelivered,
     /// A dateline, a signature line or a closing parenthesis: placed where a report's date goes.
     Placed,
@@ -2921,7 +2928,7 @@ fn infer_report_date(ctx: &Ctx) -> Option<ReportDate> {
     // `10月24日,…常委会第二十九次会议听取…` with the year only in the page's date: the
     // meeting's day, in the year that puts it on or before the full date.
     if let Some((rank, _, full)) = best
-        && rank != DateRank::WrittenOrDelivered
+        && rank > DateRank::WrittenOrDelivered
         && let Some((pos, meeting)) = yearless_dateline(ctx, full)
     {
         return Some(ReportDate {
@@ -2949,7 +2956,9 @@ fn yearless_dateline(ctx: &Ctx, full: Date) -> Option<(usize, Date)> {
                 .rev()
                 .take_while(u8::is_ascii_digit)
                 .count();
-        let opens_line = start == 0 || ctx.text[..start].ends_with('\n');
+        let line_start = ctx.text[..start].rfind('\n').map_or(0, |p| p + 1);
+        let opens_line =
+            start == line_start || is_byline(&ctx.text[line_start..start], &ctx.r.date.byline_ends);
         let Some((month, day, end)) = month_day_at(ctx.text, start) else {
             continue;
         };
@@ -3023,7 +3032,11 @@ fn date_rank(ctx: &Ctx, cues: &[&DateCue], start: usize, end: usize) -> Option<D
     }
     let next = after(ctx.text, end, 4);
     if starts_with_any(next, &r.delivery_after).is_some() {
-        return Some(DateRank::WrittenOrDelivered);
+        return Some(if at_session(ctx, start) {
+            DateRank::Delivered
+        } else {
+            DateRank::WrittenOrDelivered
+        });
     }
     let (ls, le) = line_at(ctx.text, start);
     let line = ctx.text.get(ls..le).unwrap_or("");
@@ -3035,12 +3048,25 @@ fn date_rank(ctx: &Ctx, cues: &[&DateCue], start: usize, end: usize) -> Option<D
     if line.trim() == ctx.text.get(start..end).unwrap_or("") {
         return Some(DateRank::Placed);
     }
-    if is_dateline(ctx, start, lead.is_empty())
-        && starts_with_any(next, &r.dateline_after).is_some()
+    let byline = is_byline(lead, &r.byline_ends);
+    if is_dateline(ctx, start, lead.is_empty() || byline)
+        && (starts_with_any(next, &r.dateline_after).is_some()
+            || (byline && (next.is_empty() || next.starts_with('\n'))))
     {
         return Some(DateRank::Placed);
     }
     in_closing_parenthesis(ctx, start, end, ls, le).then_some(DateRank::Placed)
+}
+
+/// A short news byline (`本报讯`, `吴江日报讯(记者 沈佳怡)`, `新华社北京1月8日电`) before a
+/// dateline: its closing parenthetical aside, it ends with one of `ends`.
+fn is_byline(lead: &str, ends: &[String]) -> bool {
+    let lead = lead.trim_end_matches([' ', ':']);
+    let lead = match lead.strip_suffix(')') {
+        Some(inner) => inner.rfind('(').map_or(lead, |p| lead[..p].trim_end()),
+        None => lead,
+    };
+    lead.chars().count() <= 24 && ends_with_any(lead, ends).is_some()
 }
 
 /// A date opening a line near the start of the text and before the first count (in the

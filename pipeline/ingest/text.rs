@@ -879,7 +879,7 @@ fn starts_block_str(line: &str) -> bool {
 fn starts_block(line: &[char]) -> bool {
     let s = &line[..line.len().min(8)];
     let first = s.first().copied().unwrap_or(' ');
-    if matches!(first, '•' | '-' | '*' | '#' | '|' | '—') {
+    if matches!(first, '•' | '-' | '*' | '#' | '|' | '—' | '【') {
         return true;
     }
     let is_numeral = |c: &char| cn_digit(*c).is_some() || *c == '十' || c.is_ascii_digit();
@@ -889,7 +889,7 @@ fn starts_block(line: &[char]) -> bool {
         return n > 0 && matches!(s.get(1 + n), Some(')' | '）'));
     }
     let n = s.iter().take_while(|c| is_numeral(c)).count();
-    if opens_with_month_day(s) {
+    if opens_with_month_day(s) || opens_with_iso_date(s) {
         return true;
     }
     if n > 0 {
@@ -958,6 +958,11 @@ fn is_date_line(line: impl Iterator<Item = char>) -> bool {
         Some(')' | '）') => it.next().is_none(),
         Some(_) => false,
     }
+}
+
+/// `2018-12-28 08:41 来源:…`: a web page's date line (prose never opens with an ISO date).
+fn opens_with_iso_date(s: &[char]) -> bool {
+    s.len() >= 6 && s[..4].iter().all(char::is_ascii_digit) && s[4] == '-' && s[5].is_ascii_digit()
 }
 
 /// Minimum length of a line that a PDF wrapped mid-sentence (headings and titles are shorter).
@@ -2001,7 +2006,10 @@ mod fast_path_tests {
         let s: String = line.iter().take(8).collect();
         let mut chars = s.chars();
         let first = chars.next().unwrap_or(' ');
-        if matches!(first, '•' | '-' | '*' | '#' | '|' | '—') {
+        if matches!(first, '•' | '-' | '*' | '#' | '|' | '—' | '【') {
+            return true;
+        }
+        if regex::Regex::new(r"^[0-9]{4}-[0-9]").unwrap().is_match(&s) {
             return true;
         }
         if matches!(first, '(' | '（') {

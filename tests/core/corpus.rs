@@ -31,30 +31,31 @@ fn development_cases_meet_the_accuracy_floor() {
 }
 
 /// Cases written for banli by writers who had not seen its rules (numbers invented; see
-/// tests/fixtures/authored/README.md). Before session 11's fixes the first twelve scored
-/// categories p 0.97 r 0.89, category_pct r 0.88 and total 0.92; the last twenty-four, written
-/// after the first fixes, categories r 0.92 and report_date r 0.79.
+/// tests/fixtures/authored/README.md), in three rounds of 24, each written after the fixes the
+/// one before prompted. Before the fixes, categories scored p 0.97 r 0.89 on the first twelve,
+/// r 0.92 on the second round, p 0.93 r 0.91 (h81-h92) and p 0.60 r 0.85 (h101-h112) on the
+/// third.
 #[test]
 fn authored_cases_meet_the_accuracy_floor() {
     let report = banli::score::score_dir(&repo().join("tests/fixtures/authored"), &RULES).unwrap();
-    assert_eq!(report.documents, 48);
+    assert_eq!(report.documents, 72);
     for (field, p_min, r_min) in [
-        ("categories", 1.0, 0.98),
+        ("categories", 0.97, 0.95),
         ("category_code", 1.0, 0.98),
-        ("category_pct", 1.0, 1.0),
-        ("tiers", 1.0, 1.0),
+        ("category_pct", 1.0, 0.99),
+        ("tiers", 1.0, 0.99),
         ("topics", 1.0, 1.0),
-        ("total", 0.95, 0.95),
-        ("rates", 1.0, 0.99),
-        ("proposer_split", 1.0, 0.9),
-        ("session_split", 1.0, 1.0),
-        ("handling_split", 0.75, 0.75),
-        ("meta.report_date", 0.95, 0.9),
+        ("total", 0.94, 0.94),
+        ("rates", 0.99, 0.97),
+        ("proposer_split", 1.0, 0.94),
+        ("session_split", 0.93, 0.75),
+        ("handling_split", 0.82, 0.7),
+        ("meta.report_date", 1.0, 0.97),
         ("meta.session", 1.0, 0.97),
-        ("meta.channel", 0.97, 0.97),
-        ("meta.year_handled", 1.0, 0.95),
-        ("meta.province", 1.0, 1.0),
-        ("meta.jurisdiction", 0.89, 0.89),
+        ("meta.channel", 0.98, 0.98),
+        ("meta.year_handled", 0.98, 0.97),
+        ("meta.province", 1.0, 0.97),
+        ("meta.jurisdiction", 0.92, 0.9),
     ] {
         let t = report.field(field);
         assert!(
@@ -636,8 +637,12 @@ fn codes_opening_a_line_or_in_a_column_of_their_own() {
         "县政府共承办建议64件。从办理结果看:\nA类:所提问题已经解决或基本解决的40件,占62.5%;\n\
          B类:所提问题正在解决的24件,占37.5%。",
     );
-    let codes: Vec<Option<String>> =
-        p.extraction.categories.iter().map(|c| c.code.clone()).collect();
+    let codes: Vec<Option<String>> = p
+        .extraction
+        .categories
+        .iter()
+        .map(|c| c.code.clone())
+        .collect();
     assert_eq!(codes, [Some("A".to_string()), Some("B".to_string())]);
     let p = process_text(
         "市人大代表共提出建议400件。\n|类别|办理结果|件数(件)|占比\n\
@@ -653,8 +658,16 @@ fn codes_opening_a_line_or_in_a_column_of_their_own() {
     assert_eq!(
         rows,
         [
-            (Some("A".into()), "所提问题已解决或基本解决".into(), Some(238)),
-            (Some("B".into()), "所提问题正在解决或列入计划解决".into(), Some(162))
+            (
+                Some("A".into()),
+                "所提问题已解决或基本解决".into(),
+                Some(238)
+            ),
+            (
+                Some("B".into()),
+                "所提问题正在解决或列入计划解决".into(),
+                Some(162)
+            )
         ]
     );
 }
@@ -668,4 +681,85 @@ fn a_gazette_header_inside_a_label_and_planning_named_as_a_constraint() {
     let c = cats(&p);
     assert_eq!(c[0].0, "所提问题已解决或基本解决的");
     assert_eq!(c[1].3, ["deferred"]);
+}
+
+#[test]
+fn outcome_phrasings_of_the_third_round() {
+    // Count, wording, share in parentheses.
+    let p = process_text(
+        "立案提案167件。87件所提问题当年已解决或基本解决(占52.1%),72件列入今后3年计划逐步解决\
+         (占43.1%),8件作为工作参考(占4.8%)。",
+    );
+    let got: Vec<(String, Option<i64>, Option<f64>)> =
+        cats(&p).into_iter().map(|c| (c.0, c.1, c.2)).collect();
+    assert_eq!(
+        got[0],
+        ("所提问题当年已解决或基本解决".to_string(), Some(87), Some(52.1))
+    );
+    assert_eq!(got.len(), 3);
+    // A quoted code without 类, its definition in parentheses.
+    let p = process_text(
+        "代表共提出建议176件。办理结果为“A”(所提问题已经解决或采纳)的104件,占59.09%;\
+         为“B”(所提问题正在解决或已列入工作计划)的72件,占40.91%。",
+    );
+    let codes: Vec<Option<String>> =
+        p.extraction.categories.iter().map(|c| c.code.clone()).collect();
+    assert_eq!(codes, [Some("A".to_string()), Some("B".to_string())]);
+    assert_eq!(cats(&p)[0].0, "所提问题已经解决或采纳");
+    // Code and count first, the wording in parentheses after the count.
+    let p = process_text(
+        "共立案提案352件。A类213件(所提问题已解决或基本解决),占60.5%;\
+         B类139件(所提问题正在解决或列入计划解决),占39.5%。",
+    );
+    let codes: Vec<Option<String>> =
+        p.extraction.categories.iter().map(|c| c.code.clone()).collect();
+    assert_eq!(codes, [Some("A".to_string()), Some("B".to_string())]);
+    // A share after a parenthetical remark on a rate's name is not the count's share.
+    let p = process_text(
+        "代表对146件建议办理结果表示满意的121件、基本满意的22件、不满意的3件,满意率(含基本满意)为97.9%。",
+    );
+    assert_eq!(fact(&p, "rate_dissatisfied"), None);
+}
+
+#[test]
+fn a_table_announced_as_topics_is_topics() {
+    let p = process_text(
+        "共立案提案100件。\n立案提案按内容分类如下:\n类别|件数|占比\n脱贫攻坚和农业农村|60|60%\n\
+         医疗卫生和计划生育|40|40%\n合计|100|100%",
+    );
+    assert!(p.extraction.categories.is_empty());
+    assert_eq!(p.extraction.topics.len(), 2);
+}
+
+#[test]
+fn datelines_after_a_byline_or_a_document_number_and_delivery_beats_a_page_date() {
+    let date = |text: &str| {
+        process_text(text)
+            .doc
+            .meta
+            .report_date
+            .map(|d| (d.year, d.month, d.day))
+    };
+    assert_eq!(
+        date(
+            "区政协十六届三次会议开幕\n吴江日报讯(记者 沈佳怡)2024年1月8日上午,政协第十六届委员会第三次会议开幕。\n\
+             区政协共收到提案312件。"
+        ),
+        Some((2024, 1, 8))
+    );
+    assert_eq!(
+        date(
+            "关于代表建议办理情况的报告\n日期:2015-11-25 来源:县政府办公室\n\
+             ——2015年11月20日在县第十六届人民代表大会常务委员会第二十一次会议上\n代表共提出建议186件。"
+        ),
+        Some((2015, 11, 20))
+    );
+    assert_eq!(
+        date(
+            "东莞人大代表建议办理结果出炉　逾五成问题已解决\n2018-12-28 08:41　来源:香港商报网\n\
+             【香港商报网讯】记者 黄颖 报道:12月27日,东莞市十六届人大常委会第十九次会议听取了报告。\n\
+             市人大代表共提出建议478件。"
+        ),
+        Some((2018, 12, 27))
+    );
 }
