@@ -379,6 +379,10 @@ pub struct ExtractRules {
     /// 回复13件`), not the session split.
     #[serde(default)]
     pub session_outcome_words: WordList,
+    /// Words that, followed by a comma, open a paragraph about a previous period
+    /// (`去年,市政府系统共承办…`): its figures are set aside.
+    #[serde(default)]
+    pub previous_period_openers: WordList,
     /// Words right before a list of shares that pair them, in order, with the share-less
     /// categories just before (`正在解决116件、列入计划64件,分别占39.1%、21.5%`).
     #[serde(default)]

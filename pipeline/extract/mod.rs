@@ -639,6 +639,7 @@ pub fn extract(doc: &Document, rules: &Rules) -> Extraction {
     let mut ex = Extraction::default();
     let mut used = ctx.dense.clone();
     report_dense(&ctx, &mut ex);
+    set_aside_previous_period(&ctx, &mut ex, &mut used);
     rates::extract_rates(&ctx, &mut ex, &mut used);
     tables::extract_tables(&ctx, &mut ex);
     clauses::extract_clauses(&ctx, &mut ex, &mut used);
@@ -770,6 +771,46 @@ fn drop_recaps(
             )
             .at(Some(c.evidence.line), None),
         );
+    }
+}
+
+/// `去年,市政府系统共承办…586件,其中已经解决…301件` opening a paragraph: last year's figures,
+/// printed before this year's. Every quantity of such a paragraph is set aside (a finding says
+/// so), or its scheme would be pooled with this year's.
+fn set_aside_previous_period(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
+    let openers = &ctx.rules.previous_period_openers;
+    if openers.is_empty() {
+        return;
+    }
+    let mut qi = 0;
+    while qi < ctx.qtys.len() {
+        let (ps, pe) = ctx.paragraph_of(ctx.qtys[qi].start);
+        let head = ctx.text[ps..pe].trim_start();
+        let opens = openers.iter().any(|w| {
+            !w.is_empty()
+                && head
+                    .strip_prefix(w.as_str())
+                    .is_some_and(|r| r.starts_with(','))
+        });
+        let next = qi + ctx.qtys[qi..].iter().take_while(|q| q.start < pe).count();
+        if opens {
+            used[qi..next].iter_mut().for_each(|u| *u = true);
+            let line = ctx.evidence(ps, ps, "previous_period").line;
+            ex.findings.push(
+                crate::model::Finding::new(
+                    &ctx.doc.source_path,
+                    crate::model::Severity::Info,
+                    "previous_period_figures",
+                    format!(
+                        "the paragraph at line {line} opens with a previous period ({}); its {} figures are not read as this report's",
+                        &head[..head.find(',').unwrap_or(0)],
+                        next - qi
+                    ),
+                )
+                .at(Some(line), None),
+            );
+        }
+        qi = next.max(qi + 1);
     }
 }
 

@@ -32,7 +32,8 @@ pub fn extract_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             else {
                 continue;
             };
-            if ctx.dense[qi] {
+            // Dense sentences and set-aside paragraphs (last year's figures) are not read.
+            if used[qi] {
                 continue;
             }
             let q = &ctx.qtys[qi];

@@ -40,13 +40,13 @@ fn authored_cases_meet_the_accuracy_floor() {
     let report = banli::score::score_dir(&repo().join("tests/fixtures/authored"), &RULES).unwrap();
     assert_eq!(report.documents, 72);
     for (field, p_min, r_min) in [
-        ("categories", 0.97, 0.95),
+        ("categories", 0.98, 0.95),
         ("category_code", 1.0, 0.98),
         ("category_pct", 1.0, 0.99),
         ("tiers", 1.0, 0.99),
         ("topics", 1.0, 1.0),
-        ("total", 0.94, 0.94),
-        ("rates", 0.99, 0.97),
+        ("total", 0.95, 0.95),
+        ("rates", 1.0, 0.97),
         ("proposer_split", 1.0, 0.94),
         ("session_split", 0.93, 0.75),
         ("handling_split", 0.82, 0.7),
@@ -694,7 +694,11 @@ fn outcome_phrasings_of_the_third_round() {
         cats(&p).into_iter().map(|c| (c.0, c.1, c.2)).collect();
     assert_eq!(
         got[0],
-        ("所提问题当年已解决或基本解决".to_string(), Some(87), Some(52.1))
+        (
+            "所提问题当年已解决或基本解决".to_string(),
+            Some(87),
+            Some(52.1)
+        )
     );
     assert_eq!(got.len(), 3);
     // A quoted code without 类, its definition in parentheses.
@@ -702,8 +706,12 @@ fn outcome_phrasings_of_the_third_round() {
         "代表共提出建议176件。办理结果为“A”(所提问题已经解决或采纳)的104件,占59.09%;\
          为“B”(所提问题正在解决或已列入工作计划)的72件,占40.91%。",
     );
-    let codes: Vec<Option<String>> =
-        p.extraction.categories.iter().map(|c| c.code.clone()).collect();
+    let codes: Vec<Option<String>> = p
+        .extraction
+        .categories
+        .iter()
+        .map(|c| c.code.clone())
+        .collect();
     assert_eq!(codes, [Some("A".to_string()), Some("B".to_string())]);
     assert_eq!(cats(&p)[0].0, "所提问题已经解决或采纳");
     // Code and count first, the wording in parentheses after the count.
@@ -711,8 +719,12 @@ fn outcome_phrasings_of_the_third_round() {
         "共立案提案352件。A类213件(所提问题已解决或基本解决),占60.5%;\
          B类139件(所提问题正在解决或列入计划解决),占39.5%。",
     );
-    let codes: Vec<Option<String>> =
-        p.extraction.categories.iter().map(|c| c.code.clone()).collect();
+    let codes: Vec<Option<String>> = p
+        .extraction
+        .categories
+        .iter()
+        .map(|c| c.code.clone())
+        .collect();
     assert_eq!(codes, [Some("A".to_string()), Some("B".to_string())]);
     // A share after a parenthetical remark on a rate's name is not the count's share.
     let p = process_text(
@@ -761,5 +773,23 @@ fn datelines_after_a_byline_or_a_document_number_and_delivery_beats_a_page_date(
              市人大代表共提出建议478件。"
         ),
         Some((2018, 12, 27))
+    );
+}
+
+#[test]
+fn last_years_figures_printed_first_are_set_aside() {
+    let p = process_text(
+        "去年,市政府系统共承办建议586件,其中已经解决或基本解决的301件,占51.4%;正在解决的285件,占48.6%,代表满意率98.6%。\n\
+         今年,代表共提出建议541件。从办理结果看,已经解决或基本解决的296件,占54.7%;正在解决的245件,占45.3%。代表满意率99.3%。",
+    );
+    let counts: Vec<Option<i64>> = cats(&p).iter().map(|c| c.1).collect();
+    assert_eq!(counts, [Some(296), Some(245)]);
+    assert_eq!(fact(&p, "total_items"), Some(541.0));
+    assert_eq!(facts(&p, "rate_satisfied"), [99.3]);
+    assert!(
+        p.extraction
+            .findings
+            .iter()
+            .any(|f| f.code == "previous_period_figures")
     );
 }
