@@ -687,14 +687,15 @@ pub(crate) fn drop_isolated_categories(ctx: &Ctx, ex: &mut Extraction) {
             keep.push(c);
         } else {
             new_index.push(None);
-            ex.findings.push(
-                crate::model::Finding::new(
-                    &ctx.doc.source_path,
-                    crate::model::Severity::Info,
-                    "isolated_outcome_count",
-                    format!("{} {:?}件 at line {} looks like an outcome but stands alone (no code, share or sibling categories); not counted as a category", c.label_zh, c.count, c.evidence.line),
-                )
-                .at(Some(c.evidence.line), None),
+            push_info(
+                ctx,
+                &mut ex.findings,
+                "isolated_outcome_count",
+                c.evidence.line,
+                format!(
+                    "{} {:?}件 at line {} looks like an outcome but stands alone (no code, share or sibling categories); not counted as a category",
+                    c.label_zh, c.count, c.evidence.line
+                ),
             );
         }
     }
@@ -759,17 +760,15 @@ fn drop_recaps(
                 *slot = None;
             }
         }
-        ex.findings.push(
-            crate::model::Finding::new(
-                &ctx.doc.source_path,
-                crate::model::Severity::Info,
-                "recap_of_categories",
-                format!(
-                    "{} {:?}件 at line {} restates the sum of categories listed before it; not counted as a category",
-                    c.label_zh, c.count, c.evidence.line
-                ),
-            )
-            .at(Some(c.evidence.line), None),
+        push_info(
+            ctx,
+            &mut ex.findings,
+            "recap_of_categories",
+            c.evidence.line,
+            format!(
+                "{} {:?}件 at line {} restates the sum of categories listed before it; not counted as a category",
+                c.label_zh, c.count, c.evidence.line
+            ),
         );
     }
 }
@@ -796,22 +795,39 @@ fn set_aside_previous_period(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) 
         if opens {
             used[qi..next].iter_mut().for_each(|u| *u = true);
             let line = ctx.evidence(ps, ps, "previous_period").line;
-            ex.findings.push(
-                crate::model::Finding::new(
-                    &ctx.doc.source_path,
-                    crate::model::Severity::Info,
-                    "previous_period_figures",
-                    format!(
-                        "the paragraph at line {line} opens with a previous period ({}); its {} figures are not read as this report's",
-                        &head[..head.find(',').unwrap_or(0)],
-                        next - qi
-                    ),
-                )
-                .at(Some(line), None),
+            push_info(
+                ctx,
+                &mut ex.findings,
+                "previous_period_figures",
+                line,
+                format!(
+                    "the paragraph at line {line} opens with a previous period ({}); its {} figures are not read as this report's",
+                    &head[..head.find(',').unwrap_or(0)],
+                    next - qi
+                ),
             );
         }
         qi = next.max(qi + 1);
     }
+}
+
+/// An informational finding about this document at `line`.
+fn push_info(
+    ctx: &Ctx,
+    findings: &mut Vec<crate::model::Finding>,
+    code: &str,
+    line: u32,
+    message: String,
+) {
+    findings.push(
+        crate::model::Finding::new(
+            &ctx.doc.source_path,
+            crate::model::Severity::Info,
+            code,
+            message,
+        )
+        .at(Some(line), None),
+    );
 }
 
 fn report_dense(ctx: &Ctx, ex: &mut Extraction) {

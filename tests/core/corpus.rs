@@ -5,6 +5,18 @@ use banli::model::CheckStatus;
 
 use crate::util::*;
 
+/// A field's precision and recall are at least the floor (the misses listed if not).
+fn assert_floor(report: &banli::score::ScoreReport, field: &str, p_min: f64, r_min: f64) {
+    let t = report.field(field);
+    assert!(
+        t.precision() >= p_min && t.recall() >= r_min,
+        "{field}: p {:.3} r {:.3}\n{}",
+        t.precision(),
+        t.recall(),
+        t.misses.join("\n")
+    );
+}
+
 #[test]
 fn development_cases_meet_the_accuracy_floor() {
     let report = banli::score::score_dir(&repo().join("datasets/reports/cases"), &RULES).unwrap();
@@ -19,14 +31,7 @@ fn development_cases_meet_the_accuracy_floor() {
         ("handling_split", 1.0, 0.9),
         ("session_split", 1.0, 1.0),
     ] {
-        let t = report.field(field);
-        assert!(
-            t.precision() >= p_min && t.recall() >= r_min,
-            "{field}: p {:.3} r {:.3}\n{}",
-            t.precision(),
-            t.recall(),
-            t.misses.join("\n")
-        );
+        assert_floor(&report, field, p_min, r_min);
     }
 }
 
@@ -57,14 +62,7 @@ fn authored_cases_meet_the_accuracy_floor() {
         ("meta.province", 1.0, 0.97),
         ("meta.jurisdiction", 0.92, 0.9),
     ] {
-        let t = report.field(field);
-        assert!(
-            t.precision() >= p_min && t.recall() >= r_min,
-            "{field}: p {:.3} r {:.3}\n{}",
-            t.precision(),
-            t.recall(),
-            t.misses.join("\n")
-        );
+        assert_floor(&report, field, p_min, r_min);
     }
 }
 
