@@ -237,11 +237,29 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             used[qi] = true;
             continue;
         }
-        if q.unit == QUnit::Item && !l_clause.contains('共') {
+        // `省十三届人大三次会议期间,代表共提出建议812件;闭会期间,代表…提出建议47件`: the period
+        // may open the clause group before the count's own clause (not both periods at once:
+        // `会议期间及闭会期间,代表共提出建议290件` is the total).
+        let head = &ctx.text[lb..clause_start];
+        let head_after = ctx.contains_any(head, &ctx.rules.session_after_words);
+        // `闭会期间` holds `会期`: a during word counts only before the first after word.
+        let first_after = ctx
+            .rules
+            .session_after_words
+            .iter()
+            .filter(|w| !w.is_empty())
+            .filter_map(|w| head.find(w.as_str()))
+            .min()
+            .unwrap_or(head.len());
+        let head_during = ctx.contains_any(&head[..first_after], &ctx.rules.session_during_words);
+        let head_period = q.unit == QUnit::Item && head_after != head_during;
+        if q.unit == QUnit::Item && (!l_clause.contains('共') || head_period) {
             let after = ctx.contains_any(l_clause, &ctx.rules.session_after_words)
-                || ctx.contains_any(right_head, &ctx.rules.session_after_words);
+                || ctx.contains_any(right_head, &ctx.rules.session_after_words)
+                || (head_period && head_after);
             let during = ctx.contains_any(l_clause, &ctx.rules.session_during_words)
-                || ctx.contains_any(right_head, &ctx.rules.session_during_words);
+                || ctx.contains_any(right_head, &ctx.rules.session_during_words)
+                || (head_period && head_during);
             // `闭会建议按时办结回复13件` counts the after-session items answered, not all of them.
             let outcome = ctx.contains_any(l_clause, &ctx.rules.session_outcome_words);
             if (after || during) && !outcome {
