@@ -78,9 +78,11 @@ fn may_hold_code(s: &str) -> bool {
     s.contains('类')
 }
 
-/// Whether [`CODE_AFTER_COUNT`] can match `s`: it holds a `类` in its first 24 bytes.
+/// Whether [`CODE_AFTER_COUNT`] can match `s`: it opens with `(`, `,` or a verb's first
+/// character and holds a `类` in its first 24 bytes.
 fn may_open_with_code(s: &str) -> bool {
-    may_hold_code(&s[..s.floor_char_boundary(24)])
+    s.starts_with(['(', ',', '为', '属', '列', '均', '定', '评'])
+        && may_hold_code(&s[..s.floor_char_boundary(24)])
 }
 
 /// A label picked out of the text: byte range in the normalized text, and a code if printed.
@@ -240,19 +242,36 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
         // `省十三届人大三次会议期间,代表共提出建议812件;闭会期间,代表…提出建议47件`: the period
         // may open the clause group before the count's own clause (not both periods at once:
         // `会议期间及闭会期间,代表共提出建议290件` is the total).
-        let head = &ctx.text[lb..clause_start];
-        let head_after = ctx.contains_any(head, &ctx.rules.session_after_words);
-        // `闭会期间` holds `会期`: a during word counts only before the first after word.
-        let first_after = ctx
-            .rules
-            .session_after_words
-            .iter()
-            .filter(|w| !w.is_empty())
-            .filter_map(|w| head.find(w.as_str()))
-            .min()
-            .unwrap_or(head.len());
-        let head_during = ctx.contains_any(&head[..first_after], &ctx.rules.session_during_words);
-        let head_period = q.unit == QUnit::Item && head_after != head_during;
+        let head_period = || {
+            let head = &ctx.text[lb..clause_start];
+            // `闭会期间` holds `会期`: a during word counts only before the first after word.
+            let first_after = ctx
+                .rules
+                .session_after_words
+                .occurrences(head)
+                .map(|(_, at)| at)
+                .min();
+            let during = ctx.contains_any(
+                &head[..first_after.unwrap_or(head.len())],
+                &ctx.rules.session_during_words,
+            );
+            match (first_after.is_some(), during) {
+                (true, false) => Some(true),
+                (false, true) => Some(false),
+                _ => None,
+            }
+        };
+        // Some(true): an after-session period opens the clauses before; Some(false): during.
+        let head_period = if q.unit == QUnit::Item && lb < clause_start {
+            head_period()
+        } else {
+            None
+        };
+        let (head_after, head_during, head_period) = (
+            head_period == Some(true),
+            head_period == Some(false),
+            head_period.is_some(),
+        );
         if q.unit == QUnit::Item && (!l_clause.contains('共') || head_period) {
             let after = ctx.contains_any(l_clause, &ctx.rules.session_after_words)
                 || ctx.contains_any(right_head, &ctx.rules.session_after_words)
@@ -846,7 +865,6 @@ fn handler_of(ctx: &Ctx, qi: usize, clause_start: usize, right: &str) -> Option<
     let split = &ctx.rules.handler_split;
     let q = &ctx.qtys[qi];
     let clause = &ctx.text[clause_start..q.start];
-    let no_words = WordList::default();
     let body_before = |piece: &str, verb: &str, lead_required: bool| -> Option<(usize, usize)> {
         let mut start = 0;
         let mut led = false;
@@ -865,7 +883,12 @@ fn handler_of(ctx: &Ctx, qi: usize, clause_start: usize, right: &str) -> Option<
             && !body.contains(['共', ',', '(', ')'])
             && !body.bytes().any(|b| b.is_ascii_digit())
             && !ctx.rules.derived.nouns.contains_any(body)
-            && total_kind_in(&ctx.rules.derived.prioritized_total_verbs, &no_words, body).is_none();
+            && total_kind_in(
+                &ctx.rules.derived.prioritized_total_verbs,
+                &ctx.rules.total_verb_negations,
+                body,
+            )
+            .is_none();
         plausible.then_some((start, end))
     };
     // `交有关机关和组织办理`: the longest verb (组织办理) may eat the body's ending, so every
@@ -966,8 +989,8 @@ fn attached_pct(ctx: &Ctx, qi: usize, rb: usize) -> Option<(usize, String)> {
     // `87件所提问题已解决(占52.1%)`: the share may open a parenthetical after the label.
     let cut = between.rfind([',', '、']).max(
         between
-            .rfind("(占")
-            .filter(|p| !between[*p..].contains(')')),
+            .rfind('(')
+            .filter(|p| between[*p..].starts_with("(占") && !between[*p..].contains(')')),
     );
     let tail = cut.map(|i| &between[i..]).unwrap_or(between);
     let tail = if ATTACHED_PCT.is_match(tail) {
