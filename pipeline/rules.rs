@@ -177,6 +177,17 @@ struct TextRulesFile {
     drop_exact: Vec<String>,
     drop_contains: Vec<String>,
     drop_regex: Vec<String>,
+    #[serde(default)]
+    drop_regex_if: Vec<GuardedRegex>,
+}
+
+/// A line-dropping regex tried only on lines holding a literal: a pattern that cannot be
+/// anchored cheaply (`…公报 2019年第11期`) would otherwise scan every line of every report.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GuardedRegex {
+    contains: String,
+    regex: String,
 }
 
 /// Which lines are web boilerplate or page furniture.
@@ -191,6 +202,9 @@ pub struct TextRules {
     /// than an Aho-Corasick automaton stepping through every byte).
     pub contains_re: Option<Regex>,
     pub regex_set: Option<regex::RegexSet>,
+    /// `drop_regex_if`: (searcher for the literal, regex), the regex tried only after the
+    /// literal is found.
+    guarded: Vec<(aho_corasick::AhoCorasick, Regex)>,
     /// Byte length of the longest `drop_exact` line, so that longer lines skip the lookup.
     drop_exact_max_bytes: usize,
     /// The phrases of `contains_re`, for [`crate::ingest::text`] to test only where one starts
@@ -255,6 +269,10 @@ impl TextRules {
     /// Whether a line matches a `drop_regex` (the second half of [`TextRules::drops`]).
     pub(crate) fn drops_by_regex(&self, line: &str) -> bool {
         self.regex_set.as_ref().is_some_and(|rs| rs.is_match(line))
+            || self
+                .guarded
+                .iter()
+                .any(|(literal, re)| literal.is_match(line) && re.is_match(line))
     }
 
     /// Whether a line core of `bytes` bytes can be in `drop_exact` at all (a cheap test before
@@ -286,7 +304,18 @@ impl TextRules {
             .as_ref()
             .and_then(|_| PhraseIndex::new(&f.drop_contains))
             .map(std::sync::Arc::new);
+        let guarded = f
+            .drop_regex_if
+            .iter()
+            .filter(|g| !g.contains.is_empty())
+            .map(|g| {
+                let literal = aho_corasick::AhoCorasick::new([&g.contains])
+                    .map_err(|e| bad("drop_regex_if", e.to_string()))?;
+                Ok((literal, compile_regex(&g.regex, path)?))
+            })
+            .collect::<Result<_>>()?;
         Ok(TextRules {
+            guarded,
             phrases,
             drop_exact_max_bytes: max_bytes(&f.drop_exact),
             drop_exact: f.drop_exact.into_iter().collect(),
@@ -310,6 +339,7 @@ impl TextRules {
                 .map(std::sync::Arc::new),
             contains_re,
             regex_set: None,
+            guarded: vec![],
             drop_exact_max_bytes: exact.iter().map(|s| s.len()).max().unwrap_or(0),
         }
     }
