@@ -282,12 +282,7 @@ fn coded_scheme_with_separate_definitions_and_narrative_counts() {
         vec!["in_progress".to_string(), "planned".to_string()]
     );
     assert_eq!(c[2].3, vec!["deferred".to_string()]);
-    assert!(
-        p.extraction
-            .findings
-            .iter()
-            .any(|f| f.code == "isolated_outcome_count")
-    );
+    assert!(has_finding(&p, "isolated_outcome_count"));
     assert_eq!(facts(&p, "rate_satisfied_or_basic"), vec![99.3]);
     assert_eq!(facts(&p, "rate_satisfied"), vec![91.2]);
     let o = p.outcomes.iter().find(|o| o.tier == "resolved").unwrap();
@@ -589,12 +584,7 @@ fn shares_listed_after_fenbie_go_to_the_counts_in_order_and_recaps_are_dropped()
             (Some(19), Some(6.4))
         ]
     );
-    assert!(
-        p.extraction
-            .findings
-            .iter()
-            .any(|f| f.code == "recap_of_categories")
-    );
+    assert!(has_finding(&p, "recap_of_categories"));
 }
 
 #[test]
@@ -784,12 +774,7 @@ fn last_years_figures_printed_first_are_set_aside() {
     assert_eq!(counts, [Some(296), Some(245)]);
     assert_eq!(fact(&p, "total_items"), Some(541.0));
     assert_eq!(facts(&p, "rate_satisfied"), [99.3]);
-    assert!(
-        p.extraction
-            .findings
-            .iter()
-            .any(|f| f.code == "previous_period_figures")
-    );
+    assert!(has_finding(&p, "previous_period_figures"));
 }
 
 #[test]

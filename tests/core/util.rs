@@ -106,3 +106,8 @@ pub fn outcome(p: &Processed, tier: &str) -> (Option<f64>, Option<f64>, bool) {
         .unwrap_or_else(|| panic!("no outcome row {tier}"));
     (o.share_low, o.share_high, o.exact)
 }
+
+/// Whether the report's extraction left a finding with this code.
+pub fn has_finding(p: &Processed, code: &str) -> bool {
+    p.extraction.findings.iter().any(|f| f.code == code)
+}
