@@ -902,20 +902,23 @@ fn handler_of(ctx: &Ctx, qi: usize, clause_start: usize, right: &str) -> Option<
             .max_by_key(|(len, _)| *len)
             .map(|(_, range)| range)
     };
-    let trimmed = clause.trim_start_matches(['、', ' ']);
-    let trimmed = trimmed.strip_suffix('的').unwrap_or(trimmed).trim_end();
-    let lead = clause.len() - clause.trim_start_matches(['、', ' ']).len();
+    let opened = clause.trim_start_matches(['、', ' ']);
+    let lead = clause.len() - opened.len();
+    let trimmed = opened.strip_suffix('的').unwrap_or(opened).trim_end();
     if let Some((s, e)) = body_in(trimmed, false) {
         return Some((clause_start + lead + s, clause_start + lead + e));
     }
     // `立案提案交省政府及其部门办理668件`: the body starts after a lead word inside the clause;
     // the first lead that leaves a plausible body wins (`交由市交通局办理`: not the 交 of 交通).
-    if let Some((s, e)) = split
+    let mut leads: Vec<usize> = split
         .lead_words
         .occurrences(trimmed)
         .map(|(_, at)| at)
         .filter(|&at| at > 0 && !counts_before_handing(ctx, &trimmed[..at]))
-        .collect::<std::collections::BTreeSet<_>>()
+        .collect();
+    leads.sort_unstable();
+    leads.dedup();
+    if let Some((s, e)) = leads
         .into_iter()
         .find_map(|at| body_in(&trimmed[at..], true).map(|(s, e)| (at + s, at + e)))
     {

@@ -199,15 +199,23 @@ impl<'a> Ctx<'a> {
     }
 
     /// Provenance for the normalized byte range `[start, end)`.
+    /// The 1-based line of the original text holding original character `orig`.
+    fn line_of_orig(&self, orig: u32) -> u32 {
+        1 + self.orig_chars.newlines.partition_point(|n| *n < orig) as u32
+    }
+
+    /// The 1-based original line of normalized byte `pos`.
+    pub fn line_of(&self, pos: usize) -> u32 {
+        let span = self.char_span(pos, pos);
+        self.line_of_orig(self.doc.text.orig_span(span).start)
+    }
+
     pub fn evidence(&self, start: usize, end: usize, rule: &str) -> Evidence {
         let span = self.char_span(start, end);
         let orig = self.doc.text.orig_span(span);
         let (ss, se) = self.sentence_of(start);
         let sent_orig = self.doc.text.orig_span(self.char_span(ss, se.max(end)));
-        let line = 1 + self
-            .orig_chars
-            .newlines
-            .partition_point(|n| *n < orig.start) as u32;
+        let line = self.line_of_orig(orig.start);
         Evidence {
             span,
             orig,
@@ -731,11 +739,10 @@ fn drop_recaps(
         let own = sentence(c);
         (0..i).any(|from| {
             (from + 2..=i).any(|to| {
+                // `to >= from + 2`: a run of two or more.
                 let run = &keep[from..to];
-                run.len() >= 2
-                    && run
-                        .iter()
-                        .all(|r| r.parent.is_none() && r.count.is_some() && sentence(r) < own)
+                run.iter()
+                    .all(|r| r.parent.is_none() && r.count.is_some() && sentence(r) < own)
                     && run.iter().filter_map(|r| r.count).sum::<i64>() == n
             })
         })
@@ -747,18 +754,13 @@ fn drop_recaps(
             continue;
         }
         let c = keep.remove(i);
-        // Positions after the removed one shift down by one.
-        for slot in new_index.iter_mut().flatten() {
-            if *slot as usize > i {
-                *slot -= 1;
-            } else if *slot as usize == i {
-                *slot = u32::MAX;
-            }
-        }
+        // The removed position is gone; those after it shift down by one.
         for slot in new_index.iter_mut() {
-            if *slot == Some(u32::MAX) {
-                *slot = None;
-            }
+            *slot = match *slot {
+                Some(p) if p as usize == i => None,
+                Some(p) if p as usize > i => Some(p - 1),
+                other => other,
+            };
         }
         push_info(
             ctx,
@@ -794,7 +796,7 @@ fn set_aside_previous_period(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) 
         let next = qi + ctx.qtys[qi..].iter().take_while(|q| q.start < pe).count();
         if opens {
             used[qi..next].iter_mut().for_each(|u| *u = true);
-            let line = ctx.evidence(ps, ps, "previous_period").line;
+            let line = ctx.line_of(ps);
             push_info(
                 ctx,
                 &mut ex.findings,
@@ -838,7 +840,7 @@ fn report_dense(ctx: &Ctx, ex: &mut Extraction) {
             continue;
         }
         last_sentence = Some(s);
-        let line = ctx.evidence(q.start, q.end, "dense").line;
+        let line = ctx.line_of(q.start);
         ex.findings.push(
             crate::model::Finding::new(
                 &ctx.doc.source_path,

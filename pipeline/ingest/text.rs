@@ -1845,9 +1845,7 @@ mod fast_path_tests {
                 let join = !ref_ends_sentence(&pc)
                     && prev.len() >= MIN_WRAPPED_LINE
                     && !ref_starts_block(&lc)
-                    && !regex::Regex::new(r"^[(（]?[0-9０-９〇零一二三四五六七八九]{4}年[0-9０-９一二三四五六七八九十]{1,2}月[0-9０-９一二三四五六七八九十]{1,3}日[)）]?$")
-                        .unwrap()
-                        .is_match(&lc.iter().collect::<String>())
+                    && !REF_DATE_LINE.is_match(&lc.iter().collect::<String>())
                     && !table_row(prev)
                     && !table_row(line);
                 if !join {
@@ -2002,6 +2000,16 @@ mod fast_path_tests {
         }
     }
 
+    // The line-opening patterns the fast scanners replace, as regexes (compiled once).
+    static REF_DATE_LINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^[(（]?[0-9０-９〇零一二三四五六七八九]{4}年[0-9０-９一二三四五六七八九十]{1,2}月[0-9０-９一二三四五六七八九十]{1,3}日[)）]?$").unwrap()
+    });
+    static REF_ISO_DATE: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"^[0-9]{4}-[0-9]").unwrap());
+    static REF_MONTH_DAY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^[0-9０-９]{1,2}月[0-9０-９]{1,2}日[,，上下 　]").unwrap()
+    });
+
     fn ref_starts_block(line: &[char]) -> bool {
         let s: String = line.iter().take(8).collect();
         let mut chars = s.chars();
@@ -2009,7 +2017,7 @@ mod fast_path_tests {
         if matches!(first, '•' | '-' | '*' | '#' | '|' | '—' | '【') {
             return true;
         }
-        if regex::Regex::new(r"^[0-9]{4}-[0-9]").unwrap().is_match(&s) {
+        if REF_ISO_DATE.is_match(&s) {
             return true;
         }
         if matches!(first, '(' | '（') {
@@ -2020,10 +2028,7 @@ mod fast_path_tests {
             let n = inner.chars().count();
             return n > 0 && matches!(chars.nth(n), Some(')' | '）'));
         }
-        if regex::Regex::new(r"^[0-9０-９]{1,2}月[0-9０-９]{1,2}日[,，上下 　]")
-            .unwrap()
-            .is_match(&s)
-        {
+        if REF_MONTH_DAY.is_match(&s) {
             return true;
         }
         let numeral_run: String = s
