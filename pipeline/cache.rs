@@ -712,6 +712,7 @@ mod tests {
             },
             extraction: Extraction::default(),
             outcomes: Vec::new(),
+            channel_outcomes: Vec::new(),
             checks: Vec::new(),
         }
     }

@@ -395,6 +395,9 @@ pub struct Category {
     pub universe_count: Option<i64>,
     /// Position of the category this one is nested in (`其中…`).
     pub parent: Option<u32>,
+    /// npc_suggestion|cppcc_proposal when the report classifies each channel's items on its own
+    /// (`建议方面:…;提案方面:…`); `None` when the scheme covers the whole report.
+    pub channel: Option<String>,
     pub provenance: Provenance,
     pub evidence: Evidence,
     // Filled by normalize:
@@ -420,6 +423,7 @@ impl Category {
             universe_zh: None,
             universe_count: None,
             parent: None,
+            channel: None,
             provenance: Provenance::Extracted,
             evidence: Evidence::default(),
             tiers: vec![],
@@ -501,6 +505,9 @@ pub struct Outcome {
     pub exact: bool,
     /// True when shares come from the source's stated percentages (no counts printed).
     pub from_stated_pct: bool,
+    /// The channel whose own scheme this row describes (`outcomes_by_channel`); `None` for a
+    /// row over the whole report (`outcomes`).
+    pub channel: Option<String>,
 }
 
 /// Status of a validation check.
@@ -539,6 +546,11 @@ pub struct Check {
 pub struct Processed {
     pub doc: Document,
     pub extraction: Extraction,
+    /// Rows over the whole report (`outcomes`).
     pub outcomes: Vec<Outcome>,
+    /// Rows per channel, when the report classifies each channel on its own
+    /// (`outcomes_by_channel`).
+    #[serde(default)]
+    pub channel_outcomes: Vec<Outcome>,
     pub checks: Vec<Check>,
 }

@@ -22,8 +22,16 @@ pub const GROUPS: [(&str, &[&str]); 6] = [
     ("addressed", &["resolved", "in_progress", "planned"]),
 ];
 
+/// A report's outcome rows: over the whole report (`outcomes`), and per channel when the report
+/// classifies each channel's items on its own (`outcomes_by_channel`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReportOutcomes {
+    pub whole: Vec<Outcome>,
+    pub by_channel: Vec<Outcome>,
+}
+
 /// Normalize one report's extraction in place and compute its outcome rows.
-pub fn normalize(meta: &DocMeta, ex: &mut Extraction, rules: &Rules) -> Vec<Outcome> {
+pub fn normalize(meta: &DocMeta, ex: &mut Extraction, rules: &Rules) -> ReportOutcomes {
     for c in &mut ex.categories {
         if c.mapping.as_deref() == Some("manual") {
             continue;
@@ -33,18 +41,161 @@ pub fn normalize(meta: &DocMeta, ex: &mut Extraction, rules: &Rules) -> Vec<Outc
     for t in &mut ex.topics {
         t.mapped = map_topic(t, rules);
     }
+    let channels = scheme_channels(&ex.categories);
+    if channels.len() >= 2 {
+        return by_channel(ex, &channels);
+    }
     let universe = universe_of(&ex.categories, &ex.facts);
-    for c in &mut ex.categories {
+    fill_universe(ex.categories.iter_mut(), universe.as_ref(), "all_items");
+    ReportOutcomes {
+        whole: outcomes(&ex.categories, universe.as_ref()),
+        by_channel: vec![],
+    }
+}
+
+/// Give top-level categories without a stated universe the one decided; `whole` names the
+/// universe of all the categories' items (`all_items`, or a channel's items).
+fn fill_universe<'c>(
+    categories: impl Iterator<Item = &'c mut Category>,
+    universe: Option<&Universe>,
+    whole: &str,
+) {
+    for c in categories {
         if c.universe_count.is_none() && c.parent.is_none() {
-            c.universe_count = universe.as_ref().map(|u| u.count);
-            if let Some(u) = &universe
+            c.universe_count = universe.map(|u| u.count);
+            if let Some(u) = universe
                 && c.universe == "all_items"
             {
-                c.universe = u.name.clone();
+                c.universe = if u.name == "all_items" {
+                    whole.to_string()
+                } else {
+                    u.name.clone()
+                };
             }
         }
     }
-    outcomes(&ex.categories, universe.as_ref())
+}
+
+/// The channels of the report's outcome schemes, in order of first appearance, when every
+/// category belongs to one (extraction scopes them only then).
+fn scheme_channels(categories: &[Category]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in categories {
+        let Some(ch) = &c.channel else { return vec![] };
+        if !out.contains(ch) {
+            out.push(ch.clone());
+        }
+    }
+    out
+}
+
+/// Each channel's scheme over that channel's own items, and the whole report pooled from them.
+fn by_channel(ex: &mut Extraction, channels: &[String]) -> ReportOutcomes {
+    let mut rows: Vec<Outcome> = Vec::new();
+    let mut complete = true;
+    for ch in channels {
+        let mine = |c: &&mut Category| c.channel.as_deref() == Some(ch.as_str());
+        let facts = channel_facts(&ex.facts, ch);
+        let scheme: Vec<Category> = ex
+            .categories
+            .iter()
+            .filter(|c| c.channel.as_deref() == Some(ch.as_str()))
+            .cloned()
+            .collect();
+        let universe = universe_of(&scheme, &facts).map(|mut u| {
+            if u.name == "all_items" {
+                u.name = channel_items(ch).to_string();
+            }
+            u
+        });
+        fill_universe(
+            ex.categories.iter_mut().filter(mine),
+            universe.as_ref(),
+            channel_items(ch),
+        );
+        let own = outcomes(&scheme, universe.as_ref());
+        complete &= !own.is_empty();
+        rows.extend(own.into_iter().map(|mut o| {
+            o.channel = Some(ch.clone());
+            o
+        }));
+    }
+    let total = fact_value(&ex.facts, "total_items");
+    ReportOutcomes {
+        whole: if complete {
+            pooled(&rows, total)
+        } else {
+            vec![]
+        },
+        by_channel: rows,
+    }
+}
+
+/// The fact naming a channel's item count, which is also that channel's universe name.
+fn channel_items(channel: &str) -> &'static str {
+    crate::extract::channel_fact(channel)
+}
+
+/// The report's facts as one channel's scheme sees them: its channel count is its total.
+fn channel_facts(facts: &[Fact], channel: &str) -> Vec<Fact> {
+    let name = channel_items(channel);
+    let mut out: Vec<Fact> = facts
+        .iter()
+        .filter(|f| f.fact != "total_items")
+        .cloned()
+        .collect();
+    if let Some(f) = facts.iter().find(|f| f.fact == name) {
+        let mut total = f.clone();
+        total.fact = "total_items".into();
+        out.push(total);
+    }
+    out
+}
+
+/// The whole report's rows from its channels' rows: counts add up; shares without counts are
+/// weighted by each channel's universe.
+fn pooled(rows: &[Outcome], total: Option<i64>) -> Vec<Outcome> {
+    let mut out = Vec::new();
+    for (name, _) in GROUPS {
+        let tier: Vec<&Outcome> = rows.iter().filter(|o| o.tier == name).collect();
+        let sizes: Option<Vec<i64>> = tier.iter().map(|o| o.universe_count).collect();
+        let Some(sizes) = sizes else { return vec![] };
+        let u: i64 = sizes.iter().sum();
+        if u <= 0 {
+            return vec![];
+        }
+        let sum = |f: fn(&Outcome) -> Option<i64>| tier.iter().map(|o| f(o)).sum::<Option<i64>>();
+        let (low, high) = (sum(|o| o.count_low), sum(|o| o.count_high));
+        let weighted = |f: fn(&Outcome) -> Option<f64>| {
+            tier.iter()
+                .zip(&sizes)
+                .map(|(o, n)| f(o).map(|s| s * *n as f64))
+                .sum::<Option<f64>>()
+                .map(|s| round1(s / u as f64))
+        };
+        let share = |n: i64| round1(n as f64 * 100.0 / u as f64);
+        let (share_low, share_high) = match (low, high) {
+            (Some(l), Some(h)) => (Some(share(l)), Some(share(h))),
+            _ => (weighted(|o| o.share_low), weighted(|o| o.share_high)),
+        };
+        out.push(Outcome {
+            tier: name.into(),
+            count_low: low,
+            count_high: high,
+            share_low,
+            share_high,
+            universe: if total == Some(u) {
+                "all_items".into()
+            } else {
+                "channels_combined".into()
+            },
+            universe_count: Some(u),
+            exact: share_low == share_high && low == high,
+            from_stated_pct: tier.iter().any(|o| o.from_stated_pct),
+            channel: None,
+        });
+    }
+    out
 }
 
 /// How a category's tiers were decided.
@@ -398,6 +549,7 @@ pub fn outcomes(categories: &[Category], universe: Option<&Universe>) -> Vec<Out
                 universe_count: Some(u.count),
                 exact: low == high,
                 from_stated_pct: false,
+                channel: None,
             });
         }
     } else if top.iter().all(|c| c.pct_stated.is_some()) {
@@ -425,6 +577,7 @@ pub fn outcomes(categories: &[Category], universe: Option<&Universe>) -> Vec<Out
                 universe_count: Some(u.count),
                 exact: (low - high).abs() < 1e-9,
                 from_stated_pct: true,
+                channel: None,
             });
         }
     }

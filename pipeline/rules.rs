@@ -417,6 +417,9 @@ pub struct ExtractRules {
     /// categories just before (`正在解决116件、列入计划64件,分别占39.1%、21.5%`).
     #[serde(default)]
     pub respective_share_words: WordList,
+    /// Words that mark a count as a restatement of the categories before it, share or not.
+    #[serde(default)]
+    pub recap_words: WordList,
     pub feedback_form_words: WordList,
     /// Handling roles: Chinese word → role.
     pub roles: HashMap<String, String>,
@@ -444,6 +447,9 @@ pub struct ExtractRules {
     /// Counts handed to one handling body (`市法院承办4件`, `72件交市政府办理`).
     #[serde(default)]
     pub handler_split: HandlerSplit,
+    /// Clauses that scope the outcome categories after them to one channel (`建议方面:`).
+    #[serde(default)]
+    pub channel_scope: ChannelScope,
     /// Words before a personal name that are not part of it.
     pub name_prefixes: WordList,
     /// Characters that never occur in a proposer's name in this position.
@@ -485,6 +491,23 @@ pub struct ProposerSplit {
     /// Words right before a label that name who handed the proposals in, so a total verb in
     /// them does not make the label a total (`人民团体提出的党派团体提案126件`).
     pub author_markers: WordList,
+}
+
+/// Words of a clause that names the channel an outcome scheme classifies: `[opener]*<noun>
+/// <scope word>` at a clause start (`建议方面:`, `在241件政协提案中,`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ChannelScope {
+    /// Nouns of the NPC channel (suggestions).
+    pub npc: WordList,
+    /// Nouns of the CPPCC channel (proposals).
+    pub cppcc: WordList,
+    /// Words stripped before the noun, repeatedly (a count `N件` is stripped too).
+    pub openers: WordList,
+    /// Words that must follow the noun.
+    pub scope_words: WordList,
+    /// Words allowed between a channel noun and its count (`代表建议共142件`).
+    pub count_fillers: WordList,
 }
 
 /// Words of a split of the items by handling body: `[lead]<body><verb>N件` or

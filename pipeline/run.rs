@@ -474,11 +474,12 @@ pub fn process_one(doc: Document, rules: &Rules, records: &[Located]) -> Process
         records::apply(&mine, &doc.source_path, &doc.doc_id, &mut extraction);
     }
     let outcomes = crate::normalize::normalize(&doc.meta, &mut extraction, rules);
-    let checks = crate::validate::validate(&extraction, &outcomes);
+    let checks = crate::validate::validate(&extraction, &outcomes.whole);
     Processed {
         doc,
         extraction,
-        outcomes,
+        outcomes: outcomes.whole,
+        channel_outcomes: outcomes.by_channel,
         checks,
     }
 }

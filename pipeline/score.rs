@@ -692,8 +692,12 @@ pub fn explain(p: &Processed) -> String {
     for c in &p.extraction.categories {
         let _ = writeln!(
             s,
-            "- #{} code {:?} {:?} count {:?} pct {:?} tiers {:?} ({} {}) universe {} {:?} line {}\n    « {} »",
+            "- #{}{} code {:?} {:?} count {:?} pct {:?} tiers {:?} ({} {}) universe {} {:?} line {}\n    « {} »",
             c.position,
+            c.channel
+                .as_deref()
+                .map(|ch| format!(" [{ch}]"))
+                .unwrap_or_default(),
             c.code,
             c.label_zh,
             c.count,
@@ -708,10 +712,14 @@ pub fn explain(p: &Processed) -> String {
         );
     }
     let _ = writeln!(s, "\n## outcomes");
-    for o in &p.outcomes {
+    for o in p.outcomes.iter().chain(&p.channel_outcomes) {
         let _ = writeln!(
             s,
-            "- {:<12} count [{:?}, {:?}] share [{:?}, {:?}] of {} {:?}{}",
+            "- {}{:<12} count [{:?}, {:?}] share [{:?}, {:?}] of {} {:?}{}",
+            o.channel
+                .as_deref()
+                .map(|ch| format!("{ch} "))
+                .unwrap_or_default(),
             o.tier,
             o.count_low,
             o.count_high,

@@ -55,8 +55,45 @@ fn top(ex: &Extraction) -> Vec<&Category> {
         .collect()
 }
 
+/// Each channel's categories sum to that channel's items, when the report classifies the two
+/// channels separately.
+fn channel_sums(ex: &Extraction, out: &mut Vec<Check>) {
+    let top = top(ex);
+    let mut channels: Vec<&str> = top.iter().filter_map(|c| c.channel.as_deref()).collect();
+    channels.dedup();
+    if channels.len() < 2 {
+        return;
+    }
+    for ch in channels {
+        let mine: Vec<&&Category> = top
+            .iter()
+            .filter(|c| c.channel.as_deref() == Some(ch))
+            .collect();
+        let counts: Option<Vec<i64>> = mine.iter().map(|c| c.count).collect();
+        let (Some(counts), Some(target)) = (counts, mine.iter().find_map(|c| c.universe_count))
+        else {
+            continue;
+        };
+        let sum: i64 = counts.iter().sum();
+        let status = if sum == target {
+            CheckStatus::Pass
+        } else {
+            CheckStatus::Fail
+        };
+        out.push(check(
+            "categories_sum",
+            status,
+            Some(target.to_string()),
+            Some(sum.to_string()),
+            format!("{ch} categories sum to {sum} of the channel's {target} items"),
+            Some(ch.to_string()),
+        ));
+    }
+}
+
 /// Categories sum to the total, or to a stated universe.
 fn categories_sum(ex: &Extraction, out: &mut Vec<Check>) {
+    channel_sums(ex, out);
     let top = top(ex);
     if top.is_empty() || top.iter().any(|c| c.count.is_none()) {
         return;

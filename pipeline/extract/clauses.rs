@@ -63,9 +63,11 @@ static ATTACHED_PCT: LazyLock<Regex> = LazyLock::new(|| {
 /// `135件(58.7%)`: the share in parentheses right after the count, with no 占.
 static PAREN_PCT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"^(?:\([ ]?|[ ]+)$"#).expect("static regex"));
-/// `…的占58.7%(135件)`: the count in parentheses after a share.
-static COUNT_AFTER_SHARE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"^[ ]?\((?:共|计)?(\d+)件\)"#).expect("static regex"));
+/// `…的占58.7%(135件)` / `…的占总数的76.4%,计262件`: the count after a share.
+static COUNT_AFTER_SHARE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^[ ]?(?:\((?:共|计)?(\d+)件\)|,[ ]?(?:共计|合计|计|共)[ ]?(\d+)[ ]?件)"#)
+        .expect("static regex")
+});
 
 /// A label that is only a code: `A类88件`, `答复为A类的有128件`.
 static CODE_ONLY_LABEL: LazyLock<Regex> = LazyLock::new(|| {
@@ -759,6 +761,14 @@ fn push_count_fact(
     let evidence = ctx.evidence(from.min(q.start), q.end, &format!("count.{fact}"));
     ex.facts
         .push(count_fact(q, fact.into(), None, qualifier, evidence));
+}
+
+/// The count of one channel's items (`npc_items`), unless that fact is already there.
+pub(super) fn push_channel_count(ctx: &Ctx, ex: &mut Extraction, q: &Qty, fact: &str) {
+    if ex.facts.iter().any(|f| f.fact == fact) {
+        return;
+    }
+    push_count_fact(ctx, ex, q, fact, None, evidence_start(ctx, q));
 }
 
 /// A count of items under a name (`items_by_handler` for 市法院), unless the same fact, name
@@ -1754,7 +1764,7 @@ fn share_only_statements(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             // `…的占58.7%(135件)`: the count follows the share.
             let count_after = COUNT_AFTER_SHARE
                 .captures(&ctx.text[p.end..])
-                .and_then(|c| c.get(1))
+                .and_then(|c| c.get(1).or_else(|| c.get(2)))
                 .map(|m| p.end + m.start());
             let count_q =
                 count_after.and_then(|at| ctx.qtys.iter().position(|q| q.num_start == at));

@@ -6,6 +6,7 @@
 //! named items have their own passes. Nothing is specific to a city: a quantity that looks like a
 //! statistic but fits no rule becomes an `unparsed_statistic` finding instead of vanishing.
 
+mod channels;
 mod clauses;
 mod han;
 mod items;
@@ -14,6 +15,8 @@ mod quantity;
 mod rate_scan;
 mod rates;
 mod tables;
+
+pub use channels::{CPPCC, NPC, channel_fact};
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
@@ -652,6 +655,7 @@ pub fn extract(doc: &Document, rules: &Rules) -> Extraction {
     tables::extract_tables(&ctx, &mut ex);
     clauses::extract_clauses(&ctx, &mut ex, &mut used);
     items::extract_items(&ctx, &mut ex);
+    channels::scope_categories(&ctx, &mut ex);
     clauses::report_unparsed(&ctx, &mut ex, &used);
     report_rejected(&ctx, &mut ex);
     for (i, c) in ex.categories.iter_mut().enumerate() {
@@ -708,6 +712,7 @@ pub(crate) fn drop_isolated_categories(ctx: &Ctx, ex: &mut Extraction) {
         }
     }
     drop_recaps(ctx, &mut keep, &mut new_index, ex);
+    set_aside_key_item_schemes(ctx, &mut keep, &mut new_index, ex);
     // Nesting refers to positions: renumber after removals.
     for c in &mut keep {
         c.parent = c
@@ -719,7 +724,8 @@ pub(crate) fn drop_isolated_categories(ctx: &Ctx, ex: &mut Extraction) {
 
 /// `对正在解决和列入计划的180件建议建立跟踪台账` after `正在解决116件、列入计划64件`: an
 /// uncoded, share-less count in a later sentence that equals the sum of two or more consecutive
-/// earlier categories restates them; it is no category of its own.
+/// earlier categories restates them; it is no category of its own. With a `recap_words` word
+/// (`两项合计189件,占60.6%`) a share does not make it one either.
 fn drop_recaps(
     ctx: &Ctx,
     keep: &mut Vec<crate::model::Category>,
@@ -730,9 +736,10 @@ fn drop_recaps(
         |c: &crate::model::Category| ctx.sentence_of(ctx.text_byte(c.evidence.span.start)).0;
     let is_recap = |i: usize, keep: &[crate::model::Category]| {
         let c = &keep[i];
+        let marked = ctx.rules.recap_words.contains_any(&c.label_norm);
         let Some(n) = c
             .count
-            .filter(|_| c.code.is_none() && c.pct_stated.is_none())
+            .filter(|_| c.code.is_none() && (c.pct_stated.is_none() || marked))
         else {
             return false;
         };
@@ -769,6 +776,65 @@ fn drop_recaps(
             c.evidence.line,
             format!(
                 "{} {:?}件 at line {} restates the sum of categories listed before it; not counted as a category",
+                c.label_zh, c.count, c.evidence.line
+            ),
+        );
+    }
+}
+
+/// `15件重点提案中,已解决或基本解决的11件,其余4件已列入…计划`: the outcomes of the key items
+/// alone, a subset of the items the main scheme already classifies. Pooled with it, the
+/// subset's items would count twice; they are set aside with a finding.
+fn set_aside_key_item_schemes(
+    ctx: &Ctx,
+    keep: &mut Vec<crate::model::Category>,
+    new_index: &mut [Option<u32>],
+    ex: &mut Extraction,
+) {
+    let scoped_to_key_items = |c: &crate::model::Category| {
+        let at = ctx.text_byte(c.evidence.span.start);
+        let (s, _) = ctx.sentence_of(at);
+        let head = &ctx.text[s..at];
+        let head = &head[..head.find(',').unwrap_or(head.len())];
+        c.parent.is_none()
+            && c.code.is_none()
+            && ctx.rules.key_words.contains_any(head)
+            && ["中", "里", "当中", "之中"]
+                .iter()
+                .any(|w| head.ends_with(w))
+    };
+    let scoped: Vec<bool> = keep.iter().map(scoped_to_key_items).collect();
+    // A report whose only scheme is the key items' keeps it.
+    let main_scheme = keep
+        .iter()
+        .zip(&scoped)
+        .any(|(c, s)| c.parent.is_none() && !s);
+    if !main_scheme || !scoped.contains(&true) {
+        return;
+    }
+    let mut i = 0;
+    let mut k = 0;
+    while i < keep.len() {
+        k += 1;
+        if !scoped[k - 1] {
+            i += 1;
+            continue;
+        }
+        let c = keep.remove(i);
+        for slot in new_index.iter_mut() {
+            *slot = match *slot {
+                Some(p) if p as usize == i => None,
+                Some(p) if p as usize > i => Some(p - 1),
+                other => other,
+            };
+        }
+        push_info(
+            ctx,
+            &mut ex.findings,
+            "key_items_outcomes",
+            c.evidence.line,
+            format!(
+                "{} {:?}件 at line {} classifies the key items only (a subset of the main scheme); not counted as a category",
                 c.label_zh, c.count, c.evidence.line
             ),
         );
@@ -882,6 +948,12 @@ static CODE_DEFINITIONS: LazyLock<[Regex; 2]> = LazyLock::new(|| {
 static CODE_INTRO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"["“”']?([A-Z甲乙丙丁])["“”']?类(?:(?:的)?[ ]?\d{1,6}[ ]?件(?:,(?:占比|占)[ ]?\d{1,3}(?:\.\d{1,3})?[ ]?%)?,即(?:为)?|代表|是指|指|为|:|,?即(?:为)?)"#).expect("static regex")
 });
+/// `所提问题已经解决或基本解决的,列为A类;`: a code named after its definition, which runs back
+/// to the clause boundary before it.
+static CODE_AFTER_DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:列为|定为|归为|归入|为)["“”']?([A-Z甲乙丙丁])["“”']?类(?:提案|建议)?[;。,\n]"#)
+        .expect("static regex")
+});
 /// Where the patterns above can match. A [`CODE_DEFINITIONS`] match contains `类(` at most 9
 /// bytes after it starts (`“A”`) and ends at most 245 bytes after it (`类(`, 60 characters of
 /// up to 4 bytes, `)`); the second contains `类` at most 258 bytes after it starts (`“`, 60
@@ -954,6 +1026,32 @@ fn find_code_definitions(ctx: &Ctx) -> HashMap<String, (usize, usize)> {
             if let (Some(code), Some(def)) = (code, def) {
                 add(code.as_str(), def.start(), def.end());
             }
+        }
+    }
+    for c in captures_in_windows(
+        &CODE_AFTER_DEFINITION,
+        ctx.text,
+        &windows(ctx.text, &CODE_WORD, 16, 12),
+    ) {
+        let (Some(all), Some(code)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        // A definition is at most 60 characters: look no further back than 61.
+        let from = ctx
+            .text
+            .floor_char_boundary(all.start().saturating_sub(61 * 3));
+        let before = &ctx.text[from..all.start()];
+        let Some(start) = before
+            .char_indices()
+            .rev()
+            .find(|(_, c)| matches!(c, ';' | ':' | '。' | '\n'))
+            .map(|(i, c)| from + i + c.len_utf8())
+        else {
+            continue;
+        };
+        let def = ctx.text[start..all.start()].trim_end_matches([',', ' ']);
+        if (2..=60).contains(&def.chars().count()) {
+            add(code.as_str(), start, start + def.len());
         }
     }
     let near = code_intro_windows(ctx.text);
@@ -1265,6 +1363,27 @@ pub(crate) fn pct_value(q: &Qty) -> (f64, String) {
 pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::sync::LazyLock;
+
+    static RULES: LazyLock<Rules> = LazyLock::new(|| Rules::bundled().expect("bundled rules"));
+
+    /// The bundled rules, loaded once for every test.
+    pub(crate) fn ctx_rules() -> &'static Rules {
+        &RULES
+    }
+
+    /// `text` ingested as a plain-text report.
+    pub(crate) fn doc_of(text: &str) -> Document {
+        let src = crate::ingest::SourceFile {
+            collection: "test".into(),
+            rel_path: "inline.txt".into(),
+            path: std::path::PathBuf::from("inline.txt"),
+            format: crate::model::Format::Txt,
+        };
+        crate::ingest::ingest_bytes(&src, text.as_bytes(), &RULES, None)
+            .expect("ingest")
+            .0
+    }
 
     fn is_sentence_end(c: char) -> bool {
         matches!(c, '。' | '\n' | '!' | '?' | '！' | '？')

@@ -40,6 +40,9 @@ pub enum Record {
         tiers: Option<Vec<String>>,
         #[serde(default)]
         universe: Option<String>,
+        /// npc_suggestion|cppcc_proposal when the category belongs to one channel's own scheme.
+        #[serde(default)]
+        channel: Option<String>,
         #[serde(default)]
         note: Option<String>,
     },
@@ -62,6 +65,8 @@ pub struct Located {
 }
 
 const TIERS: &[&str] = &["resolved", "in_progress", "planned", "deferred"];
+/// Channels a category record may belong to (an outcome scheme of one channel only).
+const CHANNELS: &[&str] = &["npc_suggestion", "cppcc_proposal"];
 
 /// Parse a JSONL records file; the first bad line is an error with file and line.
 pub fn parse(path: &Path, src: &str) -> Result<Vec<Located>> {
@@ -111,8 +116,16 @@ fn validate(r: &Record) -> std::result::Result<(), String> {
             count,
             pct_stated,
             tiers,
+            channel,
             ..
         } => {
+            if let Some(ch) = channel
+                && !CHANNELS.contains(&ch.as_str())
+            {
+                return Err(format!(
+                    "unknown channel {ch:?}; expected one of {CHANNELS:?}"
+                ));
+            }
             if count.is_some_and(|c| c < 0) {
                 return Err("`count` must not be negative".into());
             }
@@ -206,6 +219,7 @@ pub fn apply(records: &[&Located], source_path: &str, doc_id: &str, ex: &mut Ext
                 pct_stated,
                 tiers,
                 universe,
+                channel,
                 ..
             } => {
                 let existing = ex.categories.iter().position(|c| c.position == *position);
@@ -233,6 +247,7 @@ pub fn apply(records: &[&Located], source_path: &str, doc_id: &str, ex: &mut Ext
                     universe_zh: None,
                     universe_count: None,
                     parent: None,
+                    channel: channel.clone(),
                     provenance: Provenance::Manual,
                     evidence: manual_evidence(r),
                     tiers: tiers.clone().unwrap_or_default(),

@@ -2,7 +2,7 @@
 //! descriptions are defined here once; the data dictionary is generated from the same code.
 
 use super::table::{Data, Table};
-use crate::model::{Check, Evidence, Finding, Processed};
+use crate::model::{Check, Evidence, Finding, Outcome, Processed};
 use crate::rules::Rules;
 
 const LEVELS: &[(&str, &str)] = &[
@@ -460,6 +460,13 @@ pub fn categories(ps: &[Processed]) -> Table {
         ),
     );
     t.enum_col(
+        "channel",
+        "Channel whose own scheme this category belongs to, when the report classifies suggestions and proposals separately (null: the scheme covers the whole report)",
+        true,
+        CHANNELS,
+        Data::strs(rows.iter().map(|(_, c)| c.channel.clone())),
+    );
+    t.enum_col(
         "mapping",
         "How tiers were decided",
         false,
@@ -491,9 +498,34 @@ pub fn outcomes(ps: &[Processed]) -> Table {
         .iter()
         .flat_map(|p| p.outcomes.iter().map(move |o| (p, o)))
         .collect();
-    let mut t = Table::new("outcomes", "The common schema: per report and tier, counts and shares as bounds. No rows = no outcome scheme (unknown, not zero)")
+    let t = Table::new("outcomes", "The common schema: per report and tier, counts and shares as bounds. No rows = no outcome scheme (unknown, not zero)")
         .keys(&["doc_id", "tier"], &[("doc_id", "documents", "doc_id")]);
+    outcome_columns(t, &rows, false)
+}
+
+/// Reports that classify suggestions and proposals each on its own: the common schema per
+/// channel, each over that channel's items (`outcomes` pools them).
+pub fn outcomes_by_channel(ps: &[Processed]) -> Table {
+    let rows: Vec<_> = ps
+        .iter()
+        .flat_map(|p| p.channel_outcomes.iter().map(move |o| (p, o)))
+        .collect();
+    let t = Table::new("outcomes_by_channel", "The common schema per channel, for reports that classify suggestions and proposals separately (outcomes pools the channels)")
+        .keys(&["doc_id", "channel", "tier"], &[("doc_id", "documents", "doc_id")]);
+    outcome_columns(t, &rows, true)
+}
+
+fn outcome_columns(mut t: Table, rows: &[(&Processed, &Outcome)], by_channel: bool) -> Table {
     doc_id_col(&mut t, rows.iter().map(|(p, _)| p.doc.doc_id.as_str()));
+    if by_channel {
+        t.enum_col(
+            "channel",
+            "Channel whose items the row classifies",
+            false,
+            CHANNELS,
+            Data::strs(rows.iter().map(|(_, o)| o.channel.clone())),
+        );
+    }
     t.enum_col(
         "tier",
         "Fine tier or coarse group",
@@ -885,6 +917,7 @@ pub fn all(ps: &[Processed], fs: &[Finding], rules: &Rules) -> Vec<Table> {
         facts(ps, rules),
         categories(ps),
         outcomes(ps),
+        outcomes_by_channel(ps),
         topics(ps),
         roles(ps),
         items(ps),

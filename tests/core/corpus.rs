@@ -41,32 +41,32 @@ fn development_cases_meet_the_accuracy_floor() {
 }
 
 /// Cases written for banli by writers who had not seen its rules (numbers invented; see
-/// tests/fixtures/authored/README.md), in three rounds of 24, each written after the fixes the
+/// tests/fixtures/authored/README.md), in four rounds of 24, each written after the fixes the
 /// one before prompted. Before the fixes, categories scored p 0.97 r 0.89 on the first twelve,
 /// r 0.92 on the second round, p 0.93 r 0.91 (h81-h92) and p 0.60 r 0.85 (h101-h112) on the
-/// third.
+/// third, p 0.97 r 1.0 (h121-h132) and p 0.86 r 0.93 (h141-h152) on the fourth.
 #[test]
 fn authored_cases_meet_the_accuracy_floor() {
     assert_floors(
         "tests/fixtures/authored",
-        72,
+        96,
         &[
-            ("categories", 0.98, 0.95),
-            ("category_code", 1.0, 0.98),
+            ("categories", 0.99, 0.98),
+            ("category_code", 1.0, 0.99),
             ("category_pct", 1.0, 0.99),
             ("tiers", 1.0, 0.99),
-            ("topics", 1.0, 1.0),
-            ("total", 0.95, 0.95),
-            ("rates", 1.0, 0.97),
-            ("proposer_split", 1.0, 0.94),
-            ("session_split", 0.94, 0.9),
-            ("handling_split", 0.82, 0.7),
-            ("meta.report_date", 1.0, 0.97),
-            ("meta.session", 1.0, 0.97),
+            ("topics", 1.0, 0.97),
+            ("total", 0.94, 0.94),
+            ("rates", 1.0, 0.98),
+            ("proposer_split", 1.0, 0.96),
+            ("session_split", 0.93, 0.96),
+            ("handling_split", 0.85, 0.75),
+            ("meta.report_date", 1.0, 0.96),
+            ("meta.session", 1.0, 0.96),
             ("meta.channel", 0.98, 0.98),
-            ("meta.year_handled", 0.98, 0.97),
+            ("meta.year_handled", 0.97, 0.95),
             ("meta.province", 1.0, 0.97),
-            ("meta.jurisdiction", 0.92, 0.9),
+            ("meta.jurisdiction", 0.94, 0.92),
         ],
     );
 }
@@ -794,4 +794,193 @@ fn a_period_opening_the_clauses_before_the_count_splits_the_total() {
     let p = process_text("区八届人大四次会议期间及闭会期间,代表共提出建议290件。");
     assert_eq!(fact(&p, "items_during_session"), None);
     assert_eq!(fact(&p, "items_after_session"), None);
+}
+
+/// Each channel's outcome rows, as (channel, tier, share_low, share_high, universe_count).
+fn channel_rows(
+    p: &banli::model::Processed,
+) -> Vec<(String, String, Option<f64>, Option<f64>, Option<i64>)> {
+    p.channel_outcomes
+        .iter()
+        .map(|o| {
+            (
+                o.channel.clone().unwrap_or_default(),
+                o.tier.clone(),
+                o.share_low,
+                o.share_high,
+                o.universe_count,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn two_channels_classified_separately_are_normalized_apart_and_pooled() {
+    let p = process_text(
+        "2024年,市政府共承办代表建议142件、委员提案167件,合计309件。\n\
+         建议方面:经评定,A类(所提问题已经解决或基本解决)86件,B类(正在解决或列入计划逐步解决)49件,\
+         C类(因条件限制暂时无法解决,留作参考)7件。\n\
+         提案方面:87件所提问题当年已解决或基本解决(占52.1%),72件列入今后3年计划逐步解决(占43.1%),\
+         8件作为工作参考(占4.8%)。",
+    );
+    let channels: Vec<Option<&str>> = p
+        .extraction
+        .categories
+        .iter()
+        .map(|c| c.channel.as_deref())
+        .collect();
+    assert_eq!(
+        channels,
+        [Some("npc_suggestion"); 3]
+            .into_iter()
+            .chain([Some("cppcc_proposal"); 3])
+            .collect::<Vec<_>>()
+    );
+    let universes: Vec<(&str, Option<i64>)> = p
+        .extraction
+        .categories
+        .iter()
+        .map(|c| (c.universe.as_str(), c.universe_count))
+        .collect();
+    assert_eq!(universes[0], ("npc_items", Some(142)));
+    assert_eq!(universes[5], ("cppcc_items", Some(167)));
+    let rows = channel_rows(&p);
+    let resolved = |ch: &str| {
+        rows.iter()
+            .find(|r| r.0 == ch && r.1 == "resolved")
+            .map(|r| (r.2, r.4))
+    };
+    assert_eq!(resolved("npc_suggestion"), Some((Some(60.6), Some(142))));
+    assert_eq!(resolved("cppcc_proposal"), Some((Some(52.1), Some(167))));
+    // Pooled: 86 + 87 of 142 + 167, never 173 of 167.
+    assert_eq!(outcome(&p, "resolved"), (Some(56.0), Some(56.0), true));
+    assert!(p.outcomes.iter().all(|o| o.universe_count == Some(309)));
+    let sums: Vec<(Option<&str>, CheckStatus)> = p
+        .checks
+        .iter()
+        .filter(|c| c.check == "categories_sum")
+        .map(|c| (c.subject.as_deref(), c.status))
+        .collect();
+    assert!(sums.contains(&(Some("npc_suggestion"), CheckStatus::Pass)));
+    assert!(sums.contains(&(Some("cppcc_proposal"), CheckStatus::Pass)));
+}
+
+#[test]
+fn one_pooled_scheme_over_both_channels_stays_one_scheme() {
+    let p = process_text(
+        "共承办代表建议142件、委员提案167件,合计309件。其中,已解决或基本解决的173件,\
+         正在解决或列入计划的121件,留作参考的15件。\n提案方面,委员满意率99.4%。",
+    );
+    assert!(p.extraction.categories.iter().all(|c| c.channel.is_none()));
+    assert!(p.channel_outcomes.is_empty());
+    assert_eq!(outcome(&p, "resolved"), (Some(56.0), Some(56.0), true));
+}
+
+#[test]
+fn a_table_with_a_column_group_per_channel_gives_each_channel_its_scheme() {
+    let p = process_text(
+        "共承办代表建议143件、委员提案165件,共计308件。办理结果统计如下:\n\
+         办理结果|代表建议(件)|占比|政协提案(件)|占比\n\
+         A类(已解决或基本解决)|68|47.55%|81|49.09%\n\
+         B类(正在解决或列入计划解决)|57|39.86%|63|38.18%\n\
+         C类(因条件限制暂不能解决或留作参考)|18|12.59%|21|12.73%\n\
+         合计|143|100%|165|100%\n",
+    );
+    let got: Vec<(Option<String>, Option<String>, Option<i64>, Option<f64>)> = p
+        .extraction
+        .categories
+        .iter()
+        .map(|c| (c.channel.clone(), c.code.clone(), c.count, c.pct_stated))
+        .collect();
+    let row = |ch: &str, code: &str, n: i64, pct: f64| {
+        (
+            Some(ch.to_string()),
+            Some(code.to_string()),
+            Some(n),
+            Some(pct),
+        )
+    };
+    assert_eq!(
+        got,
+        [
+            row("npc_suggestion", "A", 68, 47.55),
+            row("npc_suggestion", "B", 57, 39.86),
+            row("npc_suggestion", "C", 18, 12.59),
+            row("cppcc_proposal", "A", 81, 49.09),
+            row("cppcc_proposal", "B", 63, 38.18),
+            row("cppcc_proposal", "C", 21, 12.73),
+        ]
+    );
+    assert_eq!(cats(&p)[0].0, "已解决或基本解决");
+    assert_eq!(outcome(&p, "resolved"), (Some(48.4), Some(48.4), true));
+    assert_eq!(fact(&p, "table_total"), Some(308.0));
+}
+
+#[test]
+fn a_table_with_a_total_column_reads_the_total_and_no_share_from_a_count_column() {
+    let p = process_text(
+        "主办件办理结果统计如下:\n类别|代表建议|委员提案|合计\n\
+         A类(已解决或基本解决)|3|1|4\nB类(正在解决或列入计划解决)|1|1|2\n\
+         C类(受条件限制暂不能解决,留作参考)|0|1|1\n合计|4|3|7\n",
+    );
+    let got: Vec<(Option<i64>, Option<f64>)> = cats(&p).iter().map(|c| (c.1, c.2)).collect();
+    assert_eq!(got, [(Some(4), None), (Some(2), None), (Some(1), None)]);
+    assert!(p.extraction.categories.iter().all(|c| c.channel.is_none()));
+}
+
+#[test]
+fn codes_named_after_their_definitions_take_them_as_labels() {
+    let p = process_text(
+        "提案办理结果分为三类:所提问题已经解决或基本解决的为A类;所提问题正在解决或有关工作已经启动的,\
+         列为B类;因政策、财力等条件限制,所提意见留作工作参考的为C类。\
+         经统计,属于A类的有97件,占50.5%;属于B类的有58件,占30.2%;属于C类的有37件,占19.3%。",
+    );
+    let got: Vec<(String, Vec<String>)> = cats(&p).into_iter().map(|c| (c.0, c.3)).collect();
+    assert_eq!(
+        got[0],
+        (
+            "所提问题已经解决或基本解决的".to_string(),
+            vec!["resolved".to_string()]
+        )
+    );
+    assert_eq!(got[1].1, ["in_progress"]);
+    assert_eq!(got[2].1, ["deferred"]);
+}
+
+#[test]
+fn a_count_after_a_share_with_ji_and_a_marked_recap_with_a_share() {
+    let p = process_text(
+        "共立案提案343件。从办理结果看,所提问题解决或基本解决的占总数的76.4%,计262件;\
+         列入计划逐步解决的占12.8%,计44件;作为工作参考的占10.8%,计37件。",
+    );
+    let got: Vec<(Option<i64>, Option<f64>)> = cats(&p).iter().map(|c| (c.1, c.2)).collect();
+    assert_eq!(
+        got,
+        [
+            (Some(262), Some(76.4)),
+            (Some(44), Some(12.8)),
+            (Some(37), Some(10.8))
+        ]
+    );
+    let p = process_text(
+        "共承办建议312件,其中已解决的121件,占38.8%;基本解决的68件,占21.8%;正在解决的80件,占25.6%;\
+         留作参考的43件,占13.8%。\n已解决和基本解决两项合计189件,占60.6%。",
+    );
+    assert_eq!(cats(&p).len(), 4);
+    assert!(has_finding(&p, "recap_of_categories"));
+}
+
+#[test]
+fn the_key_items_own_outcomes_are_set_aside_from_the_main_scheme() {
+    let p = process_text(
+        "390件提案已全部办复。其中,所提问题已经解决或基本解决的有223件,占57.2%;所提问题正在解决或\
+         列入计划解决的有142件,占36.4%;留作参考的有25件,占6.4%。15件重点提案中,已解决或基本解决的\
+         11件,其余4件已列入相关规划和年度计划。",
+    );
+    let counts: Vec<Option<i64>> = cats(&p).iter().map(|c| c.1).collect();
+    assert_eq!(counts, [Some(223), Some(142), Some(25)]);
+    assert!(has_finding(&p, "key_items_outcomes"));
+    // A report whose only scheme is the key items' keeps it.
+    let p = process_text("15件重点提案中,已解决或基本解决的11件,已列入相关规划和年度计划的4件。");
+    assert_eq!(cats(&p).len(), 2);
 }

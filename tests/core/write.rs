@@ -93,7 +93,7 @@ fn reruns_are_byte_identical_and_tables_round_trip() {
     assert!(manifest["started_at"].is_string());
     let dp: serde_json::Value =
         serde_json::from_slice(&std::fs::read(a.path().join("datapackage.json")).unwrap()).unwrap();
-    assert_eq!(dp["resources"].as_array().unwrap().len(), 9);
+    assert_eq!(dp["resources"].as_array().unwrap().len(), 10);
 }
 
 #[test]
