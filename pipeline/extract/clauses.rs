@@ -108,6 +108,9 @@ struct TotalCandidate {
     pct_universe: Option<String>,
     /// `其中人大代表建议218件、政协提案168件`: a split of the total by channel.
     channel_split: Option<&'static str>,
+    /// The count is of a part of all items: the government's in a congress's report
+    /// (`由州政府系统承办241件`), or the lead items (`10件主办件`).
+    part: bool,
 }
 
 /// Every decision about counted clauses in one document.
@@ -1424,11 +1427,18 @@ fn total_candidate(
             _ => None,
         }
     };
+    let lead = ctx.rules.roles.iter().any(|(w, role)| {
+        role == "lead" && (l_clause.contains(w.as_str()) || right_head.starts_with(w.as_str()))
+    });
+    // A congress's report speaks about every item raised; the government's share is a part.
+    // A government's own report speaks about the items it handled.
+    let congress = ctx.doc.meta.issuer_kind.as_deref() == Some("congress");
     Some(TotalCandidate {
         qi,
         value,
         kind: kind.unwrap_or_else(|| "mention".into()),
         strict,
+        part: (government && congress) || lead,
         government,
         pct: None,
         pct_universe: None,
@@ -1474,36 +1484,45 @@ fn choose_total(ctx: &Ctx, ex: &mut Extraction, cands: &[TotalCandidate], used: 
         .iter()
         .find(|f| f.fact == "table_total")
         .map(|f| f.value as i64);
+    // Categories counted over a part of the items (the government's, the lead items) do not
+    // make that part the total when a larger total is printed: the total stays all items, and
+    // the categories' universe says which part they classify.
+    let part_of_larger =
+        |c: &TotalCandidate| c.part && cands.iter().any(|o| o.strict && o.value > c.value);
+    let by_sum_match = (top.len() >= 2 && cat_sum > 0)
+        .then(|| cands.iter().find(|c| c.value == cat_sum))
+        .flatten();
+    let floor = by_sum_match
+        .filter(|c| part_of_larger(c))
+        .map_or(0, |c| c.value + 1);
+    let eligible: Vec<&TotalCandidate> = cands.iter().filter(|c| c.value >= floor).collect();
     let by_sum = |sum: i64| {
         (sum > 0)
-            .then(|| cands.iter().find(|c| c.value == sum))
+            .then(|| eligible.iter().copied().find(|c| c.value == sum))
             .flatten()
     };
-    let chosen = (if top.len() >= 2 {
-        by_sum(cat_sum)
-    } else {
-        None
-    })
-    .or_else(|| {
-        if ex.topics.len() >= 2 {
-            by_sum(topic_sum)
-        } else {
-            None
-        }
-    })
-    .or_else(|| table_total.and_then(by_sum))
-    .or_else(|| {
-        ctx.rules
-            .total_priority
-            .iter()
-            .find_map(|k| cands.iter().find(|c| c.strict && &c.kind == k))
-    })
-    .or_else(|| cands.iter().find(|c| c.strict))
-    .or_else(|| {
-        cands
-            .iter()
-            .find(|c| c.kind != "mention" && !ctx.text[..ctx.qtys[c.qi].start].ends_with("其中"))
-    });
+    let chosen = by_sum_match
+        .filter(|c| !part_of_larger(c))
+        .or_else(|| {
+            if ex.topics.len() >= 2 {
+                by_sum(topic_sum)
+            } else {
+                None
+            }
+        })
+        .or_else(|| table_total.and_then(by_sum))
+        .or_else(|| {
+            ctx.rules
+                .total_priority
+                .iter()
+                .find_map(|k| eligible.iter().copied().find(|c| c.strict && &c.kind == k))
+        })
+        .or_else(|| eligible.iter().copied().find(|c| c.strict))
+        .or_else(|| {
+            eligible.iter().copied().find(|c| {
+                c.kind != "mention" && !ctx.text[..ctx.qtys[c.qi].start].ends_with("其中")
+            })
+        });
     if let Some(c) = chosen {
         let q = &ctx.qtys[c.qi];
         push_count_fact(

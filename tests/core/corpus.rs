@@ -984,3 +984,27 @@ fn the_key_items_own_outcomes_are_set_aside_from_the_main_scheme() {
     let p = process_text("15件重点提案中,已解决或基本解决的11件,已列入相关规划和年度计划的4件。");
     assert_eq!(cats(&p).len(), 2);
 }
+
+#[test]
+fn categories_over_a_part_leave_the_total_at_all_items_in_a_congress_report() {
+    let p = process_text(
+        "漯河市人大常委会关于代表建议办理情况的报告\n2021年,代表共提出建议263件,\
+         由市政府系统承办241件,由市法院等单位承办22件。\n市政府系统承办的241件建议中,\
+         已解决的129件,正在解决的89件,留作参考的23件。",
+    );
+    assert_eq!(p.doc.meta.issuer_kind.as_deref(), Some("congress"));
+    assert_eq!(fact(&p, "total_items"), Some(263.0));
+    assert_eq!(fact(&p, "government_items"), Some(241.0));
+    assert_eq!(p.extraction.categories[0].universe_count, Some(241));
+    // The government's own report speaks about the items it handled.
+    let p = process_text(
+        "漯河市人民政府关于代表建议办理情况的报告\n2021年,代表共提出建议263件,\
+         由市政府系统承办241件。\n241件建议中,已解决的129件,正在解决的89件,留作参考的23件。",
+    );
+    assert_eq!(fact(&p, "total_items"), Some(241.0));
+    // Lead items are a part of every report's items.
+    let p = process_text(
+        "2020年,我院共办理建议提案32件。10件主办件中,已解决的6件,正在解决的3件,留作参考的1件。",
+    );
+    assert_eq!(fact(&p, "total_items"), Some(32.0));
+}
