@@ -45,15 +45,12 @@ pub(crate) fn scope_categories(ctx: &Ctx, ex: &mut Extraction) {
     }
     // A table with a column group per channel has scoped its rows already.
     let from_tables = ex.categories.iter().any(|c| c.channel.is_some());
-    let scopes = if from_tables {
-        vec![]
-    } else {
-        scope_clauses(ctx)
-    };
-    let scope_at = |pos: usize| -> Option<&Scope> {
-        let i = scopes.partition_point(|s| s.at < pos);
-        let s = scopes[..i].last()?;
-        (s.heading || s.at >= ctx.paragraph_of(pos).0).then_some(s)
+    let scope_at = |pos: usize| {
+        if from_tables {
+            None
+        } else {
+            scope_before(ctx, pos)
+        }
     };
     let mut assigned: Vec<(&'static str, Option<usize>)> = Vec::with_capacity(ex.categories.len());
     for c in &ex.categories {
@@ -87,18 +84,49 @@ pub(crate) fn scope_categories(ctx: &Ctx, ex: &mut Extraction) {
     }
 }
 
-/// Every scope clause in the text, in order.
-fn scope_clauses(ctx: &Ctx) -> Vec<Scope> {
+/// How many lines above a category a heading may scope it from.
+const HEADING_REACH: usize = 40;
+
+/// The scope clause that scopes byte `pos`: the last one before it in its paragraph, else the
+/// nearest heading line above that holds one. Searched around each
+/// category only: a report has a handful of categories and thousands of channel nouns.
+fn scope_before(ctx: &Ctx, pos: usize) -> Option<Scope> {
+    let text = ctx.text;
+    let (ps, _) = ctx.paragraph_of(pos);
+    if let Some(s) = scope_clauses(ctx, ps, pos).pop() {
+        return Some(s);
+    }
+    let mut end = ps;
+    for _ in 0..HEADING_REACH {
+        if end == 0 {
+            break;
+        }
+        let line_end = end - 1;
+        let line_start = text[..line_end].rfind('\n').map_or(0, |i| i + 1);
+        // Only a heading scopes from above, and a heading is a short line: longer ones are
+        // passed over unread.
+        if is_heading_line(&text[line_start..])
+            && let Some(s) = scope_clauses(ctx, line_start, line_end).pop()
+        {
+            return s.heading.then_some(s);
+        }
+        end = line_start;
+    }
+    None
+}
+
+/// The scope clauses whose noun starts in `[from, to)`, in order.
+fn scope_clauses(ctx: &Ctx, from: usize, to: usize) -> Vec<Scope> {
     let rules = &ctx.rules.channel_scope;
     let text = ctx.text;
     let mut out: Vec<Scope> = Vec::new();
     for (list, channel) in [(&rules.npc, NPC), (&rules.cppcc, CPPCC)] {
-        for (i, at) in list.occurrences(text) {
-            let end = at + list[i].len();
+        for (i, at) in list.occurrences(&text[from..to]) {
+            let end = from + at + list[i].len();
             if rules.scope_words.longest_prefix_of(&text[end..]).is_none() {
                 continue;
             }
-            if let Some(scope) = clause_opening_at(ctx, at, channel) {
+            if let Some(scope) = clause_opening_at(ctx, from + at, channel) {
                 out.push(scope);
             }
         }
@@ -217,7 +245,7 @@ mod tests {
         let rules = ctx_rules();
         let doc = doc_of(text);
         let ctx = Ctx::new(&doc, rules);
-        scope_clauses(&ctx)
+        scope_clauses(&ctx, 0, ctx.text.len())
             .into_iter()
             .map(|s| {
                 (
