@@ -722,6 +722,22 @@ pub(crate) fn drop_isolated_categories(ctx: &Ctx, ex: &mut Extraction) {
     ex.categories = keep;
 }
 
+/// Remove kept category `i`: its position is gone, and those after it shift down by one.
+fn remove_kept(
+    keep: &mut Vec<crate::model::Category>,
+    new_index: &mut [Option<u32>],
+    i: usize,
+) -> crate::model::Category {
+    for slot in new_index.iter_mut() {
+        *slot = match *slot {
+            Some(p) if p as usize == i => None,
+            Some(p) if p as usize > i => Some(p - 1),
+            other => other,
+        };
+    }
+    keep.remove(i)
+}
+
 /// `对正在解决和列入计划的180件建议建立跟踪台账` after `正在解决116件、列入计划64件`: an
 /// uncoded, share-less count in a later sentence that equals the sum of two or more consecutive
 /// earlier categories restates them; it is no category of its own. With a `recap_words` word
@@ -760,15 +776,7 @@ fn drop_recaps(
             i += 1;
             continue;
         }
-        let c = keep.remove(i);
-        // The removed position is gone; those after it shift down by one.
-        for slot in new_index.iter_mut() {
-            *slot = match *slot {
-                Some(p) if p as usize == i => None,
-                Some(p) if p as usize > i => Some(p - 1),
-                other => other,
-            };
-        }
+        let c = remove_kept(keep, new_index, i);
         push_info(
             ctx,
             &mut ex.findings,
@@ -820,14 +828,7 @@ fn set_aside_key_item_schemes(
             i += 1;
             continue;
         }
-        let c = keep.remove(i);
-        for slot in new_index.iter_mut() {
-            *slot = match *slot {
-                Some(p) if p as usize == i => None,
-                Some(p) if p as usize > i => Some(p - 1),
-                other => other,
-            };
-        }
+        let c = remove_kept(keep, new_index, i);
         push_info(
             ctx,
             &mut ex.findings,
