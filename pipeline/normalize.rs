@@ -6,6 +6,7 @@
 //! categories sum to less than their universe) and categories no rule understood count only
 //! towards `high`: unknown is never zero, and never silently resolved.
 
+use crate::extract::channel_fact;
 use crate::model::{Category, DocMeta, Extraction, Fact, Outcome, Topic};
 use crate::rules::{Rules, TierRules, TopicTaxonomy, WordList};
 
@@ -46,19 +47,17 @@ pub fn normalize(meta: &DocMeta, ex: &mut Extraction, rules: &Rules) -> ReportOu
         return by_channel(ex, &channels);
     }
     let universe = universe_of(&ex.categories, &ex.facts);
-    fill_universe(ex.categories.iter_mut(), universe.as_ref(), "all_items");
+    fill_universe(ex.categories.iter_mut(), universe.as_ref());
     ReportOutcomes {
         whole: outcomes(&ex.categories, universe.as_ref()),
         by_channel: vec![],
     }
 }
 
-/// Give top-level categories without a stated universe the one decided; `whole` names the
-/// universe of all the categories' items (`all_items`, or a channel's items).
+/// Give top-level categories without a stated universe the one decided.
 fn fill_universe<'c>(
     categories: impl Iterator<Item = &'c mut Category>,
     universe: Option<&Universe>,
-    whole: &str,
 ) {
     for c in categories {
         if c.universe_count.is_none() && c.parent.is_none() {
@@ -66,11 +65,7 @@ fn fill_universe<'c>(
             if let Some(u) = universe
                 && c.universe == "all_items"
             {
-                c.universe = if u.name == "all_items" {
-                    whole.to_string()
-                } else {
-                    u.name.clone()
-                };
+                c.universe = u.name.clone();
             }
         }
     }
@@ -94,24 +89,19 @@ fn by_channel(ex: &mut Extraction, channels: &[String]) -> ReportOutcomes {
     let mut rows: Vec<Outcome> = Vec::new();
     let mut complete = true;
     for ch in channels {
-        let mine = |c: &&mut Category| c.channel.as_deref() == Some(ch.as_str());
+        let mine = |c: &Category| c.channel.as_deref() == Some(ch.as_str());
         let facts = channel_facts(&ex.facts, ch);
-        let scheme: Vec<Category> = ex
-            .categories
-            .iter()
-            .filter(|c| c.channel.as_deref() == Some(ch.as_str()))
-            .cloned()
-            .collect();
+        let scheme: Vec<Category> = ex.categories.iter().filter(|c| mine(c)).cloned().collect();
+        // A channel's scheme over all of that channel's items is over `npc_items`/`cppcc_items`.
         let universe = universe_of(&scheme, &facts).map(|mut u| {
             if u.name == "all_items" {
-                u.name = channel_items(ch).to_string();
+                u.name = channel_fact(ch).to_string();
             }
             u
         });
         fill_universe(
-            ex.categories.iter_mut().filter(mine),
+            ex.categories.iter_mut().filter(|c| mine(c)),
             universe.as_ref(),
-            channel_items(ch),
         );
         let own = outcomes(&scheme, universe.as_ref());
         complete &= !own.is_empty();
@@ -131,14 +121,9 @@ fn by_channel(ex: &mut Extraction, channels: &[String]) -> ReportOutcomes {
     }
 }
 
-/// The fact naming a channel's item count, which is also that channel's universe name.
-fn channel_items(channel: &str) -> &'static str {
-    crate::extract::channel_fact(channel)
-}
-
 /// The report's facts as one channel's scheme sees them: its channel count is its total.
 fn channel_facts(facts: &[Fact], channel: &str) -> Vec<Fact> {
-    let name = channel_items(channel);
+    let name = channel_fact(channel);
     let mut out: Vec<Fact> = facts
         .iter()
         .filter(|f| f.fact != "total_items")

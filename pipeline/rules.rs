@@ -484,7 +484,8 @@ pub struct ProposerSplit {
     pub individual: WordList,
     /// Words allowed between the label and the count (`集体提案有25件`).
     pub fillers: WordList,
-    /// Words right before a label that make it a subset after a total verb (`立案提案里`).
+    /// Words right before a label that make it a subset after a total verb (`立案提案里`);
+    /// after a key-item word, the key items' own outcomes (`15件重点提案中`).
     pub subset_markers: WordList,
     /// Words right before a label that make it a channel's name (`政协委员提案`).
     pub channel_words: WordList,

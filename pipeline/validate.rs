@@ -59,8 +59,12 @@ fn top(ex: &Extraction) -> Vec<&Category> {
 /// channels separately.
 fn channel_sums(ex: &Extraction, out: &mut Vec<Check>) {
     let top = top(ex);
-    let mut channels: Vec<&str> = top.iter().filter_map(|c| c.channel.as_deref()).collect();
-    channels.dedup();
+    let mut channels: Vec<&str> = Vec::new();
+    for ch in top.iter().filter_map(|c| c.channel.as_deref()) {
+        if !channels.contains(&ch) {
+            channels.push(ch);
+        }
+    }
     if channels.len() < 2 {
         return;
     }

@@ -27,7 +27,7 @@ use regex::{Captures, Regex};
 
 use crate::model::{Document, Evidence, Extraction, Span};
 use crate::numbers::parse_arabic;
-use crate::rules::{ExtractRules, Rules, WordList};
+use crate::rules::{ExtractRules, Rules, WordList, ends_with_any};
 use quantity::quantity_matches;
 
 /// What a quantity counts.
@@ -770,24 +770,15 @@ fn drop_recaps(
             })
         })
     };
-    let mut i = 0;
-    while i < keep.len() {
-        if !is_recap(i, keep) {
-            i += 1;
-            continue;
-        }
-        let c = remove_kept(keep, new_index, i);
-        push_info(
-            ctx,
-            &mut ex.findings,
-            "recap_of_categories",
-            c.evidence.line,
-            format!(
-                "{} {:?}件 at line {} restates the sum of categories listed before it; not counted as a category",
-                c.label_zh, c.count, c.evidence.line
-            ),
-        );
-    }
+    set_aside_kept(
+        ctx,
+        keep,
+        new_index,
+        ex,
+        "recap_of_categories",
+        "restates the sum of categories listed before it",
+        is_recap,
+    );
 }
 
 /// `15件重点提案中,已解决或基本解决的11件,其余4件已列入…计划`: the outcomes of the key items
@@ -807,9 +798,8 @@ fn set_aside_key_item_schemes(
         c.parent.is_none()
             && c.code.is_none()
             && ctx.rules.key_words.contains_any(head)
-            && ["中", "里", "当中", "之中"]
-                .iter()
-                .any(|w| head.ends_with(w))
+            // `N件重点提案中`: among the key items.
+            && ends_with_any(head, &ctx.rules.proposer_split.subset_markers).is_some()
     };
     let scoped: Vec<bool> = keep.iter().map(scoped_to_key_items).collect();
     // A report whose only scheme is the key items' keeps it.
@@ -820,11 +810,33 @@ fn set_aside_key_item_schemes(
     if !main_scheme || !scoped.contains(&true) {
         return;
     }
+    // Each category is asked once, in order: the flags follow the original positions.
+    let mut flags = scoped.into_iter();
+    set_aside_kept(
+        ctx,
+        keep,
+        new_index,
+        ex,
+        "key_items_outcomes",
+        "classifies the key items only (a subset of the main scheme)",
+        |_, _| flags.next().unwrap_or(false),
+    );
+}
+
+/// Remove the kept categories `set_aside(keep, i)` picks, asking each once in order (on what is
+/// left), each with an info finding `code` saying `why`.
+fn set_aside_kept(
+    ctx: &Ctx,
+    keep: &mut Vec<crate::model::Category>,
+    new_index: &mut [Option<u32>],
+    ex: &mut Extraction,
+    code: &str,
+    why: &str,
+    mut set_aside: impl FnMut(usize, &[crate::model::Category]) -> bool,
+) {
     let mut i = 0;
-    let mut k = 0;
     while i < keep.len() {
-        k += 1;
-        if !scoped[k - 1] {
+        if !set_aside(i, keep) {
             i += 1;
             continue;
         }
@@ -832,10 +844,10 @@ fn set_aside_key_item_schemes(
         push_info(
             ctx,
             &mut ex.findings,
-            "key_items_outcomes",
+            code,
             c.evidence.line,
             format!(
-                "{} {:?}件 at line {} classifies the key items only (a subset of the main scheme); not counted as a category",
+                "{} {:?}件 at line {} {why}; not counted as a category",
                 c.label_zh, c.count, c.evidence.line
             ),
         );

@@ -74,7 +74,7 @@ enum Layout {
     PerChannel(Vec<(&'static str, usize, Option<usize>)>),
 }
 
-fn layout(columns: &[Column]) -> Option<Layout> {
+fn layout_of(columns: &[Column]) -> Option<Layout> {
     let share_after = |i: usize| (columns.get(i + 1) == Some(&Column::Share)).then_some(i + 1);
     if let Some(i) = columns.iter().position(|c| *c == Column::Total) {
         return Some(Layout::One {
@@ -100,7 +100,7 @@ pub fn extract_tables(ctx: &Ctx, ex: &mut Extraction) {
     let text = ctx.text;
     let mut rows: Vec<Row> = Vec::new();
     let mut header_is_topic = false;
-    let mut columns: Vec<Column> = Vec::new();
+    let mut layout: Option<Layout> = None;
     let mut last_end = 0;
     for (line_start, line) in lines_with_bars(text) {
         let body = line.trim_end_matches('\n');
@@ -111,7 +111,7 @@ pub fn extract_tables(ctx: &Ctx, ex: &mut Extraction) {
                 .map_or(0, |p| p + 1);
             header_is_topic = line_start > 0
                 && ctx.contains_any(&text[prev_start..line_start], &ctx.rules.topic_context);
-            columns.clear();
+            layout = None;
         }
         last_end = line_start + line.len();
         let cells = cells(body, line_start);
@@ -132,7 +132,7 @@ pub fn extract_tables(ctx: &Ctx, ex: &mut Extraction) {
             }
             if rows.is_empty() {
                 let names: Vec<&str> = cells[k..].iter().map(|(a, b)| &text[*a..*b]).collect();
-                columns = header_columns(ctx, &names);
+                layout = layout_of(&header_columns(ctx, &names));
             }
             continue;
         };
@@ -153,8 +153,8 @@ pub fn extract_tables(ctx: &Ctx, ex: &mut Extraction) {
                 .get(j + 1)
                 .and_then(|(a, b)| parse_count(&text[*a..*b]))
         };
-        let (count, pct, by_channel) = match layout(&columns) {
-            Some(Layout::One { count: j, share }) => match count_in(j) {
+        let (count, pct, by_channel) = match &layout {
+            Some(Layout::One { count: j, share }) => match count_in(*j) {
                 Some(n) => (n, share.and_then(|s| share_at(s + 1)), vec![]),
                 None => continue,
             },

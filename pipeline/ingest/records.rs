@@ -66,7 +66,7 @@ pub struct Located {
 
 const TIERS: &[&str] = &["resolved", "in_progress", "planned", "deferred"];
 /// Channels a category record may belong to (an outcome scheme of one channel only).
-const CHANNELS: &[&str] = &["npc_suggestion", "cppcc_proposal"];
+const CHANNELS: &[&str] = &[crate::extract::NPC, crate::extract::CPPCC];
 
 /// Parse a JSONL records file; the first bad line is an error with file and line.
 pub fn parse(path: &Path, src: &str) -> Result<Vec<Located>> {
