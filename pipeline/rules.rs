@@ -379,6 +379,9 @@ pub struct ExtractRules {
     pub outcome_words: WordList,
     /// Words that disqualify a clause from being an outcome category.
     pub not_outcome_words: WordList,
+    /// Subject clauses (`提出的`) after which an outcome label may start though the clause
+    /// before them holds a `not_outcome_words` word.
+    pub label_subjects: WordList,
     /// Leading phrases stripped from labels (connectors, subjects).
     pub label_prefixes: WordList,
     /// Trailing phrases stripped from labels.
@@ -509,6 +512,10 @@ pub struct ChannelScope {
     pub scope_words: WordList,
     /// Words allowed between a channel noun and its count (`代表建议共142件`).
     pub count_fillers: WordList,
+    /// Qualified NPC nouns that make a count in a total's clause the NPC channel's count.
+    pub split_npc: WordList,
+    /// Qualified CPPCC nouns, likewise.
+    pub split_cppcc: WordList,
 }
 
 /// Words of a split of the items by handling body: `[lead]<body><verb>N件` or

@@ -11,9 +11,7 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use regex::Regex;
 
-use super::{
-    Ctx, QUnit, Qty, contains_word, is_hard_boundary, pct_value, strip_prefixes, strip_suffixes,
-};
+use super::{Ctx, QUnit, Qty, is_hard_boundary, pct_value, strip_prefixes, strip_suffixes};
 use crate::model::{Category, Extraction, Fact, Finding, Provenance, Role, Severity, Topic, Unit};
 use crate::rules::{WordList, ends_with_any};
 
@@ -1166,9 +1164,13 @@ fn outcome_label_left(ctx: &Ctx, lb: usize, qstart: usize) -> Option<Label> {
         let piece = &region[a..b];
         let has_outcome = ctx.contains_any(piece, &ctx.rules.outcome_words);
         let code_only = piece.len() < 16 && may_hold_code(piece) && CODE_PAREN_END.is_match(piece);
-        if !(has_outcome || code_only && start == qstart)
-            || ctx.contains_any(piece, &ctx.rules.not_outcome_words)
-        {
+        if !(has_outcome || code_only && start == qstart) {
+            break;
+        }
+        if ctx.contains_any(piece, &ctx.rules.not_outcome_words) {
+            if let Some(after) = outcome_after_subject(ctx, piece) {
+                start = lb + a + after;
+            }
             break;
         }
         start = lb + a;
@@ -1177,6 +1179,17 @@ fn outcome_label_left(ctx: &Ctx, lb: usize, qstart: usize) -> Option<Label> {
         return None;
     }
     finish_outcome_label(ctx, start, qstart)
+}
+
+/// Where the outcome wording starts after a subject clause (`代表提出的|建议得到解决的`), when
+/// only the subject holds `not_outcome_words`.
+fn outcome_after_subject(ctx: &Ctx, piece: &str) -> Option<usize> {
+    let (at, word) = ctx.rules.label_subjects.last_start_in(piece)?;
+    let after = at + word.len();
+    let rest = &piece[after..];
+    (ctx.contains_any(rest, &ctx.rules.outcome_words)
+        && !ctx.contains_any(rest, &ctx.rules.not_outcome_words))
+    .then_some(after)
 }
 
 /// A code standing alone as the label (`A类88件`): the category is real, its wording elsewhere.
@@ -1415,12 +1428,11 @@ fn total_candidate(
     let channel_split = if strict {
         None
     } else {
-        let npc = ["人大代表建议", "代表建议", "人大建议"]
-            .iter()
-            .any(|w| contains_word(l_clause, w) || right_head.starts_with(w));
-        let cppcc = ["政协提案", "委员提案", "政协委员提案"]
-            .iter()
-            .any(|w| contains_word(l_clause, w) || right_head.starts_with(w));
+        let names = |list: &WordList| {
+            list.contains_any(l_clause) || list.longest_prefix_of(right_head).is_some()
+        };
+        let scope = &ctx.rules.channel_scope;
+        let (npc, cppcc) = (names(&scope.split_npc), names(&scope.split_cppcc));
         match (npc, cppcc) {
             (true, false) => Some("npc_items"),
             (false, true) => Some("cppcc_items"),

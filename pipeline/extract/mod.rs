@@ -1297,16 +1297,6 @@ pub(crate) fn windows_holding(
     merged_windows(text, needles.hits(text), before, after, useful)
 }
 
-/// `hay.contains(word)`. The standard library sets a two-way searcher up for haystacks under
-/// 16 bytes plus the word, which for the clause pieces tested here (thousands of times per
-/// report) costs more than comparing at every position.
-pub(crate) fn contains_word(hay: &str, word: &str) -> bool {
-    if hay.len() >= word.len() + 16 {
-        return hay.contains(word);
-    }
-    find_bytes(hay.as_bytes(), word.as_bytes()).is_some()
-}
-
 /// `hay.rfind(word)`, by plain comparison for haystacks of up to a few hundred bytes (the
 /// standard library always sets a two-way searcher up). Only the tests use it now, as the
 /// oracle of the share-marker search in `clauses`.
@@ -1323,16 +1313,6 @@ pub(crate) fn rfind_word(hay: &str, word: &str) -> Option<usize> {
     (0..(h.len() + 1).checked_sub(n)?)
         .rev()
         .find(|&i| h[i + n - 1] == last && &h[i..i + n] == w)
-}
-
-/// Leftmost occurrence of `w` in `h`. A valid UTF-8 word starts with a byte that never
-/// continues a character, so every match is at a character boundary, as `str::find` reports.
-fn find_bytes(h: &[u8], w: &[u8]) -> Option<usize> {
-    let Some(&last) = w.last() else {
-        return Some(0);
-    };
-    let n = w.len();
-    (0..(h.len() + 1).checked_sub(n)?).find(|&i| h[i + n - 1] == last && &h[i..i + n] == w)
 }
 
 /// Strip any of `prefixes` from the start of `s[range]` repeatedly (longest first); returns the new start.
@@ -1715,7 +1695,6 @@ pub(crate) mod tests {
             let long = h.repeat(20);
             for w in words {
                 for hay in [h, long.as_str()] {
-                    assert_eq!(contains_word(hay, w), hay.contains(w), "{hay:?} {w:?}");
                     assert_eq!(rfind_word(hay, w), hay.rfind(w), "{hay:?} {w:?}");
                 }
             }
