@@ -7,7 +7,7 @@
 //! towards `high`: unknown is never zero, and never silently resolved.
 
 use crate::extract::channel_fact;
-use crate::model::{Category, DocMeta, Extraction, Fact, Outcome, Topic};
+use crate::model::{Category, DocMeta, Extraction, Fact, Outcome, Role, Topic};
 use crate::rules::{Rules, TierRules, TopicTaxonomy, WordList};
 
 /// Fine tiers in ordinal order.
@@ -46,7 +46,7 @@ pub fn normalize(meta: &DocMeta, ex: &mut Extraction, rules: &Rules) -> ReportOu
     if channels.len() >= 2 {
         return by_channel(ex, &channels);
     }
-    let universe = universe_of(&ex.categories, &ex.facts);
+    let universe = universe_of(&ex.categories, &ex.facts, lead_count(&ex.roles, None));
     fill_universe(ex.categories.iter_mut(), universe.as_ref());
     ReportOutcomes {
         whole: outcomes(&ex.categories, universe.as_ref()),
@@ -93,7 +93,8 @@ fn by_channel(ex: &mut Extraction, channels: &[String]) -> ReportOutcomes {
         let facts = channel_facts(&ex.facts, ch);
         let scheme: Vec<Category> = ex.categories.iter().filter(|c| mine(c)).cloned().collect();
         // A channel's scheme over all of that channel's items is over `npc_items`/`cppcc_items`.
-        let universe = universe_of(&scheme, &facts).map(|mut u| {
+        let lead = lead_count(&ex.roles, Some(ch));
+        let universe = universe_of(&scheme, &facts, lead).map(|mut u| {
             if u.name == "all_items" {
                 u.name = channel_fact(ch).to_string();
             }
@@ -344,9 +345,45 @@ fn fact_value(facts: &[Fact], name: &str) -> Option<i64> {
         .map(|f| f.value as i64)
 }
 
+/// The stated counts of a part of the items a scheme may be counted over, in order of
+/// preference; `lead` is the count of the lead (主办) items, which departments often classify
+/// alone.
+fn stated_counts<'f>(facts: &'f [Fact], lead: Option<i64>) -> impl Iterator<Item = Universe> + 'f {
+    [
+        "government_items",
+        "items_filed",
+        "items_handled",
+        "items_merged",
+        "items_received",
+        "table_total",
+    ]
+    .into_iter()
+    .filter_map(|name| {
+        fact_value(facts, name).map(|count| Universe {
+            name: name.trim_start_matches("items_").to_string(),
+            count,
+        })
+    })
+    .chain(lead.map(|count| Universe {
+        name: "lead_items".into(),
+        count,
+    }))
+}
+
+/// The count of the lead items of `channel` (or of all items), when the report states one
+/// (however often it repeats it).
+fn lead_count(roles: &[Role], channel: Option<&str>) -> Option<i64> {
+    let mut leads = roles
+        .iter()
+        .filter(|r| r.role == "lead" && r.channel.as_deref() == channel && r.level_zh.is_none())
+        .map(|r| r.count);
+    let first = leads.next()?;
+    leads.all(|n| n == first).then_some(first)
+}
+
 /// Decide the universe: a stated subset, the denominator implied by the printed percentages,
 /// the total, or the categories' own sum.
-pub fn universe_of(categories: &[Category], facts: &[Fact]) -> Option<Universe> {
+pub fn universe_of(categories: &[Category], facts: &[Fact], lead: Option<i64>) -> Option<Universe> {
     let top: Vec<&Category> = categories.iter().filter(|c| c.parent.is_none()).collect();
     if top.is_empty() {
         return None;
@@ -401,20 +438,8 @@ pub fn universe_of(categories: &[Category], facts: &[Fact]) -> Option<Universe> 
                 count: sum,
             });
         }
-        for name in [
-            "government_items",
-            "items_filed",
-            "items_handled",
-            "items_merged",
-            "items_received",
-            "table_total",
-        ] {
-            if let Some(n) = fact_value(facts, name).filter(|n| fits(*n)) {
-                return Some(Universe {
-                    name: name.trim_start_matches("items_").to_string(),
-                    count: n,
-                });
-            }
+        if let Some(u) = stated_counts(facts, lead).find(|u| fits(u.count)) {
+            return Some(u);
         }
         return Some(Universe {
             name: "implied_by_pct".into(),
@@ -422,22 +447,10 @@ pub fn universe_of(categories: &[Category], facts: &[Fact]) -> Option<Universe> 
         });
     }
     // Without printed shares: categories that add up exactly to a stated count use it.
-    if total != Some(sum) {
-        for name in [
-            "government_items",
-            "items_filed",
-            "items_handled",
-            "items_merged",
-            "items_received",
-            "table_total",
-        ] {
-            if fact_value(facts, name) == Some(sum) {
-                return Some(Universe {
-                    name: name.trim_start_matches("items_").to_string(),
-                    count: sum,
-                });
-            }
-        }
+    if total != Some(sum)
+        && let Some(u) = stated_counts(facts, lead).find(|u| u.count == sum)
+    {
+        return Some(u);
     }
     match total {
         Some(t) if t >= sum => Some(Universe {

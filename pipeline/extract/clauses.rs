@@ -1439,8 +1439,15 @@ fn total_candidate(
             _ => None,
         }
     };
+    // `从主办件办理结果看,17件中`: a bare count takes what it counts from the clause before.
+    let named_in = if l_clause.is_empty() {
+        let before = left.trim_end_matches(',');
+        &before[before.rfind(',').map_or(0, |i| i + 1)..]
+    } else {
+        l_clause
+    };
     let lead = ctx.rules.roles.iter().any(|(w, role)| {
-        role == "lead" && (l_clause.contains(w.as_str()) || right_head.starts_with(w.as_str()))
+        role == "lead" && (named_in.contains(w.as_str()) || right_head.starts_with(w.as_str()))
     });
     // A congress's report speaks about every item raised; the government's share is a part.
     // A government's own report speaks about the items it handled.

@@ -734,12 +734,17 @@ impl<'a> Ctx<'a> {
     }
 
     /// The original text of a normalized byte span (as printed), or the normalized text when the
-    /// original cannot be mapped cleanly (markup in between).
+    /// original cannot be mapped cleanly (markup in between). Pinyin glosses are left out.
     fn printed(&self, start: usize, end: usize) -> String {
         let norm = self.text.get(start..end).unwrap_or("");
         let t = &self.doc.text;
         let span = Span::new(t.char_at_byte(start), t.char_at_byte(end));
         let orig = original_slice(&self.original_chars, t.orig_span(span));
+        let orig = match super::glosses::strip_pinyin_glosses(&orig, super::text::Origins::Identity)
+        {
+            Some((unglossed, _)) => unglossed,
+            None => orig,
+        };
         let orig = orig.trim();
         let clean = !orig.is_empty()
             && !orig.contains(['<', '>'])

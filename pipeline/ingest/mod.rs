@@ -4,6 +4,7 @@
 //! quarantined, and the other files go on.
 
 pub mod decode;
+pub mod glosses;
 pub mod html;
 pub mod metadata;
 pub mod records;
@@ -16,7 +17,7 @@ use std::path::{Component, Path, PathBuf};
 use encoding_rs::Encoding;
 use sha2::{Digest, Sha256};
 
-use crate::model::{Document, Finding, Format, Severity};
+use crate::model::{Document, Finding, Format, NormText, Severity};
 use crate::rules::{Rules, hex};
 pub use registry::Registry;
 
@@ -258,11 +259,10 @@ pub fn ingest_hashed(
     let text = match src.format {
         Format::Html => {
             let (stripped, origins) = html::strip_text(&original);
-            let origins = text::Origins::Map(&origins);
-            text::normalize_str(&stripped, origins, orig_len, &rules.text)
+            normalize_unglossed(&stripped, text::Origins::Map(&origins), orig_len, rules)
         }
         Format::Txt | Format::Md => {
-            text::normalize_str(&original, text::Origins::Identity, orig_len, &rules.text)
+            normalize_unglossed(&original, text::Origins::Identity, orig_len, rules)
         }
     };
     if text.text.chars().all(char::is_whitespace) {
@@ -297,6 +297,21 @@ pub fn ingest_hashed(
 }
 
 /// The `charset=` an HTML page declares in its first 2 KB.
+/// Normalize text (see [`text::normalize_str`]) after removing pinyin glosses, if it has any.
+fn normalize_unglossed(
+    src: &str,
+    origins: text::Origins<'_>,
+    orig_len: u32,
+    rules: &Rules,
+) -> NormText {
+    match glosses::strip_pinyin_glosses(src, origins) {
+        Some((plain, map)) => {
+            text::normalize_str(&plain, text::Origins::Map(&map), orig_len, &rules.text)
+        }
+        None => text::normalize_str(src, origins, orig_len, &rules.text),
+    }
+}
+
 fn declared_charset(bytes: &[u8]) -> Option<String> {
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_ascii_lowercase();
     let at = head.find("charset=")? + "charset=".len();
