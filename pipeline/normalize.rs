@@ -419,9 +419,12 @@ pub fn universe_of(categories: &[Category], facts: &[Fact], lead: Option<i64>) -
     if let Some(c) = largest
         && let (Some(count), Some(pct)) = (c.count, c.pct_stated)
     {
-        let half_unit = 0.5 * 10f64.powi(-(decimals(c.pct_text.as_deref()) as i32));
-        let fits =
-            |n: i64| n > 0 && (count as f64 * 100.0 / n as f64 - pct).abs() <= half_unit + 0.1;
+        let unit = 10f64.powi(-(decimals(c.pct_text.as_deref()) as i32));
+        // Rounded (with slack for shares forced to sum to 100) or cut off (`47/96` printed `48%`).
+        let fits = |n: i64| {
+            let share = count as f64 * 100.0 / n as f64;
+            n > 0 && ((share - pct).abs() <= unit / 2.0 + 0.1 || (pct..pct + unit).contains(&share))
+        };
         if let Some(t) = total.filter(|t| fits(*t)) {
             return Some(Universe {
                 name: "all_items".into(),

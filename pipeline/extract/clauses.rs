@@ -1234,7 +1234,11 @@ fn outcome_label_right(ctx: &Ctx, qend: usize, rb: usize) -> Option<Label> {
     // The label runs over `,` pieces that carry outcome vocabulary, up to the share (`占…`).
     let mut end = start;
     let mut offset = 0;
-    for piece in rest.split_inclusive(',') {
+    // `42件提案所提问题需要长期坚持去抓,已列入工作计划中,占比43%`: a first piece naming only the
+    // subject, when the wording and then a share follow it.
+    let mut subject_first = false;
+    let mut at_share = false;
+    for (n, piece) in rest.split_inclusive(',').enumerate() {
         let body = piece.trim_end_matches(',');
         let body = body
             .split("占")
@@ -1242,13 +1246,23 @@ fn outcome_label_right(ctx: &Ctx, qend: usize, rb: usize) -> Option<Label> {
             .unwrap_or(body)
             .trim_end_matches(['、', '(']);
         if body.is_empty() || !ctx.contains_any(body, &ctx.rules.outcome_words) {
+            if n == 0 && !body.is_empty() && !piece.contains("占") {
+                subject_first = true;
+                offset += piece.len();
+                continue;
+            }
+            at_share = piece.starts_with("占");
             break;
         }
         end = start + offset + body.len();
         if piece.contains("占") {
+            at_share = true;
             break;
         }
         offset += piece.len();
+    }
+    if subject_first && !at_share {
+        return None;
     }
     let piece = &ctx.text[start..end];
     if piece.is_empty()

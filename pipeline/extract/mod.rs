@@ -712,6 +712,7 @@ pub(crate) fn drop_isolated_categories(ctx: &Ctx, ex: &mut Extraction) {
         }
     }
     drop_recaps(ctx, &mut keep, &mut new_index, ex);
+    drop_restatements(ctx, &mut keep, &mut new_index, ex);
     set_aside_key_item_schemes(ctx, &mut keep, &mut new_index, ex);
     // Nesting refers to positions: renumber after removals.
     for c in &mut keep {
@@ -778,6 +779,50 @@ fn drop_recaps(
         "recap_of_categories",
         "restates the sum of categories listed before it",
         is_recap,
+    );
+}
+
+/// `其中,共有108件建议已经解决或采纳` before `已经解决或者采纳的有108件,占46.3%;列入计划…`, or
+/// `将对列入计划的103件提案开展跟踪督办` after the scheme: an uncoded, share-less count alone in
+/// its sentence that equals a category listed with others in another sentence, and shares
+/// outcome wording with it, restates that category; it is no category of its own.
+fn drop_restatements(
+    ctx: &Ctx,
+    keep: &mut Vec<crate::model::Category>,
+    new_index: &mut [Option<u32>],
+    ex: &mut Extraction,
+) {
+    let sentence =
+        |c: &crate::model::Category| ctx.sentence_of(ctx.text_byte(c.evidence.span.start)).0;
+    let shares_wording = |a: &str, b: &str| {
+        let words = &ctx.rules.outcome_words;
+        words
+            .occurrences(a)
+            .any(|(w, _)| b.contains(words[w].as_str()))
+    };
+    let is_restatement = |i: usize, keep: &[crate::model::Category]| {
+        let c = &keep[i];
+        if c.code.is_some() || c.pct_stated.is_some() || c.parent.is_some() || c.count.is_none() {
+            return false;
+        }
+        let own = sentence(c);
+        let in_sentence = |s: usize| keep.iter().filter(|o| sentence(o) == s).count();
+        in_sentence(own) == 1
+            && keep.iter().enumerate().any(|(j, d)| {
+                j != i
+                    && d.count == c.count
+                    && in_sentence(sentence(d)) >= 2
+                    && shares_wording(&c.label_norm, &d.label_norm)
+            })
+    };
+    set_aside_kept(
+        ctx,
+        keep,
+        new_index,
+        ex,
+        "restated_category",
+        "restates a category of the scheme listed in another sentence",
+        is_restatement,
     );
 }
 
