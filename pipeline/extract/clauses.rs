@@ -347,10 +347,16 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
         let coded = code_only_label(ctx, clause_start, q.start);
         // `A类213件(所提问题已解决或基本解决)`: the code before the count, the wording after.
         let code_before_count = coded.as_ref().and_then(|c| c.code.clone());
-        if let Some(label) = outcome_label_left(ctx, lb, q.start)
-            .or_else(|| outcome_label_right(ctx, q.end, rb))
-            .or(coded)
-        {
+        // `98件已解决、116件正在解决`: what lies between two counts ends the one before it.
+        let after_previous = qi > 0
+            && ctx.qtys[qi - 1].end == lb
+            && ctx.text[lb..q.start].trim_end().ends_with(['、', ',']);
+        let label = if after_previous {
+            outcome_label_right(ctx, q.end, rb).or_else(|| outcome_label_left(ctx, lb, q.start))
+        } else {
+            outcome_label_left(ctx, lb, q.start).or_else(|| outcome_label_right(ctx, q.end, rb))
+        };
+        if let Some(label) = label.or(coded) {
             // A bare code takes its wording from the report's own definition of the code.
             let def = label
                 .code
@@ -1245,6 +1251,10 @@ fn outcome_label_right(ctx: &Ctx, qend: usize, rb: usize) -> Option<Label> {
             .next()
             .unwrap_or(body)
             .trim_end_matches(['、', '(']);
+        // `44件被部分采纳,采纳和部分采纳率达88.9%`: a rate is no part of the label.
+        if n > 0 && body.contains('率') {
+            break;
+        }
         if body.is_empty() || !ctx.contains_any(body, &ctx.rules.outcome_words) {
             if n == 0 && !body.is_empty() && !piece.contains("占") {
                 subject_first = true;
@@ -1261,19 +1271,32 @@ fn outcome_label_right(ctx: &Ctx, qend: usize, rb: usize) -> Option<Label> {
         }
         offset += piece.len();
     }
-    if subject_first && !at_share {
+    if subject_first && !at_share || counts_the_next(ctx, end, rb) {
         return None;
     }
     let piece = &ctx.text[start..end];
-    if piece.is_empty()
-        || !ctx.contains_any(piece, &ctx.rules.outcome_words)
-        || ctx.contains_any(piece, &ctx.rules.not_outcome_words)
-    {
+    if piece.is_empty() || !ctx.contains_any(piece, &ctx.rules.outcome_words) {
         return None;
+    }
+    if ctx.contains_any(piece, &ctx.rules.not_outcome_words) {
+        start += outcome_after_subject(ctx, piece)?;
     }
     let mut l = finish_outcome_label(ctx, start, end)?;
     l.code = l.code.or(code);
     Some(l)
+}
+
+/// `8件建议所提问题已经解决(A类)1件`: the label runs into the next count, which is the
+/// category's; the count before the label is the items it is counted over.
+fn counts_the_next(ctx: &Ctx, label_end: usize, rb: usize) -> bool {
+    let between = &ctx.text[label_end..rb];
+    between
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c == ' ' || "()类有为的共计达甲乙丙丁".contains(c))
+        && ctx
+            .qtys
+            .binary_search_by_key(&rb, |n| n.start)
+            .is_ok_and(|i| ctx.qtys[i].unit == QUnit::Item)
 }
 
 /// Pull the code out of a label range and trim connectors, quotes and nouns.
@@ -1520,8 +1543,10 @@ fn choose_total(ctx: &Ctx, ex: &mut Extraction, cands: &[TotalCandidate], used: 
     // Categories counted over a part of the items (the government's, the lead items) do not
     // make that part the total when a larger total is printed: the total stays all items, and
     // the categories' universe says which part they classify.
-    let part_of_larger =
-        |c: &TotalCandidate| c.part && cands.iter().any(|o| o.strict && o.value > c.value);
+    // So do categories of a count named only in passing (`已办结96件,其中…`) below a stated total.
+    let part_of_larger = |c: &TotalCandidate| {
+        (c.part || c.kind == "mention") && cands.iter().any(|o| o.strict && o.value > c.value)
+    };
     let by_sum_match = (top.len() >= 2 && cat_sum > 0)
         .then(|| cands.iter().find(|c| c.value == cat_sum))
         .flatten();
