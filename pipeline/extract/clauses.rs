@@ -1256,7 +1256,8 @@ fn outcome_label_right(ctx: &Ctx, qend: usize, rb: usize) -> Option<Label> {
             break;
         }
         if body.is_empty() || !ctx.contains_any(body, &ctx.rules.outcome_words) {
-            if n == 0 && !body.is_empty() && !piece.contains("占") {
+            let names_subject = body.chars().next().is_some_and(|c| c > '\u{2FFF}');
+            if n == 0 && names_subject && !piece.contains("占") {
                 subject_first = true;
                 offset += piece.len();
                 continue;

@@ -1008,3 +1008,191 @@ fn categories_over_a_part_leave_the_total_at_all_items_in_a_congress_report() {
     );
     assert_eq!(fact(&p, "total_items"), Some(32.0));
 }
+
+// ---- Session 13: phrasings met in real report excerpts (numbers changed) ----
+
+#[test]
+fn a_label_may_open_with_the_clause_that_names_its_subject() {
+    let p = process_text(
+        "市人大代表共提出建议120件。其中:代表提出的建议、批评和意见得到解决或正在实施的45件,占37.5%;\
+         已经予以采纳并计划在今后逐步解决的50件,占41.7%;暂时无法解决,向代表作出说明的25件,占20.8%。",
+    );
+    let got: Vec<(Option<i64>, Vec<String>)> = cats(&p).into_iter().map(|c| (c.1, c.3)).collect();
+    assert_eq!(
+        got,
+        [
+            (Some(45), vec!["resolved".into(), "in_progress".into()]),
+            (Some(50), vec!["planned".into()]),
+            (Some(25), vec!["deferred".into()]),
+        ]
+    );
+    assert_eq!(fact(&p, "items_received"), None);
+    // A subject clause does not rescue a clause that is no outcome (已全部办结).
+    let p = process_text("市人大代表共提出建议120件。代表提出的建议已全部办结118件。");
+    assert!(cats(&p).is_empty());
+}
+
+#[test]
+fn pinyin_glosses_inside_words_are_removed_and_the_evidence_keeps_the_original() {
+    let text = "市五屆人大三次會(huì)議交由市政府辦理的代表建議80件。從辦理情況來(lái)看,已經(jīng)解決或基本解決的(A類(lèi))44件,\
+                占55%;正在解決的(B類(lèi))30件,占37.5%;留作參考的(C類(lèi))6件,占7.5%。";
+    let p = process_text(text);
+    let codes: Vec<Option<String>> = p
+        .extraction
+        .categories
+        .iter()
+        .map(|c| c.code.clone())
+        .collect();
+    assert_eq!(
+        codes,
+        [Some("A".into()), Some("B".into()), Some("C".into())]
+    );
+    assert_eq!(fact(&p, "total_items"), Some(80.0));
+    assert_eq!(p.doc.meta.session_zh.as_deref(), Some("市五屆人大三次會議"));
+    // Labels as printed leave the glosses out; the spans still point into the original.
+    let a = &p.extraction.categories[0];
+    assert!(!a.label_zh.contains("(l"), "{}", a.label_zh);
+    let chars: Vec<char> = text.chars().collect();
+    let span = a.evidence.orig;
+    let behind: String = chars[span.start as usize..span.end as usize]
+        .iter()
+        .collect();
+    assert!(
+        behind.contains("(jīng)解決") && behind.contains("44件"),
+        "{behind}"
+    );
+}
+
+#[test]
+fn a_scheme_over_the_lead_items_is_counted_over_them() {
+    let p = process_text(
+        "2022年,我局共承办建议提案52件,其中主办20件、协办32件。\n从主办件办理结果看,20件中:\
+         A类(所提问题已经解决)12件,B类(正在解决或列入计划)6件,C类(留作参考)2件。",
+    );
+    assert_eq!(fact(&p, "total_items"), Some(52.0));
+    let a = &p.extraction.categories[0];
+    assert_eq!(
+        (a.universe.as_str(), a.universe_count),
+        ("lead_items", Some(20))
+    );
+    assert_eq!(outcome(&p, "resolved"), (Some(60.0), Some(60.0), true));
+    // Without a lead count that fits, the scheme stays over all items.
+    let p = process_text(
+        "2022年,我局共承办建议提案52件,其中主办21件、协办31件。\n20件中:\
+         A类(所提问题已经解决)12件,B类(正在解决或列入计划)6件,C类(留作参考)2件。",
+    );
+    assert_ne!(p.extraction.categories[0].universe, "lead_items");
+}
+
+#[test]
+fn a_lone_count_restating_a_category_of_the_scheme_is_set_aside() {
+    let p = process_text(
+        "会议期间代表共提出建议240件,其中共有110件建议已经解决或采纳。\n从办理答复情况看,建议中所提问题\
+         已经解决或者采纳的有110件,占45.8%;列入计划逐步解决的有96件,占40%;留供参考的有34件,占14.2%。\n\
+         下一步,将对列入计划的96件建议开展跟踪督办。",
+    );
+    let counts: Vec<Option<i64>> = cats(&p).iter().map(|c| c.1).collect();
+    assert_eq!(counts, [Some(110), Some(96), Some(34)]);
+    assert!(has_finding(&p, "restated_category"));
+    // One category to a sentence is a scheme, not restatements.
+    let p = process_text("共收到建议240件。已经解决的110件。列入计划的96件。留作参考的34件。");
+    assert_eq!(cats(&p).len(), 3);
+}
+
+#[test]
+fn count_first_lists_take_each_label_from_the_right() {
+    let p = process_text("共立案提案250件。100件已解决、120件正在解决、30件留作参考。");
+    let got: Vec<(String, Option<i64>)> = cats(&p).into_iter().map(|c| (c.0, c.1)).collect();
+    assert_eq!(
+        got,
+        [
+            ("已解决".into(), Some(100)),
+            ("正在解决".into(), Some(120)),
+            ("留作参考".into(), Some(30)),
+        ]
+    );
+    // A rate after the list is no part of the last label; channel nouns open labels.
+    let p = process_text(
+        "审查立案的250件提案已全部办理完毕。180件委员提案被采纳、50件委员提案被部分采纳,\
+         采纳和部分采纳率达92%。",
+    );
+    let got: Vec<(String, Option<i64>, Vec<String>)> =
+        cats(&p).into_iter().map(|c| (c.0, c.1, c.3)).collect();
+    assert_eq!(
+        got,
+        [
+            ("被采纳".into(), Some(180), vec!["resolved".into()]),
+            ("被部分采纳".into(), Some(50), vec!["in_progress".into()]),
+        ]
+    );
+}
+
+#[test]
+fn a_subject_piece_before_the_wording_and_shares_cut_off_rather_than_rounded() {
+    let p = process_text(
+        "转交县政府办理的政协提案96件。96件提案中,47件提案所提问题已经解决或基本解决,占比48%;\
+         42件提案所提问题需要长期坚持去抓,已列入工作计划中,占比43%;7件提案所提问题因客观因素制约,\
+         暂时难以解决留做参考,占比7%。",
+    );
+    let got: Vec<(Option<i64>, Vec<String>)> = cats(&p).into_iter().map(|c| (c.1, c.3)).collect();
+    assert_eq!(
+        got,
+        [
+            (Some(47), vec!["resolved".into()]),
+            (Some(42), vec!["planned".into()]),
+            (Some(7), vec!["deferred".into()]),
+        ]
+    );
+    // 47/96 is 48.96%, printed 48%: cut off, so the universe is still the 96 items.
+    assert_eq!(p.extraction.categories[0].universe_count, Some(96));
+    assert_eq!(p.extraction.categories[0].universe, "all_items");
+}
+
+#[test]
+fn a_count_before_a_label_that_runs_into_the_next_count_is_its_universe() {
+    let p = process_text(
+        "由我市主办的建议、提案共有20件,其中人大代表建议8件,政协委员提案12件。\
+         8件人大代表建议所提问题已经解决(A类)1件,占12.5%。正在解决或列入计划逐步解决(B类)7件,占87.5%。",
+    );
+    let got: Vec<(Option<i64>, Option<f64>)> = cats(&p).into_iter().map(|c| (c.1, c.2)).collect();
+    assert_eq!(got, [(Some(1), Some(12.5)), (Some(7), Some(87.5))]);
+    // A comma between them keeps both counts categories of their own.
+    let p = process_text(
+        "共立案284件。其中,有153件提案所反映的问题已经得到解决,97件正在落实推进,34件已列入计划逐步解决。",
+    );
+    let counts: Vec<Option<i64>> = cats(&p).iter().map(|c| c.1).collect();
+    assert_eq!(counts, [Some(153), Some(97), Some(34)]);
+}
+
+#[test]
+fn categories_of_a_count_named_in_passing_leave_a_stated_total() {
+    let p = process_text(
+        "县政府共收到代表建议90件,目前已办结89件,其中已得到解决60件,占66.67%,正在解决的17件,\
+         占18.89%,规划解决的12件,占13.33%。",
+    );
+    assert_eq!(fact(&p, "total_items"), Some(90.0));
+    assert_eq!(p.extraction.categories[0].universe_count, Some(90));
+}
+
+#[test]
+fn tier_wordings_met_in_real_reports() {
+    use banli::normalize::phrase_tiers;
+    for (label, tiers) in [
+        ("已经予以采纳并计划在今后逐步解决的", vec!["planned"]),
+        ("所提建议已采纳并落实的", vec!["resolved"]),
+        ("前瞻性较强,短期内不具备条件采纳落实的", vec!["deferred"]),
+        (
+            "正在进一步讨论落实或列入规划逐步解决的",
+            vec!["in_progress", "planned"],
+        ),
+        ("建议意见已在办复前就得到了较好地落实", vec!["resolved"]),
+        ("得到解决或正在实施的", vec!["resolved", "in_progress"]),
+        (
+            "已落实或逐步实施代表所提问题的",
+            vec!["resolved", "planned"],
+        ),
+    ] {
+        let (got, _, _) = phrase_tiers(label, &RULES.tiers);
+        assert_eq!(got, tiers, "{label}");
+    }
+}
