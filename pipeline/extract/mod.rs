@@ -656,6 +656,7 @@ pub fn extract(doc: &Document, rules: &Rules) -> Extraction {
     clauses::extract_clauses(&ctx, &mut ex, &mut used);
     items::extract_items(&ctx, &mut ex);
     channels::scope_categories(&ctx, &mut ex);
+    set_aside_subset_schemes(&ctx, &mut ex);
     clauses::report_unparsed(&ctx, &mut ex, &used);
     report_rejected(&ctx, &mut ex);
     for (i, c) in ex.categories.iter_mut().enumerate() {
@@ -714,12 +715,81 @@ pub(crate) fn drop_isolated_categories(ctx: &Ctx, ex: &mut Extraction) {
     drop_recaps(ctx, &mut keep, &mut new_index, ex);
     drop_restatements(ctx, &mut keep, &mut new_index, ex);
     set_aside_key_item_schemes(ctx, &mut keep, &mut new_index, ex);
-    // Nesting refers to positions: renumber after removals.
-    for c in &mut keep {
+    renumber_parents(&mut keep, &new_index);
+    ex.categories = keep;
+}
+
+/// Nesting refers to positions: renumber after removals (`new_index`: old position → new).
+fn renumber_parents(keep: &mut [crate::model::Category], new_index: &[Option<u32>]) {
+    for c in keep {
         c.parent = c
             .parent
             .and_then(|p| new_index.get(p as usize).copied().flatten());
     }
+}
+
+/// `由党群政法系统承办的有57件,…已得到解决的A类件有45件,占79%;…B类件有12件,占21%` after the
+/// report's A/B/C scheme: codes that start over within one channel open a second scheme. When it
+/// classifies fewer items than the first, and those items are stated before it or its shares are
+/// of its own sum, it is a subset's scheme; pooled with the main one, its items would count
+/// twice, so it is set aside with a finding.
+fn set_aside_subset_schemes(ctx: &Ctx, ex: &mut Extraction) {
+    let cats = &ex.categories;
+    let top = |c: &&crate::model::Category| c.parent.is_none();
+    let Some(restart) = cats.iter().enumerate().position(|(i, c)| {
+        c.parent.is_none()
+            && c.code.is_some()
+            && cats[..i]
+                .iter()
+                .filter(top)
+                .any(|d| d.code == c.code && d.channel == c.channel)
+    }) else {
+        return;
+    };
+    let channel = cats[restart].channel.clone();
+    let channel = &channel;
+    let same_channel = |c: &&crate::model::Category| &c.channel == channel;
+    let counts = |from: &[crate::model::Category]| -> i64 {
+        from.iter()
+            .filter(top)
+            .filter(same_channel)
+            .filter_map(|c| c.count)
+            .sum()
+    };
+    let (main, sub) = (counts(&cats[..restart]), counts(&cats[restart..]));
+    if sub == 0 || sub >= main {
+        return;
+    }
+    let own_shares = cats[restart..].iter().filter(top).filter(same_channel).all(|c| {
+        matches!((c.count, c.pct_stated), (Some(n), Some(p)) if (n as f64 * 100.0 / sub as f64 - p).abs() <= 1.0)
+    });
+    let first = ctx.text_byte(cats[restart].evidence.span.start);
+    let reach = ctx.text.floor_char_boundary(first.saturating_sub(90));
+    let stated = ctx.qtys.iter().any(|q| {
+        q.unit == QUnit::Item && q.start >= reach && q.end <= first && q.value as i64 == sub
+    });
+    if !(own_shares || stated) {
+        return;
+    }
+    let n = ex.categories.len();
+    let mut keep = std::mem::take(&mut ex.categories);
+    let mut new_index: Vec<Option<u32>> = (0..n as u32).map(Some).collect();
+    let mut flags = keep
+        .iter()
+        .enumerate()
+        .map(|(i, c)| i >= restart && &c.channel == channel)
+        .collect::<Vec<bool>>()
+        .into_iter();
+    set_aside_kept(
+        ctx,
+        &mut keep,
+        &mut new_index,
+        ex,
+        "subset_scheme",
+        "classifies a subset of the items again, after the report's main scheme",
+        |_, _| flags.next().unwrap_or(false),
+    );
+    renumber_parents(&mut keep, &new_index);
     ex.categories = keep;
 }
 

@@ -1196,3 +1196,25 @@ fn tier_wordings_met_in_real_reports() {
         assert_eq!(got, tiers, "{label}");
     }
 }
+
+#[test]
+fn a_second_scheme_over_a_subset_is_set_aside_and_merges_are_no_total() {
+    let p = process_text(
+        "共提交提案材料600件,经审查立案480件,并案25件,交由90家承办单位办理。\n从办理结果看,\
+         提案所提建议得到解决或部分解决的A类440件,占91.67%;列入计划逐步解决的B类34件,占7.08%;\
+         短期内不具备条件采纳落实的C类6件,占1.25%。由市级党群系统承办的有60件,所提问题已得到解决的\
+         A类件有48件,占80%;所提问题列入计划逐步解决的B类件有12件,占20%。",
+    );
+    let counts: Vec<Option<i64>> = cats(&p).iter().map(|c| c.1).collect();
+    assert_eq!(counts, [Some(440), Some(34), Some(6)]);
+    assert!(has_finding(&p, "subset_scheme"));
+    assert_eq!(fact(&p, "total_items"), Some(480.0));
+    assert_eq!(outcome(&p, "deferred"), (Some(1.3), Some(1.3), true));
+    // Schemes of two channels reuse the codes; neither is a subset of the other.
+    let p = process_text(
+        "人大代表建议方面:A类(已经解决)30件,B类(正在解决)10件。\n政协提案方面:A类(已经解决)20件,\
+         B类(正在解决)8件。",
+    );
+    assert_eq!(cats(&p).len(), 4);
+    assert!(!has_finding(&p, "subset_scheme"));
+}
