@@ -430,6 +430,10 @@ pub struct ExtractRules {
     pub levels: WordList,
     /// Rate names: suffix → canonical fact, longest suffix wins.
     pub rates: HashMap<String, String>,
+    /// Words of a note in parentheses after a rate name that name the rate instead
+    /// (`满意率(含基本满意)` → rate_satisfied_or_basic): word → canonical fact.
+    #[serde(default)]
+    pub rate_notes: HashMap<String, String>,
     /// Rate names that are only rates of handling when the sentence talks about handling.
     pub generic_rates: WordList,
     /// Words showing the sentence is about handling suggestions/proposals.

@@ -636,8 +636,18 @@ fn grade_splits(p: &Processed, g: &Value, name: &str, r: &mut ScoreReport) {
 /// Canonical fact for a gold rate key such as `满意率（省政协提案）` or `办理结果基本满意`.
 fn canonical_rate(rules: &Rules, key: &str) -> Option<String> {
     let k = fast2s::convert(key);
-    let k = k.split(['（', '(']).next().unwrap_or(&k).to_string();
     let ex = &rules.extract;
+    // `满意率（含基本满意）`: a note that names the rate, as extraction reads it.
+    if let Some((_, note)) = k.split_once(['（', '('])
+        && let Some((_, c)) = ex
+            .rate_notes
+            .iter()
+            .filter(|(w, _)| note.contains(w.as_str()))
+            .max_by_key(|(w, _)| w.len())
+    {
+        return Some(c.clone());
+    }
+    let k = k.split(['（', '(']).next().unwrap_or(&k).to_string();
     ex.rates
         .iter()
         .filter(|(s, _)| k.ends_with(s.as_str()))

@@ -2,7 +2,7 @@
 //! scanner. It finds exactly the matches of the regex
 //!
 //! ```text
-//! ([\p{Han}、]{1,30}?(?:率|满意度))[ ]?(?:平均为|平均达到|平均达|均为|均达到了|均达到|均达|均在|均是|达到了|已达到|分别为|分别是
+//! ([\p{Han}、]{1,30}?(?:率|满意度))(\([^()]{1,12}\))?[ ]?(?:平均为|平均达到|平均达|均为|均达到了|均达到|均达|均在|均是|达到了|已达到|分别为|分别是
 //! |分别达到|保持在|稳定在|都是|都为|都达到|为|达到|达|是|高达|已达)?[ ]?(超过|高于|不低于)?[ ]?
 //! (\d+(?:\.\d+)?)[ ]?%+
 //! ```
@@ -27,6 +27,9 @@ pub(super) struct RateMatch {
     pub start: usize,
     /// End of the rate names (group 1 is `start..names_end`).
     pub names_end: usize,
+    /// A note in parentheses right after the last name, brackets included (group 2):
+    /// `满意率(含基本满意)`.
+    pub note: Option<(usize, usize)>,
     /// `超过`/`高于`/`不低于` (group 2).
     pub bound: Option<(usize, usize)>,
     /// The number (group 3).
@@ -37,6 +40,7 @@ pub(super) struct RateMatch {
 /// What follows a rate word, as the regex reads it.
 #[derive(Debug, Clone, Copy)]
 struct Tail {
+    note: Option<(usize, usize)>,
     bound: Option<(usize, usize)>,
     num: (usize, usize),
     end: usize,
@@ -92,6 +96,7 @@ pub(super) fn rate_matches(text: &str) -> Vec<RateMatch> {
             out.push(RateMatch {
                 start,
                 names_end: at + word_len,
+                note: tail.note,
                 bound: tail.bound,
                 num: tail.num,
                 end: tail.end,
@@ -113,11 +118,39 @@ fn rate_word_ends(text: &str) -> Vec<(usize, usize, Tail)> {
         let Some(word) = RATE_WORDS.iter().find(|w| text[at..].starts_with(*w)) else {
             continue;
         };
-        if let Some(tail) = tail_at(text, at + word.len()) {
+        if let Some(tail) = tail_after_word(text, at + word.len()) {
             out.push((at, word.len(), tail));
         }
     }
     out
+}
+
+/// The tail after a rate word, with the optional note `(\([^()]{1,12}\))?` first: a tail can
+/// never start with `(`, so trying the note first gives the regex's greedy choice.
+fn tail_after_word(text: &str, p: usize) -> Option<Tail> {
+    if let Some(note) = note_at(text, p)
+        && let Some(tail) = tail_at(text, note.1)
+    {
+        return Some(Tail {
+            note: Some(note),
+            ..tail
+        });
+    }
+    tail_at(text, p)
+}
+
+/// `\([^()]{1,12}\)` at `p`: its range.
+fn note_at(text: &str, p: usize) -> Option<(usize, usize)> {
+    let rest = text[p..].strip_prefix('(')?;
+    for (n, (i, c)) in rest.char_indices().enumerate() {
+        match c {
+            ')' if n > 0 => return Some((p, p + 1 + i + 1)),
+            '(' | ')' => return None,
+            _ if n >= 12 => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The tail `[ ]?(?:verb)?[ ]?(bound)?[ ]?(\d+(?:\.\d+)?)[ ]?%+` at `p`, trying the options in
@@ -130,7 +163,12 @@ fn tail_at(text: &str, p: usize) -> Option<Tail> {
                 for (bound, p4) in optional_word(text, p3, &BOUNDS) {
                     for p5 in optional_space(text, p4) {
                         if let Some((num, end)) = percent_at(text, p5) {
-                            return Some(Tail { bound, num, end });
+                            return Some(Tail {
+                                note: None,
+                                bound,
+                                num,
+                                end,
+                            });
                         }
                     }
                 }
@@ -223,7 +261,7 @@ mod tests {
     /// The regex the scanner replaces, exactly as extraction used it.
     static RATE_RE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"([\p{Han}、]{1,30}?(?:率|满意度))[ ]?(?:平均为|平均达到|平均达|均为|均达到了|均达到|均达|均在|均是|达到了|已达到|分别为|分别是|分别达到|保持在|稳定在|都是|都为|都达到|为|达到|达|是|高达|已达)?[ ]?(超过|高于|不低于)?[ ]?(\d+(?:\.\d+)?)[ ]?%+",
+            r"([\p{Han}、]{1,30}?(?:率|满意度))(\([^()]{1,12}\))?[ ]?(?:平均为|平均达到|平均达|均为|均达到了|均达到|均达|均在|均是|达到了|已达到|分别为|分别是|分别达到|保持在|稳定在|都是|都为|都达到|为|达到|达|是|高达|已达)?[ ]?(超过|高于|不低于)?[ ]?(\d+(?:\.\d+)?)[ ]?%+",
         )
         .unwrap()
     });
@@ -233,11 +271,12 @@ mod tests {
             .captures_iter(text)
             .map(|c| {
                 let all = c.get(0).unwrap();
-                let num = c.get(3).unwrap();
+                let num = c.get(4).unwrap();
                 RateMatch {
                     start: all.start(),
                     names_end: c.get(1).unwrap().end(),
-                    bound: c.get(2).map(|m| (m.start(), m.end())),
+                    note: c.get(2).map(|m| (m.start(), m.end())),
+                    bound: c.get(3).map(|m| (m.start(), m.end())),
                     num: (num.start(), num.end()),
                     end: all.end(),
                 }
@@ -257,6 +296,9 @@ mod tests {
         let astral = "𠀀".repeat(31);
         for text in [
             "办结率为98.5%,满意率和基本满意率均为100%",
+            "见面率、答复率、满意率(含基本满意)均为100%",
+            "满意率()为100%,满意率((含))为9%,满意率(一二三四五六七八九十一二)达9%",
+            "满意率(一二三四五六七八九十一二三)达9%,率(含基本满意) 超过 90 %",
             "办复率、满意率均达到了 99 %%",
             "满意度超过 90 %,答复率高于95%",
             "率为98%",
@@ -323,6 +365,9 @@ mod tests {
             "𠀀",
             "ー",
             "办办办办办办办办办办",
+            "(",
+            ")",
+            "(含基本满意)",
         ])
     }
 

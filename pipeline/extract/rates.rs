@@ -44,6 +44,15 @@ pub fn extract_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                 let Some((suffix, canonical)) = rate_suffix(ctx, name) else {
                     continue;
                 };
+                // The note after the last name (`满意率(含基本满意)`) belongs to it.
+                let note = m
+                    .note
+                    .map(|(a, b)| Shifted::new(a, b, ws))
+                    .filter(|_| name_end == names.end());
+                let canonical = note
+                    .and_then(|n| noted_rate(ctx, &ctx.text[n.start()..n.end()]))
+                    .unwrap_or(canonical);
+                let printed_end = note.map_or(name_end, |n| n.end());
                 let (s, e) = ctx.paragraph_of(all.start());
                 let before = ctx
                     .text
@@ -65,7 +74,7 @@ pub fn extract_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                 let printed_start = name_start + prefix_start;
                 ex.facts.push(Fact {
                     fact: canonical.to_string(),
-                    name_zh: Some(ctx.original_of(printed_start, name_end)),
+                    name_zh: Some(ctx.original_of(printed_start, printed_end)),
                     value: q.value,
                     value_text: q.text.clone(),
                     unit: Unit::Percent,
@@ -151,6 +160,16 @@ fn split_names(ctx: &Ctx, start: usize, end: usize) -> Vec<(usize, usize)> {
 }
 
 /// The longest lexicon suffix that ends `name`, with its canonical fact.
+/// The rate a note names (`(含基本满意)`), by the longest `rate_notes` word in it.
+fn noted_rate<'r>(ctx: &'r Ctx, note: &str) -> Option<&'r str> {
+    ctx.rules
+        .rate_notes
+        .iter()
+        .filter(|(word, _)| note.contains(word.as_str()))
+        .max_by_key(|(word, _)| word.len())
+        .map(|(_, c)| c.as_str())
+}
+
 fn rate_suffix<'r>(ctx: &'r Ctx, name: &str) -> Option<(&'r str, &'r str)> {
     ctx.rules
         .rates

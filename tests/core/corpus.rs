@@ -1218,3 +1218,17 @@ fn a_second_scheme_over_a_subset_is_set_aside_and_merges_are_no_total() {
     assert_eq!(cats(&p).len(), 4);
     assert!(!has_finding(&p, "subset_scheme"));
 }
+
+#[test]
+fn a_note_after_a_rate_name_names_the_rate() {
+    let p = process_text(
+        "128件建议全部按期办理完毕,并书面答复各位代表,见面率、答复率、满意率(含基本满意)均为100%。",
+    );
+    assert_eq!(fact(&p, "rate_face_to_face"), Some(100.0));
+    assert_eq!(fact(&p, "rate_answered"), Some(100.0));
+    assert_eq!(fact(&p, "rate_satisfied_or_basic"), Some(100.0));
+    assert_eq!(fact(&p, "rate_satisfied"), None);
+    // A note that names nothing leaves the rate as its name says.
+    let p = process_text("代表建议办理满意率(按件计)为97%。");
+    assert_eq!(fact(&p, "rate_satisfied"), Some(97.0));
+}
