@@ -434,6 +434,13 @@ pub struct ExtractRules {
     /// (`满意率(含基本满意)` → rate_satisfied_or_basic): word → canonical fact.
     #[serde(default)]
     pub rate_notes: HashMap<String, String>,
+    /// A share followed by one of these (after an optional `share_verb_fillers` word) states
+    /// that rate: `99.2%已经办复` → rate_answered. Verb → canonical fact.
+    #[serde(default)]
+    pub share_verb_rates: HashMap<String, String>,
+    /// Words allowed between such a share and its verb (`已经`, `均已`).
+    #[serde(default)]
+    pub share_verb_fillers: WordList,
     /// Rate names that are only rates of handling when the sentence talks about handling.
     pub generic_rates: WordList,
     /// Words showing the sentence is about handling suggestions/proposals.

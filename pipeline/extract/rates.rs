@@ -94,7 +94,57 @@ pub fn extract_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             }
         }
     }
+    share_verb_rates(ctx, ex, used);
     derived_all_satisfied(ctx, ex);
+}
+
+/// `99.2%已经办复`: a share not read otherwise, followed by a handling verb, is that rate.
+fn share_verb_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
+    let rules = &ctx.rules;
+    if rules.share_verb_rates.is_empty() {
+        return;
+    }
+    for (qi, q) in ctx.qtys.iter().enumerate() {
+        if used[qi] || q.unit != QUnit::Percent {
+            continue;
+        }
+        // `占40%已办结` is a category's share.
+        let before = &ctx.text[ctx.text.floor_char_boundary(q.start.saturating_sub(24))..q.start];
+        if before.contains(['占', '佔']) {
+            continue;
+        }
+        let after = &ctx.text[q.end..];
+        let after = after.trim_start_matches(' ');
+        let after = rules
+            .share_verb_fillers
+            .longest_prefix_of(after)
+            .map_or(after, |w| &after[w.len()..]);
+        let Some((verb, canonical)) = rules
+            .share_verb_rates
+            .iter()
+            .filter(|(verb, _)| after.starts_with(verb.as_str()))
+            .max_by_key(|(verb, _)| verb.len())
+        else {
+            continue;
+        };
+        let end = ctx.text.len() - after.len() + verb.len();
+        ex.facts.push(Fact {
+            fact: canonical.clone(),
+            name_zh: Some(ctx.original_of(q.end, end)),
+            value: q.value,
+            value_text: q.text.clone(),
+            unit: Unit::Percent,
+            qualifier: None,
+            bound: if q.lower_bound {
+                "lower_bound".into()
+            } else {
+                "exact".into()
+            },
+            provenance: Provenance::Extracted,
+            evidence: ctx.evidence(q.start, end, "rate.share_verb"),
+        });
+        used[qi] = true;
+    }
 }
 
 /// Whether a percentage that is not in a dense sentence starts in `[start, end)`.

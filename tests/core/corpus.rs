@@ -1232,3 +1232,13 @@ fn a_note_after_a_rate_name_names_the_rate() {
     let p = process_text("代表建议办理满意率(按件计)为97%。");
     assert_eq!(fact(&p, "rate_satisfied"), Some(97.0));
 }
+
+#[test]
+fn a_share_followed_by_a_handling_verb_is_that_rate() {
+    let p = process_text("经审查,立案3210件,交150家承办单位办理。截至12月20日,98.7%已经办复。");
+    assert_eq!(fact(&p, "rate_answered"), Some(98.7));
+    assert_eq!(fact(&p, "total_items"), Some(3210.0));
+    // A category's share is never read so.
+    let p = process_text("共承办建议300件,已解决的120件,占40%已经办结。");
+    assert_eq!(fact(&p, "rate_completed"), None);
+}
