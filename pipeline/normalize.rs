@@ -346,8 +346,8 @@ fn fact_value(facts: &[Fact], name: &str) -> Option<i64> {
 }
 
 /// The stated counts of a part of the items a scheme may be counted over, in order of
-/// preference; `lead` is the count of the lead (主办) items, which departments often classify
-/// alone.
+/// preference (a report whose only scheme classifies its key items is counted over them);
+/// `lead` is the count of the lead (主办) items, which departments often classify alone.
 fn stated_counts<'f>(facts: &'f [Fact], lead: Option<i64>) -> impl Iterator<Item = Universe> + 'f {
     [
         "government_items",
@@ -356,6 +356,7 @@ fn stated_counts<'f>(facts: &'f [Fact], lead: Option<i64>) -> impl Iterator<Item
         "items_merged",
         "items_received",
         "table_total",
+        "key_items",
     ]
     .into_iter()
     .filter_map(|name| {

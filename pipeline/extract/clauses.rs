@@ -17,7 +17,7 @@ use crate::rules::{WordList, ends_with_any};
 
 /// `(A类)`, `(C类、D类)`, `(“A”类)` at the end of a label, optionally followed by a noun and `共`.
 static CODE_PAREN_END: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\(["“”']?([A-Z甲乙丙丁])["“”']?类(?:[、,和]["“”']?([A-Z甲乙丙丁])["“”']?类)*\)(?:的)?(?:建议|提案|议案)?(?:共|有|为|计)?$"#).expect("static regex")
+    Regex::new(r#"\(["“”']?([A-Z甲乙丙丁])["“”']?类件?(?:[、,和]["“”']?([A-Z甲乙丙丁])["“”']?类件?)*\)(?:的)?(?:建议|提案|议案)?(?:共|有|为|计)?$"#).expect("static regex")
 });
 /// `A类(已解决或采纳的)` — code, then its definition in parentheses.
 static CODE_THEN_DEF: LazyLock<Regex> = LazyLock::new(|| {
@@ -1300,6 +1300,22 @@ fn counts_the_next(ctx: &Ctx, label_end: usize, rb: usize) -> bool {
             .is_ok_and(|i| ctx.qtys[i].unit == QUnit::Item)
 }
 
+/// The length of a list marker opening a label (`(一)`, `一)`, `二、`, `3.`), or 0.
+fn enumerator_len(label: &str) -> usize {
+    let body = label.strip_prefix('(').unwrap_or(label);
+    let digits = body
+        .char_indices()
+        .take_while(|(_, c)| c.is_ascii_digit() || "一二三四五六七八九十".contains(*c))
+        .last()
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    match body[digits..].chars().next() {
+        Some(c @ (')' | '、' | '.')) if (1..=9).contains(&digits) => {
+            label.len() - body.len() + digits + c.len_utf8()
+        }
+        _ => 0,
+    }
+}
+
 /// Pull the code out of a label range and trim connectors, quotes and nouns.
 fn finish_outcome_label(ctx: &Ctx, mut start: usize, mut end: usize) -> Option<Label> {
     let mut code = None;
@@ -1323,6 +1339,7 @@ fn finish_outcome_label(ctx: &Ctx, mut start: usize, mut end: usize) -> Option<L
         code = Some(codes_of(&c));
         end = start + c.get(0)?.start();
     }
+    start += enumerator_len(&ctx.text[start..end]);
     start = strip_prefixes(ctx.text, start, end, &ctx.rules.label_prefixes);
     end = strip_suffixes(ctx.text, start, end, &ctx.rules.label_suffixes);
     let label = ctx.text[start..end].trim_matches(['"', '“', '”', ' ', ',', '、']);

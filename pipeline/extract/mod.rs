@@ -853,9 +853,9 @@ fn drop_recaps(
 }
 
 /// `其中,共有108件建议已经解决或采纳` before `已经解决或者采纳的有108件,占46.3%;列入计划…`, or
-/// `将对列入计划的103件提案开展跟踪督办` after the scheme: an uncoded, share-less count alone in
-/// its sentence that equals a category listed with others in another sentence, and shares
-/// outcome wording with it, restates that category; it is no category of its own.
+/// `将对列入计划的103件提案开展跟踪督办` after the scheme: an uncoded count alone in its sentence
+/// that equals a category listed with others in another sentence (and its share, if it prints
+/// one), and shares outcome wording with it, restates that category; it is no category of its own.
 fn drop_restatements(
     ctx: &Ctx,
     keep: &mut Vec<crate::model::Category>,
@@ -872,7 +872,7 @@ fn drop_restatements(
     };
     let is_restatement = |i: usize, keep: &[crate::model::Category]| {
         let c = &keep[i];
-        if c.code.is_some() || c.pct_stated.is_some() || c.parent.is_some() || c.count.is_none() {
+        if c.code.is_some() || c.parent.is_some() || c.count.is_none() {
             return false;
         }
         let own = sentence(c);
@@ -881,6 +881,8 @@ fn drop_restatements(
             && keep.iter().enumerate().any(|(j, d)| {
                 j != i
                     && d.count == c.count
+                    // A share it prints is the same share (`(一)已经落实的68件,占85%`).
+                    && c.pct_stated.is_none_or(|p| d.pct_stated == Some(p))
                     && in_sentence(sentence(d)) >= 2
                     && shares_wording(&c.label_norm, &d.label_norm)
             })

@@ -36,6 +36,11 @@ pub fn extract_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             if used[qi] {
                 continue;
             }
+            // `满意率达80%以上的有229件`: a threshold that counts items, not a rate.
+            let rest = &ctx.text[all.end()..];
+            if ["以上的", "以下的"].iter().any(|w| rest.starts_with(w)) {
+                continue;
+            }
             let q = &ctx.qtys[qi];
             let lower = m.bound.is_some() || q.lower_bound;
             let mut any = false;

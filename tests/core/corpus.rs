@@ -1242,3 +1242,44 @@ fn a_share_followed_by_a_handling_verb_is_that_rate() {
     let p = process_text("共承办建议300件,已解决的120件,占40%已经办结。");
     assert_eq!(fact(&p, "rate_completed"), None);
 }
+
+#[test]
+fn codes_written_lei_jian_enumerated_restatements_and_key_item_only_schemes() {
+    // `(A类件)` closes a label like `(A类)`.
+    let p = process_text(
+        "共承办提案126件。得到解决和基本解决的(A类件)30件,占23.81%;正在解决的(B类件)90件,\
+         占71.43%;一时难以解决的(C类件)6件,占4.76%。",
+    );
+    let codes: Vec<Option<String>> = p
+        .extraction
+        .categories
+        .iter()
+        .map(|c| c.code.clone())
+        .collect();
+    assert_eq!(
+        codes,
+        [Some("A".into()), Some("B".into()), Some("C".into())]
+    );
+    // A later section repeating one category under a list marker restates it.
+    let p = process_text(
+        "共承办建议80件。其中已经落实的“A”类建议66件,占82.5%;正在落实或列入计划落实的“B”类建议9件,\
+         占11.25%;暂时难以落实的“C”类建议5件,占6.25%。\n二、办理成效\n(一)已经落实的66件,占82.5%。\
+         如修建了便民市场。",
+    );
+    let counts: Vec<Option<i64>> = cats(&p).iter().map(|c| c.1).collect();
+    assert_eq!(counts, [Some(66), Some(9), Some(5)]);
+    // The key items' split, the report's only scheme, is counted over the key items.
+    let p = process_text(
+        "今年共收到代表建议212件,确定重点建议10件。10件重点建议中,已经解决或基本解决的7件,\
+         正在逐步解决的3件。",
+    );
+    let a = &p.extraction.categories[0];
+    assert_eq!(
+        (a.universe.as_str(), a.universe_count),
+        ("key_items", Some(10))
+    );
+    assert_eq!(outcome(&p, "resolved"), (Some(70.0), Some(70.0), true));
+    // A threshold that counts items is no rate.
+    let p = process_text("245件建议中,代表对办理工作满意率达80%以上的有229件,占93%。");
+    assert_eq!(fact(&p, "rate_satisfied"), None);
+}
