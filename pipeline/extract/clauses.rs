@@ -1577,6 +1577,11 @@ fn choose_total(ctx: &Ctx, ex: &mut Extraction, cands: &[TotalCandidate], used: 
             .then(|| eligible.iter().copied().find(|c| c.value == sum))
             .flatten()
     };
+    let pair: Vec<usize> = if by_sum_match.is_none() && top.len() >= 2 {
+        channel_pair_total(ctx, ex, cands, cat_sum, used)
+    } else {
+        vec![]
+    };
     let chosen = by_sum_match
         .filter(|c| !part_of_larger(c))
         .or_else(|| {
@@ -1599,6 +1604,7 @@ fn choose_total(ctx: &Ctx, ex: &mut Extraction, cands: &[TotalCandidate], used: 
                 c.kind != "mention" && !ctx.text[..ctx.qtys[c.qi].start].ends_with("其中")
             })
         });
+    let chosen = chosen.filter(|_| pair.is_empty());
     if let Some(c) = chosen {
         let q = &ctx.qtys[c.qi];
         push_count_fact(
@@ -1612,6 +1618,9 @@ fn choose_total(ctx: &Ctx, ex: &mut Extraction, cands: &[TotalCandidate], used: 
         used[c.qi] = true;
     }
     for c in cands {
+        if pair.contains(&c.qi) {
+            continue;
+        }
         if chosen.is_some_and(|x| x.value == c.value) && !c.government {
             used[c.qi] = true;
             continue;
@@ -1645,6 +1654,62 @@ fn choose_total(ctx: &Ctx, ex: &mut Extraction, cands: &[TotalCandidate], used: 
     for c in cands.iter().filter(|c| !c.government) {
         push_kind_share_rate(ctx, ex, c, used);
     }
+}
+
+/// `共承办人大代表建议49件、政协委员提案66件` over categories that sum to 115: the two counts are
+/// each channel's, and the total is their sum, which the report never prints (the fact says it
+/// is derived). Returns the quantities of the pair it read.
+fn channel_pair_total(
+    ctx: &Ctx,
+    ex: &mut Extraction,
+    cands: &[TotalCandidate],
+    cat_sum: i64,
+    used: &mut [bool],
+) -> Vec<usize> {
+    let scope = &ctx.rules.channel_scope;
+    // The channel a count names: the qualified noun just before it (`代表建议49件`).
+    let channel_of = |c: &TotalCandidate| {
+        let q = &ctx.qtys[c.qi];
+        let head = &ctx.text[ctx.text.floor_char_boundary(q.start.saturating_sub(24))..q.start];
+        let named = |list: &crate::rules::WordList| {
+            list.last_ending_in(head)
+                .is_some_and(|w| head.trim_end_matches(['共', '有', '计']).ends_with(w))
+        };
+        match (named(&scope.split_npc), named(&scope.split_cppcc)) {
+            (true, false) => Some("npc_items"),
+            (false, true) => Some("cppcc_items"),
+            _ => None,
+        }
+    };
+    let sentence = |c: &TotalCandidate| ctx.sentence_of(ctx.qtys[c.qi].start).0;
+    let pair = cands.iter().enumerate().find_map(|(i, a)| {
+        cands[i + 1..].iter().find_map(|b| {
+            let (ca, cb) = (channel_of(a)?, channel_of(b)?);
+            (ca != cb && sentence(a) == sentence(b) && a.value + b.value == cat_sum)
+                .then_some([(a, ca), (b, cb)])
+        })
+    });
+    let Some(pair) = pair else {
+        return vec![];
+    };
+    for (c, fact) in pair {
+        let q = &ctx.qtys[c.qi];
+        push_channel_count(ctx, ex, q, fact);
+        used[c.qi] = true;
+    }
+    let (a, b) = (&ctx.qtys[pair[0].0.qi], &ctx.qtys[pair[1].0.qi]);
+    ex.facts.push(Fact {
+        fact: "total_items".into(),
+        name_zh: None,
+        value: cat_sum as f64,
+        value_text: cat_sum.to_string(),
+        unit: Unit::Count,
+        qualifier: Some(format!("derived: {} + {}", a.text, b.text)),
+        bound: "exact".into(),
+        provenance: Provenance::Derived,
+        evidence: ctx.evidence(evidence_start(ctx, a), b.end, "count.total_of_channels"),
+    });
+    pair.map(|(c, _)| c.qi).to_vec()
 }
 
 /// Where a total's evidence starts: its sentence, at most 60 bytes back.

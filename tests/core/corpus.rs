@@ -1283,3 +1283,28 @@ fn codes_written_lei_jian_enumerated_restatements_and_key_item_only_schemes() {
     let p = process_text("245件建议中,代表对办理工作满意率达80%以上的有229件,占93%。");
     assert_eq!(fact(&p, "rate_satisfied"), None);
 }
+
+#[test]
+fn a_scheme_over_both_channels_counts_the_sum_of_their_counts() {
+    let p = process_text(
+        "2019年,县政府系统共承办人大代表建议52件、政协委员提案68件。其中,已解决或正在解决的80件,\
+         占66.67%;已列入计划,正逐步解决的30件,占25%;因条件限制暂不能解决的10件,占8.33%。",
+    );
+    assert_eq!(fact(&p, "npc_items"), Some(52.0));
+    assert_eq!(fact(&p, "cppcc_items"), Some(68.0));
+    let total = p
+        .extraction
+        .facts
+        .iter()
+        .find(|f| f.fact == "total_items")
+        .expect("total");
+    assert_eq!(total.value, 120.0);
+    assert_eq!(total.provenance, banli::model::Provenance::Derived);
+    assert_eq!(p.extraction.categories[0].universe_count, Some(120));
+    // Categories that sum to one channel's count keep that count as the total.
+    let p = process_text(
+        "2019年,县政府系统共承办人大代表建议52件、政协委员提案68件。建议办理中,已解决的30件,\
+         正在解决的22件。",
+    );
+    assert_ne!(fact(&p, "total_items"), Some(120.0));
+}
