@@ -22,7 +22,7 @@ static CODE_PAREN_END: LazyLock<Regex> = LazyLock::new(|| {
 /// `A类(已解决或采纳的)` — code, then its definition in parentheses.
 static CODE_THEN_DEF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"["“”']?([A-Z甲乙丙丁])["“”']?类\(([^()]{2,80})\)(?:的)?(?:建议|提案)?(?:共|有|为)?$"#,
+        r#"["“”']?([A-Z甲乙丙丁])["“”']?类(?:的)?\(([^()]{2,80})\)(?:的)?(?:建议|提案)?(?:共|有|为)?$"#,
     )
     .expect("static regex")
 });
@@ -56,7 +56,7 @@ static SUBSET_CLASS_AT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"\A(?:{SUBSET_CLASS_PATTERN})")).expect("static regex"));
 /// Percent right after a count: `,占建议总数的58%`, `、占比88.1%`, `,各占比9%`.
 static ATTACHED_PCT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^(?:\([^()]{0,12}\))?[,、 (]?(?:各)?(?:占比为|占比|佔比|比例为|比例达|比重为|占|佔|为)([^\d%;。,]{0,12}?)(?:的)?[ ]?$"#).expect("static regex")
+    Regex::new(r#"^(?:\([^()]{0,12}\))?[,、 (]?(?:各|约|大约)?(?:占比为|占比|佔比|比例为|比例达|比重为|占|佔|为)([^\d%;。,]{0,12}?)(?:的)?[ ]?$"#).expect("static regex")
 });
 /// `135件(58.7%)`: the share in parentheses right after the count, with no 占.
 static PAREN_PCT: LazyLock<Regex> =
@@ -525,9 +525,13 @@ fn respective_shares(
     let mut pi = 0;
     while pi < ctx.qtys.len() {
         let p = &ctx.qtys[pi];
-        let before = &ctx.text[ctx.text.floor_char_boundary(p.start.saturating_sub(18))..p.start];
-        if used[pi] || p.unit != QUnit::Percent || ends_with_any(before.trim_end(), words).is_none()
-        {
+        let before = &ctx.text[ctx.text.floor_char_boundary(p.start.saturating_sub(48))..p.start];
+        // `分别占33.0%` or, with the universe named, `分别占政府系统承办总数的62.4%`.
+        let introduced = words.last_start_in(before).is_some_and(|(at, w)| {
+            let universe = before[at + w.len()..].trim_end();
+            universe.chars().count() <= 12 && universe.chars().all(super::han::is_han)
+        });
+        if used[pi] || p.unit != QUnit::Percent || !introduced {
             pi += 1;
             continue;
         }

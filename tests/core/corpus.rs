@@ -1308,3 +1308,31 @@ fn a_scheme_over_both_channels_counts_the_sum_of_their_counts() {
     );
     assert_ne!(fact(&p, "total_items"), Some(120.0));
 }
+
+#[test]
+fn approximate_shares_respective_shares_over_a_named_universe_and_codes_with_de() {
+    let p = process_text(
+        "共承办建议730件。已解决的612件,约占总数的83.8%;列入计划的116件,约占总数的15.9%;\
+         留作参考的2件,约占总数的0.3%。",
+    );
+    let pcts: Vec<Option<f64>> = cats(&p).iter().map(|c| c.2).collect();
+    assert_eq!(pcts, [Some(83.8), Some(15.9), Some(0.3)]);
+    let p = process_text(
+        "共承办670件。办理结果为:已经解决(A类)的418件、列入计划(B类)的232件、留作参考(C类)的20件,\
+         分别占政府系统承办总数的62.4%、34.6%和3%。",
+    );
+    let pcts: Vec<Option<f64>> = cats(&p).iter().map(|c| c.2).collect();
+    assert_eq!(pcts, [Some(62.4), Some(34.6), Some(3.0)]);
+    let p = process_text(
+        "共立案780件。办理结果为A类的(所提问题已经解决的)242件,占31.8%;B类的(所提问题正在解决的)\
+         344件,占45.3%;C类的(所提问题留作参考的)194件,占24.9%。",
+    );
+    let got: Vec<(Option<String>, String)> = p
+        .extraction
+        .categories
+        .iter()
+        .map(|c| (c.code.clone(), c.label_norm.clone()))
+        .collect();
+    assert_eq!(got[0], (Some("A".into()), "所提问题已经解决的".into()));
+    assert_eq!(got.len(), 3);
+}
