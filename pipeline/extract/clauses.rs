@@ -1410,6 +1410,23 @@ fn topic_label(
         end -= '各'.len_utf8();
     }
     end = ctx.text[start..end].trim_end_matches(['的', ' ']).len() + start;
+    // `围绕经济建设方面提出提案94件`: the verb and noun after the topic are no part of it.
+    for suffix in ["方面", "领域"] {
+        if let Some(i) = ctx.text[start..end].rfind(suffix) {
+            let rest = &ctx.text[start + i + suffix.len()..end];
+            if !rest.is_empty()
+                && rest.chars().count() <= 6
+                && ctx
+                    .rules
+                    .item_nouns
+                    .iter()
+                    .any(|n| rest.ends_with(n.as_str()))
+            {
+                end = start + i + suffix.len();
+            }
+            break;
+        }
+    }
     let label = &ctx.text[start..end];
     let n = label.chars().count();
     if !(2..=30).contains(&n) || label.chars().any(|c| c.is_ascii_digit()) {
