@@ -1900,6 +1900,49 @@ fn rfind_word_near_end(hay: &str, word: &str, slack: usize) -> Option<usize> {
         .map(|i| from + i)
 }
 
+/// `44.8%的提案建议得到采纳落实`: a share before its label, the label running to the end of
+/// the clause.
+fn share_first_category(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool], pi: usize) {
+    let p = &ctx.qtys[pi];
+    let Some(rest) = ctx.text[p.end..].strip_prefix('的') else {
+        return;
+    };
+    let start = ctx.text.len() - rest.len();
+    let clause = &rest[..rest.floor_char_boundary(90)];
+    let len = clause
+        .find(|c: char| c == ',' || c == '、' || is_hard_boundary(c))
+        .unwrap_or(clause.len());
+    let end = start + len;
+    let label = &ctx.text[start..end];
+    if ctx.qtys.iter().any(|q| q.start >= start && q.start < end)
+        || !ctx.contains_any(label, &ctx.rules.outcome_words)
+        || ctx.contains_any(label, &ctx.rules.not_outcome_words)
+        || satisfaction_in(ctx, label).is_some()
+    {
+        return;
+    }
+    let Some(l) = finish_outcome_label(ctx, start, end) else {
+        return;
+    };
+    ex.categories.push(Category {
+        position: ex.categories.len() as u32,
+        code: l.code.clone(),
+        label_zh: ctx.original_of(l.start, l.end),
+        label_norm: ctx.text[l.start..l.end].to_string(),
+        count: None,
+        pct_stated: Some(p.value),
+        pct_text: Some(p.text.clone()),
+        universe: "all_items".into(),
+        universe_zh: None,
+        universe_count: None,
+        parent: None,
+        provenance: Provenance::Extracted,
+        evidence: ctx.evidence(p.start, l.end, "category.share_first"),
+        ..Category::blank()
+    });
+    used[pi] = true;
+}
+
 /// Shares printed without a count: `得到解决或者计划逐步解决的占80.6%`, `表示满意和基本满意的占95.2%`.
 fn share_only_statements(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
     for (pi, p) in ctx.qtys.iter().enumerate() {
@@ -1914,7 +1957,10 @@ fn share_only_statements(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             .iter()
             .filter_map(|m| rfind_word_near_end(region, m, SHARE_MARKER_SLACK))
             .max();
-        let Some(marker) = marker else { continue };
+        let Some(marker) = marker else {
+            share_first_category(ctx, ex, used, pi);
+            continue;
+        };
         let label_end = lb + marker;
         let clause_start = last_comma_piece(ctx.text, lb, label_end);
         let label = &ctx.text[clause_start..label_end];

@@ -1336,3 +1336,21 @@ fn approximate_shares_respective_shares_over_a_named_universe_and_codes_with_de(
     assert_eq!(got[0], (Some("A".into()), "所提问题已经解决的".into()));
     assert_eq!(got.len(), 3);
 }
+
+#[test]
+fn shares_printed_before_their_labels() {
+    let p = process_text(
+        "共立案提案700件。从答复情况看,45.2%的提案建议得到采纳落实;46.3%的提案建议正在办理落实中,\
+         6%的提案建议列入办理计划,还有2.5%的提案建议留作工作参考。95%的委员表示满意。",
+    );
+    let got: Vec<(Option<f64>, Vec<String>)> = cats(&p).into_iter().map(|c| (c.2, c.3)).collect();
+    assert_eq!(
+        got,
+        [
+            (Some(45.2), vec!["resolved".into()]),
+            (Some(46.3), vec!["in_progress".into()]),
+            (Some(6.0), vec!["planned".into()]),
+            (Some(2.5), vec!["deferred".into()]),
+        ]
+    );
+}
