@@ -356,6 +356,8 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
         } else {
             outcome_label_left(ctx, lb, q.start).or_else(|| outcome_label_right(ctx, q.end, rb))
         };
+        // `计划财贸类23件`: an uncoded label ending in 类 names a topic, whatever words it holds.
+        let label = label.filter(|l| l.code.is_some() || !ctx.text[l.start..l.end].ends_with('类'));
         if let Some(label) = label.or(coded) {
             // A bare code takes its wording from the report's own definition of the code.
             let def = label

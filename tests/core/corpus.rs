@@ -1354,3 +1354,27 @@ fn shares_printed_before_their_labels() {
         ]
     );
 }
+
+#[test]
+fn uncoded_labels_ending_in_lei_are_topics_and_real_topic_names_map() {
+    let p = process_text(
+        "按提案所涉及的内容划分,城建交通类40件,计划财贸类20件,教科文卫类15件,农林水类9件,其它类6件。",
+    );
+    assert!(cats(&p).is_empty());
+    let mapped: Vec<Vec<String>> = p
+        .extraction
+        .topics
+        .iter()
+        .map(|t| t.mapped.iter().map(|(code, _)| code.clone()).collect())
+        .collect();
+    assert_eq!(
+        mapped,
+        [
+            vec!["urban_transport".to_string()],
+            vec!["economy_tech".to_string()],
+            vec!["edu_sci_culture_health".to_string()],
+            vec!["agriculture_rural".to_string()],
+            vec!["other".to_string()],
+        ]
+    );
+}
