@@ -1193,15 +1193,23 @@ fn outcome_label_left(ctx: &Ctx, lb: usize, qstart: usize) -> Option<Label> {
     finish_outcome_label(ctx, start, qstart)
 }
 
-/// Where the outcome wording starts after a subject clause (`代表提出的|建议得到解决的`), when
-/// only the subject holds `not_outcome_words`.
+/// Where the outcome wording starts after a subject clause (`代表提出的|建议得到解决的`) or a
+/// listed statement (`已全部办复、|已基本落实的`), when only what comes before holds
+/// `not_outcome_words`.
 fn outcome_after_subject(ctx: &Ctx, piece: &str) -> Option<usize> {
-    let (at, word) = ctx.rules.label_subjects.last_start_in(piece)?;
-    let after = at + word.len();
-    let rest = &piece[after..];
-    (ctx.contains_any(rest, &ctx.rules.outcome_words)
-        && !ctx.contains_any(rest, &ctx.rules.not_outcome_words))
-    .then_some(after)
+    let outcome_only = |rest: &str| {
+        ctx.contains_any(rest, &ctx.rules.outcome_words)
+            && !ctx.contains_any(rest, &ctx.rules.not_outcome_words)
+    };
+    if let Some((at, word)) = ctx.rules.label_subjects.last_start_in(piece)
+        && outcome_only(&piece[at + word.len()..])
+    {
+        return Some(at + word.len());
+    }
+    // `这些提案已全部办复、已基本落实或正在落实的`: a listed statement before the wording.
+    let (at, _) = ctx.rules.not_outcome_words.last_start_in(piece)?;
+    let after = at + piece[at..].find('、')? + '、'.len_utf8();
+    outcome_only(&piece[after..]).then_some(after)
 }
 
 /// A code standing alone as the label (`A类88件`): the category is real, its wording elsewhere.

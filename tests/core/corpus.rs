@@ -1027,6 +1027,13 @@ fn a_label_may_open_with_the_clause_that_names_its_subject() {
         ]
     );
     assert_eq!(fact(&p, "items_received"), None);
+    // Nor does a statement listed before the wording (`已全部办复、`) hide it.
+    let p = process_text(
+        "目前,这些提案已全部办复、已基本落实或正在落实的480件,占85.7%;列入计划的60件,占10.7%;\
+         暂时不能解决的20件,占3.6%。",
+    );
+    let counts: Vec<Option<i64>> = cats(&p).iter().map(|c| c.1).collect();
+    assert_eq!(counts, [Some(480), Some(60), Some(20)]);
     // A subject clause does not rescue a clause that is no outcome (已全部办结).
     let p = process_text("市人大代表共提出建议120件。代表提出的建议已全部办结118件。");
     assert!(cats(&p).is_empty());
