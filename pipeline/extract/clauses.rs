@@ -1608,8 +1608,8 @@ fn choose_total(ctx: &Ctx, ex: &mut Extraction, cands: &[TotalCandidate], used: 
             .then(|| eligible.iter().copied().find(|c| c.value == sum))
             .flatten()
     };
-    let pair: Vec<usize> = if by_sum_match.is_none() && top.len() >= 2 {
-        channel_pair_total(ctx, ex, cands, cat_sum, used)
+    let pair: Vec<usize> = if by_sum_match.is_none() {
+        channel_pair_total(ctx, ex, cands, (top.len() >= 2).then_some(cat_sum), used)
     } else {
         vec![]
     };
@@ -1687,37 +1687,54 @@ fn choose_total(ctx: &Ctx, ex: &mut Extraction, cands: &[TotalCandidate], used: 
     }
 }
 
-/// `共承办人大代表建议49件、政协委员提案66件` over categories that sum to 115: the two counts are
-/// each channel's, and the total is their sum, which the report never prints (the fact says it
-/// is derived). Returns the quantities of the pair it read.
+/// `共承办人大代表建议49件、政协委员提案66件`: the two counts are each channel's, and the total
+/// is their sum, which the report never prints (the fact says it is derived). Read so when the
+/// categories sum to it, or when the first count is a total's (`共承办…`) and the second follows
+/// it without a verb of its own, and no printed count is as large. Returns the quantities read.
 fn channel_pair_total(
     ctx: &Ctx,
     ex: &mut Extraction,
     cands: &[TotalCandidate],
-    cat_sum: i64,
+    cat_sum: Option<i64>,
     used: &mut [bool],
 ) -> Vec<usize> {
     let scope = &ctx.rules.channel_scope;
-    // The channel a count names: the qualified noun just before it (`代表建议49件`).
+    // The channel a count names: the qualified noun just before it (`代表建议49件`), in a clause
+    // that names no other channel (`代表建议和委员提案63件` counts both).
     let channel_of = |c: &TotalCandidate| {
         let q = &ctx.qtys[c.qi];
-        let head = &ctx.text[ctx.text.floor_char_boundary(q.start.saturating_sub(24))..q.start];
-        let named = |list: &crate::rules::WordList| {
-            list.last_ending_in(head)
-                .is_some_and(|w| head.trim_end_matches(['共', '有', '计']).ends_with(w))
+        let (ss, _) = ctx.sentence_of(q.start);
+        let from = ctx
+            .text
+            .floor_char_boundary(ss.max(q.start.saturating_sub(150)));
+        // The clause runs back to a comma or to the count before it (`…49件、政协委员提案66件`).
+        let previous = c.qi.checked_sub(1).map_or(0, |p| ctx.qtys[p].end);
+        let from = from.max(previous.min(q.start));
+        let clause = &ctx.text[last_comma_piece(ctx.text, from, q.start)..q.start];
+        let head = clause.trim_end_matches(['共', '有', '计', ' ']);
+        let ends = |list: &crate::rules::WordList| {
+            list.last_ending_in(head).is_some_and(|w| head.ends_with(w))
         };
-        match (named(&scope.split_npc), named(&scope.split_cppcc)) {
-            (true, false) => Some("npc_items"),
-            (false, true) => Some("cppcc_items"),
+        let (npc, cppcc) = (&scope.split_npc, &scope.split_cppcc);
+        match (ends(npc), ends(cppcc)) {
+            (true, false) if !cppcc.contains_any(clause) => Some("npc_items"),
+            (false, true) if !npc.contains_any(clause) => Some("cppcc_items"),
             _ => None,
         }
     };
     let sentence = |c: &TotalCandidate| ctx.sentence_of(ctx.qtys[c.qi].start).0;
+    let listed_after_total = |i: usize, j: usize| {
+        let (a, b) = (&cands[i], &cands[j]);
+        j == i + 1 && a.strict && !b.strict && cands.iter().all(|c| c.value < a.value + b.value)
+    };
     let pair = cands.iter().enumerate().find_map(|(i, a)| {
-        cands[i + 1..].iter().find_map(|b| {
+        cands[i + 1..].iter().enumerate().find_map(|(k, b)| {
             let (ca, cb) = (channel_of(a)?, channel_of(b)?);
-            (ca != cb && sentence(a) == sentence(b) && a.value + b.value == cat_sum)
-                .then_some([(a, ca), (b, cb)])
+            let sum = a.value + b.value;
+            (ca != cb
+                && sentence(a) == sentence(b)
+                && (cat_sum == Some(sum) || listed_after_total(i, i + 1 + k)))
+            .then_some([(a, ca), (b, cb)])
         })
     });
     let Some(pair) = pair else {
@@ -1729,11 +1746,12 @@ fn channel_pair_total(
         used[c.qi] = true;
     }
     let (a, b) = (&ctx.qtys[pair[0].0.qi], &ctx.qtys[pair[1].0.qi]);
+    let sum = pair[0].0.value + pair[1].0.value;
     ex.facts.push(Fact {
         fact: "total_items".into(),
         name_zh: None,
-        value: cat_sum as f64,
-        value_text: cat_sum.to_string(),
+        value: sum as f64,
+        value_text: sum.to_string(),
         unit: Unit::Count,
         qualifier: Some(format!("derived: {} + {}", a.text, b.text)),
         bound: "exact".into(),

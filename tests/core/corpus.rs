@@ -1308,6 +1308,14 @@ fn a_scheme_over_both_channels_counts_the_sum_of_their_counts() {
     assert_eq!(total.value, 120.0);
     assert_eq!(total.provenance, banli::model::Provenance::Derived);
     assert_eq!(p.extraction.categories[0].universe_count, Some(120));
+    // Without categories, a total's clause listing both channels' counts is read the same way.
+    let p = process_text("2018年,该局共承办人大建议 15 件,政协提案 7 件,内容涉及农田水利建设。");
+    assert_eq!(fact(&p, "npc_items"), Some(15.0));
+    assert_eq!(fact(&p, "total_items"), Some(22.0));
+    // A printed total over both channels stays the total.
+    let p =
+        process_text("我局共承办代表建议和委员提案60件,其中人大代表建议35件、政协委员提案25件。");
+    assert_eq!(fact(&p, "total_items"), Some(60.0));
     // Categories that sum to one channel's count keep that count as the total.
     let p = process_text(
         "2019年,县政府系统共承办人大代表建议52件、政协委员提案68件。建议办理中,已解决的30件,\
