@@ -224,7 +224,9 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             used[qi] = true;
             continue;
         }
-        if q.unit == QUnit::Other {
+        // `已解决或年内解决的5个`: items counted in 个 right after an outcome's wording are a
+        // category's count; other counts of units (家, 项, 个) are not read here.
+        if q.unit == QUnit::Other && !items_in_ge(ctx, q) {
             continue;
         }
         if q.unit == QUnit::Item
@@ -1759,6 +1761,17 @@ fn channel_pair_total(
         evidence: ctx.evidence(evidence_start(ctx, a), b.end, "count.total_of_channels"),
     });
     pair.map(|(c, _)| c.qi).to_vec()
+}
+
+/// Whether a count in 个 counts items: it closes an outcome's wording (`…解决的5个`) and its clause.
+fn items_in_ge(ctx: &Ctx, q: &Qty) -> bool {
+    ctx.text[q.num_end..q.end].ends_with('个')
+        && ctx.text[..q.start].ends_with('的')
+        && ctx.text[q.end..]
+            .chars()
+            .next()
+            .is_none_or(|c| matches!(c, ',' | ';' | '、' | '。' | '\n'))
+        && outcome_label_left(ctx, ctx.sentence_of(q.start).0, q.start).is_some()
 }
 
 /// Where a total's evidence starts: its sentence, at most 60 bytes back.

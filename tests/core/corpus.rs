@@ -1393,3 +1393,14 @@ fn uncoded_labels_ending_in_lei_are_topics_and_real_topic_names_map() {
         ]
     );
 }
+
+#[test]
+fn items_counted_in_ge_after_an_outcome_are_categories() {
+    let p = process_text(
+        "2021年,区住建局共收到代表建议12条,均为区人大代表建议。办理结果为:已解决或年内解决的5个,\
+         计划3年内解决的7个;涉及4个社区。",
+    );
+    let counts: Vec<Option<i64>> = cats(&p).iter().map(|c| c.1).collect();
+    assert_eq!(counts, [Some(5), Some(7)]);
+    assert_eq!(fact(&p, "total_items"), Some(12.0));
+}
