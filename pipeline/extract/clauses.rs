@@ -1965,12 +1965,27 @@ fn share_first_category(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool], pi: u
     let Some(l) = finish_outcome_label(ctx, start, end) else {
         return;
     };
-    ex.categories.push(Category {
+    let evidence = ctx.evidence(p.start, l.end, "category.share_first");
+    let c = share_category(ctx, ex, &l, p, None, evidence);
+    ex.categories.push(c);
+    used[pi] = true;
+}
+
+/// A category stated by its share (`p`), with the count printed after it if any.
+fn share_category(
+    ctx: &Ctx,
+    ex: &Extraction,
+    l: &Label,
+    p: &Qty,
+    count: Option<i64>,
+    evidence: crate::model::Evidence,
+) -> Category {
+    Category {
         position: ex.categories.len() as u32,
         code: l.code.clone(),
         label_zh: ctx.original_of(l.start, l.end),
         label_norm: ctx.text[l.start..l.end].to_string(),
-        count: None,
+        count,
         pct_stated: Some(p.value),
         pct_text: Some(p.text.clone()),
         universe: "all_items".into(),
@@ -1978,10 +1993,9 @@ fn share_first_category(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool], pi: u
         universe_count: None,
         parent: None,
         provenance: Provenance::Extracted,
-        evidence: ctx.evidence(p.start, l.end, "category.share_first"),
+        evidence,
         ..Category::blank()
-    });
-    used[pi] = true;
+    }
 }
 
 /// Shares printed without a count: `得到解决或者计划逐步解决的占80.6%`, `表示满意和基本满意的占95.2%`.
@@ -2039,22 +2053,10 @@ fn share_only_statements(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             if let Some(ci) = count_q {
                 used[ci] = true;
             }
-            ex.categories.push(Category {
-                position: ex.categories.len() as u32,
-                code: l.code.clone(),
-                label_zh: ctx.original_of(l.start, l.end),
-                label_norm: ctx.text[l.start..l.end].to_string(),
-                count: count_q.map(|ci| ctx.qtys[ci].value as i64),
-                pct_stated: Some(p.value),
-                pct_text: Some(p.text.clone()),
-                universe: "all_items".into(),
-                universe_zh: None,
-                universe_count: None,
-                parent: None,
-                provenance: Provenance::Extracted,
-                evidence: ctx.evidence(l.start, p.end, "category.share_only"),
-                ..Category::blank()
-            });
+            let count = count_q.map(|ci| ctx.qtys[ci].value as i64);
+            let evidence = ctx.evidence(l.start, p.end, "category.share_only");
+            let c = share_category(ctx, ex, &l, p, count, evidence);
+            ex.categories.push(c);
             used[pi] = true;
         } else if ctx.contains_any(label, &ctx.rules.government_words) {
             ex.facts.push(Fact {

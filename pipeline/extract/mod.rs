@@ -809,6 +809,11 @@ fn remove_kept(
     keep.remove(i)
 }
 
+/// The start of the sentence a category's evidence starts in.
+fn category_sentence(ctx: &Ctx, c: &crate::model::Category) -> usize {
+    ctx.sentence_of(ctx.text_byte(c.evidence.span.start)).0
+}
+
 /// `对正在解决和列入计划的180件建议建立跟踪台账` after `正在解决116件、列入计划64件`: an
 /// uncoded, share-less count in a later sentence that equals the sum of two or more consecutive
 /// earlier categories restates them; it is no category of its own. With a `recap_words` word
@@ -819,8 +824,7 @@ fn drop_recaps(
     new_index: &mut [Option<u32>],
     ex: &mut Extraction,
 ) {
-    let sentence =
-        |c: &crate::model::Category| ctx.sentence_of(ctx.text_byte(c.evidence.span.start)).0;
+    let sentence = |c: &crate::model::Category| category_sentence(ctx, c);
     let is_recap = |i: usize, keep: &[crate::model::Category]| {
         let c = &keep[i];
         let marked = ctx.rules.recap_words.contains_any(&c.label_norm);
@@ -862,8 +866,7 @@ fn drop_restatements(
     new_index: &mut [Option<u32>],
     ex: &mut Extraction,
 ) {
-    let sentence =
-        |c: &crate::model::Category| ctx.sentence_of(ctx.text_byte(c.evidence.span.start)).0;
+    let sentence = |c: &crate::model::Category| category_sentence(ctx, c);
     let shares_wording = |a: &str, b: &str| {
         let words = &ctx.rules.outcome_words;
         words
