@@ -564,6 +564,16 @@ pub struct DerivedLists {
 }
 
 impl ExtractRules {
+    /// The rate a note after a rate name names (`(含基本满意)`), by the longest `rate_notes` word
+    /// in it; extraction and the scorer read notes the same way.
+    pub fn rate_named_by_note(&self, note: &str) -> Option<&str> {
+        self.rate_notes
+            .iter()
+            .filter(|(word, _)| note.contains(word.as_str()))
+            .max_by_key(|(word, _)| word.len())
+            .map(|(_, c)| c.as_str())
+    }
+
     /// Fill [`ExtractRules::derived`] from the lists as loaded.
     pub fn derive_lists(&mut self) {
         let sorted = |words: Vec<&String>| {

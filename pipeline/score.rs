@@ -639,13 +639,9 @@ fn canonical_rate(rules: &Rules, key: &str) -> Option<String> {
     let ex = &rules.extract;
     // `满意率（含基本满意）`: a note that names the rate, as extraction reads it.
     if let Some((_, note)) = k.split_once(['（', '('])
-        && let Some((_, c)) = ex
-            .rate_notes
-            .iter()
-            .filter(|(w, _)| note.contains(w.as_str()))
-            .max_by_key(|(w, _)| w.len())
+        && let Some(c) = ex.rate_named_by_note(note)
     {
-        return Some(c.clone());
+        return Some(c.to_string());
     }
     let k = k.split(['（', '(']).next().unwrap_or(&k).to_string();
     ex.rates

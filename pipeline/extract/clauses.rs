@@ -1714,9 +1714,7 @@ fn channel_pair_total(
         let from = from.max(previous.min(q.start));
         let clause = &ctx.text[last_comma_piece(ctx.text, from, q.start)..q.start];
         let head = clause.trim_end_matches(['共', '有', '计', ' ']);
-        let ends = |list: &crate::rules::WordList| {
-            list.last_ending_in(head).is_some_and(|w| head.ends_with(w))
-        };
+        let ends = |list: &WordList| ends_with_any(head, list).is_some();
         let (npc, cppcc) = (&scope.split_npc, &scope.split_cppcc);
         match (ends(npc), ends(cppcc)) {
             (true, false) if !cppcc.contains_any(clause) => Some("npc_items"),
@@ -1729,9 +1727,10 @@ fn channel_pair_total(
         let (a, b) = (&cands[i], &cands[j]);
         j == i + 1 && a.strict && !b.strict && cands.iter().all(|c| c.value < a.value + b.value)
     };
+    let channels: Vec<Option<&str>> = cands.iter().map(channel_of).collect();
     let pair = cands.iter().enumerate().find_map(|(i, a)| {
         cands[i + 1..].iter().enumerate().find_map(|(k, b)| {
-            let (ca, cb) = (channel_of(a)?, channel_of(b)?);
+            let (ca, cb) = (channels[i]?, channels[i + 1 + k]?);
             let sum = a.value + b.value;
             (ca != cb
                 && sentence(a) == sentence(b)
@@ -1955,7 +1954,8 @@ fn share_first_category(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool], pi: u
         .unwrap_or(clause.len());
     let end = start + len;
     let label = &ctx.text[start..end];
-    if ctx.qtys.iter().any(|q| q.start >= start && q.start < end)
+    let next_qty = ctx.qtys.partition_point(|q| q.start < start);
+    if ctx.qtys.get(next_qty).is_some_and(|q| q.start < end)
         || !ctx.contains_any(label, &ctx.rules.outcome_words)
         || ctx.contains_any(label, &ctx.rules.not_outcome_words)
         || satisfaction_in(ctx, label).is_some()

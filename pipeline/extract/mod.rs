@@ -747,8 +747,7 @@ fn set_aside_subset_schemes(ctx: &Ctx, ex: &mut Extraction) {
         return;
     };
     let channel = cats[restart].channel.clone();
-    let channel = &channel;
-    let same_channel = |c: &&crate::model::Category| &c.channel == channel;
+    let same_channel = |c: &&crate::model::Category| c.channel == channel;
     let counts = |from: &[crate::model::Category]| -> i64 {
         from.iter()
             .filter(top)
@@ -777,7 +776,7 @@ fn set_aside_subset_schemes(ctx: &Ctx, ex: &mut Extraction) {
     let mut flags = keep
         .iter()
         .enumerate()
-        .map(|(i, c)| i >= restart && &c.channel == channel)
+        .map(|(i, c)| i >= restart && c.channel == channel)
         .collect::<Vec<bool>>()
         .into_iter();
     set_aside_kept(

@@ -55,7 +55,7 @@ pub fn extract_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                     .map(|(a, b)| Shifted::new(a, b, ws))
                     .filter(|_| name_end == names.end());
                 let canonical = note
-                    .and_then(|n| noted_rate(ctx, &ctx.text[n.start()..n.end()]))
+                    .and_then(|n| ctx.rules.rate_named_by_note(&ctx.text[n.start()..n.end()]))
                     .unwrap_or(canonical);
                 let printed_end = note.map_or(name_end, |n| n.end());
                 let (s, e) = ctx.paragraph_of(all.start());
@@ -215,16 +215,6 @@ fn split_names(ctx: &Ctx, start: usize, end: usize) -> Vec<(usize, usize)> {
 }
 
 /// The longest lexicon suffix that ends `name`, with its canonical fact.
-/// The rate a note names (`(含基本满意)`), by the longest `rate_notes` word in it.
-fn noted_rate<'r>(ctx: &'r Ctx, note: &str) -> Option<&'r str> {
-    ctx.rules
-        .rate_notes
-        .iter()
-        .filter(|(word, _)| note.contains(word.as_str()))
-        .max_by_key(|(word, _)| word.len())
-        .map(|(_, c)| c.as_str())
-}
-
 fn rate_suffix<'r>(ctx: &'r Ctx, name: &str) -> Option<(&'r str, &'r str)> {
     ctx.rules
         .rates

@@ -3,7 +3,7 @@
 //! and label they fall in. They are removed before the text is normalized; the origin map keeps
 //! every other character's place in the original, and the original keeps the glosses.
 
-use super::text::Origins;
+use super::text::{Origins, is_han};
 
 /// The longest gloss looked for, in letters (`zhuàng`, `shuāng` have six).
 const MAX_GLOSS_LETTERS: usize = 7;
@@ -65,10 +65,6 @@ fn gloss_at(chars: &[char], k: usize) -> Option<usize> {
 
 fn is_tone_vowel(c: char) -> bool {
     "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ".contains(c)
-}
-
-fn is_han(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}')
 }
 
 #[cfg(test)]

@@ -296,7 +296,6 @@ pub fn ingest_hashed(
     Ok((doc, findings))
 }
 
-/// The `charset=` an HTML page declares in its first 2 KB.
 /// Normalize text (see [`text::normalize_str`]) after removing pinyin glosses, if it has any.
 fn normalize_unglossed(
     src: &str,
@@ -312,6 +311,7 @@ fn normalize_unglossed(
     }
 }
 
+/// The `charset=` an HTML page declares in its first 2 KB.
 fn declared_charset(bytes: &[u8]) -> Option<String> {
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_ascii_lowercase();
     let at = head.find("charset=")? + "charset=".len();
