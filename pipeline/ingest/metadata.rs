@@ -49,6 +49,7 @@ pub struct PlaceRules {
     pub institution_words: Vec<String>,
     pub level_words: Vec<String>,
     pub level_aliases: BTreeMap<String, String>,
+    pub admin_levels: BTreeMap<String, String>,
     pub body_words: Vec<String>,
     pub national_level: String,
     pub national_en: String,
@@ -190,7 +191,14 @@ pub fn infer(doc: &Document, rules: &Rules) -> DocMeta {
     let session = infer_session(&ctx, channel);
     let report_date = infer_report_date(&ctx);
     let year_handled = infer_year_handled(&ctx, report_date);
-    let place = infer_jurisdiction(&ctx, &mentions, issuer.as_ref(), session.as_ref());
+    let level = document_level(&ctx);
+    let place = infer_jurisdiction(
+        &ctx,
+        &mentions,
+        issuer.as_ref(),
+        session.as_ref(),
+        level.as_deref(),
+    );
 
     let mut meta = DocMeta {
         metadata_source: MetadataSource::Inferred,
@@ -201,6 +209,9 @@ pub fn infer(doc: &Document, rules: &Rules) -> DocMeta {
         meta.jurisdiction_en = Some(p.name_en);
         meta.province_zh = p.province;
         meta.admin_level = p.level;
+    }
+    if meta.admin_level.is_none() {
+        meta.admin_level = level_of_unnamed_place(&ctx, session.as_ref(), level.as_deref());
     }
     if let Some(i) = issuer {
         meta.issuer_zh = Some(i.printed);
@@ -1773,18 +1784,34 @@ fn infer_jurisdiction(
     mentions: &[Mention],
     issuer: Option<&Issuer>,
     session: Option<&Session>,
+    level: Option<&str>,
 ) -> Option<Place> {
-    let level = document_level(ctx);
-    let candidates = score_candidates(ctx, mentions, level.as_deref(), issuer);
+    let candidates = score_candidates(ctx, mentions, level, issuer);
     if let Some(best) = best_candidate(mentions, candidates) {
         return place_from_candidate(ctx, mentions, &best);
     }
     let national = session.is_some_and(|s| s.national)
-        || level.as_deref() == Some(ctx.r.place.national_level.as_str());
+        || level == Some(ctx.r.place.national_level.as_str());
     if national {
         return Some(national_place(ctx));
     }
-    place_from_short_name(ctx, level.as_deref())
+    place_from_short_name(ctx, level)
+}
+
+/// The administrative level of a report that never names its place in full (省十三届人大四次会议,
+/// 市政府办理…): the level word of its session, else the level it speaks from, through the
+/// `admin_levels` table of the place rules.
+fn level_of_unnamed_place(
+    ctx: &Ctx,
+    session: Option<&Session>,
+    document_level: Option<&str>,
+) -> Option<String> {
+    let p = &ctx.r.place;
+    session
+        .and_then(|s| s.level.as_deref())
+        .or(document_level)
+        .and_then(|word| p.admin_levels.get(canonical_level(word, p)))
+        .cloned()
 }
 
 /// The strong candidate with the highest score (earliest on a tie), unless two tie without either
@@ -2689,6 +2716,8 @@ fn without_neutral_words<'a>(clause: &'a str, r: &ChannelRules) -> Cow<'a, str> 
 struct Session {
     printed: String,
     national: bool,
+    /// The level word written before the session (省 of 省十三届人大四次会议).
+    level: Option<String>,
 }
 
 #[derive(Debug)]
@@ -2698,6 +2727,7 @@ struct SessionMention {
     key: (String, u64, u64),
     national: bool,
     delivery: bool,
+    level: Option<String>,
 }
 
 /// The session the items were submitted at: the most-mentioned session of the report's body
@@ -2734,6 +2764,7 @@ fn infer_session(ctx: &Ctx, channel: Option<&str>) -> Option<Session> {
     Some(Session {
         printed: ctx.printed(shown.start, shown.end),
         national: shown.national,
+        level: shown.level.clone(),
     })
 }
 
@@ -2828,8 +2859,8 @@ fn session_mentions(ctx: &Ctx) -> Vec<SessionMention> {
                 };
                 let body = group(&cap, g.body).map(|b| b.as_str()).unwrap_or("");
                 let body = s.body_aliases.get(body).map(String::as_str).unwrap_or(body);
-                let national = group(&cap, g.nat).is_some()
-                    || group(&cap, g.lvl).is_some_and(|l| l.as_str() == s.national);
+                let level = group(&cap, g.lvl).map(|l| l.as_str());
+                let national = group(&cap, g.nat).is_some() || level == Some(s.national.as_str());
                 let start = last_body_before(ctx.text, whole.start, term_start, &s.cppcc_body);
                 let delivery = is_delivery_session(ctx, start, whole.end);
                 out.push(SessionMention {
@@ -2838,6 +2869,7 @@ fn session_mentions(ctx: &Ctx) -> Vec<SessionMention> {
                     key: (body.to_string(), term, num),
                     national,
                     delivery,
+                    level: level.map(str::to_string),
                 });
             }
         }
@@ -4237,6 +4269,24 @@ mod tests {
         assert_eq!(m.province_zh, None);
         assert_eq!(m.channel.as_deref(), Some("cppcc_proposal"));
         assert_eq!(m.session_zh.as_deref(), Some("市政协六届一次会议"));
+        // 市 alone may be a prefecture, a county-level city or a municipality.
+        assert_eq!(m.admin_level, None);
+    }
+
+    #[test]
+    fn unnamed_place_keeps_the_level_of_its_session_or_its_bodies() {
+        let m = meta_of(
+            "省十三届人大四次会议以来,代表提出建议367件,均已办理完毕,其中得到解决的341件。",
+        );
+        assert_eq!(m.jurisdiction_zh, None);
+        assert_eq!(m.admin_level.as_deref(), Some("provincial"));
+        let m = meta_of("县政府承办县人大代表建议58件,已全部办复,满意率98%。");
+        assert_eq!(m.admin_level.as_deref(), Some("county"));
+        // The session's level wins over the bodies the text names more often.
+        let m = meta_of(
+            "区政府、区政协高度重视。自治区政协十届二次会议以来,交由区政府办理的提案45件。",
+        );
+        assert_eq!(m.admin_level.as_deref(), Some("provincial"));
     }
 
     #[test]
