@@ -145,6 +145,16 @@ pub struct DateRules {
     /// (`吴江日报讯(记者 …)2024年1月8日上午,…`).
     #[serde(default)]
     pub byline_ends: Vec<String>,
+    /// Words of a web page's stamp line (来源, 稿源, 编辑) found this close to a date on its line,
+    /// in characters, make it the page's date.
+    #[serde(default)]
+    pub stamp_words: Vec<String>,
+    #[serde(default)]
+    pub stamp_window: usize,
+    /// A line this short (in characters) without a full stop is a headline: a count in it does
+    /// not end the part of the text where a dateline can stand.
+    #[serde(default)]
+    pub headline_chars: usize,
 }
 
 /// A word before a date and what it makes the date (`written` or `published`).
@@ -709,7 +719,7 @@ struct Ctx<'a> {
     c: &'a Compiled,
     /// Byte offset where the head (title lines) ends.
     head_end: usize,
-    /// Byte offset of the first count of items (`230件`), or the text's end.
+    /// Byte offset of the first count of items (`230件`) outside a headline, or the text's end.
     first_count: usize,
     /// Byte ranges of the counts of items, in order.
     counts: Vec<(usize, usize)>,
@@ -729,7 +739,11 @@ impl<'a> Ctx<'a> {
             .as_ref()
             .map(|f| f.find_all(text))
             .unwrap_or_default();
-        let first_count = counts.first().map(|m| m.0).unwrap_or(text.len());
+        let first_count = counts
+            .iter()
+            .map(|m| m.0)
+            .find(|&at| !on_headline(text, at, r.date.headline_chars))
+            .unwrap_or(text.len());
         Ctx {
             doc,
             text,
@@ -1790,8 +1804,8 @@ fn infer_jurisdiction(
     if let Some(best) = best_candidate(mentions, candidates) {
         return place_from_candidate(ctx, mentions, &best);
     }
-    let national = session.is_some_and(|s| s.national)
-        || level == Some(ctx.r.place.national_level.as_str());
+    let national =
+        session.is_some_and(|s| s.national) || level == Some(ctx.r.place.national_level.as_str());
     if national {
         return Some(national_place(ctx));
     }
@@ -3068,6 +3082,9 @@ fn date_rank(ctx: &Ctx, cues: &[&DateCue], start: usize, end: usize) -> Option<D
         });
     }
     let next = after(ctx.text, end, 4);
+    if is_page_stamp(ctx, start, end) {
+        return Some(DateRank::Published);
+    }
     if starts_with_any(next, &r.delivery_after).is_some() {
         return Some(if at_session(ctx, start) {
             DateRank::Delivered
@@ -3093,6 +3110,45 @@ fn date_rank(ctx: &Ctx, cues: &[&DateCue], start: usize, end: usize) -> Option<D
         return Some(DateRank::Placed);
     }
     in_closing_parenthesis(ctx, start, end, ls, le).then_some(DateRank::Placed)
+}
+
+/// A web page's stamp: the date followed by a clock time (`2022-01-10 16:05`,
+/// `2012年01月16日10:47`), or with a stamp word close by on its line (`稿源:泉州晚报 2017-01-08`,
+/// `2013年08月27日 点击:2431`).
+fn is_page_stamp(ctx: &Ctx, start: usize, end: usize) -> bool {
+    let r = &ctx.r.date;
+    if starts_with_clock_time(after(ctx.text, end, 10).trim_start_matches(' ')) {
+        return true;
+    }
+    if r.stamp_words.is_empty() || r.stamp_window == 0 {
+        return false;
+    }
+    let (ls, le) = line_at(ctx.text, start);
+    let back = ctx.text.get(ls..start).unwrap_or("");
+    let back = before(back, back.len(), r.stamp_window);
+    let fwd = ctx.text.get(end..le).unwrap_or("");
+    let fwd = after(fwd, 0, r.stamp_window);
+    r.stamp_words
+        .iter()
+        .any(|w| !w.is_empty() && (back.contains(w.as_str()) || fwd.contains(w.as_str())))
+}
+
+/// `16:05`, `9:26:44`: one or two digits, a colon and two digits.
+fn starts_with_clock_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    let hours = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    (1..=2).contains(&hours)
+        && b.get(hours) == Some(&b':')
+        && b.get(hours + 1).is_some_and(u8::is_ascii_digit)
+        && b.get(hours + 2).is_some_and(u8::is_ascii_digit)
+}
+
+/// A headline (`市政协:682件提案已全部办复 落实面接近九成`): a short line without a full stop.
+/// Its counts come before the report's dateline without being its narrative.
+fn on_headline(text: &str, at: usize, max_chars: usize) -> bool {
+    let (ls, le) = line_at(text, at);
+    let line = text.get(ls..le).unwrap_or("");
+    max_chars > 0 && !line.contains('。') && line.chars().count() <= max_chars
 }
 
 /// A short news byline (`本报讯`, `吴江日报讯(记者 沈佳怡)`, `新华社北京1月8日电`) before a
@@ -4342,6 +4398,29 @@ mod tests {
         let m = meta_of("提案共92件。(发布:2023-01-12)");
         assert_eq!(m.report_date, Date::new(2023, 1, 12));
         assert_eq!(m.year_handled, None);
+    }
+
+    #[test]
+    fn a_page_stamp_dates_a_news_item_without_a_written_date() {
+        // A clock time after the date, with a headline count before it.
+        let m = meta_of(
+            "2021年三明市政协立案249件 提案办理回复率100%\n2022-01-10 16:05   来源:东南网\n会上获悉,政协委员共提出提案268件,立案249件。",
+        );
+        assert_eq!(m.report_date, Date::new(2022, 1, 10));
+        // A stamp word on the date's line.
+        let m = meta_of(
+            "稿源:泉州晚报 2017-01-08 责任编辑:蔡志明\n五年来,委员共提交提案1203件,已全部办复。",
+        );
+        assert_eq!(m.report_date, Date::new(2017, 1, 8));
+        // A yearless dateline under the stamp is the meeting the report was given at.
+        let m = meta_of(
+            "西安市十六届人大四次会议以来 代表建议516件已全部办结\n西安晚报 2019-12-28 05:27 大字\n\
+             本报讯(记者赵辉)12月27日,记者从市十六届人大常委会第二十八次会议上获悉,代表共提出建议516件。",
+        );
+        assert_eq!(m.report_date, Date::new(2019, 12, 27));
+        // A date in the narrative, a colon later in its line, is no stamp.
+        let m = meta_of("代表共提出建议96件。会议2021年3月5日召开,议程:12:30报到。");
+        assert_eq!(m.report_date, None);
     }
 
     #[test]

@@ -74,14 +74,16 @@ pub fn normalize_str(
             let end_bytes = lead_bytes + trimmed.len() as u32;
             let lead = line.offs.partition_point(|&o| o < lead_bytes);
             let end = line.offs.partition_point(|&o| o < end_bytes);
+            let stamp = is_stamp_line_str(trimmed);
             let this = KeptLine {
-                ends_sentence: ends_sentence(trimmed),
+                ends_sentence: ends_sentence(trimmed) || stamp,
                 long: end - lead >= MIN_WRAPPED_LINE,
                 table_row: line.table_row,
             };
             let breaks = prev.is_some_and(|p| {
                 p.ends_sentence
                     || !p.long
+                    || stamp
                     || starts_block_str(trimmed)
                     || is_date_line(trimmed.chars())
                     || p.table_row
@@ -965,6 +967,64 @@ fn opens_with_iso_date(s: &[char]) -> bool {
     s.len() >= 6 && s[..4].iter().all(char::is_ascii_digit) && s[4] == '-' && s[5].is_ascii_digit()
 }
 
+/// [`is_stamp_line`] of a line as UTF-8 (characters collected only when it holds a colon).
+fn is_stamp_line_str(line: &str) -> bool {
+    line.contains([':', '：']) && is_stamp_line(&line.chars().collect::<Vec<char>>())
+}
+
+/// A web page's stamp line, a date with its clock time (`西安晚报 2019-12-28 05:27 大字`,
+/// `2012年01月16日10:47 来源:…`): neither joined to the title before it nor to the byline after
+/// it, though none of them ends with a full stop.
+fn is_stamp_line(line: &[char]) -> bool {
+    let digit = |c: &char| c.is_ascii_digit() || matches!(c, '０'..='９');
+    let digits_before = |end: usize, max: usize| {
+        line[..end]
+            .iter()
+            .rev()
+            .take(max + 1)
+            .take_while(|c| digit(c))
+            .count()
+    };
+    line.iter().enumerate().any(|(i, c)| {
+        if !matches!(c, ':' | '：') || !line.get(i + 1..i + 3).is_some_and(|m| m.iter().all(digit))
+        {
+            return false;
+        }
+        let hours = digits_before(i, 2);
+        if !(1..=2).contains(&hours) {
+            return false;
+        }
+        let mut j = i - hours;
+        while j > 0 && matches!(line[j - 1], ' ' | '\u{3000}') {
+            j -= 1;
+        }
+        if j > 0 && line[j - 1] == '日' {
+            j -= 1;
+        }
+        date_ends_at(line, j)
+    })
+}
+
+/// `2019-12-28`, `2012年01月16`, `2020/1/7` ends just before index `end`.
+fn date_ends_at(line: &[char], end: usize) -> bool {
+    let digit = |c: &char| c.is_ascii_digit() || matches!(c, '０'..='９');
+    let run = |end: usize| line[..end].iter().rev().take_while(|c| digit(c)).count();
+    let day = run(end);
+    if !(1..=2).contains(&day) || end - day == 0 {
+        return false;
+    }
+    let sep = end - day - 1;
+    if !matches!(line[sep], '-' | '/' | '.' | '月') {
+        return false;
+    }
+    let month = run(sep);
+    if !(1..=2).contains(&month) || sep - month == 0 {
+        return false;
+    }
+    let sep = sep - month - 1;
+    matches!(line[sep], '-' | '/' | '.' | '年') && run(sep) == 4
+}
+
 /// Minimum length of a line that a PDF wrapped mid-sentence (headings and titles are shorter).
 const MIN_WRAPPED_LINE: usize = 16;
 
@@ -1354,14 +1414,16 @@ mod in_place_oracle {
                     has_space |= c == ' ';
                     table_row |= c == '|';
                 }
+                let stamp = is_stamp_line(line);
                 let this = KeptLine {
-                    ends_sentence: ends_sentence(line),
+                    ends_sentence: ends_sentence(line) || stamp,
                     long: e - s >= MIN_WRAPPED_LINE,
                     table_row,
                 };
                 let breaks = prev.is_some_and(|p| {
                     p.ends_sentence
                         || !p.long
+                        || stamp
                         || starts_block(line)
                         || is_date_line(line.iter().copied())
                         || p.table_row
@@ -1574,6 +1636,37 @@ mod tests {
         assert!(t.text.contains("办理\n(2019年3月5日)"), "{}", t.text);
         // A date that goes on is part of the sentence.
         assert!(!is_date_line("2019年3月5日召开".chars()));
+    }
+
+    #[test]
+    fn a_page_stamp_line_is_joined_to_neither_neighbour() {
+        let t = norm(
+            "西安市十六届人大四次会议以来 代表建议516件已全部办结\n\n西安晚报 2019-12-28 05:27 大字\n\n本报讯(记者赵辉)12月27日,记者获悉,代表共提出建议516件。",
+        );
+        assert!(
+            t.text
+                .contains("办结\n西安晚报 2019-12-28 05:27 大字\n本报讯"),
+            "{}",
+            t.text
+        );
+        let t = norm(
+            "提案办理回复率达到百分之百的各项工作情况通报\n2012年01月16日10:47 来源:本网\n正文",
+        );
+        assert!(t.text.contains("通报\n2012年01月16日10:47"), "{}", t.text);
+        for stamp in [
+            "2022-01-10 16:05",
+            "2020/1/7 9:26:44",
+            "2012年01月16日10:47",
+        ] {
+            assert!(is_stamp_line_str(stamp), "{stamp}");
+        }
+        for prose in [
+            "会议于2022年1月10日召开:16名代表",
+            "12345-01-10 16:05",
+            "比例为16:05",
+        ] {
+            assert!(!is_stamp_line_str(prose), "{prose}");
+        }
     }
 
     #[test]
@@ -1843,6 +1936,8 @@ mod fast_path_tests {
                 let pc: Vec<char> = prev.iter().map(|x| x.0).collect();
                 let lc: Vec<char> = line.iter().map(|x| x.0).collect();
                 let join = !ref_ends_sentence(&pc)
+                    && !REF_STAMP.is_match(&pc.iter().collect::<String>())
+                    && !REF_STAMP.is_match(&lc.iter().collect::<String>())
                     && prev.len() >= MIN_WRAPPED_LINE
                     && !ref_starts_block(&lc)
                     && !REF_DATE_LINE.is_match(&lc.iter().collect::<String>())
@@ -2003,6 +2098,12 @@ mod fast_path_tests {
     // The line-opening patterns the fast scanners replace, as regexes (compiled once).
     static REF_DATE_LINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"^[(（]?[0-9０-９〇零一二三四五六七八九]{4}年[0-9０-９一二三四五六七八九十]{1,2}月[0-9０-９一二三四五六七八九十]{1,3}日[)）]?$").unwrap()
+    });
+    static REF_STAMP: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(^|[^0-9０-９])[0-9０-９]{4}[-/.年][0-9０-９]{1,2}[-/.月][0-9０-９]{1,2}日?[ 　]*[0-9０-９]{1,2}[:：][0-9０-９]{2}",
+        )
+        .unwrap()
     });
     static REF_ISO_DATE: std::sync::LazyLock<regex::Regex> =
         std::sync::LazyLock::new(|| regex::Regex::new(r"^[0-9]{4}-[0-9]").unwrap());

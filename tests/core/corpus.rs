@@ -88,9 +88,11 @@ fn realistic_cases_meet_the_accuracy_floor() {
             ("topics", 0.98, 0.83),
             ("total", 0.88, 0.88),
             ("rates", 0.88, 0.85),
-            ("meta.report_date", 0.88, 0.73),
+            // Page stamps (`2022-01-10 16:05 来源:…`) date news items since session 14: recall
+            // 0.74 → 0.83; the new extras are mostly items whose gold gives no date.
+            ("meta.report_date", 0.86, 0.82),
             ("meta.session", 0.86, 0.77),
-            ("meta.year_handled", 0.90, 0.87),
+            ("meta.year_handled", 0.88, 0.88),
             ("meta.province", 1.0, 0.90),
             ("meta.jurisdiction", 0.96, 0.88),
             // Before session 14 a place named only by its level word (省十三届人大…) had no
