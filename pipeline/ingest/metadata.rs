@@ -2774,7 +2774,13 @@ fn infer_session(ctx: &Ctx, channel: Option<&str>) -> Option<Session> {
     let shown = best
         .1
         .iter()
-        .max_by_key(|m| (m.end - m.start, std::cmp::Reverse(m.start)))?;
+        // The shortest mention that names its level: 省十三届人大三次会议 rather than
+        // 省第十三届人民代表大会第三次会议 or 十三届人大三次会议, as readers cite it.
+        .max_by_key(|m| {
+            let placed = m.level.is_some() || m.national;
+            let short = std::cmp::Reverse(m.end - m.start);
+            (placed, short, std::cmp::Reverse(m.start))
+        })?;
     Some(Session {
         printed: ctx.printed(shown.start, shown.end),
         national: shown.national,
@@ -4398,6 +4404,15 @@ mod tests {
         let m = meta_of("提案共92件。(发布:2023-01-12)");
         assert_eq!(m.report_date, Date::new(2023, 1, 12));
         assert_eq!(m.year_handled, None);
+    }
+
+    #[test]
+    fn a_session_is_shown_in_its_shortest_form_that_names_its_level() {
+        let m = meta_of(
+            "省政府向省第十三届人民代表大会第三次会议报告。省十三届人大三次会议期间,代表提出建议820件;\
+             十三届人大三次会议建议已全部办复。",
+        );
+        assert_eq!(m.session_zh.as_deref(), Some("省十三届人大三次会议"));
     }
 
     #[test]
