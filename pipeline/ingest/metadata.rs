@@ -2742,6 +2742,8 @@ struct SessionMention {
     national: bool,
     delivery: bool,
     level: Option<String>,
+    /// Followed by one of the `items_after` words (以来).
+    since: bool,
 }
 
 /// The session the items were submitted at: the most-mentioned session of the report's body
@@ -2758,6 +2760,10 @@ fn infer_session(ctx: &Ctx, channel: Option<&str>) -> Option<Session> {
         .into_iter()
         .filter(|m| !m.delivery && wanted(m))
         .collect();
+    // `…会议以来` says outright which session the items date from, even without its body.
+    if mentions.iter().any(|m| m.since) {
+        mentions.retain(|m| m.since);
+    }
     if mentions.iter().any(|m| !m.key.0.is_empty()) {
         mentions.retain(|m| !m.key.0.is_empty());
     }
@@ -2883,6 +2889,8 @@ fn session_mentions(ctx: &Ctx) -> Vec<SessionMention> {
                 let national = group(&cap, g.nat).is_some() || level == Some(s.national.as_str());
                 let start = last_body_before(ctx.text, whole.start, term_start, &s.cppcc_body);
                 let delivery = is_delivery_session(ctx, start, whole.end);
+                let since =
+                    starts_with_any(after(ctx.text, whole.end, 4), &s.items_after).is_some();
                 out.push(SessionMention {
                     start,
                     end: whole.end,
@@ -2890,6 +2898,7 @@ fn session_mentions(ctx: &Ctx) -> Vec<SessionMention> {
                     national,
                     delivery,
                     level: level.map(str::to_string),
+                    since,
                 });
             }
         }
@@ -4413,6 +4422,21 @@ mod tests {
              十三届人大三次会议建议已全部办复。",
         );
         assert_eq!(m.session_zh.as_deref(), Some("省十三届人大三次会议"));
+    }
+
+    #[test]
+    fn a_session_followed_by_since_is_where_the_items_date_from() {
+        let m = meta_of(
+            "省政协十一届二次会议揭幕 年度提案工作报告出炉\n省政协十一届二次会议13日上午开幕。\
+             报告显示,省政协十一届一次会议以来,委员共提交提案812件,立案736件。",
+        );
+        assert_eq!(m.session_zh.as_deref(), Some("省政协十一届一次会议"));
+        // Without its body, in a report whose other sessions are where it was delivered.
+        let m = meta_of(
+            "政协第十届浙江省委员会第五次会议1月27日上午在杭州开幕。她报告了十届四次会议以来的提案工作:\
+             委员共提交提案906件。",
+        );
+        assert_eq!(m.session_zh.as_deref(), Some("十届四次会议"));
     }
 
     #[test]
