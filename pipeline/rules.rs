@@ -402,6 +402,10 @@ pub struct ExtractRules {
     pub total_verbs: HashMap<String, WordList>,
     /// Priority of total kinds when nothing else decides (first wins).
     pub total_priority: Vec<String>,
+    /// Total kinds whose verbs name the items by themselves (立案868件 counts proposals), so a
+    /// count of that kind needs no item noun to be a total.
+    #[serde(default)]
+    pub self_naming_kinds: Vec<String>,
     /// Markers of a government-system share.
     pub government_words: WordList,
     /// Key-item markers.
@@ -416,6 +420,10 @@ pub struct ExtractRules {
     /// (`去年,市政府系统共承办…`): its figures are set aside.
     #[serde(default)]
     pub previous_period_openers: WordList,
+    /// Endings of the piece right after a count that make the count the items what follows is
+    /// counted among (`742件提案中,所提意见…得到解决的占48.65%`), not a category.
+    #[serde(default)]
+    pub among_words: WordList,
     /// Words right before a list of shares that pair them, in order, with the share-less
     /// categories just before (`正在解决116件、列入计划64件,分别占39.1%、21.5%`).
     #[serde(default)]

@@ -1272,6 +1272,9 @@ fn outcome_label_right(ctx: &Ctx, qend: usize, rb: usize) -> Option<Label> {
             break;
         }
         if body.is_empty() || !ctx.contains_any(body, &ctx.rules.outcome_words) {
+            if n == 0 && ends_with_any(body, &ctx.rules.among_words).is_some() {
+                return None;
+            }
             let names_subject = body.chars().next().is_some_and(|c| c > '\u{2FFF}');
             if n == 0 && names_subject && !piece.contains("占") {
                 subject_first = true;
@@ -1511,7 +1514,11 @@ fn total_candidate(
             right_head.split('(').next().unwrap_or(""),
             &ctx.rules.government_words,
         );
-    let strict = noun.is_some() && kind.is_some() && !left.contains("其中") && !in_paren;
+    let named = noun.is_some()
+        || kind
+            .as_ref()
+            .is_some_and(|k| ctx.rules.self_naming_kinds.contains(k));
+    let strict = named && kind.is_some() && !left.contains("其中") && !in_paren;
     // A strict candidate is never a channel split: its words are not looked for.
     let channel_split = if strict {
         None

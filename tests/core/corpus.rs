@@ -1435,3 +1435,23 @@ fn items_counted_in_ge_after_an_outcome_are_categories() {
     assert_eq!(counts, [Some(5), Some(7)]);
     assert_eq!(fact(&p, "total_items"), Some(12.0));
 }
+
+#[test]
+fn a_filed_count_without_its_noun_is_the_total_and_a_count_of_items_among_is_no_category() {
+    let p = process_text(
+        "三次会议以来,共收到提案材料761件,其中会议期间收到749件,闭会期间收到12件。经审查,立案742件,\
+         交由126个承办单位办理。742件提案中,所提意见建议被采纳和反映问题已基本得到解决的占48.65%;\
+         已列入计划逐步解决的占44.07%,所提问题留作参考的占7.28%。",
+    );
+    assert_eq!(fact(&p, "total_items"), Some(742.0));
+    assert_eq!(fact(&p, "items_received"), Some(761.0));
+    let got: Vec<(Option<i64>, Option<f64>)> = cats(&p).iter().map(|c| (c.1, c.2)).collect();
+    assert_eq!(
+        got,
+        [(None, Some(48.65)), (None, Some(44.07)), (None, Some(7.28))]
+    );
+    // A filed count with its noun is still read as before, and a handled count without a noun
+    // names nothing: the printed total of all items stays the total.
+    let p = process_text("共收到建议230件。经梳理,办理120件,已解决的150件,正在解决的80件。");
+    assert_eq!(fact(&p, "total_items"), Some(230.0));
+}
