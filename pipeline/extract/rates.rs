@@ -41,10 +41,18 @@ pub fn extract_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             if ["以上的", "以下的"].iter().any(|w| rest.starts_with(w)) {
                 continue;
             }
-            let q = &ctx.qtys[qi];
-            let lower = m.bound.is_some() || q.lower_bound;
+            let name_spans = split_names(ctx, names.start(), names.end());
+            let values = respective_values(ctx, names.end(), qi, name_spans.len());
             let mut any = false;
-            for (name_start, name_end) in split_names(ctx, names.start(), names.end()) {
+            for (i, (name_start, name_end)) in name_spans.into_iter().enumerate() {
+                let vi = values
+                    .as_ref()
+                    .and_then(|v| v.get(i))
+                    .copied()
+                    .unwrap_or(qi);
+                let q = &ctx.qtys[vi];
+                let lower = m.bound.is_some() || q.lower_bound;
+                let value_end = if vi == qi { all.end() } else { q.end };
                 let name = &ctx.text[name_start..name_end];
                 let Some((suffix, canonical)) = rate_suffix(ctx, name) else {
                     continue;
@@ -90,17 +98,44 @@ pub fn extract_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                         "exact".into()
                     },
                     provenance: Provenance::Extracted,
-                    evidence: ctx.evidence(printed_start, all.end(), "rate.name_value"),
+                    evidence: ctx.evidence(printed_start, value_end, "rate.name_value"),
                 });
                 any = true;
             }
             if any {
                 used[qi] = true;
+                values.iter().flatten().for_each(|&vi| used[vi] = true);
             }
         }
     }
     share_verb_rates(ctx, ex, used);
     derived_all_satisfied(ctx, ex);
+}
+
+/// `办理工作满意率和办理结果满意率分别达到99.6%和98.4%`: with 分别 between the names and the
+/// first value, and as many values listed as names, each name takes its own value in order.
+/// The quantities' indices, the first being `qi`; `None` when the values are not so listed.
+fn respective_values(ctx: &Ctx, names_end: usize, qi: usize, names: usize) -> Option<Vec<usize>> {
+    let first = ctx.qtys.get(qi)?;
+    let between = ctx.text.get(names_end..first.start)?;
+    if names < 2 || !ctx.rules.respective_share_words.contains_any(between) {
+        return None;
+    }
+    let mut out = vec![qi];
+    let mut end = first.end;
+    for q_index in qi + 1..ctx.qtys.len() {
+        if out.len() == names {
+            break;
+        }
+        let q = &ctx.qtys[q_index];
+        let gap = ctx.text.get(end..q.start)?.trim_matches(' ');
+        if q.unit != QUnit::Percent || !matches!(gap, "和" | "、" | "," | "及" | "与" | ";") {
+            return None;
+        }
+        out.push(q_index);
+        end = q.end;
+    }
+    (out.len() == names).then_some(out)
 }
 
 /// `99.2%已经办复`: a share not read otherwise, followed by a handling verb, is that rate.

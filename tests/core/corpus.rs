@@ -1455,3 +1455,26 @@ fn a_filed_count_without_its_noun_is_the_total_and_a_count_of_items_among_is_no_
     let p = process_text("共收到建议230件。经梳理,办理120件,已解决的150件,正在解决的80件。");
     assert_eq!(fact(&p, "total_items"), Some(230.0));
 }
+
+#[test]
+fn rates_listed_with_respective_values_take_each_its_own() {
+    let p = process_text(
+        "共收回反馈意见表561份,办理工作满意率和办理结果满意率分别达到99.6%和98.4%。办结率、答复率均为100%。",
+    );
+    let rates: Vec<(String, f64)> = p
+        .extraction
+        .facts
+        .iter()
+        .filter(|f| f.fact.starts_with("rate_"))
+        .map(|f| (f.name_zh.clone().unwrap_or_default(), f.value))
+        .collect();
+    assert_eq!(
+        rates,
+        [
+            ("办理工作满意率".to_string(), 99.6),
+            ("办理结果满意率".to_string(), 98.4),
+            ("办结率".to_string(), 100.0),
+            ("答复率".to_string(), 100.0),
+        ]
+    );
+}
