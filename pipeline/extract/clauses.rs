@@ -26,9 +26,9 @@ static CODE_THEN_DEF: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("static regex")
 });
-/// `A类:` opening a line or clause, before a label (`A类:所提问题已经解决…的29件`).
+/// `A类:` opening a line or clause, or after an intro's colon (`分为以下三类:A类:…`), before a label.
 static CODE_BEFORE_COLON: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?:^|[\n;。])[ ]*["“”']?([A-Z甲乙丙丁])["“”']?类(?:建议|提案)?[ ]?:[ ]?$"#)
+    Regex::new(r#"(?:^|[\n;。:])[ ]*["“”']?([A-Z甲乙丙丁])["“”']?类(?:建议|提案)?[ ]?:[ ]?$"#)
         .expect("static regex")
 });
 /// `为“A”(所提问题已经解决或采纳)的` — a quoted code without 类, then its definition.

@@ -7,6 +7,7 @@ pub mod decode;
 pub mod glosses;
 pub mod html;
 pub mod metadata;
+pub mod page_markers;
 pub mod records;
 pub mod registry;
 pub mod text;
@@ -296,16 +297,22 @@ pub fn ingest_hashed(
     Ok((doc, findings))
 }
 
-/// Normalize text (see [`text::normalize_str`]) after removing pinyin glosses, if it has any.
+/// Normalize text (see [`text::normalize_str`]) after removing pinyin glosses and the page
+/// markers of document-sharing sites, if it has any.
 fn normalize_unglossed(
     src: &str,
     origins: text::Origins<'_>,
     orig_len: u32,
     rules: &Rules,
 ) -> NormText {
-    match glosses::strip_pinyin_glosses(src, origins) {
-        Some((plain, map)) => {
-            text::normalize_str(&plain, text::Origins::Map(&map), orig_len, &rules.text)
+    let unglossed = glosses::strip_pinyin_glosses(src, origins);
+    let (src, origins) = match &unglossed {
+        Some((plain, map)) => (plain.as_str(), text::Origins::Map(map)),
+        None => (src, origins),
+    };
+    match page_markers::strip_page_markers(src, origins) {
+        Some((joined, map)) => {
+            text::normalize_str(&joined, text::Origins::Map(&map), orig_len, &rules.text)
         }
         None => text::normalize_str(src, origins, orig_len, &rules.text),
     }

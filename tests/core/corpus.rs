@@ -1478,3 +1478,29 @@ fn rates_listed_with_respective_values_take_each_its_own() {
         ]
     );
 }
+
+#[test]
+fn page_numbers_of_a_shared_document_do_not_split_labels() {
+    let filler =
+        "按照分级负责、归口办理的原则,各承办单位认真研究代表建议,逐件制定办理方案。".repeat(5);
+    let p = process_text(&format!(
+        "1、在县十一届人大三次会议上,代表们一共提出各类建议72件。{filler}办理情况分为以下三类:\
+         A类:建议所提问题已经解决或基本解\n2、决的有23件,占总件数的31.9%;B类:正在解决或列入计划逐步解决的有40件,\
+         占55.6%;{filler}C类:因条件限制暂时无法解决的有9件,占\n3、12.5%。"
+    ));
+    let got: Vec<(Option<String>, Option<i64>, Option<f64>)> = p
+        .extraction
+        .categories
+        .iter()
+        .map(|c| (c.code.clone(), c.count, c.pct_stated))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Some("A".into()), Some(23), Some(31.9)),
+            (Some("B".into()), Some(40), Some(55.6)),
+            (Some("C".into()), Some(9), Some(12.5)),
+        ]
+    );
+    assert_eq!(fact(&p, "total_items"), Some(72.0));
+}
