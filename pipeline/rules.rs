@@ -420,6 +420,10 @@ pub struct ExtractRules {
     /// (`去年,市政府系统共承办…`): its figures are set aside.
     #[serde(default)]
     pub previous_period_openers: WordList,
+    /// Words between a topic's name and its count that are no part of the name
+    /// (`经济建设类的有51件`, `…提案有517件`).
+    #[serde(default)]
+    pub topic_label_fillers: WordList,
     /// Endings of the piece right after a count that make the count the items what follows is
     /// counted among (`742件提案中,所提意见…得到解决的占48.65%`), not a category.
     #[serde(default)]

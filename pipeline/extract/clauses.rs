@@ -1424,9 +1424,12 @@ fn topic_label(
         shared = true;
         end -= '各'.len_utf8();
     }
+    // `经济建设类的有51件`, `经济建设类提案有517件`: the filler before the count goes.
+    end = strip_suffixes(ctx.text, start, end, &ctx.rules.topic_label_fillers);
     end = ctx.text[start..end].trim_end_matches(['的', ' ']).len() + start;
-    // `围绕经济建设方面提出提案94件`: the verb and noun after the topic are no part of it.
-    for suffix in ["方面", "领域"] {
+    // `围绕经济建设方面提出提案94件`, `经济建设类提案`: the verb and noun after the topic are no
+    // part of it.
+    for suffix in &ctx.rules.topic_suffixes {
         if let Some(i) = ctx.text[start..end].rfind(suffix) {
             let rest = &ctx.text[start + i + suffix.len()..end];
             if !rest.is_empty()
@@ -1440,6 +1443,17 @@ fn topic_label(
                 end = start + i + suffix.len();
             }
             break;
+        }
+    }
+    // `涉及农林水电、工交、财贸等经济建设类`: the examples before 等 are no part of the name.
+    if let Some(i) = ctx.text[start..end].rfind('等') {
+        let name = &ctx.text[start + i + '等'.len_utf8()..end];
+        let named =
+            ctx.rules.topic_suffixes.iter().any(|s| {
+                name.ends_with(s.as_str()) && name.chars().count() > s.chars().count() + 1
+            });
+        if named {
+            start += i + '等'.len_utf8();
         }
     }
     let label = &ctx.text[start..end];

@@ -85,7 +85,7 @@ fn realistic_cases_meet_the_accuracy_floor() {
             ("category_code", 1.0, 0.98),
             ("category_pct", 1.0, 0.95),
             ("tiers", 1.0, 0.94),
-            ("topics", 0.98, 0.83),
+            ("topics", 0.98, 0.86),
             ("total", 0.88, 0.88),
             ("rates", 0.88, 0.85),
             // Page stamps (`2022-01-10 16:05 来源:…`) date news items since session 14: recall
@@ -1503,4 +1503,34 @@ fn page_numbers_of_a_shared_document_do_not_split_labels() {
         ]
     );
     assert_eq!(fact(&p, "total_items"), Some(72.0));
+}
+
+#[test]
+fn topic_names_after_their_examples_and_before_fillers() {
+    let p = process_text(
+        "代表们一共提出各类建议72件。其中涉及农林水电、工交、财贸等经济建设类的有51件,占70.8%;\
+         涉及教育、卫生等社会事业类的有14件,占19.4%;涉及公安、人事、扶贫等综合类的有7件,占9.8%。",
+    );
+    let got: Vec<(String, Option<i64>)> = p
+        .extraction
+        .topics
+        .iter()
+        .map(|t| (t.label_zh.clone(), t.count))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("经济建设类".to_string(), Some(51)),
+            ("社会事业类".to_string(), Some(14)),
+            ("综合类".to_string(), Some(7)),
+        ]
+    );
+    let p = process_text("十届四次会议提案中,经济建设类提案有517件,占立案总数的57.71%。");
+    let got: Vec<&str> = p
+        .extraction
+        .topics
+        .iter()
+        .map(|t| t.label_zh.as_str())
+        .collect();
+    assert_eq!(got, ["经济建设类"]);
 }
