@@ -463,6 +463,15 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                 .map(|(pi, _)| pct_value(&ctx.qtys[*pi]))
                 .map(|(v, t)| (Some(v), Some(t)))
                 .unwrap_or((None, None));
+            // `社会建设方面的提案最多,达296件…社会建设方面提案最多,共296件`: said again.
+            let restated = ex
+                .topics
+                .iter()
+                .any(|t| t.label_norm == ctx.text[ts..te] && t.count == Some(q.value as i64));
+            if restated {
+                used[qi] = true;
+                continue;
+            }
             ex.topics.push(Topic {
                 position: ex.topics.len() as u32,
                 label_zh: ctx.original_of(ts, te),
@@ -1401,6 +1410,39 @@ fn nested_parent(
     (ss == sentence_start && left.contains("其中") && count <= parent_count).then_some(idx as u32)
 }
 
+/// `其中社会建设方面的提案最多,达296件`: when only a filler (达, 共有) stands between the comma
+/// and the count, the topic is named in the piece before, up to its first field word (方面, 类,
+/// 领域). The byte range from the start of that piece to the end of the field word.
+fn named_before_filler(
+    ctx: &Ctx,
+    clause_start: usize,
+    qstart: usize,
+    sentence_start: usize,
+) -> Option<(usize, usize)> {
+    let fillers = &ctx.rules.topic_label_fillers;
+    // What is left after the fillers (a word is never stripped from itself) is one of them.
+    let rest = &ctx.text[clause_start..strip_suffixes(ctx.text, clause_start, qstart, fillers)];
+    if !fillers.iter().any(|w| w == rest) {
+        return None;
+    }
+    let piece_end = clause_start.checked_sub(1)?;
+    if sentence_start >= piece_end || ctx.text.as_bytes().get(piece_end) != Some(&b',') {
+        return None;
+    }
+    let head = &ctx.text[sentence_start..piece_end];
+    let piece_start = head
+        .rfind([',', ';'])
+        .map_or(sentence_start, |i| sentence_start + i + 1);
+    let piece = &ctx.text[piece_start..piece_end];
+    let field_end = ctx
+        .rules
+        .topic_suffixes
+        .iter()
+        .filter_map(|w| piece.find(w.as_str()).map(|i| i + w.len()))
+        .min()?;
+    Some((piece_start, piece_start + field_end))
+}
+
 /// Topic label: the last comma piece before the count, when it names a field (方面/类/领域), the
 /// sentence announces a breakdown by content, or it is a `…提案` of a subject.
 fn topic_label(
@@ -1409,12 +1451,14 @@ fn topic_label(
     qstart: usize,
     sentence_start: usize,
 ) -> Option<(usize, usize, bool)> {
-    let mut start = clause_start;
+    let (mut start, qstart) = named_before_filler(ctx, clause_start, qstart, sentence_start)
+        .unwrap_or((clause_start, qstart));
+    let region_start = start;
     let raw = &ctx.text[start..qstart];
     // `这1635件提案中,经济科技类` / `立案提案中经济建设方面`: cut after the universe.
     for marker in ["提案中", "建议中", "议案中"] {
         if let Some(p) = raw.rfind(marker) {
-            start = start.max(clause_start + p + marker.len());
+            start = start.max(region_start + p + marker.len());
         }
     }
     start = strip_prefixes(ctx.text, start, qstart, &ctx.rules.label_prefixes);
