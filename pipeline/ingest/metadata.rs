@@ -2780,12 +2780,28 @@ fn infer_session(ctx: &Ctx, channel: Option<&str>) -> Option<Session> {
     let shown = best
         .1
         .iter()
-        // The shortest mention that names its level: 省十三届人大三次会议 rather than
-        // 省第十三届人民代表大会第三次会议 or 十三届人大三次会议, as readers cite it.
+        // The form readers cite: one that names its level, with the body's short name and no 第
+        // before the sitting (省十三届人大三次会议 rather than 省第十三届人民代表大会第三次会议,
+        // 县第十八届人大四次会议 rather than 县第十八届人大第四次会议), else the longest.
         .max_by_key(|m| {
             let placed = m.level.is_some() || m.national;
-            let short = std::cmp::Reverse(m.end - m.start);
-            (placed, short, std::cmp::Reverse(m.start))
+            let printed = &ctx.text[m.start..m.end];
+            let s = &ctx.r.session;
+            let short_body = !s
+                .body_aliases
+                .keys()
+                .any(|full| printed.contains(full.as_str()));
+            let plain_sitting = printed
+                .split_once(s.term_word.as_str())
+                .is_none_or(|(_, sitting)| !sitting.contains(s.ordinal_prefix.as_str()));
+            let len = m.end - m.start;
+            (
+                placed,
+                short_body,
+                plain_sitting,
+                len,
+                std::cmp::Reverse(m.start),
+            )
         })?;
     Some(Session {
         printed: ctx.printed(shown.start, shown.end),
@@ -4416,12 +4432,21 @@ mod tests {
     }
 
     #[test]
-    fn a_session_is_shown_in_its_shortest_form_that_names_its_level() {
+    fn a_session_is_shown_in_the_form_readers_cite() {
         let m = meta_of(
             "省政府向省第十三届人民代表大会第三次会议报告。省十三届人大三次会议期间,代表提出建议820件;\
              十三届人大三次会议建议已全部办复。",
         );
         assert_eq!(m.session_zh.as_deref(), Some("省十三届人大三次会议"));
+        let m = meta_of(
+            "现将县第十八届人大第四次会议代表建议办理情况报告如下。县第十八届人大四次会议期间,代表提出建议96件。",
+        );
+        assert_eq!(m.session_zh.as_deref(), Some("县第十八届人大四次会议"));
+        // Otherwise the longest form.
+        let m = meta_of(
+            "县十七届人大一次会议建议办理情况。县第十七届人大一次会议期间,代表提出建议88件。",
+        );
+        assert_eq!(m.session_zh.as_deref(), Some("县第十七届人大一次会议"));
     }
 
     #[test]
