@@ -1511,14 +1511,8 @@ fn topic_names_after_their_examples_and_before_fillers() {
         "代表们一共提出各类建议72件。其中涉及农林水电、工交、财贸等经济建设类的有51件,占70.8%;\
          涉及教育、卫生等社会事业类的有14件,占19.4%;涉及公安、人事、扶贫等综合类的有7件,占9.8%。",
     );
-    let got: Vec<(String, Option<i64>)> = p
-        .extraction
-        .topics
-        .iter()
-        .map(|t| (t.label_zh.clone(), t.count))
-        .collect();
     assert_eq!(
-        got,
+        topics(&p),
         [
             ("经济建设类".to_string(), Some(51)),
             ("社会事业类".to_string(), Some(14)),
@@ -1541,14 +1535,8 @@ fn a_topic_named_before_a_filler_piece_and_said_again_once() {
         "共收到提案902件,经审查立案817件,其中社会建设方面的提案最多,达296件;其次是经济建设方面提案,共289件。\
          从类别看,立案提案中,社会建设方面提案最多,共296件。",
     );
-    let got: Vec<(String, Option<i64>)> = p
-        .extraction
-        .topics
-        .iter()
-        .map(|t| (t.label_zh.clone(), t.count))
-        .collect();
     assert_eq!(
-        got,
+        topics(&p),
         [
             ("社会建设方面".to_string(), Some(296)),
             ("经济建设方面".to_string(), Some(289)),

@@ -98,6 +98,15 @@ pub fn cats(p: &Processed) -> Vec<(String, Option<i64>, Option<f64>, Vec<String>
         .collect()
 }
 
+/// Each topic's printed label and count, in order.
+pub fn topics(p: &Processed) -> Vec<(String, Option<i64>)> {
+    p.extraction
+        .topics
+        .iter()
+        .map(|t| (t.label_zh.clone(), t.count))
+        .collect()
+}
+
 pub fn outcome(p: &Processed, tier: &str) -> (Option<f64>, Option<f64>, bool) {
     let o = p
         .outcomes
