@@ -223,6 +223,24 @@ pub fn infer(doc: &Document, rules: &Rules) -> DocMeta {
     if meta.admin_level.is_none() {
         meta.admin_level = level_of_unnamed_place(&ctx, session.as_ref(), level.as_deref());
     }
+    if meta.province_zh.is_none()
+        && let Some(province) = province_of_mentions(&ctx, &mentions)
+    {
+        // A provincial report that names only places inside its province (自治区政协…;
+        // 石嘴山市政府承办61件) is that province's.
+        if meta.jurisdiction_zh.is_none() && meta.admin_level.as_deref() == Some("provincial") {
+            if let Some(d) = ctx
+                .g
+                .divisions
+                .iter()
+                .find(|d| d.level == "provincial" && d.name == province)
+            {
+                meta.jurisdiction_en = Some(english_of_division(&ctx, d, None));
+                meta.jurisdiction_zh = Some(province.clone());
+            }
+        }
+        meta.province_zh = Some(province);
+    }
     if let Some(i) = issuer {
         meta.issuer_zh = Some(i.printed);
         meta.issuer_kind = Some(i.kind);
@@ -1810,6 +1828,38 @@ fn infer_jurisdiction(
         return Some(national_place(ctx));
     }
     place_from_short_name(ctx, level)
+}
+
+/// The province every place the text names lies in, when they agree: places named with their
+/// body (石嘴山市政府), in the head or twice; places visited elsewhere and names that may be the
+/// tail of another word left out.
+fn province_of_mentions(ctx: &Ctx, mentions: &[Mention]) -> Option<String> {
+    let mut province: Option<String> = None;
+    let named_twice = |m: &Mention| mentions.iter().filter(|o| o.name == m.name).count() >= 2;
+    for m in mentions {
+        if m.qualifier || !m.clean || is_foreign_mention(ctx, m.start) {
+            continue;
+        }
+        // A single passing mention may be a word's tail (会同县文化和旅游局 is 会同 + 县文化…).
+        let evidence = institution_follows(ctx, m.end) || m.start < ctx.head_end || named_twice(m);
+        if !evidence {
+            continue;
+        }
+        let divs: Vec<&Division> = m
+            .divs
+            .iter()
+            .filter_map(|i| ctx.g.divisions.get(*i))
+            .collect();
+        // A name several provinces share says nothing.
+        let Some(here) = common(&divs, |d| d.province.clone()) else {
+            continue;
+        };
+        match &province {
+            Some(p) if *p != here => return None,
+            _ => province = Some(here),
+        }
+    }
+    province
 }
 
 /// The administrative level of a report that never names its place in full (省十三届人大四次会议,
@@ -4429,6 +4479,20 @@ mod tests {
         let m = meta_of("提案共92件。(发布:2023-01-12)");
         assert_eq!(m.report_date, Date::new(2023, 1, 12));
         assert_eq!(m.year_handled, None);
+    }
+
+    #[test]
+    fn places_inside_one_province_name_an_unnamed_reports_province() {
+        let m = meta_of(
+            "自治区政协九届一次会议以来,委员共提出提案512件,立案483件。其中,石嘴山市政府承办61件,满意率97%。",
+        );
+        assert_eq!(m.province_zh.as_deref(), Some("宁夏回族自治区"));
+        assert_eq!(m.jurisdiction_zh.as_deref(), Some("宁夏回族自治区"));
+        assert_eq!(m.admin_level.as_deref(), Some("provincial"));
+        // A word's tail that reads as a place (会同 + 县文化…) names nothing.
+        let head = "县政府承办建议58件,均已按时办复。\n".repeat(8);
+        let m = meta_of(&format!("{head}召开专题协调会5次,会同县文化和旅游局调研。"));
+        assert_eq!(m.province_zh, None);
     }
 
     #[test]
