@@ -223,7 +223,9 @@ pub fn infer(doc: &Document, rules: &Rules) -> DocMeta {
     if meta.admin_level.is_none() {
         meta.admin_level = level_of_unnamed_place(&ctx, session.as_ref(), level.as_deref());
     }
+    // A national report has no province, whatever places it names.
     if meta.province_zh.is_none()
+        && meta.admin_level.as_deref() != Some("national")
         && let Some(province) = province_of_mentions(&ctx, &mentions)
     {
         // A provincial report that names only places inside its province (自治区政协…;
@@ -4489,6 +4491,10 @@ mod tests {
         assert_eq!(m.province_zh.as_deref(), Some("宁夏回族自治区"));
         assert_eq!(m.jurisdiction_zh.as_deref(), Some("宁夏回族自治区"));
         assert_eq!(m.admin_level.as_deref(), Some("provincial"));
+        let m = meta_of(
+            "十二届全国人大四次会议以来,代表提出建议8609件。来自湖北省的代表关注长江保护,湖北省代表团提出建议96件。",
+        );
+        assert_eq!(m.province_zh, None);
         // A word's tail that reads as a place (会同 + 县文化…) names nothing.
         let head = "县政府承办建议58件,均已按时办复。\n".repeat(8);
         let m = meta_of(&format!("{head}召开专题协调会5次,会同县文化和旅游局调研。"));
