@@ -548,22 +548,8 @@ fn respective_shares(
             pi += 1;
             continue;
         }
-        let (ss, se) = ctx.sentence_of(p.start);
-        // The run of shares separated only by list punctuation.
-        let mut run = vec![pi];
-        while let Some(n) = ctx.qtys.get(run[run.len() - 1] + 1) {
-            let gap = &ctx.text[ctx.qtys[run[run.len() - 1]].end..n.start];
-            if n.unit != QUnit::Percent
-                || used[run[run.len() - 1] + 1]
-                || n.start >= se
-                || !gap
-                    .chars()
-                    .all(|c| matches!(c, '、' | ',' | '和' | '及' | ' '))
-            {
-                break;
-            }
-            run.push(run[run.len() - 1] + 1);
-        }
+        let (ss, _) = ctx.sentence_of(p.start);
+        let run = super::percent_run(ctx, pi, used);
         let owners: Vec<usize> = share_less
             .iter()
             .filter(|(_, qi)| {

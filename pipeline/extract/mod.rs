@@ -1450,6 +1450,30 @@ pub(crate) fn strip_prefixes(s: &str, mut start: usize, end: usize, prefixes: &W
     }
 }
 
+/// The run of percentages from quantity `first` on (`62.4%、34.6%和3%`): each next one unused,
+/// in the same sentence, and separated from the one before only by list punctuation.
+/// Indices into `ctx.qtys`, `first` included.
+pub(crate) fn percent_run(ctx: &Ctx, first: usize, used: &[bool]) -> Vec<usize> {
+    let Some(q) = ctx.qtys.get(first) else {
+        return Vec::new();
+    };
+    let (_, sentence_end) = ctx.sentence_of(q.start);
+    let mut run = vec![first];
+    let mut last = first;
+    while let Some(n) = ctx.qtys.get(last + 1) {
+        let gap = &ctx.text[ctx.qtys[last].end..n.start];
+        let listed = gap
+            .chars()
+            .all(|c| matches!(c, '、' | ',' | '和' | '及' | '与' | ' '));
+        if n.unit != QUnit::Percent || used[last + 1] || n.start >= sentence_end || !listed {
+            break;
+        }
+        last += 1;
+        run.push(last);
+    }
+    run
+}
+
 /// Strip any of `suffixes` from the end of `s[range]` repeatedly (longest first); returns the new end.
 pub(crate) fn strip_suffixes(s: &str, start: usize, mut end: usize, suffixes: &WordList) -> usize {
     loop {

@@ -42,7 +42,7 @@ pub fn extract_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                 continue;
             }
             let name_spans = split_names(ctx, names.start(), names.end());
-            let values = respective_values(ctx, names.end(), qi, name_spans.len());
+            let values = respective_values(ctx, names.end(), qi, name_spans.len(), used);
             let mut any = false;
             for (i, (name_start, name_end)) in name_spans.into_iter().enumerate() {
                 let vi = values
@@ -115,27 +115,20 @@ pub fn extract_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
 /// `办理工作满意率和办理结果满意率分别达到99.6%和98.4%`: with 分别 between the names and the
 /// first value, and as many values listed as names, each name takes its own value in order.
 /// The quantities' indices, the first being `qi`; `None` when the values are not so listed.
-fn respective_values(ctx: &Ctx, names_end: usize, qi: usize, names: usize) -> Option<Vec<usize>> {
+fn respective_values(
+    ctx: &Ctx,
+    names_end: usize,
+    qi: usize,
+    names: usize,
+    used: &[bool],
+) -> Option<Vec<usize>> {
     let first = ctx.qtys.get(qi)?;
     let between = ctx.text.get(names_end..first.start)?;
     if names < 2 || !ctx.rules.respective_share_words.contains_any(between) {
         return None;
     }
-    let mut out = vec![qi];
-    let mut end = first.end;
-    for q_index in qi + 1..ctx.qtys.len() {
-        if out.len() == names {
-            break;
-        }
-        let q = &ctx.qtys[q_index];
-        let gap = ctx.text.get(end..q.start)?.trim_matches(' ');
-        if q.unit != QUnit::Percent || !matches!(gap, "和" | "、" | "," | "及" | "与" | ";") {
-            return None;
-        }
-        out.push(q_index);
-        end = q.end;
-    }
-    (out.len() == names).then_some(out)
+    let run = super::percent_run(ctx, qi, used);
+    run.get(..names).map(<[usize]>::to_vec)
 }
 
 /// `99.2%已经办复`: a share not read otherwise, followed by a handling verb, is that rate.

@@ -7,15 +7,10 @@
 //! and stops mid-sentence. A list (`1、总体情况\n2、主要做法`) has short items, or items that end
 //! with a full stop, so it is left alone.
 
-use super::text::Origins;
+use super::text::{Origins, ends_sentence};
 
 /// A page shorter than this (in characters) is a list item or a heading, not a page.
 const MIN_PAGE_CHARS: usize = 150;
-
-/// Characters that end a sentence; a page that ends with one is not cut mid-sentence.
-const SENTENCE_ENDS: &[char] = &[
-    '。', '！', '？', '!', '?', ';', '；', ':', '：', '…', '”', '"', ')', '）',
-];
 
 /// The text without page markers and with its pages joined, with the original place of each
 /// remaining character; `None` when it has no run of such markers, the usual case.
@@ -70,7 +65,7 @@ fn marker_cuts(src: &str) -> Vec<(usize, usize)> {
                 continue;
             }
             let page = pages_text(src, &lines, prev, j);
-            if page.chars().count() < MIN_PAGE_CHARS || page.trim_end().ends_with(SENTENCE_ENDS) {
+            if page.chars().count() < MIN_PAGE_CHARS || ends_sentence(page.trim_end()) {
                 break;
             }
             // The break before the marker and the marker go; blank lines in between too.

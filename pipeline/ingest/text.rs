@@ -857,7 +857,7 @@ const TERMINAL: &[char] = &['。', '！', '？', '!', '?', ';', '；', ':', '：
 const CLOSERS: &[char] = &['”', '’', '"', '」', '』', ')', '）'];
 
 /// Whether a line ends a sentence (so the next line starts a new paragraph).
-fn ends_sentence(line: &str) -> bool {
+pub(super) fn ends_sentence(line: &str) -> bool {
     let mut it = line.chars().rev();
     match it.next() {
         Some(c) if TERMINAL.contains(&c) => true,
@@ -907,13 +907,18 @@ fn starts_block(line: &[char]) -> bool {
             .is_some_and(|c| matches!(c, '章' | '条' | '部' | '节'))
 }
 
+/// A digit of either width (`7`, `７`): lines are judged before or after width folding.
+fn is_any_digit(c: &char) -> bool {
+    c.is_ascii_digit() || matches!(c, '０'..='９')
+}
+
 /// `11月15日,` / `12月16日上午`: a dateline opens a paragraph (joining it to a line that ends
 /// in digits, such as a page's view counter, would also corrupt the date).
 fn opens_with_month_day(s: &[char]) -> bool {
     let digits = |from: usize| {
         s[from.min(s.len())..]
             .iter()
-            .take_while(|c| c.is_ascii_digit() || matches!(c, '０'..='９'))
+            .take_while(|c| is_any_digit(c))
             .count()
     };
     let m = digits(0);
@@ -932,7 +937,7 @@ fn opens_with_month_day(s: &[char]) -> bool {
 /// A line that is only a date (`二〇一〇年十二月二十日`, `(2019年3月5日)`): a report's dateline,
 /// never the end of a wrapped title.
 fn is_date_line(line: impl Iterator<Item = char>) -> bool {
-    let digit = |c: char| c.is_ascii_digit() || matches!(c, '０'..='９');
+    let digit = |c: char| is_any_digit(&c);
     let year_digit = |c: char| digit(c) || "〇零一二三四五六七八九".contains(c);
     let small = |c: char| digit(c) || "一二三四五六七八九十".contains(c);
     let mut it = line.peekable();
@@ -967,26 +972,33 @@ fn opens_with_iso_date(s: &[char]) -> bool {
     s.len() >= 6 && s[..4].iter().all(char::is_ascii_digit) && s[4] == '-' && s[5].is_ascii_digit()
 }
 
-/// [`is_stamp_line`] of a line as UTF-8 (characters collected only when it holds a colon).
+/// [`is_stamp_line`] of a line as UTF-8. The lines here are width-folded, so a clock time
+/// holds the bytes digit, `:`, digit: only a line that does has its characters collected.
 fn is_stamp_line_str(line: &str) -> bool {
-    line.contains([':', '：']) && is_stamp_line(&line.chars().collect::<Vec<char>>())
+    let holds_clock = line
+        .as_bytes()
+        .windows(3)
+        .any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit());
+    holds_clock && is_stamp_line(&line.chars().collect::<Vec<char>>())
 }
 
 /// A web page's stamp line, a date with its clock time (`西安晚报 2019-12-28 05:27 大字`,
 /// `2012年01月16日10:47 来源:…`): neither joined to the title before it nor to the byline after
 /// it, though none of them ends with a full stop.
 fn is_stamp_line(line: &[char]) -> bool {
-    let digit = |c: &char| c.is_ascii_digit() || matches!(c, '０'..='９');
     let digits_before = |end: usize, max: usize| {
         line[..end]
             .iter()
             .rev()
             .take(max + 1)
-            .take_while(|c| digit(c))
+            .take_while(|c| is_any_digit(c))
             .count()
     };
     line.iter().enumerate().any(|(i, c)| {
-        if !matches!(c, ':' | '：') || !line.get(i + 1..i + 3).is_some_and(|m| m.iter().all(digit))
+        if !matches!(c, ':' | '：')
+            || !line
+                .get(i + 1..i + 3)
+                .is_some_and(|m| m.iter().all(is_any_digit))
         {
             return false;
         }
@@ -1007,8 +1019,13 @@ fn is_stamp_line(line: &[char]) -> bool {
 
 /// `2019-12-28`, `2012年01月16`, `2020/1/7` ends just before index `end`.
 fn date_ends_at(line: &[char], end: usize) -> bool {
-    let digit = |c: &char| c.is_ascii_digit() || matches!(c, '０'..='９');
-    let run = |end: usize| line[..end].iter().rev().take_while(|c| digit(c)).count();
+    let run = |end: usize| {
+        line[..end]
+            .iter()
+            .rev()
+            .take_while(|c| is_any_digit(c))
+            .count()
+    };
     let day = run(end);
     if !(1..=2).contains(&day) || end - day == 0 {
         return false;
