@@ -582,7 +582,34 @@ fn left_bound(ctx: &Ctx, qi: usize, sentence_start: usize) -> usize {
     if qi > 0 && ctx.qtys[qi - 1].end > lb && ctx.qtys[qi - 1].end <= q.start {
         lb = ctx.qtys[qi - 1].end;
     }
-    last_hard_boundary_end(ctx.text, lb, q.start).unwrap_or(lb)
+    let lb = last_hard_boundary_end(ctx.text, lb, q.start).unwrap_or(lb);
+    label_before_colon(ctx, qi, lb).unwrap_or(lb)
+}
+
+/// `已经解决或基本解决:245件`: a count printed right after a colon is labelled by what stands
+/// before the colon, back to the hard boundary before it (within one short stretch).
+fn label_before_colon(ctx: &Ctx, qi: usize, lb: usize) -> Option<usize> {
+    const MAX_LABEL_BYTES: usize = 180;
+    let q = &ctx.qtys[qi];
+    if !ctx.text[lb..q.start].trim().is_empty() {
+        return None;
+    }
+    let colon = ctx.text[..lb].strip_suffix(':')?.len();
+    let mut from = ctx
+        .text
+        .floor_char_boundary(colon.saturating_sub(MAX_LABEL_BYTES));
+    if qi > 0 && ctx.qtys[qi - 1].end > from && ctx.qtys[qi - 1].end <= colon {
+        from = ctx.qtys[qi - 1].end;
+    }
+    let start = last_hard_boundary_end(ctx.text, from, colon).or_else(|| {
+        (from == 0
+            || ctx
+                .qtys
+                .get(qi.wrapping_sub(1))
+                .is_some_and(|p| p.end == from))
+        .then_some(from)
+    })?;
+    (!ctx.text[start..colon].trim().is_empty()).then_some(start)
 }
 
 /// End of the last hard boundary in `text[from..to]`: `char_indices().rfind(is_hard_boundary)`
@@ -1211,7 +1238,9 @@ fn outcome_after_subject(ctx: &Ctx, piece: &str) -> Option<usize> {
 
 /// A code standing alone as the label (`A类88件`): the category is real, its wording elsewhere.
 fn code_only_label(ctx: &Ctx, clause_start: usize, qstart: usize) -> Option<Label> {
-    let piece = ctx.text[clause_start..qstart].trim_end();
+    let piece = ctx.text[clause_start..qstart]
+        .trim_end()
+        .trim_end_matches(':');
     if !may_hold_code(piece) {
         return None;
     }
@@ -1356,13 +1385,13 @@ fn finish_outcome_label(ctx: &Ctx, mut start: usize, mut end: usize) -> Option<L
     start += enumerator_len(&ctx.text[start..end]);
     start = strip_prefixes(ctx.text, start, end, &ctx.rules.label_prefixes);
     end = strip_suffixes(ctx.text, start, end, &ctx.rules.label_suffixes);
-    let label = ctx.text[start..end].trim_matches(['"', '“', '”', ' ', ',', '、']);
+    let label = ctx.text[start..end].trim_matches(['"', '“', '”', ' ', ',', '、', ':']);
     if label.chars().count() < 2 {
         return None;
     }
     let lead = ctx.text[start..end].len()
         - ctx.text[start..end]
-            .trim_start_matches(['"', '“', '”', ' ', ',', '、'])
+            .trim_start_matches(['"', '“', '”', ' ', ',', '、', ':'])
             .len();
     let start = start + lead;
     let end = start + label.len();
@@ -1448,7 +1477,8 @@ fn topic_label(
         }
     }
     start = strip_prefixes(ctx.text, start, qstart, &ctx.rules.label_prefixes);
-    let mut end = qstart;
+    // `经济建设类:12件`: the colon before a count ends the name.
+    let mut end = start + ctx.text[start..qstart].trim_end_matches([':', ' ']).len();
     let mut shared = false;
     if ctx.text[start..end].ends_with('各') {
         shared = true;

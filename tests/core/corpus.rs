@@ -1548,3 +1548,67 @@ fn a_topic_named_before_a_filler_piece_and_said_again_once() {
     );
     assert!(p.extraction.topics.is_empty());
 }
+
+#[test]
+fn a_count_printed_right_after_a_colon_takes_the_label_before_it() {
+    let p = process_text(
+        "代表提出建议763件。据统计,已经解决或基本解决:245件,占32%。例如某代表建议。\n\
+         正在解决或列入年度计划逐步解决:312件,占41%。\n因目前条件所限未能解决和留作参考:206件,占27%。",
+    );
+    let got: Vec<(String, Option<i64>, Option<f64>)> =
+        cats(&p).into_iter().map(|c| (c.0, c.1, c.2)).collect();
+    assert_eq!(
+        got,
+        [
+            ("已经解决或基本解决".to_string(), Some(245), Some(32.0)),
+            (
+                "正在解决或列入年度计划逐步解决".to_string(),
+                Some(312),
+                Some(41.0)
+            ),
+            (
+                "因目前条件所限未能解决和留作参考".to_string(),
+                Some(206),
+                Some(27.0)
+            ),
+        ]
+    );
+    assert_eq!(fact(&p, "total_items"), Some(763.0));
+    // Codes, roles and topics printed the same way.
+    let p = process_text(
+        "本单位共收到建议:45件。其中主办:30件,协办:15件。A类:20件,占44.4%;B类:25件,占55.6%。\
+         从内容看,经济建设类:12件,社会事业方面:20件。",
+    );
+    assert_eq!(fact(&p, "total_items"), Some(45.0));
+    let codes: Vec<(Option<String>, Option<i64>)> = p
+        .extraction
+        .categories
+        .iter()
+        .map(|c| (c.code.clone(), c.count))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            (Some("A".to_string()), Some(20)),
+            (Some("B".to_string()), Some(25))
+        ]
+    );
+    let roles: Vec<(String, i64)> = p
+        .extraction
+        .roles
+        .iter()
+        .map(|r| (r.role_zh.clone(), r.count))
+        .collect();
+    assert_eq!(roles, [("主办".to_string(), 30), ("协办".to_string(), 15)]);
+    let topics: Vec<String> = p
+        .extraction
+        .topics
+        .iter()
+        .map(|t| t.label_norm.clone())
+        .collect();
+    assert_eq!(topics, ["经济建设类", "社会事业方面"]);
+    // A colon that ends an intro before a label is no label of the count after the label.
+    let p = process_text("共收到建议100件。办理结果如下:已解决60件,正在解决40件。");
+    let labels: Vec<String> = cats(&p).into_iter().map(|c| c.0).collect();
+    assert_eq!(labels, ["已解决", "正在解决"]);
+}
