@@ -428,6 +428,15 @@ pub struct ExtractRules {
     /// counted among (`742件提案中,所提意见…得到解决的占48.65%`), not a category.
     #[serde(default)]
     pub among_words: WordList,
+    /// A share after one of these (`提升至2020年的74%`) replaces the one before it, printed
+    /// after a `change_from_words` word (`由2019年的52.3%`): last period's.
+    /// Adverbs between a label and its share marker, part of neither (`…的(C类),仅占3.8%`).
+    #[serde(default)]
+    pub share_adverbs: WordList,
+    #[serde(default)]
+    pub change_to_words: WordList,
+    #[serde(default)]
+    pub change_from_words: WordList,
     /// Words right before a list of shares that pair them, in order, with the share-less
     /// categories just before (`正在解决116件、列入计划64件,分别占39.1%、21.5%`).
     #[serde(default)]

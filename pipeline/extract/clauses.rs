@@ -1196,13 +1196,17 @@ fn outcome_label_left(ctx: &Ctx, lb: usize, qstart: usize) -> Option<Label> {
         }
     }
     pieces.push((0, piece_end));
+    // `因国家政策规定,或客观条件限制,或超越…无法解决的`: a piece opening with 或 goes on the
+    // piece before it, whatever that one's words.
+    let mut continued = false;
     for (a, b) in pieces {
         let piece = &region[a..b];
         let has_outcome = ctx.contains_any(piece, &ctx.rules.outcome_words);
         let code_only = piece.len() < 16 && may_hold_code(piece) && CODE_PAREN_END.is_match(piece);
-        if !(has_outcome || code_only && start == qstart) {
+        if !(has_outcome || continued || code_only && start == qstart) {
             break;
         }
+        continued = piece.starts_with('或') && !piece.is_empty();
         if ctx.contains_any(piece, &ctx.rules.not_outcome_words) {
             if let Some(after) = outcome_after_subject(ctx, piece) {
                 start = lb + a + after;
@@ -2079,8 +2083,123 @@ fn share_category(
     }
 }
 
+/// `…已落实的78件,部分落实的45件…。已落实建议占建议总数的53.4%`: the one counted category
+/// without a share whose label holds the share's label, which the share then restates.
+fn restated_category(ex: &Extraction, label: &str) -> Option<usize> {
+    let label = label.trim_end_matches('的');
+    let mut found = ex.categories.iter().enumerate().filter(|(_, c)| {
+        c.count.is_some() && c.pct_stated.is_none() && c.label_norm.contains(label)
+    });
+    let (i, _) = found.next()?;
+    found.next().is_none().then_some(i)
+}
+
+/// Longest stretch (bytes) between 占 and a share that names the universe (`占办复总数的`).
+const NAMED_UNIVERSE_BYTES: usize = 45;
+
+/// `…占办复总数的76.9%`: the offset of 占 in `region` (which ends where the share's number
+/// starts) and the universe phrase after it, when that phrase ends with one of
+/// `universe_phrases`.
+fn share_of_named_universe<'t>(ctx: &Ctx, region: &'t str) -> Option<(usize, &'t str)> {
+    let at = ["占", "佔"]
+        .iter()
+        .filter_map(|m| rfind_word_near_end(region, m, NAMED_UNIVERSE_BYTES))
+        .max()?;
+    let phrase = region[at + "占".len()..].trim_end().trim_end_matches('的');
+    ctx.rules
+        .universe_phrases
+        .keys()
+        .any(|k| phrase.ends_with(k.as_str()))
+        .then_some((at, phrase))
+}
+
+/// `已经解决或基本解决的(A类),由2019年占办复总数的52.3%提升至2020年的74%`: a share printed
+/// with last period's. The later one is this period's category share; the earlier one is set
+/// aside with a finding (neither is read as a category of its own).
+fn changed_shares(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
+    for pi in 1..ctx.qtys.len() {
+        let (prior, p) = (&ctx.qtys[pi - 1], &ctx.qtys[pi]);
+        if used[pi] || used[pi - 1] || p.unit != QUnit::Percent || prior.unit != QUnit::Percent {
+            continue;
+        }
+        let Some((label_end, universe_zh)) = changed_share_label_end(ctx, pi) else {
+            continue;
+        };
+        let (ss, _) = ctx.sentence_of(p.start);
+        let lb = last_hard_boundary_end(ctx.text, ss, label_end).unwrap_or(ss);
+        let Some(l) = outcome_label_left(ctx, lb, label_end) else {
+            continue;
+        };
+        let evidence = ctx.evidence(l.start, p.end, "category.share_changed");
+        let mut c = share_category(ctx, ex, &l, p, None, evidence);
+        if let Some(u) = universe_zh {
+            c.universe = universe_name(ctx, Some(u));
+            c.universe_zh = Some(u.to_string());
+        }
+        let ev = ctx.evidence(prior.start, prior.end, "share.prior_period");
+        ex.findings.push(
+            Finding::new(
+                &ctx.doc.source_path,
+                Severity::Info,
+                "prior_period_share",
+                format!(
+                    "{}% at line {} is the previous period's share of {}, given beside this \
+                     period's {}%; not counted",
+                    prior.text, ev.line, c.label_zh, p.text
+                ),
+            )
+            .at(Some(ev.line), None),
+        );
+        ex.categories.push(c);
+        used[pi - 1] = true;
+        used[pi] = true;
+    }
+}
+
+/// For a share `pi` after a change word (`提升至2020年的`) whose previous share follows a from
+/// word (`由2019年占办复总数的`): where the label before the from word ends, and the universe
+/// named after 占 if any.
+fn changed_share_label_end<'t>(ctx: &Ctx<'t>, pi: usize) -> Option<(usize, Option<&'t str>)> {
+    const FROM_BYTES: usize = 60;
+    let (prior, p) = (&ctx.qtys[pi - 1], &ctx.qtys[pi]);
+    let between = &ctx.text[prior.end..p.num_start];
+    let word = ctx.rules.change_to_words.longest_prefix_of(between)?;
+    if !is_year_then_de(&between[word.len()..]) {
+        return None;
+    }
+    let from = ctx
+        .text
+        .floor_char_boundary(prior.num_start.saturating_sub(FROM_BYTES));
+    let before = &ctx.text[from..prior.num_start];
+    let (at, word) = ctx.rules.change_from_words.last_start_in(before)?;
+    let mid = &before[at + word.len()..];
+    if mid.chars().any(is_hard_boundary) || mid.contains(',') {
+        return None;
+    }
+    let universe = mid.find('占').and_then(|z| {
+        let phrase = mid[z + '占'.len_utf8()..].trim_end_matches('的');
+        (!phrase.is_empty()).then_some(phrase)
+    });
+    let label_end = from + at;
+    let label_end = ctx.text[..label_end].trim_end_matches([',', ' ']).len();
+    Some((label_end, universe))
+}
+
+/// Whether `s` is an optional year (`2020年`) and an optional 的, and nothing else.
+fn is_year_then_de(s: &str) -> bool {
+    let s = s.trim();
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    let s = if digits == 4 {
+        s[digits..].strip_prefix('年').unwrap_or(&s[digits..])
+    } else {
+        s
+    };
+    matches!(s.trim(), "" | "的")
+}
+
 /// Shares printed without a count: `得到解决或者计划逐步解决的占80.6%`, `表示满意和基本满意的占95.2%`.
 fn share_only_statements(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
+    changed_shares(ctx, ex, used);
     for (pi, p) in ctx.qtys.iter().enumerate() {
         if used[pi] || p.unit != QUnit::Percent {
             continue;
@@ -2093,11 +2212,21 @@ fn share_only_statements(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             .iter()
             .filter_map(|m| rfind_word_near_end(region, m, SHARE_MARKER_SLACK))
             .max();
+        // `…的(A类),占办复总数的76.9%`: 占 and the universe it names.
+        let (marker, universe_zh) = match marker {
+            Some(m) => (Some(m), None),
+            None => match share_of_named_universe(ctx, region) {
+                Some((m, u)) => (Some(m), Some(u)),
+                None => (None, None),
+            },
+        };
         let Some(marker) = marker else {
             share_first_category(ctx, ex, used, pi);
             continue;
         };
-        let label_end = lb + marker;
+        // `…解决的(A类),仅占…`: a comma and an adverb may stand between label and marker.
+        let label_end = strip_suffixes(ctx.text, lb, lb + marker, &ctx.rules.share_adverbs);
+        let label_end = lb + ctx.text[lb..label_end].trim_end_matches([',', ' ']).len();
         let clause_start = last_comma_piece(ctx.text, lb, label_end);
         let label = &ctx.text[clause_start..label_end];
         if let Some(sat) = satisfaction_in(ctx, label) {
@@ -2123,7 +2252,7 @@ fn share_only_statements(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                 evidence: ctx.evidence(start, p.end, "satisfaction.share"),
             });
             used[pi] = true;
-        } else if let Some(l) = outcome_label_left(ctx, clause_start, label_end) {
+        } else if let Some(l) = outcome_label_left(ctx, lb, label_end) {
             // `…的占58.7%(135件)`: the count follows the share.
             let count_after = COUNT_AFTER_SHARE
                 .captures(&ctx.text[p.end..])
@@ -2135,8 +2264,21 @@ fn share_only_statements(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                 used[ci] = true;
             }
             let count = count_q.map(|ci| ctx.qtys[ci].value as i64);
+            if count.is_none()
+                && let Some(i) = restated_category(ex, &ctx.text[l.start..l.end])
+            {
+                let (v, t) = pct_value(p);
+                ex.categories[i].pct_stated = Some(v);
+                ex.categories[i].pct_text = Some(t);
+                used[pi] = true;
+                continue;
+            }
             let evidence = ctx.evidence(l.start, p.end, "category.share_only");
-            let c = share_category(ctx, ex, &l, p, count, evidence);
+            let mut c = share_category(ctx, ex, &l, p, count, evidence);
+            if let Some(u) = universe_zh {
+                c.universe = universe_name(ctx, Some(u));
+                c.universe_zh = Some(u.to_string());
+            }
             ex.categories.push(c);
             used[pi] = true;
         } else if ctx.contains_any(label, &ctx.rules.government_words) {

@@ -1612,3 +1612,64 @@ fn a_count_printed_right_after_a_colon_takes_the_label_before_it() {
     let labels: Vec<String> = cats(&p).into_iter().map(|c| c.0).collect();
     assert_eq!(labels, ["已解决", "正在解决"]);
 }
+
+#[test]
+fn shares_of_a_named_universe_with_last_periods_and_restated_shares() {
+    let p = process_text(
+        "全区共承办建议提案268件。人大代表建议办理已经解决或基本解决的(A类),由2019年占办复总数的52.3%\
+         提升至2020年的74%;因国家政策规定,或客观条件限制,或超越本级政府职权范围暂时无法解决的(C类),\
+         由2019年的28.4%降至2020年的6%。政协提案所提问题已经解决或基本解决的(A类),占办复总数的76.9%;\
+         因客观条件限制,政策规定等原因目前难以解决的(C类),仅占办复总数的3.8%。",
+    );
+    let got: Vec<(Option<String>, Option<f64>, String)> = p
+        .extraction
+        .categories
+        .iter()
+        .map(|c| (c.code.clone(), c.pct_stated, c.universe.clone()))
+        .collect();
+    let a = Some("A".to_string());
+    let c = Some("C".to_string());
+    assert_eq!(
+        got,
+        [
+            (a.clone(), Some(74.0), "answered_items".to_string()),
+            (c.clone(), Some(6.0), "all_items".to_string()),
+            (a, Some(76.9), "answered_items".to_string()),
+            (c, Some(3.8), "answered_items".to_string()),
+        ]
+    );
+    // Labels joined by 或 across commas stay whole; last period's shares are set aside, said.
+    assert!(
+        p.extraction.categories[1]
+            .label_norm
+            .starts_with("因国家政策规定,或客观条件限制")
+    );
+    assert!(
+        p.extraction.categories[3]
+            .label_norm
+            .starts_with("因客观条件限制,政策规定")
+    );
+    let prior = p
+        .extraction
+        .findings
+        .iter()
+        .filter(|f| f.code == "prior_period_share")
+        .count();
+    assert_eq!(prior, 2);
+
+    // A share that restates a counted category goes to that category.
+    let p = process_text(
+        "共收到建议146件。建议所提问题已落实的78件,部分落实的45件,列入明年计划落实的15件,\
+         未能落实的8件。已落实建议占建议总数的53.4%。",
+    );
+    let got: Vec<(Option<i64>, Option<f64>)> = cats(&p).into_iter().map(|c| (c.1, c.2)).collect();
+    assert_eq!(
+        got,
+        [
+            (Some(78), Some(53.4)),
+            (Some(45), None),
+            (Some(15), None),
+            (Some(8), None)
+        ]
+    );
+}
