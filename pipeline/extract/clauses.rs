@@ -1348,7 +1348,7 @@ fn counts_the_next(ctx: &Ctx, label_end: usize, rb: usize) -> bool {
 }
 
 /// The length of a list marker opening a label (`(一)`, `一)`, `二、`, `3.`), or 0.
-fn enumerator_len(label: &str) -> usize {
+pub(super) fn enumerator_len(label: &str) -> usize {
     let body = label.strip_prefix('(').unwrap_or(label);
     let digits = body
         .char_indices()

@@ -682,13 +682,26 @@ pub(crate) fn drop_isolated_categories(ctx: &Ctx, ex: &mut Extraction) {
     // In a coded scheme (two or more coded categories), an uncoded count without a share is
     // narrative (`推动落实民生实事20件`), not a category.
     let coded = ex.categories.iter().filter(|c| c.code.is_some()).count();
+    // `(一)已落实的18件。…(二)正在办理的9件。`: headings of one enumerated list are siblings
+    // however much narrative stands between them.
+    const ENUMERATED_NEAR: usize = 8000;
+    let enumerated: Vec<bool> = starts
+        .iter()
+        .map(|&s| opens_enumerated_line(ctx.text, s))
+        .collect();
     let mut keep = Vec::with_capacity(ex.categories.len());
     let mut new_index: Vec<Option<u32>> = Vec::with_capacity(ex.categories.len());
     for (i, c) in ex.categories.drain(..).enumerate() {
         let siblings = starts
             .iter()
             .enumerate()
-            .filter(|(j, s)| *j != i && s.abs_diff(starts[i]) < NEAR)
+            .filter(|(j, s)| {
+                *j != i
+                    && (s.abs_diff(starts[i]) < NEAR
+                        || enumerated[i]
+                            && enumerated[*j]
+                            && s.abs_diff(starts[i]) < ENUMERATED_NEAR)
+            })
             .count();
         let stray_in_coded_scheme = coded >= 2 && c.code.is_none() && c.pct_stated.is_none();
         let supported = (c.code.is_some() || c.pct_stated.is_some() || siblings > 0)
@@ -717,6 +730,14 @@ pub(crate) fn drop_isolated_categories(ctx: &Ctx, ex: &mut Extraction) {
     set_aside_key_item_schemes(ctx, &mut keep, &mut new_index, ex);
     renumber_parents(&mut keep, &new_index);
     ex.categories = keep;
+}
+
+/// Whether only a list marker (`(一)`, `二、`) stands between the start of the line holding `pos`
+/// and `pos`.
+fn opens_enumerated_line(text: &str, pos: usize) -> bool {
+    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let head = text[line_start..pos].trim();
+    !head.is_empty() && clauses::enumerator_len(head) == head.len()
 }
 
 /// Nesting refers to positions: renumber after removals (`new_index`: old position → new).

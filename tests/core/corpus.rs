@@ -1673,3 +1673,19 @@ fn shares_of_a_named_universe_with_last_periods_and_restated_shares() {
         ]
     );
 }
+
+#[test]
+fn enumerated_outcome_headings_far_apart_are_siblings() {
+    let story =
+        "比如某代表建议建设便民市场,区里同步招商引资,总投资860万元,占地4200平方米。".repeat(12);
+    let text = format!(
+        "区政府共承办代表提出的建议32件。各类办理情况分述如下:\n(一)已落实的18件。{story}\n\
+         (二)正在办理和列入计划办理的9件。{story}\n"
+    );
+    let p = process_text(&text);
+    let got: Vec<Option<i64>> = cats(&p).into_iter().map(|c| c.1).collect();
+    assert_eq!(got, [Some(18), Some(9)]);
+    // Without the list markers, two such counts that far apart are narrative.
+    let p = process_text(&text.replace("(一)", "").replace("(二)", ""));
+    assert!(cats(&p).is_empty());
+}
