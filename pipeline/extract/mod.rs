@@ -98,7 +98,7 @@ impl<'a> Ctx<'a> {
     pub fn new(doc: &'a Document, rules: &'a Rules) -> Ctx<'a> {
         let text = doc.text.text.as_str();
         let (qtys, rejected) = scan_quantities(text);
-        let sentences = split_sentences(text);
+        let sentences = rejoin_split_numbers(split_sentences(text), &qtys);
         let dense = dense_quantities(&qtys, &sentences);
         let orig_chars = CharOffsets::new(&doc.original);
         Ctx {
@@ -522,7 +522,12 @@ fn scan_quantities(text: &str) -> (Vec<Qty>, Rejected) {
         if before.is_some_and(|b| b.is_ascii_alphanumeric() || b == '.' || b == '-' || b == '/') {
             continue;
         }
-        let Some(mut value) = parse_number(num) else {
+        // `83。7%`: a full stop typed for the decimal point of a share.
+        let (start, num) = match stop_as_decimal_point(text, m.start, num, unit) {
+            Some((start, joined)) => (start, std::borrow::Cow::Owned(joined)),
+            None => (m.start, std::borrow::Cow::Borrowed(num)),
+        };
+        let Some(mut value) = parse_number(&num) else {
             rejected.push((m.start, m.end, "number too large to be a count or share"));
             continue;
         };
@@ -538,17 +543,39 @@ fn scan_quantities(text: &str) -> (Vec<Qty>, Rejected) {
                 || text[..m.start].ends_with("高于")
                 || text[m.end..].starts_with("以上"));
         qtys.push(Qty {
-            start: m.start,
+            start,
             end: m.end,
-            num_start: m.start,
+            num_start: start,
             num_end: m.num_end,
-            text: num.to_string(),
+            text: num.into_owned(),
             value,
             unit,
             lower_bound,
         });
     }
     (qtys, rejected)
+}
+
+/// `83。7%`: when the digits of a share follow `。` right after one to three ASCII digits (with
+/// no number before them), the start of those digits and the share as `83.7`.
+fn stop_as_decimal_point(
+    text: &str,
+    start: usize,
+    num: &str,
+    unit: QUnit,
+) -> Option<(usize, String)> {
+    if unit != QUnit::Percent || !num.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let before = text[..start].strip_suffix('。')?;
+    let int_len = before.bytes().rev().take_while(u8::is_ascii_digit).count();
+    let int_start = before.len() - int_len;
+    let glued = before[..int_start]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ',' | '-' | '/'));
+    ((1..=3).contains(&int_len) && !glued)
+        .then(|| (int_start, format!("{}.{num}", &before[int_start..])))
 }
 
 /// [`parse_arabic`], with a shortcut for the common plain integer: up to 15 ASCII digits are
@@ -582,6 +609,23 @@ fn dense_quantities(qtys: &[Qty], sentences: &[(usize, usize)]) -> Vec<bool> {
         .iter()
         .map(|&i| per_sentence.get(i).copied().unwrap_or(0) > MAX_QUANTITIES_PER_SENTENCE)
         .collect()
+}
+
+/// `立案率83。7%`: a sentence end inside a quantity's number (a full stop typed for the decimal
+/// point, see [`stop_as_decimal_point`]) joins the sentences on either side.
+fn rejoin_split_numbers(mut sentences: Vec<(usize, usize)>, qtys: &[Qty]) -> Vec<(usize, usize)> {
+    // Only such a number's text differs in length from its span.
+    for q in qtys
+        .iter()
+        .filter(|q| q.num_end - q.num_start != q.text.len())
+    {
+        let i = sentences.partition_point(|(_, e)| *e <= q.num_start);
+        if i + 1 < sentences.len() && sentences[i].1 < q.num_end {
+            sentences[i].1 = sentences[i + 1].1;
+            sentences.remove(i + 1);
+        }
+    }
+    sentences
 }
 
 /// Byte ranges of the sentences of `text`, each ending after a `。`, `！`, `？`, `!`, `?` or `\n`.
@@ -1879,5 +1923,28 @@ pub(crate) mod tests {
         assert_eq!(got[5], ("1,284".into(), QUnit::Item));
         assert!(q[6].lower_bound);
         assert_eq!(q.len(), 7);
+    }
+
+    #[test]
+    fn a_full_stop_between_the_digits_of_a_share_is_its_decimal_point() {
+        let text = "立案571件,立案率83。7%;共计100。50%的说法不算。";
+        let (q, _) = scan_quantities(text);
+        let got: Vec<(&str, f64, QUnit)> = q
+            .iter()
+            .map(|q| (&text[q.start..q.end], q.value, q.unit))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("571件", 571.0, QUnit::Item),
+                ("83。7%", 83.7, QUnit::Percent),
+                ("100。50%", 100.5, QUnit::Percent),
+            ]
+        );
+        assert_eq!(q[1].text, "83.7");
+        // A count before the stop, or a longer number, is a sentence end.
+        let (q, _) = scan_quantities("共收到建议1234。56%的建议已办结。收到30件。5%的提案");
+        let values: Vec<f64> = q.iter().map(|q| q.value).collect();
+        assert_eq!(values, [56.0, 30.0, 5.0]);
     }
 }

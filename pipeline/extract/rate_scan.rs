@@ -4,8 +4,10 @@
 //! ```text
 //! ([\p{Han}、]{1,30}?(?:率|满意度))(\([^()]{1,12}\))?[ ]?(?:平均为|平均达到|平均达|均为|均达到了|均达到|均达|均在|均是|达到了|已达到|分别为|分别是
 //! |分别达到|保持在|稳定在|都是|都为|都达到|为|达到|达|是|高达|已达)?[ ]?(超过|高于|不低于)?[ ]?
-//! (\d+(?:\.\d+)?)[ ]?%+
+//! (\d+(?:[.。]\d+)?)[ ]?%+
 //! ```
+//!
+//! (`。` as the decimal point: `立案率83。7%`, a typing slip some reports carry.)
 //!
 //! with `captures_iter` (leftmost-first, non-overlapping), which is what extraction used before:
 //! the regex ran its automata over every window around `率`, then a backtracker for the groups.
@@ -153,7 +155,7 @@ fn note_at(text: &str, p: usize) -> Option<(usize, usize)> {
     None
 }
 
-/// The tail `[ ]?(?:verb)?[ ]?(bound)?[ ]?(\d+(?:\.\d+)?)[ ]?%+` at `p`, trying the options in
+/// The tail `[ ]?(?:verb)?[ ]?(bound)?[ ]?(\d+(?:[.。]\d+)?)[ ]?%+` at `p`, trying the options in
 /// the regex's order (space before none, each verb in turn before none, …) and taking the first
 /// way that reaches a number and `%`.
 fn tail_at(text: &str, p: usize) -> Option<Tail> {
@@ -197,7 +199,7 @@ fn optional_word<'w>(
         .chain([(None, p)])
 }
 
-/// `(\d+(?:\.\d+)?)[ ]?%+` at `p`: the number's range and the match end. Each part is greedy
+/// `(\d+(?:[.。]\d+)?)[ ]?%+` at `p`: the number's range and the match end. Each part is greedy
 /// and what follows it can never be its own character, so giving characters back never helps.
 fn percent_at(text: &str, p: usize) -> Option<((usize, usize), usize)> {
     let int_end = digits_end(text, p);
@@ -205,9 +207,13 @@ fn percent_at(text: &str, p: usize) -> Option<((usize, usize), usize)> {
         return None;
     }
     let mut num_end = int_end;
-    if text[int_end..].starts_with('.') {
-        let frac_end = digits_end(text, int_end + 1);
-        if frac_end > int_end + 1 {
+    if let Some(point) = ['.', '。']
+        .into_iter()
+        .find(|&c| text[int_end..].starts_with(c))
+    {
+        let frac_start = int_end + point.len_utf8();
+        let frac_end = digits_end(text, frac_start);
+        if frac_end > frac_start {
             num_end = frac_end;
         }
     }
@@ -261,7 +267,7 @@ mod tests {
     /// The regex the scanner replaces, exactly as extraction used it.
     static RATE_RE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"([\p{Han}、]{1,30}?(?:率|满意度))(\([^()]{1,12}\))?[ ]?(?:平均为|平均达到|平均达|均为|均达到了|均达到|均达|均在|均是|达到了|已达到|分别为|分别是|分别达到|保持在|稳定在|都是|都为|都达到|为|达到|达|是|高达|已达)?[ ]?(超过|高于|不低于)?[ ]?(\d+(?:\.\d+)?)[ ]?%+",
+            r"([\p{Han}、]{1,30}?(?:率|满意度))(\([^()]{1,12}\))?[ ]?(?:平均为|平均达到|平均达|均为|均达到了|均达到|均达|均在|均是|达到了|已达到|分别为|分别是|分别达到|保持在|稳定在|都是|都为|都达到|为|达到|达|是|高达|已达)?[ ]?(超过|高于|不低于)?[ ]?(\d+(?:[.。]\d+)?)[ ]?%+",
         )
         .unwrap()
     });
@@ -310,6 +316,8 @@ mod tests {
             "办结率均达到了了98%",
             "办结率为98.%",
             "办结率为98.5.%",
+            "立案率83。7%",
+            "立案率83。%,办结率。7%",
             "办结率98 %%% ",
             "满意率率为98%",
             "满意度度为98%",
@@ -355,6 +363,7 @@ mod tests {
             "98",
             "9.5",
             ".",
+            "。",
             "%",
             "%%",
             "１",
