@@ -1625,12 +1625,14 @@ fn total_candidate(
     // A congress's report speaks about every item raised; the government's share is a part.
     // A government's own report speaks about the items it handled.
     let congress = ctx.doc.meta.issuer_kind.as_deref() == Some("congress");
+    // `共接收建议、提案36件(其中承办30件,协办6件)`: a count broken out in parentheses.
+    let broken_out = in_paren && left.contains("其中");
     Some(TotalCandidate {
         qi,
         value,
         kind: kind.unwrap_or_else(|| "mention".into()),
         strict,
-        part: (government && congress) || lead,
+        part: (government && congress) || lead || broken_out,
         government,
         pct: None,
         pct_universe: None,

@@ -1689,3 +1689,13 @@ fn enumerated_outcome_headings_far_apart_are_siblings() {
     let p = process_text(&text.replace("(一)", "").replace("(二)", ""));
     assert!(cats(&p).is_empty());
 }
+
+#[test]
+fn a_count_broken_out_in_parentheses_is_a_part_of_the_total_before_it() {
+    let p = process_text(
+        "本年度,我局共接收人大代表建议、政协委员提案36件(其中承办30件,协办6件),均在时限内办结。\
+         其中,承办人大代表建议12件,已经解决或基本解决12件;承办政协委员提案18件,已经解决或基本解决15件,\
+         正在解决或列入规划逐步解决3件。",
+    );
+    assert_eq!(fact(&p, "total_items"), Some(36.0));
+}
