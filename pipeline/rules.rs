@@ -396,6 +396,9 @@ pub struct ExtractRules {
     /// so the clause is not a count of that kind.
     #[serde(default)]
     pub total_verb_negations: WordList,
+    /// Proposer words that may stand between a count and its noun (`4917件代表建议`).
+    #[serde(default)]
+    pub noun_modifiers: WordList,
     /// Nouns for bills, kept apart from suggestions.
     pub bill_nouns: WordList,
     /// Verbs that introduce a total, by kind (received, filed, merged, handled).

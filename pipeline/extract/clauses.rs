@@ -726,8 +726,16 @@ fn open_paren_before(text: &str, from: usize, to: usize) -> Option<usize> {
 /// whose last occurrence ends last, the longer one on a tie).
 fn item_noun(ctx: &Ctx, left: &str, right: &str) -> Option<String> {
     let nouns = &ctx.rules.derived.nouns;
-    if let Some(n) = nouns.iter().find(|n| right.starts_with(n.as_str())) {
-        return Some(n.clone());
+    // `247件代表议案和4917件代表建议`: the noun may follow a proposer word.
+    let after_modifier = ctx
+        .rules
+        .noun_modifiers
+        .longest_prefix_of(right)
+        .map_or(right, |m| &right[m.len()..]);
+    for head in [right, after_modifier] {
+        if let Some(n) = nouns.iter().find(|n| head.starts_with(n.as_str())) {
+            return Some(n.clone());
+        }
     }
     // The noun is usually a few characters before the count: search from the right.
     nouns.last_ending_in(left).map(str::to_string)
@@ -1584,6 +1592,16 @@ fn total_candidate(
         Some(k) if l_clause.len() == left.len() => Some(k),
         Some(k) => kind_in(l_clause).or(Some(k)),
     };
+    // A kind shared with the count before never makes a strict candidate: the two may be the
+    // channels of a total the report does not print.
+    let (kind, coordinated) = match kind {
+        Some(k) => (Some(k), false),
+        None => {
+            let k = coordinated_kind(ctx, qi).and_then(kind_in);
+            let shared = k.is_some();
+            (k, shared)
+        }
+    };
     if noun.is_none() && kind.is_none() {
         return None;
     }
@@ -1596,7 +1614,7 @@ fn total_candidate(
         || kind
             .as_ref()
             .is_some_and(|k| ctx.rules.self_naming_kinds.contains(k));
-    let strict = named && kind.is_some() && !left.contains("其中") && !in_paren;
+    let strict = named && kind.is_some() && !coordinated && !left.contains("其中") && !in_paren;
     // A strict candidate is never a channel split: its words are not looked for.
     let channel_split = if strict {
         None
@@ -1638,6 +1656,30 @@ fn total_candidate(
         pct_universe: None,
         channel_split,
     })
+}
+
+/// `共提出247件代表议案和4917件代表建议`, `共提出议案236件、建议4981件`: a count joined to the
+/// count before it by 和/及/、 (with at most a noun between) shares its verb; the clause of the
+/// count before, where that verb stands.
+fn coordinated_kind<'t>(ctx: &Ctx<'t>, qi: usize) -> Option<&'t str> {
+    const MAX_BETWEEN_CHARS: usize = 8;
+    let prev = ctx.qtys.get(qi.checked_sub(1)?)?;
+    let q = &ctx.qtys[qi];
+    let between = ctx.text.get(prev.end..q.start)?;
+    let joined = ["和", "及", "以及", "、"]
+        .iter()
+        .any(|c| between.starts_with(c) || between.ends_with(c));
+    if !joined
+        || between.chars().count() > MAX_BETWEEN_CHARS
+        || between.contains(',')
+        || between.chars().any(is_hard_boundary)
+    {
+        return None;
+    }
+    let (ss, _) = ctx.sentence_of(prev.start);
+    let lb = left_bound(ctx, qi - 1, ss);
+    let clause_start = last_comma_piece(ctx.text, lb, prev.start);
+    Some(&ctx.text[clause_start..prev.start])
 }
 
 /// The highest-priority total kind with a verb in `s` that no negation word comes right before.

@@ -1699,3 +1699,23 @@ fn a_count_broken_out_in_parentheses_is_a_part_of_the_total_before_it() {
     );
     assert_eq!(fact(&p, "total_items"), Some(36.0));
 }
+
+#[test]
+fn a_count_coordinated_with_a_bill_count_shares_its_verb() {
+    let p = process_text(
+        "五年来,市人大代表共提出247件代表议案和4917件代表建议,有151件代表议案已经转化为立法项目。",
+    );
+    assert_eq!(fact(&p, "total_items"), Some(4917.0));
+    assert_eq!(fact(&p, "bills_total"), Some(247.0));
+    let p = process_text("一次会议以来,省人大代表共提出议案236件、建议4981件。");
+    assert_eq!(fact(&p, "total_items"), Some(4981.0));
+    // Two channels' counts under one verb still make the derived total of both.
+    let p = process_text("今年卫计局共收到人大代表建议5件、政协委员提案3件,议题包括医改等。");
+    let total = p
+        .extraction
+        .facts
+        .iter()
+        .find(|f| f.fact == "total_items")
+        .map(|f| (f.value, f.qualifier.clone()));
+    assert_eq!(total, Some((8.0, Some("derived: 5 + 3".to_string()))));
+}
