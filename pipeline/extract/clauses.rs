@@ -114,6 +114,8 @@ struct TotalCandidate {
 /// Every decision about counted clauses in one document.
 pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
     let mut totals: Vec<TotalCandidate> = Vec::new();
+    // Counts of the period after the session, candidates after all others (see below).
+    let mut after_session_totals: Vec<TotalCandidate> = Vec::new();
     let mut universe_carry: Option<String> = None;
     let mut last_role: Option<(usize, u32)> = None; // (end byte of the role count, role position)
     let mut last_category: Option<(usize, i64, usize)> = None; // (sentence start, count, index)
@@ -296,7 +298,26 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                 used[qi] = true;
                 // `大会期间代表提出建议315件` opening a report is its total as well as a split.
                 let opening = during && totals.is_empty() && !left.contains("其中");
-                if !opening {
+                // `会后,县政府承接…交办建议160件`: a count of the period after the session
+                // may be all the report handles; it is a total only by the categories' sum or
+                // for want of any other.
+                let after_only = after && !during;
+                if !opening && !after_only {
+                    continue;
+                }
+                if after_only {
+                    if let Some(mut c) = total_candidate(
+                        ctx,
+                        qi,
+                        left,
+                        l_clause,
+                        right_head,
+                        noun.as_deref(),
+                        paren_open.is_some(),
+                    ) {
+                        c.strict = false;
+                        after_session_totals.push(c);
+                    }
                     continue;
                 }
                 if let Some(mut c) = total_candidate(
@@ -522,6 +543,7 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
     respective_shares(ctx, ex, used, &share_less);
     share_only_statements(ctx, ex, used);
     super::drop_isolated_categories(ctx, ex);
+    totals.append(&mut after_session_totals);
     choose_total(ctx, ex, &totals, used);
 }
 

@@ -1719,3 +1719,18 @@ fn a_count_coordinated_with_a_bill_count_shares_its_verb() {
         .map(|f| (f.value, f.qualifier.clone()));
     assert_eq!(total, Some((8.0, Some("derived: 5 + 3".to_string()))));
 }
+
+#[test]
+fn a_count_of_the_period_after_the_session_is_the_total_the_categories_sum_to() {
+    let p = process_text(
+        "会后,县政府承接县人大常委会交办人大代表意见建议160件,分送34个部门单位。\
+         已经落实的“A”类建议138件,占86.25%;正在落实或列入计划落实的“B”类建议16件,占10%;\
+         暂时难以落实的“C”类建议6件,占3.75%。",
+    );
+    assert_eq!(fact(&p, "total_items"), Some(160.0));
+    assert_eq!(fact(&p, "items_after_session"), Some(160.0));
+    // Beside a count of the session itself it stays a split.
+    let p = process_text("会议期间,代表共提出建议812件;闭会期间,代表提出建议47件,合计859件。");
+    assert_ne!(fact(&p, "total_items"), Some(47.0));
+    assert_eq!(fact(&p, "items_after_session"), Some(47.0));
+}
