@@ -1229,6 +1229,7 @@ fn tier_wordings_met_in_real_reports() {
             "已落实或逐步实施代表所提问题的",
             vec!["resolved", "planned"],
         ),
+        ("已解决或年内解决的", vec!["resolved", "planned"]),
     ] {
         let (got, _, _) = phrase_tiers(label, &RULES.tiers);
         assert_eq!(got, tiers, "{label}");
