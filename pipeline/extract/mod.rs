@@ -702,6 +702,7 @@ pub fn extract(doc: &Document, rules: &Rules) -> Extraction {
     channels::scope_categories(&ctx, &mut ex);
     set_aside_subset_schemes(&ctx, &mut ex);
     clauses::report_unparsed(&ctx, &mut ex, &used);
+    rates::merge_restated_rates(&ctx, &mut ex);
     report_rejected(&ctx, &mut ex);
     for (i, c) in ex.categories.iter_mut().enumerate() {
         c.position = i as u32;
@@ -1077,7 +1078,7 @@ fn set_aside_previous_period(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) 
 }
 
 /// An informational finding about this document at `line`.
-fn push_info(
+pub(super) fn push_info(
     ctx: &Ctx,
     findings: &mut Vec<crate::model::Finding>,
     code: &str,

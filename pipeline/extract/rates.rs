@@ -13,6 +13,64 @@ static RATE_WORDS: LazyLock<Needles> = LazyLock::new(|| Needles::new(&["率", "�
 /// Longest prefix of a rate name kept as its qualifier, in characters.
 const MAX_PREFIX_CHARS: usize = 8;
 
+/// A rate said again (a headline and its story, `100%辦復 … 提案100%辦復 … 已100%辦復`) is one
+/// rate: the same canonical rate, value and bound, a name that ends the other's (`满意率` and
+/// `所办政协提案 满意率`), no two different qualifiers, and another sentence or the same name.
+/// The one kept has the name printed
+/// as a rate (`…率`) if any, else the shortest; each one merged is said in a finding.
+pub fn merge_restated_rates(ctx: &Ctx, ex: &mut Extraction) {
+    let mut kept: Vec<Fact> = Vec::with_capacity(ex.facts.len());
+    for f in ex.facts.drain(..) {
+        // Rates listed in one sentence (`办结率、按时办结率均为100%`) are different rates,
+        // unless printed with the very same name (a headline run into its story).
+        let sentence = |g: &Fact| ctx.sentence_of(ctx.text_byte(g.evidence.span.start));
+        let Some(i) = kept.iter().position(|k| {
+            f.fact.starts_with("rate_")
+                && restates(k, &f)
+                && (sentence(k) != sentence(&f) || k.name_zh == f.name_zh)
+        }) else {
+            kept.push(f);
+            continue;
+        };
+        let (keep, merged) = if name_rank(&f) < name_rank(&kept[i]) {
+            let old = std::mem::replace(&mut kept[i], f);
+            (kept[i].evidence.line, old)
+        } else {
+            (kept[i].evidence.line, f)
+        };
+        super::push_info(
+            ctx,
+            &mut ex.findings,
+            "restated_rate",
+            merged.evidence.line,
+            format!(
+                "{} {}% at line {} restates the rate kept at line {keep}; counted once",
+                merged.name_zh.as_deref().unwrap_or(&merged.fact),
+                merged.value_text,
+                merged.evidence.line
+            ),
+        );
+    }
+    ex.facts = kept;
+}
+
+fn restates(a: &Fact, b: &Fact) -> bool {
+    let (Some(na), Some(nb)) = (a.name_zh.as_deref(), b.name_zh.as_deref()) else {
+        return false;
+    };
+    a.fact == b.fact
+        && a.value == b.value
+        && a.bound == b.bound
+        && (na.ends_with(nb) || nb.ends_with(na))
+        && (a.qualifier == b.qualifier || a.qualifier.is_none() || b.qualifier.is_none())
+}
+
+/// Lower is better: a name printed as a rate, then a shorter one.
+fn name_rank(f: &Fact) -> (bool, usize) {
+    let name = f.name_zh.as_deref().unwrap_or("");
+    (!name.ends_with('率'), name.chars().count())
+}
+
 pub fn extract_rates(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
     // A rate name is at most 30 characters before 率/满意度 and its value a few after.
     for (ws, we) in windows(ctx.text, &RATE_WORDS, 31 * 3, 48) {

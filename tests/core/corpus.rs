@@ -1735,3 +1735,34 @@ fn a_count_of_the_period_after_the_session_is_the_total_the_categories_sum_to() 
     assert_ne!(fact(&p, "total_items"), Some(47.0));
     assert_eq!(fact(&p, "items_after_session"), Some(47.0));
 }
+
+#[test]
+fn a_rate_said_again_is_one_rate_and_rates_listed_together_stay_apart() {
+    let p = process_text(
+        "全国政协提案工作报告:提出提案5768件 立案4791件 99.6%已办复\n\
+         报告说,政协委员提出提案5768件,立案4791件,99.6%已办复。\n\
+         截至目前,办结率、按时办结率均为100%。今年提案办结率100%。",
+    );
+    let rates: Vec<(String, f64)> = p
+        .extraction
+        .facts
+        .iter()
+        .filter(|f| f.fact.starts_with("rate_"))
+        .map(|f| (f.fact.clone(), f.value))
+        .collect();
+    assert_eq!(
+        rates,
+        [
+            ("rate_completed".to_string(), 100.0),
+            ("rate_completed".to_string(), 100.0),
+            ("rate_answered".to_string(), 99.6),
+        ]
+    );
+    let restated = p
+        .extraction
+        .findings
+        .iter()
+        .filter(|f| f.code == "restated_rate")
+        .count();
+    assert_eq!(restated, 2);
+}
