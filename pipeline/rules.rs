@@ -530,6 +530,10 @@ pub struct ProposerSplit {
     /// Words right before a label that name who handed the proposals in, so a total verb in
     /// them does not make the label a total (`人民团体提出的党派团体提案126件`).
     pub author_markers: WordList,
+    /// Collective authors: a label ending in `label_noun` that names one of them is a
+    /// collective proposal count (`各民主党派省委、省工商联提案85件`, `界别提案297件`).
+    pub collective_authors: WordList,
+    pub label_noun: String,
 }
 
 /// Words of a clause that names the channel an outcome scheme classifies: `[opener]*<noun>

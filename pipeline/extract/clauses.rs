@@ -892,12 +892,21 @@ fn proposer_split_of(
     let split = &ctx.rules.proposer_split;
     let q = &ctx.qtys[qi];
     let (ss, se) = ctx.sentence_of(q.start);
-    if !split.collective.contains_any(&ctx.text[ss..se.max(q.end)]) {
+    let sentence = &ctx.text[ss..se.max(q.end)];
+    let authored = || {
+        !split.label_noun.is_empty()
+            && sentence.contains(split.label_noun.as_str())
+            && split.collective_authors.contains_any(sentence)
+    };
+    if !split.collective.contains_any(sentence) && !authored() {
         return None;
     }
     // `遴选重点提案…其中集体提案10件，委员提案9件` splits the key proposals, not all of them.
     let of_key_items = ctx.contains_any(&ctx.text[ss..clause_start], &ctx.rules.key_words);
-    let kind_of = |word: &str| match (split.collective.iter().any(|w| w == word), of_key_items) {
+    let kind_of = |word: &str| match (
+        split.collective.iter().any(|w| w == word) || word == split.label_noun,
+        of_key_items,
+    ) {
         (true, false) => "items_collective",
         (false, false) => "items_individual",
         (true, true) => "key_items_collective",
@@ -927,6 +936,29 @@ fn proposer_split_of(
         }
         let we = clause_start + end;
         return Some((kind_of(w), we - w.len(), we));
+    }
+    // `各民主党派省委、省工商联提案85件`: a label naming a collective author.
+    if !split.label_noun.is_empty()
+        && head.ends_with(split.label_noun.as_str())
+        && split.collective_authors.contains_any(head)
+        && total_kind_in(
+            &ctx.rules.derived.prioritized_total_verbs,
+            &ctx.rules.total_verb_negations,
+            head,
+        )
+        .is_none()
+    {
+        let start = strip_prefixes(
+            ctx.text,
+            clause_start,
+            clause_start + end,
+            &ctx.rules.label_prefixes,
+        );
+        return Some((
+            kind_of(split.label_noun.as_str()),
+            start,
+            clause_start + end,
+        ));
     }
     // `188件集体提案`: the label right after the count.
     let right = split

@@ -1766,3 +1766,50 @@ fn a_rate_said_again_is_one_rate_and_rates_listed_together_stay_apart() {
         .count();
     assert_eq!(restated, 2);
 }
+
+#[test]
+fn proposals_counted_by_collective_authors_split_the_total() {
+    let p = process_text(
+        "共收到提案902件,经审查,立案817件。立案提案中,委员提案728件,各民主党派省委、省工商联提案85件,\
+         专委会提案4件,分别交由104个承办单位办理。",
+    );
+    assert_eq!(fact(&p, "total_items"), Some(817.0));
+    let split: Vec<(String, String, f64)> = p
+        .extraction
+        .facts
+        .iter()
+        .filter(|f| {
+            f.fact.starts_with("items_collective") || f.fact.starts_with("items_individual")
+        })
+        .map(|f| {
+            (
+                f.fact.clone(),
+                f.name_zh.clone().unwrap_or_default(),
+                f.value,
+            )
+        })
+        .collect();
+    assert_eq!(
+        split,
+        [
+            (
+                "items_individual".to_string(),
+                "委员提案".to_string(),
+                728.0
+            ),
+            (
+                "items_collective".to_string(),
+                "各民主党派省委、省工商联提案".to_string(),
+                85.0
+            ),
+            (
+                "items_collective".to_string(),
+                "专委会提案".to_string(),
+                4.0
+            ),
+        ]
+    );
+    // Without any collective author in its sentence, 委员提案 names the channel.
+    let p = process_text("今年共收到政协委员提案120件,均已办复。");
+    assert!(fact(&p, "items_individual").is_none());
+}
