@@ -199,12 +199,17 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
         }
         if let Some((role_zh, role)) = role_in(ctx, l_clause).filter(|_| handler.is_none()) {
             let pos = ex.roles.len() as u32;
+            // `市人大代表建议158件(主办84件,会办74件)`: roles of the channel counted before.
+            let channel = paren_open
+                .and_then(|p| ctx.qtys[..qi].iter().rposition(|o| o.end == p))
+                .and_then(|owner| named_channel(ctx, owner))
+                .map(|c| channel_of_split(c).to_string());
             ex.roles.push(Role {
                 position: pos,
                 role_zh: role_zh.clone(),
                 role: role.clone(),
                 level_zh: None,
-                channel: None,
+                channel,
                 count: q.value as i64,
                 parent: None,
                 evidence: ctx.evidence(
@@ -1883,28 +1888,7 @@ fn channel_pair_total(
     cat_sum: Option<i64>,
     used: &mut [bool],
 ) -> Vec<usize> {
-    let scope = &ctx.rules.channel_scope;
-    // The channel a count names: the qualified noun just before it (`代表建议49件`), in a clause
-    // that names no other channel (`代表建议和委员提案63件` counts both).
-    let channel_of = |c: &TotalCandidate| {
-        let q = &ctx.qtys[c.qi];
-        let (ss, _) = ctx.sentence_of(q.start);
-        let from = ctx
-            .text
-            .floor_char_boundary(ss.max(q.start.saturating_sub(150)));
-        // The clause runs back to a comma or to the count before it (`…49件、政协委员提案66件`).
-        let previous = c.qi.checked_sub(1).map_or(0, |p| ctx.qtys[p].end);
-        let from = from.max(previous.min(q.start));
-        let clause = &ctx.text[last_comma_piece(ctx.text, from, q.start)..q.start];
-        let head = clause.trim_end_matches(['共', '有', '计', ' ']);
-        let ends = |list: &WordList| ends_with_any(head, list).is_some();
-        let (npc, cppcc) = (&scope.split_npc, &scope.split_cppcc);
-        match (ends(npc), ends(cppcc)) {
-            (true, false) if !cppcc.contains_any(clause) => Some("npc_items"),
-            (false, true) if !npc.contains_any(clause) => Some("cppcc_items"),
-            _ => None,
-        }
-    };
+    let channel_of = |c: &TotalCandidate| named_channel(ctx, c.qi);
     let sentence = |c: &TotalCandidate| ctx.sentence_of(ctx.qtys[c.qi].start).0;
     let listed_after_total = |i: usize, j: usize| {
         let (a, b) = (&cands[i], &cands[j]);
@@ -1943,6 +1927,90 @@ fn channel_pair_total(
         evidence: ctx.evidence(evidence_start(ctx, a), b.end, "count.total_of_channels"),
     });
     pair.map(|(c, _)| c.qi).to_vec()
+}
+
+/// The channel a count names (`npc_items`, `cppcc_items`): the qualified noun just before it
+/// (`代表建议49件`), in a clause that names no other channel (`代表建议和委员提案63件` counts
+/// both).
+fn named_channel(ctx: &Ctx, qi: usize) -> Option<&'static str> {
+    let scope = &ctx.rules.channel_scope;
+    let q = &ctx.qtys[qi];
+    let (ss, _) = ctx.sentence_of(q.start);
+    let from = ctx
+        .text
+        .floor_char_boundary(ss.max(q.start.saturating_sub(150)));
+    // The clause runs back to a comma or to the count before it (`…49件、政协委员提案66件`).
+    let previous = qi.checked_sub(1).map_or(0, |p| ctx.qtys[p].end);
+    let from = from.max(previous.min(q.start));
+    let clause = &ctx.text[last_comma_piece(ctx.text, from, q.start)..q.start];
+    let head = clause.trim_end_matches(['共', '有', '计', ' ']);
+    let ends = |list: &WordList| ends_with_any(head, list).is_some();
+    let (npc, cppcc) = (&scope.split_npc, &scope.split_cppcc);
+    match (ends(npc), ends(cppcc)) {
+        (true, false) if !cppcc.contains_any(clause) => Some("npc_items"),
+        (false, true) if !npc.contains_any(clause) => Some("cppcc_items"),
+        _ => None,
+    }
+}
+
+/// The channel a channel-split fact names.
+fn channel_of_split(split: &str) -> &'static str {
+    if split == "npc_items" {
+        "npc_suggestion"
+    } else {
+        "cppcc_proposal"
+    }
+}
+
+/// `建议158件(主办84件,会办74件),提案81件(主办47件,会办34件)`: a role counted in two channels
+/// is also a role of all items, their sum (a derived row the channel rows break down).
+pub fn sum_roles_over_channels(ctx: &Ctx, ex: &mut Extraction) {
+    let mut names: Vec<&str> = Vec::new();
+    for r in ex
+        .roles
+        .iter()
+        .filter(|r| r.parent.is_none() && r.channel.is_some())
+    {
+        if !names.contains(&r.role_zh.as_str()) {
+            names.push(&r.role_zh);
+        }
+    }
+    let names: Vec<String> = names.into_iter().map(str::to_string).collect();
+    for name in names {
+        let rows: Vec<usize> = (0..ex.roles.len())
+            .filter(|&i| {
+                let r = &ex.roles[i];
+                r.parent.is_none() && r.channel.is_some() && r.role_zh == name
+            })
+            .collect();
+        let mut channels: Vec<&str> = rows
+            .iter()
+            .filter_map(|&i| ex.roles[i].channel.as_deref())
+            .collect();
+        channels.sort_unstable();
+        channels.dedup();
+        if channels.len() < 2 || channels.len() != rows.len() {
+            continue;
+        }
+        let (first, last) = (&ex.roles[rows[0]], &ex.roles[rows[rows.len() - 1]]);
+        let start = ctx.text_byte(first.evidence.span.start);
+        let end = ctx.text_byte(last.evidence.span.end);
+        let pos = ex.roles.len() as u32;
+        let sum = Role {
+            position: pos,
+            role_zh: name.clone(),
+            role: first.role.clone(),
+            level_zh: None,
+            channel: None,
+            count: rows.iter().map(|&i| ex.roles[i].count).sum(),
+            parent: None,
+            evidence: ctx.evidence(start, end, "role.sum_of_channels"),
+        };
+        for &i in &rows {
+            ex.roles[i].parent = Some(pos);
+        }
+        ex.roles.push(sum);
+    }
 }
 
 /// Whether a count in 个 counts items: it closes an outcome's wording (`…解决的5个`) and its clause.

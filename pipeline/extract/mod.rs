@@ -698,6 +698,7 @@ pub fn extract(doc: &Document, rules: &Rules) -> Extraction {
     rates::extract_rates(&ctx, &mut ex, &mut used);
     tables::extract_tables(&ctx, &mut ex);
     clauses::extract_clauses(&ctx, &mut ex, &mut used);
+    clauses::sum_roles_over_channels(&ctx, &mut ex);
     items::extract_items(&ctx, &mut ex);
     channels::scope_categories(&ctx, &mut ex);
     set_aside_subset_schemes(&ctx, &mut ex);

@@ -1813,3 +1813,42 @@ fn proposals_counted_by_collective_authors_split_the_total() {
     let p = process_text("今年共收到政协委员提案120件,均已办复。");
     assert!(fact(&p, "items_individual").is_none());
 }
+
+#[test]
+fn roles_counted_per_channel_sum_to_roles_of_all_items() {
+    let p = process_text(
+        "2019年,市交通委共承办市人大代表建议、市政协提案239件。其中:市人大代表建议158件(主办84件,会办74件),\
+         市政协提案81件(主办47件,会办34件)。",
+    );
+    let roles: Vec<(String, Option<String>, i64, bool)> = p
+        .extraction
+        .roles
+        .iter()
+        .map(|r| {
+            (
+                r.role_zh.clone(),
+                r.channel.clone(),
+                r.count,
+                r.parent.is_some(),
+            )
+        })
+        .collect();
+    let npc = Some("npc_suggestion".to_string());
+    let cppcc = Some("cppcc_proposal".to_string());
+    assert_eq!(
+        roles,
+        [
+            ("主办".to_string(), npc.clone(), 84, true),
+            ("会办".to_string(), npc, 74, true),
+            ("主办".to_string(), cppcc.clone(), 47, true),
+            ("会办".to_string(), cppcc, 34, true),
+            ("主办".to_string(), None, 131, false),
+            ("会办".to_string(), None, 108, false),
+        ]
+    );
+    assert!(
+        p.checks
+            .iter()
+            .any(|c| c.check == "roles_sum" && c.status == banli::model::CheckStatus::Pass)
+    );
+}
