@@ -155,6 +155,13 @@ pub struct DateRules {
     /// not end the part of the text where a dateline can stand.
     #[serde(default)]
     pub headline_chars: usize,
+    /// Words later in the sentence of a day told before the first count that make it the day
+    /// the report was given (`…会议12月22日召开`), under a web page's stamp.
+    #[serde(default)]
+    pub event_after: crate::rules::WordList,
+    /// Words right before such a day that make it a cut-off instead (`截至5月14日`).
+    #[serde(default)]
+    pub event_cutoffs: Vec<String>,
 }
 
 /// A word before a date and what it makes the date (`written` or `published`).
@@ -3071,11 +3078,81 @@ fn infer_report_date(ctx: &Ctx) -> Option<ReportDate> {
             at_session: at_session(ctx, pos),
         });
     }
+    // `本报讯 …常委会第九次会议12月22日召开` under a page stamp of the 23rd: the report's day is
+    // the meeting's, which the story tells before its first count.
+    if let Some((DateRank::Published, _, stamp)) = best
+        && let Some((pos, event)) = event_date_in_head(ctx, stamp)
+    {
+        return Some(ReportDate {
+            date: event,
+            written: true,
+            at_session: at_session(ctx, pos),
+        });
+    }
     best.map(|(rank, pos, date)| ReportDate {
         date,
         written: rank != DateRank::Published,
         at_session: at_session(ctx, pos),
     })
+}
+
+/// Most days a meeting may lie before the page that reports it.
+const MAX_EVENT_DAYS_BEFORE_STAMP: i32 = 31;
+
+/// A day (`12月22日`, `2018年5月17日` in the stamp's year) before the first count whose clause
+/// goes on, within 20 characters, to an event word (`召开`, `获悉`, `作了报告`, `[date] event_after`), not a cut-off,
+/// and no later than `stamp` nor more than a month before it: the day the report was given.
+fn event_date_in_head(ctx: &Ctx, stamp: Date) -> Option<(usize, Date)> {
+    let head = &ctx.text[..ctx.first_count.min(ctx.text.len())];
+    for (at, _) in head.match_indices('月') {
+        let start = at
+            - head[..at]
+                .bytes()
+                .rev()
+                .take_while(u8::is_ascii_digit)
+                .count();
+        let Some((month, day, end)) = month_day_at(ctx.text, start) else {
+            continue;
+        };
+        let before = &ctx.text[..start];
+        let written_year = before.strip_suffix('年').map(|b| {
+            let digits = b.bytes().rev().take_while(u8::is_ascii_digit).count();
+            b[b.len() - digits..].parse::<i32>().ok()
+        });
+        let year = match written_year {
+            Some(Some(y)) if y == stamp.year => y,
+            Some(_) => continue,
+            None if (month, day) <= (stamp.month, stamp.day) => stamp.year,
+            None => stamp.year - 1,
+        };
+        let year_start = before.len()
+            - written_year.map_or(0, |_| {
+                '年'.len_utf8()
+                    + before[..before.len() - '年'.len_utf8()]
+                        .bytes()
+                        .rev()
+                        .take_while(u8::is_ascii_digit)
+                        .count()
+            });
+        if ends_with_any(&ctx.text[..year_start], &ctx.r.date.event_cutoffs).is_some() {
+            continue;
+        }
+        // The event word stands in the date's own clause (`1月6日报到,1月8日—12日召开` is a
+        // schedule, the second day's).
+        let rest = after(ctx.text, end, 20);
+        let clause = &rest[..rest.find(['。', '\n', ',', ':', ';']).unwrap_or(rest.len())];
+        if !ctx.r.date.event_after.contains_any(clause) {
+            continue;
+        }
+        let Some(date) = Date::new(year, month, day) else {
+            continue;
+        };
+        let days = stamp.days_since_epoch() - date.days_since_epoch();
+        if (0..=MAX_EVENT_DAYS_BEFORE_STAMP).contains(&days) {
+            return Some((year_start, date));
+        }
+    }
+    None
 }
 
 /// A dateline without a year (`11月26日,县…常委会第二十七次会议听取…`) opening one of the
@@ -4555,6 +4632,18 @@ mod tests {
         // A date in the narrative, a colon later in its line, is no stamp.
         let m = meta_of("代表共提出建议96件。会议2021年3月5日召开,议程:12:30报到。");
         assert_eq!(m.report_date, None);
+        // A meeting day told mid-sentence before the first count, under the next day's stamp.
+        let m = meta_of(
+            "2017-12-23 06:12 宝鸡日报
+本报讯 市十四届人大常委会第九次会议12月22日召开,             记者在会上了解到:代表共提出建议296件。",
+        );
+        assert_eq!(m.report_date, Date::new(2017, 12, 22));
+        // Not a schedule's day whose event word lies in another clause, nor a cut-off.
+        let m = meta_of(
+            "2020-01-07 09:00 来源:长城网
+会议1月6日报到,1月8日召开。截至1月5日召开前,共收到提案902件。",
+        );
+        assert_eq!(m.report_date, Date::new(2020, 1, 7));
     }
 
     #[test]

@@ -81,18 +81,23 @@ fn realistic_cases_meet_the_accuracy_floor() {
         "tests/fixtures/realistic",
         106,
         &[
-            ("categories", 0.97, 0.90),
+            ("categories", 0.98, 0.95),
             ("category_code", 1.0, 0.98),
-            ("category_pct", 1.0, 0.95),
-            ("tiers", 1.0, 0.94),
+            ("category_pct", 1.0, 0.97),
+            ("tiers", 1.0, 0.95),
             ("topics", 0.98, 0.89),
-            ("total", 0.88, 0.88),
-            ("rates", 0.88, 0.85),
+            ("total", 0.94, 0.96),
+            // Session 15 merged restated rates (headline and story): precision 0.89 → 0.97.
+            ("rates", 0.96, 0.86),
+            ("proposer_split", 0.94, 0.92),
+            ("roles", 1.0, 0.63),
             // Page stamps (`2022-01-10 16:05 来源:…`) date news items since session 14: recall
-            // 0.74 → 0.83; the new extras are mostly items whose gold gives no date.
-            ("meta.report_date", 0.86, 0.82),
+            // 0.74 → 0.83; the new extras are mostly items whose gold gives no date. Session 15:
+            // a meeting day told before the first count beats the next day's stamp (0.86).
+            ("meta.report_date", 0.88, 0.85),
             ("meta.session", 0.92, 0.83),
-            ("meta.year_handled", 0.88, 0.88),
+            // Session 15: one more year for an item whose gold gives none (0.889 → 0.879).
+            ("meta.year_handled", 0.87, 0.88),
             ("meta.province", 1.0, 0.92),
             ("meta.jurisdiction", 0.96, 0.88),
             // Before session 14 a place named only by its level word (省十三届人大…) had no
