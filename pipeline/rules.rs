@@ -396,6 +396,9 @@ pub struct ExtractRules {
     /// so the clause is not a count of that kind.
     #[serde(default)]
     pub total_verb_negations: WordList,
+    /// A framing piece opening a label (`从落实情况看,`): no part of the outcome's wording.
+    #[serde(default)]
+    pub label_frames: LabelFrames,
     /// Proposer words that may stand between a count and its noun (`4917件代表建议`).
     #[serde(default)]
     pub noun_modifiers: WordList,
@@ -534,6 +537,14 @@ pub struct ProposerSplit {
     /// collective proposal count (`各民主党派省委、省工商联提案85件`, `界别提案297件`).
     pub collective_authors: WordList,
     pub label_noun: String,
+}
+
+/// The opening and closing words of a framing piece (`从` … `看,`, `就` … `而言,`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LabelFrames {
+    pub opens: WordList,
+    pub closes: WordList,
 }
 
 /// Words of a clause that names the channel an outcome scheme classifies: `[opener]*<noun>

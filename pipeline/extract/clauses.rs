@@ -1454,6 +1454,7 @@ fn finish_outcome_label(ctx: &Ctx, mut start: usize, mut end: usize) -> Option<L
         end = start + c.get(0)?.start();
     }
     start += enumerator_len(&ctx.text[start..end]);
+    start += frame_len(ctx, &ctx.text[start..end]);
     start = strip_prefixes(ctx.text, start, end, &ctx.rules.label_prefixes);
     end = strip_suffixes(ctx.text, start, end, &ctx.rules.label_suffixes);
     let label = ctx.text[start..end].trim_matches(['"', '“', '”', ' ', ',', '、', ':']);
@@ -1468,6 +1469,30 @@ fn finish_outcome_label(ctx: &Ctx, mut start: usize, mut end: usize) -> Option<L
     let end = start + label.len();
     ctx.contains_any(label, &ctx.rules.outcome_words)
         .then_some(Label { start, end, code })
+}
+
+/// Most characters between a frame's opening and closing words (`从落实情况看,`).
+const MAX_FRAME_CHARS: usize = 10;
+
+/// The length of a framing piece opening a label (`从落实情况看,`, `就办理结果而言,`): an opening
+/// word of `label_frames`, a few characters, and a closing word; 0 when none. Its words are no
+/// part of the outcome (`从解决情况看,已列入计划的` is planned only).
+fn frame_len(ctx: &Ctx, label: &str) -> usize {
+    let frames = &ctx.rules.label_frames;
+    let Some(open) = frames.opens.longest_prefix_of(label) else {
+        return 0;
+    };
+    let rest = &label[open.len()..];
+    let window: usize = rest
+        .char_indices()
+        .nth(MAX_FRAME_CHARS + 4)
+        .map_or(rest.len(), |(i, _)| i);
+    frames
+        .closes
+        .occurrences(&rest[..window])
+        .map(|(w, at)| open.len() + at + frames.closes[w].len())
+        .min()
+        .unwrap_or(0)
 }
 
 fn codes_of(c: &regex::Captures) -> String {

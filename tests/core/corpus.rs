@@ -1857,3 +1857,21 @@ fn roles_counted_per_channel_sum_to_roles_of_all_items() {
             .any(|c| c.check == "roles_sum" && c.status == banli::model::CheckStatus::Pass)
     );
 }
+
+#[test]
+fn a_framing_piece_is_no_part_of_a_label() {
+    let p = process_text(
+        "共收到建议146件。从解决情况看,已列入计划逐步办理的80件,已落实的66件,占45.2%。",
+    );
+    let got: Vec<(String, Vec<String>)> = cats(&p).into_iter().map(|c| (c.0, c.3)).collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "已列入计划逐步办理的".to_string(),
+                vec!["planned".to_string()]
+            ),
+            ("已落实的".to_string(), vec!["resolved".to_string()]),
+        ]
+    );
+}
