@@ -2017,9 +2017,17 @@ pub fn sum_roles_over_channels(ctx: &Ctx, ex: &mut Extraction) {
         if channels.len() < 2 || channels.len() != rows.len() {
             continue;
         }
-        let (first, last) = (&ex.roles[rows[0]], &ex.roles[rows[rows.len() - 1]]);
-        let start = ctx.text_byte(first.evidence.span.start);
-        let end = ctx.text_byte(last.evidence.span.end);
+        let first = &ex.roles[rows[0]];
+        let start = rows
+            .iter()
+            .map(|&i| ctx.text_byte(ex.roles[i].evidence.span.start))
+            .min()
+            .unwrap_or(0);
+        let end = rows
+            .iter()
+            .map(|&i| ctx.text_byte(ex.roles[i].evidence.span.end))
+            .max()
+            .unwrap_or(start);
         let pos = ex.roles.len() as u32;
         let sum = Role {
             position: pos,

@@ -34,6 +34,26 @@ proptest! {
         }
     }
 
+    /// The constructs read since session 15: labels before a colon, shares with last period's,
+    /// a stop as decimal point, enumerated headings, roles per channel, framing pieces, meeting
+    /// days under a page stamp.
+    #[test]
+    fn report_pieces_never_panic(pieces in proptest::collection::vec(proptest::sample::select(vec![
+        "已经解决或基本解决:", "A类:", "主办", "会办", "(", ")", "12件", "3件", "45%", "83。7%", "。",
+        ",", "由2019年占办复总数的", "提升至2020年的", "由", "或客观条件限制", "仅占", "(一)", "\n",
+        "建议158件", "提案81件", "从落实情况看,", "12月22日召开", "2017-12-23 06:12 来源:", "会后,",
+        "各民主党派和工商联提案", "委员提案", "和", "、", "率", "办复率", "满意率达", "100%",
+    ]), 0..60)) {
+        let text: String = pieces.concat();
+        let src = source(std::path::Path::new("fuzz.txt"));
+        if let Ok((doc, _)) = banli::ingest::ingest_bytes(&src, text.as_bytes(), &RULES, None) {
+            let p = banli::run::process_all(vec![doc], &RULES, &[]).pop().unwrap();
+            for o in &p.outcomes {
+                prop_assert!(o.count_low <= o.count_high);
+            }
+        }
+    }
+
     #[test]
     fn number_parsers_never_panic(s in "\\PC{0,30}") {
         let _ = banli::numbers::parse_cn_integer(&s);
