@@ -2327,6 +2327,7 @@ fn changed_shares(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             continue;
         };
         let (ss, _) = ctx.sentence_of(p.start);
+        let ss = ss.min(label_end);
         let lb = last_hard_boundary_end(ctx.text, ss, label_end).unwrap_or(ss);
         let Some(l) = outcome_label_left(ctx, lb, label_end) else {
             continue;

@@ -3100,8 +3100,9 @@ fn infer_report_date(ctx: &Ctx) -> Option<ReportDate> {
 const MAX_EVENT_DAYS_BEFORE_STAMP: i32 = 31;
 
 /// A day (`12月22日`, `2018年5月17日` in the stamp's year) before the first count whose clause
-/// goes on, within 20 characters, to an event word (`召开`, `获悉`, `作了报告`, `[date] event_after`), not a cut-off,
-/// and no later than `stamp` nor more than a month before it: the day the report was given.
+/// goes on, within 20 characters, to an event word (`召开`, `获悉`, `作了报告`: `[date]
+/// event_after`), not a cut-off, no later than `stamp` nor more than a month before it: the day
+/// the report was given.
 fn event_date_in_head(ctx: &Ctx, stamp: Date) -> Option<(usize, Date)> {
     let head = &ctx.text[..ctx.first_count.min(ctx.text.len())];
     for (at, _) in head.match_indices('月') {
