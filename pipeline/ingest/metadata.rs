@@ -68,6 +68,12 @@ pub struct PlaceRules {
     pub boundary_before: String,
     pub head_lines: usize,
     pub head_chars: usize,
+    /// Words before a news outlet's name in the head (`稿源:福州网`).
+    #[serde(default)]
+    pub outlet_cues: Vec<String>,
+    /// Endings of a local outlet's name after its place (`福州网`, `宝鸡日报`), longest first.
+    #[serde(default)]
+    pub outlet_suffixes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -233,7 +239,8 @@ pub fn infer(doc: &Document, rules: &Rules) -> DocMeta {
     // A national report has no province, whatever places it names.
     if meta.province_zh.is_none()
         && meta.admin_level.as_deref() != Some("national")
-        && let Some(province) = province_of_mentions(&ctx, &mentions)
+        && let Some(province) =
+            province_of_mentions(&ctx, &mentions).or_else(|| province_of_outlet(&ctx))
     {
         // A provincial report that names only places inside its province (自治区政协…;
         // 石嘴山市政府承办61件) is that province's.
@@ -1869,6 +1876,36 @@ fn province_of_mentions(ctx: &Ctx, mentions: &[Mention]) -> Option<String> {
         }
     }
     province
+}
+
+/// The province of the local outlet a page names in its head (`稿源:福州网` → 福建省), when
+/// every division of that name lies in one province.
+fn province_of_outlet(ctx: &Ctx) -> Option<String> {
+    let p = &ctx.r.place;
+    let head = &ctx.text[..ctx.head_end.min(ctx.text.len())];
+    for cue in &p.outlet_cues {
+        for (at, _) in head.match_indices(cue.as_str()) {
+            let rest = head[at + cue.len()..].trim_start_matches([':', ' ']);
+            let name_end = rest
+                .char_indices()
+                .find(|(_, c)| !is_han(*c))
+                .map_or(rest.len(), |(i, _)| i);
+            let outlet = &rest[..name_end];
+            let Some(place) = p
+                .outlet_suffixes
+                .iter()
+                .filter_map(|s| outlet.strip_suffix(s.as_str()))
+                .find(|place| place.chars().count() >= 2)
+            else {
+                continue;
+            };
+            let divs = ctx.g.lookup(place);
+            if let Some(province) = common(&divs, |d| d.province.clone()) {
+                return Some(province);
+            }
+        }
+    }
+    None
 }
 
 /// The administrative level of a report that never names its place in full (省十三届人大四次会议,
@@ -4576,6 +4613,19 @@ mod tests {
         // A word's tail that reads as a place (会同 + 县文化…) names nothing.
         let head = "县政府承办建议58件,均已按时办复。\n".repeat(8);
         let m = meta_of(&format!("{head}召开专题协调会5次,会同县文化和旅游局调研。"));
+        assert_eq!(m.province_zh, None);
+        // A local outlet in the head: its province; a national one says nothing.
+        let m = meta_of(
+            "今日焦点丨379件代表议案建议已全部办结
+2021-01-15 09:26:44 稿源:福州网
+             省十三届人大四次会议以来,代表提出建议367件,均已办结。",
+        );
+        assert_eq!(m.province_zh.as_deref(), Some("福建省"));
+        assert_eq!(m.jurisdiction_zh.as_deref(), Some("福建省"));
+        let m = meta_of(
+            "2021-01-15 09:26:44 来源:人民网
+省十三届人大四次会议以来,代表提出建议367件,均已办结。",
+        );
         assert_eq!(m.province_zh, None);
     }
 
