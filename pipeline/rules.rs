@@ -566,6 +566,10 @@ pub struct ChannelScope {
     pub split_npc: WordList,
     /// Qualified CPPCC nouns, likewise.
     pub split_cppcc: WordList,
+    /// Bodies whose name earlier in the clause qualifies a bare noun (`区人大…会议建议`,
+    /// `区政协十四届四次会议提案19件`), when the other channel's body is not named there.
+    pub npc_bodies: WordList,
+    pub cppcc_bodies: WordList,
 }
 
 /// Words of a split of the items by handling body: `[lead]<body><verb>N件` or

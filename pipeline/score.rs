@@ -470,8 +470,14 @@ fn grade(p: &Processed, g: &Value, name: &str, rules: &Rules, r: &mut ScoreRepor
                 continue; // key items are graded as key_items
             }
             let kk = fast2s::convert(k);
+            // `建议主办 38`: a role of one channel is that channel's row, nested or not.
+            let of_channel = |r: &crate::model::Role| match r.channel.as_deref() {
+                Some("npc_suggestion") => kk.contains("建议"),
+                Some("cppcc_proposal") => kk.contains("提案"),
+                _ => false,
+            };
             let hit = ex.roles.iter().any(|r| {
-                r.parent.is_none()
+                (r.parent.is_none() || of_channel(r))
                     && r.count == n
                     && (kk.contains(&r.role_zh)
                         || r.role_zh.contains(kk.trim_end_matches(['件', '（', '('])))

@@ -1972,8 +1972,20 @@ fn named_channel(ctx: &Ctx, qi: usize) -> Option<&'static str> {
     let ends = |list: &WordList| ends_with_any(head, list).is_some();
     let (npc, cppcc) = (&scope.split_npc, &scope.split_cppcc);
     match (ends(npc), ends(cppcc)) {
-        (true, false) if !cppcc.contains_any(clause) => Some("npc_items"),
-        (false, true) if !npc.contains_any(clause) => Some("cppcc_items"),
+        (true, false) if !cppcc.contains_any(clause) => return Some("npc_items"),
+        (false, true) if !npc.contains_any(clause) => return Some("cppcc_items"),
+        _ => {}
+    }
+    // `区政协十四届四次会议提案19件`: a bare noun after its channel's body.
+    let bodied = |nouns: &WordList, bodies: &WordList, others: [&WordList; 2]| {
+        ends(nouns) && bodies.contains_any(clause) && !others.iter().any(|o| o.contains_any(clause))
+    };
+    let (nb, cb) = (&scope.npc_bodies, &scope.cppcc_bodies);
+    let npc_named = bodied(&scope.npc, nb, [cb, &scope.cppcc]);
+    let cppcc_named = bodied(&scope.cppcc, cb, [nb, &scope.npc]);
+    match (npc_named, cppcc_named) {
+        (true, false) => Some("npc_items"),
+        (false, true) => Some("cppcc_items"),
         _ => None,
     }
 }

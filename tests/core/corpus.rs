@@ -1875,3 +1875,27 @@ fn a_framing_piece_is_no_part_of_a_label() {
         ]
     );
 }
+
+#[test]
+fn a_bare_noun_after_its_channels_body_names_that_channel() {
+    let p = process_text(
+        "2020年,区交通运输局共承办区十八届人大四次会议代表建议42件(主办38件、协办4件)和\
+         区政协十四届四次会议提案19件(主办8件、协办11件),全部建议提案均在规定时限内办结。",
+    );
+    assert_eq!(fact(&p, "npc_items"), Some(42.0));
+    assert_eq!(fact(&p, "cppcc_items"), Some(19.0));
+    assert_eq!(fact(&p, "total_items"), Some(61.0));
+    let lead_of_proposals = p
+        .extraction
+        .roles
+        .iter()
+        .find(|r| r.count == 8)
+        .and_then(|r| r.channel.clone());
+    assert_eq!(lead_of_proposals.as_deref(), Some("cppcc_proposal"));
+    // A clause naming both channels (省、市代表建议和政协提案205件) is no one channel's.
+    let p = process_text(
+        "2021年,我局共办理省、市代表建议和政协提案205件,其中市代表建议38件(主办12件、会办26件),\
+         市政协提案151件(主办42件、会办109件),省代表建议7件,省政协提案9件。",
+    );
+    assert_eq!(fact(&p, "total_items"), Some(205.0));
+}
