@@ -1098,6 +1098,12 @@ fn attached_pct(ctx: &Ctx, qi: usize, rb: usize) -> Option<(usize, String)> {
         return None;
     }
     let between = &ctx.text[from..p.num_start];
+    // `所提建议留作参考的34件\n占4.8%`: a share alone on the next line (a short line is never
+    // joined to the next) is the count's.
+    let between = match between.strip_prefix('\n') {
+        Some(rest) if rest.starts_with(['占', '佔']) && line_ends_after(ctx.text, p.end) => rest,
+        _ => between,
+    };
     // A count inside a parenthetical does not own a share printed after it closes.
     if between.chars().any(is_hard_boundary) || (between.contains(')') && !between.contains('(')) {
         return None;
@@ -1125,6 +1131,13 @@ fn attached_pct(ctx: &Ctx, qi: usize, rb: usize) -> Option<(usize, String)> {
             .map(|m| m.as_str().to_string())
             .unwrap_or_default(),
     ))
+}
+
+/// Whether the line goes on after `pos` with nothing but a closing stop.
+fn line_ends_after(text: &str, pos: usize) -> bool {
+    let rest = &text[pos..];
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    matches!(line.trim(), "" | "。" | ";" | ",")
 }
 
 /// Whether the clause at `clause_start` is in a list that follows a colon in its sentence, the

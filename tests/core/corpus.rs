@@ -1899,3 +1899,14 @@ fn a_bare_noun_after_its_channels_body_names_that_channel() {
     );
     assert_eq!(fact(&p, "total_items"), Some(205.0));
 }
+
+#[test]
+fn a_share_alone_on_the_line_after_a_short_count_line_is_its_share() {
+    let p = process_text(
+        "市政府系统共办理提案704件\n其中所提问题已经解决或基本解决的280件\n占39.8%\n\
+         正在解决或已列入计划解决的306件\n占43.5%\n所提问题暂时不能解决的84件\n占11.9%\n\
+         所提建议留作参考的34件\n占4.8%\n提案中的意见建议被市政府积极吸纳。",
+    );
+    let pcts: Vec<Option<f64>> = cats(&p).into_iter().map(|c| c.2).collect();
+    assert_eq!(pcts, [Some(39.8), Some(43.5), Some(11.9), Some(4.8)]);
+}
