@@ -96,7 +96,12 @@ impl ScoreReport {
 
 /// Loose comparison key for wording: simplified, without quotes, punctuation, 的 and codes.
 pub fn wording_key(s: &str) -> String {
-    let s = fast2s::convert(s);
+    // Gold labels copied from pages with pinyin glosses (`經(jīng)濟建設(shè)`) keep them; the
+    // extracted labels do not.
+    let unglossed =
+        crate::ingest::glosses::strip_pinyin_glosses(s, crate::ingest::text::Origins::Identity)
+            .map(|(t, _)| t);
+    let s = fast2s::convert(unglossed.as_deref().unwrap_or(s));
     s.chars()
         .filter(|c| {
             !matches!(

@@ -1638,7 +1638,8 @@ fn topic_label(
     if ctx.rules.derived.multi_char_total_verbs.contains_any(label) {
         return None;
     }
-    let sentence_head = &ctx.text[sentence_start..clause_start];
+    // The words cut from the label's start count too (`提案涉及|经济建设167件`).
+    let sentence_head = &ctx.text[sentence_start.min(start)..start.max(clause_start)];
     let marked = ctx
         .rules
         .topic_suffixes
