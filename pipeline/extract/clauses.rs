@@ -310,21 +310,6 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                 if !opening && !after_only {
                     continue;
                 }
-                if after_only {
-                    if let Some(mut c) = total_candidate(
-                        ctx,
-                        qi,
-                        left,
-                        l_clause,
-                        right_head,
-                        noun.as_deref(),
-                        paren_open.is_some(),
-                    ) {
-                        c.strict = false;
-                        after_session_totals.push(c);
-                    }
-                    continue;
-                }
                 if let Some(mut c) = total_candidate(
                     ctx,
                     qi,
@@ -334,8 +319,13 @@ pub fn extract_clauses(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                     noun.as_deref(),
                     paren_open.is_some(),
                 ) {
-                    c.kind = "received".into();
-                    totals.push(c);
+                    if after_only {
+                        c.strict = false;
+                        after_session_totals.push(c);
+                    } else {
+                        c.kind = "received".into();
+                        totals.push(c);
+                    }
                 }
                 continue;
             }

@@ -3141,14 +3141,7 @@ const MAX_EVENT_DAYS_BEFORE_STAMP: i32 = 31;
 /// event_after`), not a cut-off, no later than `stamp` nor more than a month before it: the day
 /// the report was given.
 fn event_date_in_head(ctx: &Ctx, stamp: Date) -> Option<(usize, Date)> {
-    let head = &ctx.text[..ctx.first_count.min(ctx.text.len())];
-    for (at, _) in head.match_indices('月') {
-        let start = at
-            - head[..at]
-                .bytes()
-                .rev()
-                .take_while(u8::is_ascii_digit)
-                .count();
+    for start in month_starts_in_head(ctx) {
         let Some((month, day, end)) = month_day_at(ctx.text, start) else {
             continue;
         };
@@ -3197,14 +3190,8 @@ fn event_date_in_head(ctx: &Ctx, stamp: Date) -> Option<(usize, Date)> {
 /// first lines and telling of a session, dated in the year that puts it on or before `full`
 /// (the report's only full date, usually its web or newspaper date).
 fn yearless_dateline(ctx: &Ctx, full: Date) -> Option<(usize, Date)> {
-    let head = &ctx.text[..ctx.first_count.min(ctx.text.len())];
-    for (at, _) in head.match_indices('月') {
-        let start = at
-            - head[..at]
-                .bytes()
-                .rev()
-                .take_while(u8::is_ascii_digit)
-                .count();
+    for start in month_starts_in_head(ctx) {
+        let at = start + ctx.text[start..].find('月').unwrap_or(0);
         let line_start = ctx.text[..start].rfind('\n').map_or(0, |p| p + 1);
         let opens_line =
             start == line_start || is_byline(&ctx.text[line_start..start], &ctx.r.date.byline_ends);
@@ -3227,6 +3214,19 @@ fn yearless_dateline(ctx: &Ctx, full: Date) -> Option<(usize, Date)> {
         return Date::new(year, month, day).map(|d| (start, d));
     }
     None
+}
+
+/// Where the digits before each 月 start, in the text before the first count (the start is the
+/// 月 itself when no digit precedes it).
+fn month_starts_in_head<'t>(ctx: &Ctx<'t>) -> impl Iterator<Item = usize> + 't {
+    let head = &ctx.text[..ctx.first_count.min(ctx.text.len())];
+    head.match_indices('月').map(move |(at, _)| {
+        at - head[..at]
+            .bytes()
+            .rev()
+            .take_while(u8::is_ascii_digit)
+            .count()
+    })
 }
 
 /// `(\d{1,2})月(\d{1,2})日` at `start`: month, day and the end byte.
