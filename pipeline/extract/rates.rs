@@ -16,8 +16,8 @@ const MAX_PREFIX_CHARS: usize = 8;
 /// A rate said again (a headline and its story, `100%辦復 … 提案100%辦復 … 已100%辦復`) is one
 /// rate: the same canonical rate, value and bound, a name that ends the other's (`满意率` and
 /// `所办政协提案 满意率`), no two different qualifiers, and another sentence or the same name.
-/// The one kept has the name printed
-/// as a rate (`…率`) if any, else the shortest; each one merged is said in a finding.
+/// The one kept has the name printed as a rate (`…率`) if any, else the shortest; each one
+/// merged is said in a finding.
 pub fn merge_restated_rates(ctx: &Ctx, ex: &mut Extraction) {
     let mut kept: Vec<Fact> = Vec::with_capacity(ex.facts.len());
     for f in ex.facts.drain(..) {
