@@ -399,6 +399,9 @@ pub struct ExtractRules {
     /// A framing piece opening a label (`从落实情况看,`): no part of the outcome's wording.
     #[serde(default)]
     pub label_frames: LabelFrames,
+    /// Words joining a count to the one before (`议案236件、建议4981件`): the two share a verb.
+    #[serde(default)]
+    pub count_connectors: WordList,
     /// Proposer words that may stand between a count and its noun (`4917件代表建议`).
     #[serde(default)]
     pub noun_modifiers: WordList,

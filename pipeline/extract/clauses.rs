@@ -1754,9 +1754,9 @@ fn coordinated_kind<'t>(ctx: &Ctx<'t>, qi: usize) -> Option<&'t str> {
     let prev = ctx.qtys.get(qi.checked_sub(1)?)?;
     let q = &ctx.qtys[qi];
     let between = ctx.text.get(prev.end..q.start)?;
-    let joined = ["和", "及", "以及", "、"]
-        .iter()
-        .any(|c| between.starts_with(c) || between.ends_with(c));
+    let connectors = &ctx.rules.count_connectors;
+    let joined = connectors.longest_prefix_of(between).is_some()
+        || ends_with_any(between, connectors).is_some();
     if !joined
         || between.chars().count() > MAX_BETWEEN_CHARS
         || between.contains(',')
@@ -2268,7 +2268,7 @@ fn share_first_category(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool], pi: u
         return;
     };
     let evidence = ctx.evidence(p.start, l.end, "category.share_first");
-    let c = share_category(ctx, ex, &l, p, None, evidence);
+    let c = share_category(ctx, ex, &l, p, None, None, evidence);
     ex.categories.push(c);
     used[pi] = true;
 }
@@ -2280,6 +2280,7 @@ fn share_category(
     l: &Label,
     p: &Qty,
     count: Option<i64>,
+    universe_zh: Option<&str>,
     evidence: crate::model::Evidence,
 ) -> Category {
     Category {
@@ -2290,8 +2291,8 @@ fn share_category(
         count,
         pct_stated: Some(p.value),
         pct_text: Some(p.text.clone()),
-        universe: "all_items".into(),
-        universe_zh: None,
+        universe: universe_zh.map_or_else(|| "all_items".into(), |u| universe_name(ctx, Some(u))),
+        universe_zh: universe_zh.map(str::to_string),
         universe_count: None,
         parent: None,
         provenance: Provenance::Extracted,
@@ -2349,24 +2350,20 @@ fn changed_shares(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
             continue;
         };
         let evidence = ctx.evidence(l.start, p.end, "category.share_changed");
-        let mut c = share_category(ctx, ex, &l, p, None, evidence);
-        if let Some(u) = universe_zh {
-            c.universe = universe_name(ctx, Some(u));
-            c.universe_zh = Some(u.to_string());
-        }
-        let ev = ctx.evidence(prior.start, prior.end, "share.prior_period");
-        ex.findings.push(
-            Finding::new(
-                &ctx.doc.source_path,
-                Severity::Info,
-                "prior_period_share",
-                format!(
-                    "{}% at line {} is the previous period's share of {}, given beside this \
-                     period's {}%; not counted",
-                    prior.text, ev.line, c.label_zh, p.text
-                ),
-            )
-            .at(Some(ev.line), None),
+        let c = share_category(ctx, ex, &l, p, None, universe_zh, evidence);
+        let line = ctx
+            .evidence(prior.start, prior.end, "share.prior_period")
+            .line;
+        super::push_info(
+            ctx,
+            &mut ex.findings,
+            "prior_period_share",
+            line,
+            format!(
+                "{}% at line {line} is the previous period's share of {}, given beside this \
+                 period's {}%; not counted",
+                prior.text, c.label_zh, p.text
+            ),
         );
         ex.categories.push(c);
         used[pi - 1] = true;
@@ -2492,11 +2489,7 @@ fn share_only_statements(ctx: &Ctx, ex: &mut Extraction, used: &mut [bool]) {
                 continue;
             }
             let evidence = ctx.evidence(l.start, p.end, "category.share_only");
-            let mut c = share_category(ctx, ex, &l, p, count, evidence);
-            if let Some(u) = universe_zh {
-                c.universe = universe_name(ctx, Some(u));
-                c.universe_zh = Some(u.to_string());
-            }
+            let c = share_category(ctx, ex, &l, p, count, universe_zh, evidence);
             ex.categories.push(c);
             used[pi] = true;
         } else if ctx.contains_any(label, &ctx.rules.government_words) {

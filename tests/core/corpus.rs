@@ -1854,7 +1854,7 @@ fn roles_counted_per_channel_sum_to_roles_of_all_items() {
     assert!(
         p.checks
             .iter()
-            .any(|c| c.check == "roles_sum" && c.status == banli::model::CheckStatus::Pass)
+            .any(|c| c.check == "roles_sum" && c.status == CheckStatus::Pass)
     );
 }
 
@@ -1916,14 +1916,8 @@ fn topics_listed_after_what_the_proposals_concern() {
     let p = process_text(
         "共立案提案487件。其中,提案涉及经济建设167件,社会建设165件,文化建设52件,生态文明建设31件,政治建设23件。",
     );
-    let topics: Vec<(String, Option<i64>)> = p
-        .extraction
-        .topics
-        .iter()
-        .map(|t| (t.label_norm.clone(), t.count))
-        .collect();
     assert_eq!(
-        topics,
+        topics(&p),
         [
             ("经济建设".to_string(), Some(167)),
             ("社会建设".to_string(), Some(165)),
